@@ -1,0 +1,36 @@
+/* Streaming capture file reader: classic pcap (us and ns, both byte orders),
+ * pcapng (several sections and interfaces, per-interface if_tsresol, the
+ * interface of every packet kept), each optionally gzip-compressed.
+ * Memory does not grow with the file: one record buffer, reused. */
+#ifndef HOPLAT_CAPFILE_H
+#define HOPLAT_CAPFILE_H
+
+#include <stdint.h>
+#include "decode/pkt.h"
+
+#define CAPFILE_ERRBUF 256
+
+struct capfile;
+
+/* NULL on failure, with a one-line message naming the file in errbuf. */
+struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF]);
+
+/* 1: a packet in *out (valid until the next call); 0: clean end of file;
+ * <0: the file is damaged or truncated here; capfile_error() says what and
+ * where (byte offset). Packets returned before stay valid results. */
+int capfile_next(struct capfile *cf, struct pkt *out);
+
+const char *capfile_error(const struct capfile *cf);
+const char *capfile_path(const struct capfile *cf);
+
+/* Interfaces seen so far (pcapng interface blocks, file-wide numbering). */
+unsigned capfile_iface_count(const struct capfile *cf);
+const char *capfile_iface_name(const struct capfile *cf, unsigned iface); /* NULL if unnamed */
+uint32_t capfile_iface_linktype(const struct capfile *cf, unsigned iface);
+
+/* "pcap", "pcap-ns", "pcapng", with "+gz" when compressed. */
+const char *capfile_format(const struct capfile *cf);
+
+void capfile_close(struct capfile *cf);
+
+#endif

@@ -1,0 +1,201 @@
+/* The one bounded cursor through which every wire byte is read.
+ *
+ * After the first overrun every read returns zero and `err` stays set, so a
+ * parser reads a whole header and checks once at the end (Knot DNS wire_ctx).
+ * Nothing else in hoplat does pointer arithmetic on packet bytes. */
+#ifndef HOPLAT_CURSOR_H
+#define HOPLAT_CURSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <errno.h>
+
+struct cur {
+	const uint8_t *base;
+	size_t len;
+	size_t pos;
+	int err;		/* 0, or -ERANGE after the first overrun (sticky) */
+};
+
+static inline struct cur cur_make(const void *p, size_t n)
+{
+	struct cur c = { .base = p, .len = p ? n : 0, .pos = 0, .err = 0 };
+	return c;
+}
+
+static inline size_t cur_left(const struct cur *c)
+{
+	return c->err ? 0 : c->len - c->pos;
+}
+
+static inline size_t cur_pos(const struct cur *c) { return c->pos; }
+static inline int cur_ok(const struct cur *c) { return c->err == 0; }
+
+/* True when n more bytes are there; otherwise sets the sticky error. */
+static inline int cur_need(struct cur *c, size_t n)
+{
+	if (c->err || n > c->len - c->pos) {
+		c->err = -ERANGE;
+		return 0;
+	}
+	return 1;
+}
+
+static inline uint8_t cur_u8(struct cur *c)
+{
+	if (!cur_need(c, 1))
+		return 0;
+	return c->base[c->pos++];
+}
+
+static inline uint16_t cur_be16(struct cur *c)
+{
+	if (!cur_need(c, 2))
+		return 0;
+	uint16_t v = (uint16_t)(c->base[c->pos] << 8 | c->base[c->pos + 1]);
+	c->pos += 2;
+	return v;
+}
+
+static inline uint32_t cur_be32(struct cur *c)
+{
+	uint32_t hi = cur_be16(c);
+	return hi << 16 | cur_be16(c);
+}
+
+static inline uint16_t cur_le16(struct cur *c)
+{
+	if (!cur_need(c, 2))
+		return 0;
+	uint16_t v = (uint16_t)(c->base[c->pos] | c->base[c->pos + 1] << 8);
+	c->pos += 2;
+	return v;
+}
+
+static inline uint32_t cur_le32(struct cur *c)
+{
+	uint32_t lo = cur_le16(c);
+	return lo | (uint32_t)cur_le16(c) << 16;
+}
+
+static inline uint64_t cur_le64(struct cur *c)
+{
+	uint64_t lo = cur_le32(c);
+	return lo | (uint64_t)cur_le32(c) << 32;
+}
+
+static inline void cur_skip(struct cur *c, size_t n)
+{
+	if (cur_need(c, n))
+		c->pos += n;
+}
+
+/* Copies n bytes out; on overrun the destination is zeroed. */
+static inline void cur_copy(struct cur *c, void *dst, size_t n)
+{
+	if (!cur_need(c, n)) {
+		memset(dst, 0, n);
+		return;
+	}
+	memcpy(dst, c->base + c->pos, n);
+	c->pos += n;
+}
+
+/* A cursor over the next n bytes, which this one steps past. */
+static inline struct cur cur_take(struct cur *c, size_t n)
+{
+	struct cur sub = { 0 };
+	if (!cur_need(c, n)) {
+		sub.err = -ERANGE;
+		return sub;
+	}
+	sub = cur_make(c->base + c->pos, n);
+	c->pos += n;
+	return sub;
+}
+
+/* Like cur_take but never an error: at most n bytes, fewer when the capture
+ * was cut short (snaplen). */
+static inline struct cur cur_take_upto(struct cur *c, size_t n)
+{
+	size_t left = cur_left(c);
+	return cur_take(c, n < left ? n : left);
+}
+
+/* The rest of the bytes as a cursor of their own; this one is left at the end. */
+static inline struct cur cur_rest(struct cur *c)
+{
+	return cur_take(c, cur_left(c));
+}
+
+/* Absolute positioning (DNS compression pointers); past the end is an error. */
+static inline void cur_seek(struct cur *c, size_t pos)
+{
+	if (c->err || pos > c->len)
+		c->err = -ERANGE;
+	else
+		c->pos = pos;
+}
+
+/* Byte at offset off from the current position, without moving; 0 if absent. */
+static inline uint8_t cur_peek(const struct cur *c, size_t off)
+{
+	if (c->err || off >= c->len - c->pos)
+		return 0;
+	return c->base[c->pos + off];
+}
+
+/* Offset of the first byte equal to b from the current position, or -1. */
+static inline long cur_find(const struct cur *c, uint8_t b)
+{
+	if (c->err || c->pos == c->len)
+		return -1;
+	const uint8_t *hit = memchr(c->base + c->pos, b, c->len - c->pos);
+	return hit ? (long)(hit - (c->base + c->pos)) : -1;
+}
+
+/* Do the next n bytes equal s (case-insensitive when ci)? Never moves. */
+static inline int cur_starts(const struct cur *c, const char *s, size_t n, int ci)
+{
+	if (c->err || n > c->len - c->pos)
+		return 0;
+	if (!ci)
+		return memcmp(c->base + c->pos, s, n) == 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t a = c->base[c->pos + i], b = (uint8_t)s[i];
+		if (a >= 'A' && a <= 'Z') a += 32;
+		if (b >= 'A' && b <= 'Z') b += 32;
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+/* FNV-1a over up to n of the next bytes, without moving (packet fingerprints). */
+static inline uint32_t cur_hash(const struct cur *c, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t left = cur_left(c);
+	if (n > left)
+		n = left;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c->base[c->pos + i]) * 16777619u;
+	return h;
+}
+
+/* Copies up to cap-1 of the next bytes into a C string, without moving. */
+static inline size_t cur_peek_str(const struct cur *c, char *dst, size_t cap)
+{
+	size_t n = cur_left(c);
+	if (cap == 0)
+		return 0;
+	if (n > cap - 1)
+		n = cap - 1;
+	if (n)
+		memcpy(dst, c->base + c->pos, n);
+	dst[n] = 0;
+	return n;
+}
+
+#endif

@@ -1,0 +1,47 @@
+/* DNS message decoder: header, question, answers, EDNS0.
+ * Names checked as Knot's knot_dname_wire_check does: compression pointers
+ * strictly backwards, labels at most 63 bytes, names at most 255. */
+#ifndef HOPLAT_DNS_H
+#define HOPLAT_DNS_H
+
+#include <stdint.h>
+#include "decode/cursor.h"
+
+#define DNS_NAME_WIRE 255	/* longest name in wire form */
+#define DNS_NAME_TEXT 1024	/* presentation form with \DDD escapes, NUL */
+
+struct dns_msg {
+	uint16_t id;
+	uint16_t flags;		/* raw flags word */
+	uint8_t qr, opcode, aa, tc, rd, ra;
+	uint16_t rcode;		/* header rcode, extended with EDNS0's upper bits */
+	uint16_t qdcount, ancount, nscount, arcount;
+	/* first question (qdcount may be 0) */
+	uint8_t has_question;
+	uint16_t qtype, qclass;
+	uint8_t qname_wire[DNS_NAME_WIRE];	/* uncompressed, lowercased */
+	uint8_t qname_wlen;
+	char qname[DNS_NAME_TEXT];		/* "www.example.com", root "." */
+	/* answers parsed (records walked, names validated) */
+	uint16_t answers_ok;
+	/* EDNS0 OPT record */
+	uint8_t has_edns;
+	uint16_t edns_udp_size;
+	uint8_t edns_version, edns_do;
+};
+
+/* Decodes a whole DNS message held by c (one UDP payload or one TCP-framed
+ * message). DEC_OK or a DEC_R_DNS_* reason. When only the header and
+ * question are intact and later sections are cut, returns DEC_OK with what
+ * was read and m->answers_ok telling how far it got (Wireshark still times
+ * such responses). */
+int dec_dns(struct cur *c, struct dns_msg *m);
+
+/* Reads a possibly compressed name at c's position (msg is the whole
+ * message, for pointers); writes wire form lowercased. DEC_OK or reason. */
+int dec_dns_name(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *wlen);
+
+/* "NOERROR", "NXDOMAIN", ... or the number as text in buf. */
+const char *dns_rcode_name(unsigned rcode, char *buf, unsigned cap);
+
+#endif

@@ -1,0 +1,145 @@
+/* hist: bucket layout, the stated error bound over a wide range, and
+ * percentiles against exact sorted values. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <math.h>
+#include <cmocka.h>
+#include "analysis/hist.h"
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t xorshift(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static int cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every bucket's width is within the bound relative to its lower edge,
+ * and buckets tile the range without gaps. */
+static void test_layout(void **state)
+{
+	(void)state;
+	int64_t prev_hi = -1;
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		int64_t lo, hi;
+		hist_bucket_range(i, &lo, &hi);
+		assert_int_equal(lo, prev_hi + 1);
+		prev_hi = hi;
+		assert_true(hi >= lo);
+		if (lo > 0)
+			assert_true((double)(hi - lo) / 2 <= HIST_REL_ERROR * lo);
+		assert_int_equal(hist_index(lo), i);
+		assert_int_equal(hist_index(hi), i);
+	}
+}
+
+/* One value at a time, from 1 ns to ~4 hours: the reported value is within 1%. */
+static void test_single_values_wide_range(void **state)
+{
+	(void)state;
+	struct hist *h = hist_new();
+	assert_non_null(h);
+	for (double v = 1; v < 1.5e13; v *= 1.0137) {
+		int64_t x = (int64_t)v;
+		hist_reset(h);
+		hist_record(h, x);
+		hist_record(h, x + 1);
+		hist_record(h, 2 * x + 7);
+		int64_t p = hist_percentile(h, 50);
+		assert_true(fabs((double)(p - (x + 1))) <= HIST_REL_ERROR * (x + 1));
+		assert_int_equal(hist_max(h), 2 * x + 7);
+		assert_int_equal(hist_min(h), x);
+	}
+	hist_free(h);
+}
+
+static void check_against_sorted(int64_t *v, size_t n)
+{
+	struct hist *h = hist_new();
+	for (size_t i = 0; i < n; i++)
+		hist_record(h, v[i]);
+	qsort(v, n, sizeof *v, cmp64);
+	const double ps[] = { 0, 1, 10, 25, 50, 75, 90, 99, 99.9, 99.99, 100 };
+	for (size_t k = 0; k < sizeof ps / sizeof ps[0]; k++) {
+		size_t rank = (size_t)ceil(ps[k] / 100 * n - 1e-9);
+		if (rank < 1)
+			rank = 1;
+		int64_t exact = v[rank - 1], got = hist_percentile(h, ps[k]);
+		double err = fabs((double)(got - exact));
+		if (err > HIST_REL_ERROR * fabs((double)exact))
+			fail_msg("p%g: got %lld, exact %lld", ps[k], (long long)got, (long long)exact);
+	}
+	long double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	assert_true(fabs(hist_mean(h) - (double)(sum / n)) <= 1e-6 * fabs((double)(sum / n)) + 1e-9);
+	assert_int_equal(hist_count(h), n);
+	assert_int_equal(hist_max(h), v[n - 1]);
+	hist_free(h);
+}
+
+/* Log-uniform samples over 1 ns .. 100 s. */
+static void test_percentiles_vs_sorted(void **state)
+{
+	(void)state;
+	size_t n = 200000;
+	int64_t *v = malloc(n * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = (int64_t)exp((double)(xorshift() % 1000000) / 1000000.0 * log(1e11));
+	check_against_sorted(v, n);
+	/* a narrow cluster (typical latencies around 150 us) */
+	for (size_t i = 0; i < n; i++)
+		v[i] = 150000 + (int64_t)(xorshift() % 20000);
+	check_against_sorted(v, n);
+	/* signed values (clock-corrected components) */
+	for (size_t i = 0; i < n; i++)
+		v[i] = (int64_t)(xorshift() % 2000000) - 1000000;
+	struct hist *h = hist_new();
+	for (size_t i = 0; i < n; i++)
+		hist_record(h, v[i]);
+	qsort(v, n, sizeof *v, cmp64);
+	int64_t p10 = hist_percentile(h, 10), e10 = v[n / 10 - 1];
+	assert_true(fabs((double)(p10 - e10)) <= HIST_REL_ERROR * fabs((double)e10));
+	assert_int_equal(hist_min(h), v[0]);
+	hist_free(h);
+	free(v);
+}
+
+static void test_merge_and_empty(void **state)
+{
+	(void)state;
+	struct hist *a = hist_new(), *b = hist_new();
+	assert_int_equal(hist_percentile(a, 99), 0);
+	assert_true(hist_mean(a) == 0);
+	for (int i = 1; i <= 100; i++)
+		hist_record(i % 2 ? a : b, i * 1000);
+	hist_merge(a, b);
+	assert_int_equal(hist_count(a), 100);
+	assert_int_equal(hist_max(a), 100000);
+	assert_int_equal(hist_min(a), 1000);
+	int64_t p50 = hist_percentile(a, 50);
+	assert_true(llabs(p50 - 50000) <= 500);
+	hist_free(a);
+	hist_free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_single_values_wide_range),
+		cmocka_unit_test(test_percentiles_vs_sorted),
+		cmocka_unit_test(test_merge_and_empty),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

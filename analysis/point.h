@@ -30,6 +30,7 @@ struct pt_counts {
 	uint64_t packets, bytes;
 	uint64_t ip_fragments, reassembled;
 	uint64_t dns_queries, dns_responses, dns_retransmissions, dns_unmatched_responses;
+	uint64_t dns_dup_responses;	/* retransmitted responses (not timed, as Wireshark) */
 	uint64_t tcp_connections, tcp_handshakes, tcp_retransmissions, tcp_resets;
 	uint64_t tcp_closed_by_client, tcp_closed_by_server;	/* that side holds TIME_WAIT */
 	uint64_t http_requests, http_responses;

@@ -1,0 +1,92 @@
+/* Statistics kept as data: what the engine measured, drawn by every report
+ * (text, JSON, JSONL, CSV). Reports never recompute; they read this.
+ *
+ * One point fills the per-point counters and, per protocol, the total (and
+ * for HTTP response) histograms. Cross-point analysis fills the other
+ * components, loss, matching, clock and windows. */
+#ifndef HOPLAT_RESULTS_H
+#define HOPLAT_RESULTS_H
+
+#include <stdint.h>
+#include "analysis/point.h"
+#include "analysis/txn.h"
+#include "analysis/hist.h"
+
+/* Latency components, in JSON key order. */
+#define RES_COMPONENTS(X) \
+	X(TOTAL, "total") X(RESPONSE, "response") X(CLIENT, "client") \
+	X(LINK, "link") X(BRIDGE, "bridge") X(GUEST, "guest") \
+	X(NETWORK, "network") X(LINK_IN, "link_in") X(LINK_OUT, "link_out")
+
+enum res_comp {
+#define X(n, s) RC_##n,
+	RES_COMPONENTS(X)
+#undef X
+	RC_N
+};
+const char *res_comp_name(int c);		/* "total", ... */
+/* The component's value in a transaction (TXN_NS_NONE when not measured). */
+int64_t res_comp_value(const struct txn *t, int c);
+
+#define RES_RCODES 24	/* DNS rcodes 0..22 counted apart, the rest in the last */
+
+struct res_proto {
+	uint64_t transactions, answered, unanswered;
+	uint64_t lost[4];		/* by enum txn_lost (index 0 unused) */
+	uint64_t status[RES_RCODES];	/* DNS: by rcode */
+	uint64_t status_class[6];	/* HTTP: 1xx..5xx by first digit, [0] other */
+	struct hist *lat[RC_N];		/* allocated once in res_new */
+	uint64_t first_ns, last_ns;	/* start_ns of the first and last transaction */
+};
+
+struct res_point {
+	uint8_t present;
+	char source[512];		/* "FILE" or "FILE#IFACE" */
+	struct pt_counts counts;
+	uint64_t first_ns, last_ns;	/* packet timestamps seen at this point */
+	struct hist *tcp_handshake;	/* copied from the TCP tracker at the end */
+};
+
+/* Cross-point pieces (filled by the cross-point engine). */
+struct res_match {
+	uint8_t valid;
+	uint64_t matched, only_first, only_second;
+};
+
+struct res_clock {
+	uint8_t valid;
+	int64_t client_offset_ns;	/* client clock minus Dom0 clock at the client's first packet */
+	double client_skew_ppm;		/* positive when the client runs fast */
+	int64_t split_uncertainty_ns;
+	uint64_t samples;
+};
+
+struct res_windows;			/* time series, defined by the cross-point engine */
+
+struct results {
+	struct res_proto dns, http;
+	struct res_point point[PT_N];
+	unsigned npoints;
+	uint64_t first_ns, last_ns;	/* capture span over all points */
+	int64_t window_ns;
+	struct res_match match[PT_N][PT_N];	/* [a][b], a < b */
+	struct res_clock clock;
+	struct res_windows *windows;	/* NULL unless cross-point time series exist */
+	void (*windows_free)(struct res_windows *);
+	/* input side (files): a read error stops that input; results so far stay */
+	int read_error;
+	char read_error_msg[512];
+};
+
+struct results *res_new(void);
+void res_free(struct results *r);
+/* A finished transaction into the statistics. */
+void res_add_txn(struct results *r, const struct txn *t);
+static inline struct res_proto *res_proto_of(struct results *r, int proto)
+{
+	return proto == TXN_HTTP ? &r->http : &r->dns;
+}
+/* Packets seen at a point (capture span). */
+void res_saw_packet(struct results *r, int role, uint64_t ts_ns);
+
+#endif

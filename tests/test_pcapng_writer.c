@@ -1,5 +1,5 @@
 /* pcapng writer: block layout read back by an independent walker here, by
- * hoplat's reader, and by tshark (the oracle); a full disk (tiny tmpfs, root
+ * hoplat's reader (decode/capfile.c), and by tshark (the oracle); a full disk (tiny tmpfs, root
  * only) and a file size limit (RLIMIT_FSIZE) leave a file that ends on whole
  * blocks, and the error sticks. */
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "capture/pcapng_writer.h"
+#include "decode/capfile.h"
 #include "decode/cursor.h"
 
 #define T0 1700000000123456789ull	/* a timestamp with all nine digits used */
@@ -273,6 +274,39 @@ static void test_layout(void **state)
 	assert_int_equal(w.isb_opt[1][7], 2);
 }
 
+/* hoplat's own reader gets the same packets back. */
+static void test_reader_roundtrip(void **state)
+{
+	(void)state;
+	char path[128], err[CAPFILE_ERRBUF];
+	tmp_path(path, sizeof path, "rt.pcapng");
+	write_sample(path);
+	struct capfile *cf = capfile_open(path, err);
+	assert_non_null(cf);
+	struct pkt p;
+	unsigned n = 0;
+	int rc;
+	while ((rc = capfile_next(cf, &p)) == 1) {
+		uint64_t want = pkt_if(n) ? pkt_ts(n) / 1000 * 1000 : pkt_ts(n);
+		assert_int_equal(p.ts_ns, want);
+		assert_int_equal(p.iface, pkt_if(n));
+		assert_int_equal(p.caplen, pkt_cap(n));
+		assert_int_equal(p.wirelen, pkt_cap(n) + 10);
+		assert_int_equal(p.linktype, pkt_if(n) ? 113 : 1);
+		uint8_t buf[256];
+		fill_payload(buf, n, pkt_cap(n));
+		assert_memory_equal(p.data, buf, pkt_cap(n));
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, NPKT);
+	assert_int_equal(capfile_iface_count(cf), 2);
+	assert_string_equal(capfile_iface_name(cf, 0), "br0-up");
+	assert_string_equal(capfile_iface_name(cf, 1), "vif1.0");
+	assert_string_equal(capfile_format(cf), "pcapng");
+	capfile_close(cf);
+}
+
 static int have_tool(const char *name)
 {
 	char cmd[128];
@@ -365,6 +399,20 @@ static void test_bad_calls(void **state)
 	assert_non_null(strstr(err, "/nonexistent-dir/x.pcapng"));
 }
 
+static int reader_count(const char *path)
+{
+	char err[CAPFILE_ERRBUF];
+	struct capfile *cf = capfile_open(path, err);
+	assert_non_null(cf);
+	struct pkt p;
+	int n = 0, rc;
+	while ((rc = capfile_next(cf, &p)) == 1)
+		n++;
+	assert_int_equal(rc, 0);
+	capfile_close(cf);
+	return n;
+}
+
 /* Packets tshark reads from path without complaint; -1 without tshark. */
 static int tshark_count(const char *path)
 {
@@ -421,6 +469,7 @@ static void fill_until_error(const char *path, int want_err, const char *want_ms
 	assert_int_equal(wk.idb, 1);
 	assert_true(wk.epb > 0);
 	assert_int_equal(wk.epb_seq_bad, 0);
+	assert_int_equal(reader_count(path), wk.epb);	/* and hoplat's reader, to a clean end */
 	int nt = tshark_count(path);
 	if (nt >= 0)
 		assert_int_equal(nt, wk.epb);	/* tshark reads it cleanly too */
@@ -475,6 +524,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_reader_roundtrip),
 		cmocka_unit_test(test_tshark_reads),
 		cmocka_unit_test(test_capinfos_stats),
 		cmocka_unit_test(test_bad_calls),

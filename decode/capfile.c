@@ -1,0 +1,257 @@
+/* Capture file reader: opening, the input layer, errors, interfaces.
+ * The formats are in pcap_file.c and pcapng_file.c. */
+#include "decode/capfile_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- input ---- */
+
+static long in_read(struct capfile *cf, uint8_t *dst, size_t n)
+{
+	if (cf->gz) {
+		int r = gzread(cf->gz, dst, (unsigned)n);
+		if (r < 0) {
+			int zerr;
+			const char *m = gzerror(cf->gz, &zerr);
+			snprintf(cf->rd_msg, sizeof cf->rd_msg, "gzip: %s",
+				 zerr == Z_ERRNO ? strerror(errno) : m);
+			return -EIO;
+		}
+		return r;
+	}
+	for (;;) {
+		ssize_t r = read(cf->fd, dst, n);
+		if (r >= 0)
+			return r;
+		if (errno != EINTR) {
+			snprintf(cf->rd_msg, sizeof cf->rd_msg, "read failed: %s", strerror(errno));
+			return -errno;
+		}
+	}
+}
+
+int cf_refill(struct capfile *cf, size_t n)
+{
+	if (n > CF_BUFSZ)
+		return 0;
+	/* keep the unread tail, moved to the front, and read behind it */
+	size_t left = cf->end - cf->pos;
+	if (cf->pos) {
+		memmove(cf->buf, cf->buf + cf->pos, left);
+		cf->base += cf->pos;
+		cf->pos = 0;
+		cf->end = left;
+	}
+	while (cf->end < n && !cf->in_eof) {
+		long r = in_read(cf, cf->buf + cf->end, CF_BUFSZ - cf->end);
+		if (r <= 0) {
+			cf->in_eof = 1;
+			cf->rd_err = (int)(r < 0 ? r : 0);
+		} else {
+			cf->end += (size_t)r;
+		}
+	}
+	return cf->end - cf->pos >= n;
+}
+
+int cf_skip(struct capfile *cf, uint64_t n)
+{
+	while (n > 0) {
+		if (cf_avail(cf) == 0 && !cf_refill(cf, 1))
+			return -1;
+		size_t take = cf_avail(cf) < n ? cf_avail(cf) : (size_t)n;
+		cf_consume(cf, take);
+		n -= take;
+	}
+	return 0;
+}
+
+/* ---- errors ---- */
+
+int cf_fail(struct capfile *cf, int rc, const char *fmt, ...)
+{
+	char msg[CAPFILE_ERRBUF];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	/* a long path or message is cut to fit; the line stays one line */
+	if (snprintf(cf->err, sizeof cf->err, "%s: %s", cf->path, msg) >= (int)sizeof cf->err)
+		cf->err[sizeof cf->err - 1] = 0;
+	cf->errc = rc;
+	return rc;
+}
+
+int cf_trunc(struct capfile *cf, uint64_t off, const char *what)
+{
+	size_t have = (size_t)(cf_off(cf) + cf_avail(cf) - off);
+	if (cf->rd_err)
+		return cf_fail(cf, cf->rd_err, "%s at offset %llu", cf->rd_msg,
+			       (unsigned long long)(cf_off(cf) + cf_avail(cf)));
+	return cf_fail(cf, -EBADMSG, "truncated %s at offset %llu (%zu bytes left)", what,
+		       (unsigned long long)off, have);
+}
+
+int cf_short(struct capfile *cf, uint64_t off, const char *what)
+{
+	if (!cf->rd_err && cf_off(cf) + cf_avail(cf) == off) {
+		cf->done = 1;
+		return 0;
+	}
+	return cf_trunc(cf, off, what);
+}
+
+/* ---- interfaces ---- */
+
+struct cf_iface *cf_add_iface(struct capfile *cf, uint32_t linktype, uint32_t snaplen)
+{
+	if (cf->nif >= CF_MAX_IFACES)
+		return NULL;
+	if (cf->nif == cf->ifcap) {
+		/* interface blocks are setup, not packets: growing here is fine */
+		uint32_t cap = cf->ifcap ? cf->ifcap * 2 : 8;
+		struct cf_iface *n = realloc(cf->ifs, cap * sizeof *n);
+		if (!n)
+			return NULL;
+		cf->ifs = n;
+		cf->ifcap = cap;
+	}
+	struct cf_iface *ifc = &cf->ifs[cf->nif++];
+	memset(ifc, 0, sizeof *ifc);
+	ifc->linktype = linktype;
+	ifc->snaplen = snaplen;
+	ifc->units = 1000000000;
+	ifc->mul = 1;
+	return ifc;
+}
+
+uint64_t cf_ts_ns(const struct cf_iface *ifc, uint64_t ts)
+{
+	uint64_t ns;
+	if (ifc->mul) {
+		ns = ts * ifc->mul;
+	} else {
+		/* finer than ns, or not a divisor of 1e9 (powers of 2): split
+		 * seconds and fraction as Wireshark does, truncating */
+		uint64_t frac = ts % ifc->units;
+		ns = ts / ifc->units * 1000000000u +
+		     (uint64_t)((unsigned __int128)frac * 1000000000u / ifc->units);
+	}
+	return ns + (uint64_t)ifc->offset_s * 1000000000u;
+}
+
+/* ---- opening ---- */
+
+static int open_input(struct capfile *cf, const char *path)
+{
+	cf->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (cf->fd < 0)
+		return cf_fail(cf, -errno, "%s", strerror(errno));
+	uint8_t m[2];
+	ssize_t n = pread(cf->fd, m, 2, 0);
+	if (n < 0)
+		return cf_fail(cf, -errno, "%s", strerror(errno));
+	if (n == 2 && m[0] == 0x1f && m[1] == 0x8b) {
+		cf->gz = gzdopen(cf->fd, "rb");
+		if (!cf->gz)
+			return cf_fail(cf, -ENOMEM, "gzip: cannot open");
+		cf->fd = -1;	/* the gzFile owns it now */
+		gzbuffer(cf->gz, 256 * 1024);
+	} else {
+		posix_fadvise(cf->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	}
+	return 0;
+}
+
+static int detect(struct capfile *cf)
+{
+	if (!cf_fill(cf, 4)) {
+		if (cf->rd_err)
+			return cf_fail(cf, cf->rd_err, "%s", cf->rd_msg);
+		return cf_fail(cf, -EINVAL, "%s (%zu bytes), not a pcap or pcapng file",
+			       cf_avail(cf) ? "too short" : "empty file", cf_avail(cf));
+	}
+	struct cur c = cur_make(cf_ptr(cf), 4);
+	uint32_t magic = cur_be32(&c);
+	switch (magic) {
+	case 0xa1b2c3d4: case 0xd4c3b2a1: case 0xa1b23c4d: case 0x4d3cb2a1:
+		cf->kind = CF_PCAP;
+		return cf_pcap_start(cf);
+	case 0x0a0d0d0a:
+		cf->kind = CF_PCAPNG;
+		return cf_pcapng_start(cf);
+	}
+	return cf_fail(cf, -EINVAL, "not a pcap or pcapng file (magic 0x%08x)", magic);
+}
+
+struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF])
+{
+	struct capfile *cf = calloc(1, sizeof *cf);
+	if (cf)
+		cf->buf = malloc(CF_BUFSZ);
+	if (!cf || !cf->buf) {
+		snprintf(errbuf, CAPFILE_ERRBUF, "%s: out of memory", path);
+		if (cf)
+			free(cf);
+		return NULL;
+	}
+	snprintf(cf->path, sizeof cf->path, "%s", path);
+	cf->fd = -1;
+	if (open_input(cf, path) < 0 || detect(cf) < 0) {
+		snprintf(errbuf, CAPFILE_ERRBUF, "%s", cf->err);
+		capfile_close(cf);
+		return NULL;
+	}
+	if (cf->gz) {
+		size_t n = strlen(cf->format);
+		snprintf(cf->format + n, sizeof cf->format - n, "+gz");
+	}
+	return cf;
+}
+
+/* ---- the public calls ---- */
+
+int capfile_next(struct capfile *cf, struct pkt *out)
+{
+	if (cf->errc)
+		return cf->errc;
+	if (cf->done)
+		return 0;
+	return cf->kind == CF_PCAP ? cf_pcap_next(cf, out) : cf_pcapng_next(cf, out);
+}
+
+const char *capfile_error(const struct capfile *cf) { return cf->err; }
+const char *capfile_path(const struct capfile *cf) { return cf->path; }
+unsigned capfile_iface_count(const struct capfile *cf) { return cf->nif; }
+const char *capfile_format(const struct capfile *cf) { return cf->format; }
+
+const char *capfile_iface_name(const struct capfile *cf, unsigned iface)
+{
+	if (iface >= cf->nif || !cf->ifs[iface].named)
+		return NULL;
+	return cf->ifs[iface].name;
+}
+
+uint32_t capfile_iface_linktype(const struct capfile *cf, unsigned iface)
+{
+	return iface < cf->nif ? cf->ifs[iface].linktype : 0;
+}
+
+void capfile_close(struct capfile *cf)
+{
+	if (!cf)
+		return;
+	if (cf->gz)
+		gzclose(cf->gz);
+	if (cf->fd >= 0)
+		close(cf->fd);
+	free(cf->ifs);
+	free(cf->buf);
+	free(cf);
+}

@@ -1,0 +1,120 @@
+/* Inside the capture file reader: the input layer (one read buffer, plain
+ * read(2) or zlib's gzread) shared by the pcap and pcapng parsers.
+ *
+ * Records are handed out as slices of the read buffer (no copy). The buffer
+ * never grows: a record or block that does not fit is an error, so memory
+ * stays flat however long the file is. */
+#ifndef HOPLAT_CAPFILE_INT_H
+#define HOPLAT_CAPFILE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <zlib.h>
+
+#include "decode/capfile.h"
+#include "decode/cursor.h"
+
+#define CF_BUFSZ (1u << 20)		/* read buffer */
+#define CF_MAX_CAPLEN 262144u		/* largest packet accepted (tcpdump's max snaplen) */
+#define CF_MAX_PARSED (CF_MAX_CAPLEN + 65536u)	/* largest block parsed whole */
+#define CF_MAX_BLOCK (64u << 20)	/* largest block skipped (a sanity bound) */
+#define CF_MAX_IFACES 65536u
+
+enum cf_kind { CF_PCAP, CF_PCAPNG };
+
+struct cf_iface {
+	uint32_t linktype;
+	uint32_t snaplen;
+	uint64_t units;		/* timestamp units per second (if_tsresol) */
+	uint64_t mul;		/* ns per unit when units divides 1e9, else 0 */
+	int64_t offset_s;	/* if_tsoffset */
+	char name[64];
+	uint8_t named;
+};
+
+struct capfile {
+	/* input */
+	int fd;
+	gzFile gz;
+	uint8_t *buf;
+	size_t pos, end;	/* unread bytes are buf[pos..end) */
+	uint64_t base;		/* stream offset of buf[0] (uncompressed) */
+	int in_eof;		/* nothing more to read (end, or rd_err) */
+	int rd_err;		/* -errno of a failed read, reported when reached */
+	char rd_msg[96];
+
+	/* state */
+	enum cf_kind kind;
+	int ns;			/* pcap: nanosecond timestamps */
+	int be;			/* current byte order is big-endian */
+	int done;		/* 0 returned: clean end */
+	int errc;		/* sticky result after an error */
+	char format[16];
+	char path[256];
+	char err[CAPFILE_ERRBUF];
+
+	/* interfaces (pcap: one) */
+	struct cf_iface *ifs;
+	uint32_t nif, ifcap;
+	uint32_t sect_base, sect_nif;	/* pcapng: this section's first file-wide id, count */
+};
+
+/* ---- input ---- */
+
+int cf_refill(struct capfile *cf, size_t n);
+
+/* 1 when n bytes are buffered at the read position, else 0 (end of input,
+ * or a read error kept in rd_err). n must be <= CF_BUFSZ. */
+static inline int cf_fill(struct capfile *cf, size_t n)
+{
+	if (cf->end - cf->pos >= n)
+		return 1;
+	return cf_refill(cf, n);
+}
+
+static inline const uint8_t *cf_ptr(const struct capfile *cf) { return cf->buf + cf->pos; }
+static inline size_t cf_avail(const struct capfile *cf) { return cf->end - cf->pos; }
+static inline uint64_t cf_off(const struct capfile *cf) { return cf->base + cf->pos; }
+static inline void cf_consume(struct capfile *cf, size_t n) { cf->pos += n; }
+
+/* Steps over n bytes, refilling as needed; 0, or -1 when the input ends first. */
+int cf_skip(struct capfile *cf, uint64_t n);
+
+/* ---- errors: each sets the sticky result and a message naming the file ---- */
+
+int cf_fail(struct capfile *cf, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The input ran out inside what starts at offset off (a record, a block):
+ * a clean end (0) when no byte of it was there, else a truncation error (or
+ * the read error that cut the input short). */
+int cf_short(struct capfile *cf, uint64_t off, const char *what);
+/* The same when the input cannot end there: always an error. */
+int cf_trunc(struct capfile *cf, uint64_t off, const char *what);
+
+/* ---- byte order of the current file or section ---- */
+
+static inline uint16_t cf_u16(struct cur *c, int be) { return be ? cur_be16(c) : cur_le16(c); }
+static inline uint32_t cf_u32(struct cur *c, int be) { return be ? cur_be32(c) : cur_le32(c); }
+static inline uint64_t cf_u64(struct cur *c, int be)
+{
+	uint64_t a = cf_u32(c, be), b = cf_u32(c, be);
+	return be ? a << 32 | b : b << 32 | a;
+}
+
+/* ---- interfaces ---- */
+
+/* Appends an interface (ns timestamps, no offset); NULL past CF_MAX_IFACES. */
+struct cf_iface *cf_add_iface(struct capfile *cf, uint32_t linktype, uint32_t snaplen);
+
+/* Timestamp in the interface's units -> ns since the epoch. */
+uint64_t cf_ts_ns(const struct cf_iface *ifc, uint64_t ts);
+
+/* ---- formats ---- */
+
+int cf_pcap_start(struct capfile *cf);	/* after the magic was recognised */
+int cf_pcap_next(struct capfile *cf, struct pkt *out);
+int cf_pcapng_start(struct capfile *cf);
+int cf_pcapng_next(struct capfile *cf, struct pkt *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* Classic pcap: a 24-byte file header, then 16-byte record headers each
+ * followed by its packet. Magic a1b2c3d4 (us) or a1b23c4d (ns), written in
+ * either byte order. */
+#include "decode/capfile_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#define PCAP_HDR 24
+#define PCAP_REC 16
+
+int cf_pcap_start(struct capfile *cf)
+{
+	if (!cf_fill(cf, PCAP_HDR))
+		return cf_fail(cf, -EBADMSG, "truncated pcap file header (%zu of %d bytes)",
+			       cf_avail(cf), PCAP_HDR);
+	struct cur c = cur_make(cf_ptr(cf), PCAP_HDR);
+	uint32_t magic = cur_be32(&c);
+	cf->be = magic == 0xa1b2c3d4 || magic == 0xa1b23c4d;
+	cf->ns = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
+	uint16_t major = cf_u16(&c, cf->be);
+	cur_skip(&c, 2 + 4 + 4);		/* minor, thiszone, sigfigs */
+	uint32_t snaplen = cf_u32(&c, cf->be);
+	uint32_t network = cf_u32(&c, cf->be);
+	if (major != 2)
+		return cf_fail(cf, -EINVAL, "unsupported pcap version %u", major);
+	/* the upper bits of the link type carry FCS information */
+	struct cf_iface *ifc = cf_add_iface(cf, network & 0x0FFFFFFF, snaplen);
+	if (!ifc)
+		return cf_fail(cf, -ENOMEM, "out of memory");
+	snprintf(cf->format, sizeof cf->format, cf->ns ? "pcap-ns" : "pcap");
+	cf_consume(cf, PCAP_HDR);
+	return 0;
+}
+
+int cf_pcap_next(struct capfile *cf, struct pkt *out)
+{
+	uint64_t off = cf_off(cf);
+	if (!cf_fill(cf, PCAP_REC))
+		return cf_short(cf, off, "record header");
+	struct cur c = cur_make(cf_ptr(cf), PCAP_REC);
+	uint64_t sec = cf_u32(&c, cf->be);
+	uint64_t frac = cf_u32(&c, cf->be);
+	uint32_t caplen = cf_u32(&c, cf->be);
+	uint32_t wirelen = cf_u32(&c, cf->be);
+	if (caplen > CF_MAX_CAPLEN)
+		return cf_fail(cf, -EBADMSG, "bad record length %u at offset %llu", caplen,
+			       (unsigned long long)off);
+	if (!cf_fill(cf, PCAP_REC + caplen))
+		return cf_short(cf, off, "record");
+	out->ts_ns = sec * 1000000000u + (cf->ns ? frac : frac * 1000u);
+	out->caplen = caplen;
+	out->wirelen = wirelen;
+	out->linktype = cf->ifs[0].linktype;
+	out->iface = 0;
+	out->data = cf_ptr(cf) + PCAP_REC;
+	cf_consume(cf, PCAP_REC + caplen);
+	return 1;
+}

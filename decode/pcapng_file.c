@@ -1,0 +1,347 @@
+/* pcapng: blocks of (type, total length, body, total length again).
+ *
+ * Every section header may change the byte order and restarts the interface
+ * numbering; hoplat numbers interfaces file-wide (section base + local id).
+ * Packet blocks (EPB, SPB, obsolete PB) and interface blocks are parsed whole
+ * from the read buffer; every other block is stepped over in a stream. */
+#include "decode/capfile_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+enum {
+	BT_SHB = 0x0A0D0D0A,
+	BT_IDB = 1,
+	BT_PB = 2,
+	BT_SPB = 3,
+	BT_EPB = 6,
+	BOM = 0x1A2B3C4D,
+	IF_NAME = 2,
+	IF_TSRESOL = 9,
+	IF_TSOFFSET = 14,
+};
+
+/* ---- block framing ---- */
+
+struct blk {
+	uint64_t off;		/* file offset of the block */
+	uint32_t type, total;
+	struct cur body;	/* between the two lengths (when parsed whole) */
+};
+
+static int bad_len(struct capfile *cf, const struct blk *b, const char *why)
+{
+	return cf_fail(cf, -EBADMSG, "bad block length %u at offset %llu%s", b->total,
+		       (unsigned long long)b->off, why);
+}
+
+static int parsed_whole(uint32_t type)
+{
+	return type == BT_SHB || type == BT_IDB || type == BT_EPB || type == BT_SPB ||
+	       type == BT_PB;
+}
+
+/* A section header declares its byte order in the 4 bytes after the length. */
+static int shb_order(struct capfile *cf, const struct blk *b)
+{
+	if (!cf_fill(cf, 12))
+		return cf_trunc(cf, b->off, "section header");
+	struct cur c = cur_make(cf_ptr(cf) + 8, 4);
+	uint32_t bom = cur_be32(&c);
+	if (bom == BOM)
+		cf->be = 1;
+	else if (bom == 0x4D3C2B1A)
+		cf->be = 0;
+	else
+		return cf_fail(cf, -EBADMSG, "bad byte-order magic 0x%08x in section header at "
+			       "offset %llu", bom, (unsigned long long)b->off);
+	return 0;
+}
+
+/* Reads type and length at the read position and checks the length: 0,
+ * 1 at a clean end of the file, or <0. The section header is read in the
+ * byte order it declares. */
+static int blk_head(struct capfile *cf, struct blk *b)
+{
+	b->off = cf_off(cf);
+	if (!cf_fill(cf, 8)) {
+		int rc = cf_short(cf, b->off, "block header");
+		return rc < 0 ? rc : 1;
+	}
+	struct cur c = cur_make(cf_ptr(cf), 8);
+	b->type = cur_be32(&c);	/* the SHB type reads the same in both orders */
+	if (b->type == BT_SHB) {
+		int rc = shb_order(cf, b);
+		if (rc)
+			return rc;
+	}
+	c = cur_make(cf_ptr(cf), 8);
+	b->type = cf_u32(&c, cf->be);
+	b->total = cf_u32(&c, cf->be);
+	if (b->total < 12 || b->total % 4 != 0 || b->total > CF_MAX_BLOCK)
+		return bad_len(cf, b, "");
+	if (b->type == BT_SHB && b->total < 28)
+		return bad_len(cf, b, " (section header)");
+	if (parsed_whole(b->type) && b->total > CF_MAX_PARSED)
+		return bad_len(cf, b, " (larger than hoplat reads)");
+	return 0;
+}
+
+static int trailer_check(struct capfile *cf, const struct blk *b, struct cur *t)
+{
+	uint32_t last = cf_u32(t, cf->be);
+	if (last != b->total)
+		return cf_fail(cf, -EBADMSG, "bad block length %u at offset %llu (the block "
+			       "ends with %u)", b->total, (unsigned long long)b->off, last);
+	return 0;
+}
+
+/* The whole block into the buffer; its body as a cursor. */
+static int blk_load(struct capfile *cf, struct blk *b)
+{
+	if (!cf_fill(cf, b->total))
+		return cf_trunc(cf, b->off, "block");
+	struct cur all = cur_make(cf_ptr(cf), b->total);
+	cur_skip(&all, 8);
+	b->body = cur_take(&all, b->total - 12);
+	return trailer_check(cf, b, &all);
+}
+
+/* Steps over a block not parsed here (NRB, ISB, DSB, custom, unknown). */
+static int blk_skip(struct capfile *cf, struct blk *b)
+{
+	if (cf_skip(cf, b->total - 4) < 0 || !cf_fill(cf, 4))
+		return cf_trunc(cf, b->off, "block");
+	struct cur t = cur_make(cf_ptr(cf), 4);
+	cf_consume(cf, 4);
+	return trailer_check(cf, b, &t);
+}
+
+/* ---- options ---- */
+
+/* Next option of an options list: 1 with code and value, 0 at the end
+ * (opt_endofopt, the end of the block, or a malformed list, which ends it:
+ * options are not worth failing a file over). */
+static int opt_next(struct capfile *cf, struct cur *c, uint16_t *code, struct cur *val)
+{
+	if (cur_left(c) < 4)
+		return 0;
+	*code = cf_u16(c, cf->be);
+	uint16_t len = cf_u16(c, cf->be);
+	*val = cur_take(c, len);
+	cur_skip(c, (4u - (len & 3u)) & 3u);
+	if (*code == 0 || !cur_ok(val))
+		return 0;
+	return 1;
+}
+
+/* ---- blocks ---- */
+
+static int do_shb(struct capfile *cf, struct blk *b)
+{
+	cur_skip(&b->body, 4);		/* byte-order magic, already read */
+	uint16_t major = cf_u16(&b->body, cf->be);
+	if (major != 1)
+		return cf_fail(cf, -EINVAL, "unsupported pcapng version %u in section header at "
+			       "offset %llu", major, (unsigned long long)b->off);
+	cf->sect_base = cf->nif;
+	cf->sect_nif = 0;
+	return 0;
+}
+
+/* if_tsresol: a power of 10, or of 2 when the top bit is set. */
+static int set_tsresol(struct cf_iface *ifc, uint8_t v)
+{
+	unsigned exp = v & 0x7f;
+	uint64_t units = 1;
+	if (v & 0x80) {
+		if (exp > 63)
+			return -1;
+		units = (uint64_t)1 << exp;
+	} else {
+		if (exp > 19)
+			return -1;
+		while (exp--)
+			units *= 10;
+	}
+	ifc->units = units;
+	ifc->mul = units <= 1000000000u && 1000000000u % units == 0 ? 1000000000u / units : 0;
+	return 0;
+}
+
+static int idb_option(struct capfile *cf, struct cf_iface *ifc, uint16_t code, struct cur *v,
+		      const struct blk *b)
+{
+	if (code == IF_NAME) {
+		cur_peek_str(v, ifc->name, sizeof ifc->name);
+		ifc->named = 1;
+	} else if (code == IF_TSRESOL && cur_left(v) >= 1) {
+		uint8_t r = cur_u8(v);
+		if (set_tsresol(ifc, r) < 0)
+			return cf_fail(cf, -EBADMSG, "bad if_tsresol 0x%02x in interface block at "
+				       "offset %llu", r, (unsigned long long)b->off);
+	} else if (code == IF_TSOFFSET && cur_left(v) >= 8) {
+		ifc->offset_s = (int64_t)cf_u64(v, cf->be);
+	}
+	return 0;
+}
+
+static int do_idb(struct capfile *cf, struct blk *b)
+{
+	uint32_t linktype = cf_u16(&b->body, cf->be);
+	cur_skip(&b->body, 2);
+	uint32_t snaplen = cf_u32(&b->body, cf->be);
+	if (!cur_ok(&b->body))
+		return bad_len(cf, b, " (interface block)");
+	struct cf_iface *ifc = cf_add_iface(cf, linktype, snaplen);
+	if (!ifc)
+		return cf_fail(cf, -ENOMEM, "too many interfaces at offset %llu",
+			       (unsigned long long)b->off);
+	cf->sect_nif++;
+	uint16_t code;
+	struct cur v;
+	while (opt_next(cf, &b->body, &code, &v))
+		if (idb_option(cf, ifc, code, &v, b) < 0)
+			return cf->errc;
+	return 0;
+}
+
+static int pkt_iface(struct capfile *cf, const struct blk *b, uint32_t local, uint32_t *id)
+{
+	if (local >= cf->sect_nif)
+		return cf_fail(cf, -EBADMSG, "packet for undeclared interface %u at offset %llu",
+			       local, (unsigned long long)b->off);
+	*id = cf->sect_base + local;
+	return 0;
+}
+
+/* Packet bytes: caplen of them must be in the body. */
+static int pkt_data(struct capfile *cf, struct blk *b, uint32_t caplen, struct pkt *out)
+{
+	if (caplen > CF_MAX_CAPLEN || caplen > cur_left(&b->body))
+		return cf_fail(cf, -EBADMSG, "bad captured length %u in block at offset %llu",
+			       caplen, (unsigned long long)b->off);
+	struct cur d = cur_take(&b->body, caplen);
+	out->data = d.base;
+	out->caplen = caplen;
+	return 0;
+}
+
+static void pkt_fill(struct capfile *cf, uint32_t id, uint64_t ts, uint32_t wirelen,
+		     struct pkt *out)
+{
+	const struct cf_iface *ifc = &cf->ifs[id];
+	out->iface = id;
+	out->linktype = ifc->linktype;
+	out->ts_ns = cf_ts_ns(ifc, ts);
+	out->wirelen = wirelen;
+}
+
+/* EPB: interface, timestamp (high, low), caplen, wire length, data. */
+static int do_epb(struct capfile *cf, struct blk *b, struct pkt *out)
+{
+	uint32_t local = cf_u32(&b->body, cf->be), id = 0;
+	uint64_t hi = cf_u32(&b->body, cf->be);
+	uint64_t ts = hi << 32 | cf_u32(&b->body, cf->be);
+	uint32_t caplen = cf_u32(&b->body, cf->be);
+	uint32_t wirelen = cf_u32(&b->body, cf->be);
+	if (!cur_ok(&b->body))
+		return bad_len(cf, b, " (packet block)");
+	if (pkt_iface(cf, b, local, &id) < 0 || pkt_data(cf, b, caplen, out) < 0)
+		return cf->errc;
+	pkt_fill(cf, id, ts, wirelen, out);
+	return 1;
+}
+
+/* Obsolete PB: a 16-bit interface and a drop count, then as EPB. */
+static int do_pb(struct capfile *cf, struct blk *b, struct pkt *out)
+{
+	uint32_t local = cf_u16(&b->body, cf->be), id = 0;
+	cur_skip(&b->body, 2);
+	uint64_t hi = cf_u32(&b->body, cf->be);
+	uint64_t ts = hi << 32 | cf_u32(&b->body, cf->be);
+	uint32_t caplen = cf_u32(&b->body, cf->be);
+	uint32_t wirelen = cf_u32(&b->body, cf->be);
+	if (!cur_ok(&b->body))
+		return bad_len(cf, b, " (packet block)");
+	if (pkt_iface(cf, b, local, &id) < 0 || pkt_data(cf, b, caplen, out) < 0)
+		return cf->errc;
+	pkt_fill(cf, id, ts, wirelen, out);
+	return 1;
+}
+
+/* SPB: the section's first interface, no timestamp; the captured length is
+ * the wire length cut to the interface's snaplen and to the block. */
+static int do_spb(struct capfile *cf, struct blk *b, struct pkt *out)
+{
+	uint32_t wirelen = cf_u32(&b->body, cf->be), id = 0;
+	if (!cur_ok(&b->body))
+		return bad_len(cf, b, " (simple packet block)");
+	if (pkt_iface(cf, b, 0, &id) < 0)
+		return cf->errc;
+	uint32_t caplen = wirelen;
+	uint32_t snap = cf->ifs[id].snaplen;
+	if (snap && caplen > snap)
+		caplen = snap;
+	if (caplen > cur_left(&b->body))
+		caplen = (uint32_t)cur_left(&b->body);
+	if (pkt_data(cf, b, caplen, out) < 0)
+		return cf->errc;
+	pkt_fill(cf, id, 0, wirelen, out);
+	return 1;
+}
+
+static int do_block(struct capfile *cf, struct blk *b, struct pkt *out)
+{
+	switch (b->type) {
+	case BT_SHB: return do_shb(cf, b);
+	case BT_IDB: return do_idb(cf, b);
+	case BT_EPB: return do_epb(cf, b, out);
+	case BT_SPB: return do_spb(cf, b, out);
+	case BT_PB: return do_pb(cf, b, out);
+	}
+	return 0;
+}
+
+/* ---- the reader ---- */
+
+int cf_pcapng_start(struct capfile *cf)
+{
+	snprintf(cf->format, sizeof cf->format, "pcapng");
+	struct blk b;
+	int rc = blk_head(cf, &b);
+	if (rc > 0)
+		rc = cf_trunc(cf, 0, "section header");
+	if (rc == 0)
+		rc = blk_load(cf, &b);
+	if (rc == 0)
+		rc = do_shb(cf, &b);
+	if (rc < 0)
+		return rc;
+	cf_consume(cf, b.total);
+	return 0;
+}
+
+int cf_pcapng_next(struct capfile *cf, struct pkt *out)
+{
+	for (;;) {
+		struct blk b;
+		int rc = blk_head(cf, &b);
+		if (rc)
+			return rc > 0 ? 0 : rc;
+		if (!parsed_whole(b.type)) {
+			rc = blk_skip(cf, &b);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		rc = blk_load(cf, &b);
+		if (rc == 0)
+			rc = do_block(cf, &b, out);
+		if (rc < 0)
+			return rc;
+		cf_consume(cf, b.total);
+		if (rc == 1)
+			return 1;
+	}
+}

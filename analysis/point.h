@@ -35,6 +35,7 @@ struct pt_counts {
 	uint64_t tcp_closed_by_client, tcp_closed_by_server;	/* that side holds TIME_WAIT */
 	uint64_t http_requests, http_responses;
 	uint64_t table_full;		/* flows dropped because a table was full */
+	uint64_t http_connections;	/* TCP connections on HTTP ports (tcp_track) */
 	struct dec_stats malformed;
 };
 

@@ -635,6 +635,15 @@ static void drain(struct cap_run *r)
 	merge(r, 1);
 }
 
+/* As tcpdump: one line once every handle is open (scripts wait for it). */
+static void listening(const struct cap_run *r)
+{
+	fprintf(stderr, "hoplat %s: listening on", r->cfg->cmd);
+	for (unsigned i = 0; i < r->n; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", r->ifs[i].src.name);
+	fprintf(stderr, "%s%s\n", r->cfg->out ? ", writing " : "", r->cfg->out ? r->path : "");
+}
+
 /* Like tcpdump's closing lines, one per interface. */
 static void summary(const struct cap_run *r)
 {
@@ -671,6 +680,7 @@ int capture_run(const struct capture_cfg *c)
 		goto out;
 	}
 	install_signals();
+	listening(r);
 	for (unsigned i = 0; i < r->n; i++)
 		if (r->ifs[i].src.ops->start)
 			r->ifs[i].src.ops->start(&r->ifs[i].src);

@@ -23,7 +23,11 @@ struct dns_msg {
 	uint8_t qname_wlen;
 	char qname[DNS_NAME_TEXT];		/* "www.example.com", root "." */
 	/* answers parsed (records walked, names validated) */
-	uint16_t answers_ok;
+	uint16_t answers_ok;	/* valid RRs in the answer section */
+	uint16_t rrs_ok;	/* valid RRs in answer, authority and additional */
+	uint8_t sections_ok;	/* 1 when every section was walked to its count */
+	uint8_t rr_error;	/* DEC_R_* of the first bad later record, 0 none */
+	uint16_t qname_len;	/* strlen(qname) */
 	/* EDNS0 OPT record */
 	uint8_t has_edns;
 	uint16_t edns_udp_size;
@@ -38,8 +42,15 @@ struct dns_msg {
 int dec_dns(struct cur *c, struct dns_msg *m);
 
 /* Reads a possibly compressed name at c's position (msg is the whole
- * message, for pointers); writes wire form lowercased. DEC_OK or reason. */
+ * message, for pointers; c is a copy of msg moved to the name, so positions
+ * are the same in both); writes wire form lowercased (wire holds
+ * DNS_NAME_WIRE bytes) and leaves c after the name. DEC_OK or reason. */
 int dec_dns_name(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *wlen);
+
+/* Presentation form of a wire-form name ("www.example.com", root "."):
+ * \. for a dot inside a label, \\ for a backslash, \DDD for bytes outside
+ * 0x21..0x7e. Returns the text length; always NUL-terminated when cap > 0. */
+unsigned dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned cap);
 
 /* "NOERROR", "NXDOMAIN", ... or the number as text in buf. */
 const char *dns_rcode_name(unsigned rcode, char *buf, unsigned cap);

@@ -9,6 +9,7 @@
 
 #define HTTP_NEED_MORE 0	/* returned when the head is not complete yet */
 #define HTTP_PATH_MAX 240
+#define HTTP_HEAD_MAX 65536	/* a head not complete within this is malformed */
 
 struct http_head {
 	uint8_t is_request;
@@ -17,14 +18,17 @@ struct http_head {
 	uint8_t version_minor;		/* HTTP/1.<minor> */
 	uint16_t status;		/* responses */
 	int64_t content_length;		/* -1 when absent */
-	uint8_t chunked;		/* Transfer-Encoding: chunked */
+	uint8_t chunked;		/* Transfer-Encoding: chunked (wins over Content-Length) */
 	uint8_t keep_alive;		/* from version and Connection */
 	uint8_t upgrade;		/* Connection: upgrade / 101 */
 };
 
 /* Parses a request head (start line, headers, blank line) at c's position
  * without moving c. Returns the head's length in bytes (> 0), HTTP_NEED_MORE,
- * or -DEC_R_HTTP_* when malformed. */
+ * or -DEC_R_HTTP_* when malformed. Garbage is reported as soon as a complete
+ * line (or the partial start line) shows it, not only once the blank line is
+ * there. Empty lines before a request line are skipped (RFC 9112 2.2) and
+ * counted in the length. Bare LF line ends are accepted. */
 int dec_http_request(const struct cur *c, struct http_head *h);
 int dec_http_response(const struct cur *c, struct http_head *h);
 

@@ -106,13 +106,28 @@ struct dec_pkt {
 	/* payload of the transport (UDP/TCP data), captured part */
 	struct cur payload;
 	uint32_t payload_wire;	/* its length on the wire, from IP/UDP lengths */
+	/* added by the decoders */
+	uint8_t warn;		/* a non-fatal DEC_R_* (IP4_OPT, TCP_OPT): count it, the
+				 * packet is still usable (Wireshark dissects it too); 0 none */
+	uint32_t wire_left;	/* set by dec_packet: wire bytes after the link header (from
+				 * pkt.wirelen), bounds IP lengths; 0 = unknown (unit tests) */
+	struct cur l3;		/* the IP header and all after it, as captured (fingerprints) */
 };
 
 /* Whole stack from the link type down: fills out, returns DEC_OK or a
- * DEC_R_* reason (positive). Fragments (is_frag) stop at layer 3. */
+ * DEC_R_* reason (positive). Fragments (is_frag) stop at layer 3.
+ * Non-IP frames (unknown ethertype, ARP) are DEC_OK with ipver 0. An unknown
+ * transport protocol is DEC_OK with payload = the IP payload.
+ * Snaplen: a cut *payload* is not an error (payload holds what was captured,
+ * payload_wire the length from the headers); a cut *header* is (*_TRUNC).
+ * Fields read before an error are kept. */
 int dec_packet(const struct pkt *p, struct dec_pkt *out);
 
-/* The layers one by one; each reads its header from c and leaves c at its payload. */
+/* The layers one by one; each reads its header from c and leaves c at its
+ * payload (for IP: *c becomes the payload, bounded by the IP length, so
+ * Ethernet padding is gone). Zero *out before the first layer; dec_udp and
+ * dec_tcp take the wire length of their segment from out->l3_payload_wire
+ * (0: the captured length). */
 int dec_ether(struct cur *c, struct dec_pkt *out);	/* with 802.1Q / QinQ */
 int dec_sll(struct cur *c, struct dec_pkt *out);
 int dec_sll2(struct cur *c, struct dec_pkt *out);
@@ -123,7 +138,9 @@ int dec_udp(struct cur *c, struct dec_pkt *out);
 int dec_tcp(struct cur *c, struct dec_pkt *out);
 int dec_icmp(struct cur *c, struct dec_pkt *out);	/* ICMP and ICMPv6 echo */
 int dec_arp(struct cur *c, struct dec_pkt *out);
-/* Transport layer on a reassembled datagram (after IP reassembly). */
+/* Transport layer on a reassembled datagram (after IP reassembly): c holds
+ * the datagram's transport bytes, wire_len their length on the wire; uses
+ * out->proto and out->ipver, sets l3_payload_wire = wire_len, leaves is_frag. */
 int dec_transport(struct cur *c, uint32_t wire_len, struct dec_pkt *out);
 
 int ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b);

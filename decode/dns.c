@@ -1,0 +1,292 @@
+/* DNS messages: header, first question, every record of the later sections
+ * walked and its names checked, EDNS0 OPT. Names are checked as Knot's
+ * knot_dname_wire_check does, a little stricter: a compression pointer must
+ * point before the start of the run of labels that holds it (the name's
+ * start, or the previous pointer's target), so every jump goes strictly
+ * backwards past everything read so far and no loop can form. */
+#include <stddef.h>
+#include <string.h>
+#include "decode/dns.h"
+#include "decode/layers.h"
+
+enum { DNS_T_NS = 2, DNS_T_CNAME = 5, DNS_T_SOA = 6, DNS_T_PTR = 12, DNS_T_MX = 15,
+       DNS_T_SRV = 33, DNS_T_DNAME = 39, DNS_T_OPT = 41 };
+
+/* One name at c (positions as in msg) into wire, letters as on the wire. */
+static int name_read(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *wlen)
+{
+	struct cur r = *msg;
+	cur_seek(&r, cur_pos(c));
+	size_t run = cur_pos(c);	/* start of the current run of labels */
+	size_t end = 0;			/* where c resumes after a first pointer */
+	unsigned n = 0;
+
+	for (;;) {
+		uint8_t b = cur_u8(&r);
+		if (!cur_ok(&r))
+			return DEC_R_DNS_TRUNC;
+		if ((b & 0xc0) == 0xc0) {
+			size_t ptr = (size_t)(b & 0x3f) << 8 | cur_u8(&r);
+			if (!cur_ok(&r))
+				return DEC_R_DNS_TRUNC;
+			if (!end)
+				end = cur_pos(&r);
+			if (ptr >= run)
+				return DEC_R_DNS_PTR;
+			run = ptr;
+			cur_seek(&r, ptr);
+			continue;
+		}
+		if (b & 0xc0)
+			return DEC_R_DNS_LABEL_TYPE;	/* 0x40 extended, 0x80 reserved */
+		/* the label, its length byte and the root's zero must fit in 255 */
+		if (n + 1u + b + (b ? 1u : 0u) > DNS_NAME_WIRE)
+			return DEC_R_DNS_NAME_LEN;
+		wire[n++] = b;
+		if (b == 0)
+			break;
+		cur_copy(&r, wire + n, b);
+		if (!cur_ok(&r))
+			return DEC_R_DNS_TRUNC;
+		n += b;
+	}
+	cur_seek(c, end ? end : cur_pos(&r));
+	*wlen = (uint8_t)n;
+	return DEC_OK;
+}
+
+static void name_lower(uint8_t *wire, unsigned wlen)
+{
+	/* length bytes are <= 63, below 'A', so every byte can be folded */
+	for (unsigned i = 0; i < wlen; i++)
+		if (wire[i] >= 'A' && wire[i] <= 'Z')
+			wire[i] += 32;
+}
+
+int dec_dns_name(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *wlen)
+{
+	int rc = name_read(c, msg, wire, wlen);
+	if (rc == DEC_OK)
+		name_lower(wire, *wlen);
+	return rc;
+}
+
+/* Appends one byte's presentation form. */
+static unsigned text_byte(uint8_t ch, char *dst, unsigned n, unsigned cap)
+{
+	char tmp[4];
+	unsigned k = 0;
+	if (ch == '.' || ch == '\\') {
+		tmp[k++] = '\\';
+		tmp[k++] = (char)ch;
+	} else if (ch > 0x20 && ch < 0x7f) {
+		tmp[k++] = (char)ch;
+	} else {
+		tmp[k++] = '\\';
+		tmp[k++] = (char)('0' + ch / 100);
+		tmp[k++] = (char)('0' + ch / 10 % 10);
+		tmp[k++] = (char)('0' + ch % 10);
+	}
+	for (unsigned i = 0; i < k && n + 1 < cap; i++)
+		dst[n++] = tmp[i];
+	return n;
+}
+
+unsigned dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned cap)
+{
+	if (cap == 0)
+		return 0;
+	struct cur w = cur_make(wire, wlen);
+	unsigned n = 0;
+	for (;;) {
+		uint8_t len = cur_u8(&w);
+		if (len == 0 || !cur_ok(&w))
+			break;
+		if (n && n + 1 < cap)
+			dst[n++] = '.';
+		for (unsigned i = 0; i < len && cur_ok(&w); i++) {
+			uint8_t ch = cur_u8(&w);
+			if (cur_ok(&w))
+				n = text_byte(ch, dst, n, cap);
+		}
+	}
+	if (n == 0 && cap > 1)
+		dst[n++] = '.';		/* the root */
+	dst[n] = 0;
+	return n;
+}
+
+static void dns_header(struct cur *c, struct dns_msg *m)
+{
+	m->id = cur_be16(c);
+	m->flags = cur_be16(c);
+	m->qdcount = cur_be16(c);
+	m->ancount = cur_be16(c);
+	m->nscount = cur_be16(c);
+	m->arcount = cur_be16(c);
+	m->qr = m->flags >> 15;
+	m->opcode = (m->flags >> 11) & 0x0f;
+	m->aa = (m->flags >> 10) & 1;
+	m->tc = (m->flags >> 9) & 1;
+	m->rd = (m->flags >> 8) & 1;
+	m->ra = (m->flags >> 7) & 1;
+	m->rcode = m->flags & 0x0f;
+}
+
+static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
+{
+	int rc = name_read(c, msg, m->qname_wire, &m->qname_wlen);
+	if (rc)
+		return rc;
+	m->qtype = cur_be16(c);
+	m->qclass = cur_be16(c);
+	if (!cur_ok(c))
+		return DEC_R_DNS_TRUNC;
+	m->qname_len = (uint16_t)dns_name_text(m->qname_wire, m->qname_wlen, m->qname,
+					       sizeof m->qname);
+	name_lower(m->qname_wire, m->qname_wlen);
+	m->has_question = 1;
+	return DEC_OK;
+}
+
+/* Checks the names inside the RDATA of the types that carry them; the
+ * names must end inside the RDATA (c is the message cursor at its start). */
+static int rdata_names(struct cur c, const struct cur *msg, uint16_t type, size_t end)
+{
+	uint8_t wire[DNS_NAME_WIRE], wlen;
+	int names = 1, rc;
+	size_t fixed_after = 0;
+
+	switch (type) {
+	case DNS_T_NS: case DNS_T_CNAME: case DNS_T_PTR: case DNS_T_DNAME:
+		break;
+	case DNS_T_MX:
+		cur_skip(&c, 2);
+		break;
+	case DNS_T_SRV:
+		cur_skip(&c, 6);
+		break;
+	case DNS_T_SOA:
+		names = 2;
+		fixed_after = 20;
+		break;
+	default:
+		return DEC_OK;
+	}
+	while (names--) {
+		if ((rc = name_read(&c, msg, wire, &wlen)))
+			return rc;
+	}
+	if (!cur_ok(&c) || cur_pos(&c) + fixed_after > end)
+		return DEC_R_DNS_RR;
+	return DEC_OK;
+}
+
+/* EDNS0 (RFC 6891): class is the UDP size, TTL holds the extended rcode,
+ * version and the DO bit. */
+static void dns_opt(struct dns_msg *m, uint16_t klass, uint32_t ttl)
+{
+	m->has_edns = 1;
+	m->edns_udp_size = klass;
+	m->edns_version = (uint8_t)(ttl >> 16);
+	m->edns_do = (ttl >> 15) & 1;
+	m->rcode = (uint16_t)((ttl >> 24) << 4 | (m->flags & 0x0f));
+}
+
+static int dns_rr(struct cur *c, const struct cur *msg, struct dns_msg *m, int additional)
+{
+	uint8_t wire[DNS_NAME_WIRE], wlen;
+	int rc = name_read(c, msg, wire, &wlen);
+	if (rc)
+		return rc;
+	uint16_t type = cur_be16(c);
+	uint16_t klass = cur_be16(c);
+	uint32_t ttl = cur_be32(c);
+	uint16_t rdlen = cur_be16(c);
+	size_t start = cur_pos(c);
+	cur_skip(c, rdlen);
+	if (!cur_ok(c))
+		return DEC_R_DNS_TRUNC;
+	struct cur rd = *msg;
+	cur_seek(&rd, start);
+	if ((rc = rdata_names(rd, msg, type, start + rdlen)))
+		return rc;
+	if (type == DNS_T_OPT && additional && !m->has_edns)
+		dns_opt(m, klass, ttl);
+	return DEC_OK;
+}
+
+/* Everything after the first question. Errors here leave the message usable:
+ * they are recorded in rr_error and the walk stops. */
+static void dns_sections(struct cur *c, const struct cur *msg, struct dns_msg *m)
+{
+	uint8_t wire[DNS_NAME_WIRE], wlen;
+	for (unsigned i = 1; i < m->qdcount; i++) {
+		int rc = name_read(c, msg, wire, &wlen);
+		cur_skip(c, 4);
+		if (rc || !cur_ok(c)) {
+			m->rr_error = (uint8_t)(rc ? rc : DEC_R_DNS_TRUNC);
+			return;
+		}
+	}
+	unsigned counts[3] = { m->ancount, m->nscount, m->arcount };
+	for (int s = 0; s < 3; s++) {
+		for (unsigned i = 0; i < counts[s]; i++) {
+			int rc = dns_rr(c, msg, m, s == 2);
+			if (rc) {
+				m->rr_error = (uint8_t)rc;
+				return;
+			}
+			m->rrs_ok++;
+			if (s == 0)
+				m->answers_ok++;
+		}
+	}
+	m->sections_ok = 1;
+}
+
+int dec_dns(struct cur *c, struct dns_msg *m)
+{
+	/* clear all but the name buffers (1.2 KiB), which get NUL/length below */
+	memset(m, 0, offsetof(struct dns_msg, qname_wire));
+	memset(&m->answers_ok, 0, sizeof *m - offsetof(struct dns_msg, answers_ok));
+	m->qname_wlen = 0;
+	m->qname[0] = 0;
+
+	struct cur msg = cur_rest(c);	/* positions from the message's first byte */
+	struct cur r = msg;
+	dns_header(&r, m);
+	if (!cur_ok(&r))
+		return DEC_R_DNS_TRUNC;
+	if (m->qdcount) {
+		int rc = dns_question(&r, &msg, m);
+		if (rc)
+			return rc;
+	}
+	dns_sections(&r, &msg, m);
+	return DEC_OK;
+}
+
+const char *dns_rcode_name(unsigned rcode, char *buf, unsigned cap)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI",
+		[16] = "BADVERS", "BADKEY", "BADTIME", "BADMODE", "BADNAME", "BADALG",
+		"BADTRUNC", "BADCOOKIE",
+	};
+	if (rcode < sizeof names / sizeof names[0] && names[rcode])
+		return names[rcode];
+	if (cap) {
+		/* the number, without stdio (decoders never print) */
+		char tmp[12];
+		unsigned k = 0, n = 0;
+		do
+			tmp[k++] = (char)('0' + rcode % 10);
+		while ((rcode /= 10) && k < sizeof tmp);
+		while (k && n + 1 < cap)
+			buf[n++] = tmp[--k];
+		buf[n] = 0;
+	}
+	return buf;
+}

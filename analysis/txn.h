@@ -50,6 +50,10 @@ struct txn {
 	int64_t client_ns, link_ns, bridge_ns, guest_ns, network_ns;
 	int64_t link_in_ns, link_out_ns;
 	uint8_t lost_at;		/* enum txn_lost */
+	/* merged components when a point is missing (analysis/attrib.c):
+	 * server = bridge + guest (no vif point), client_link = client + link
+	 * round trip (no client point); TXN_NS_NONE otherwise */
+	int64_t server_ns, client_link_ns;
 };
 
 /* Where transactions go: the summary, a JSONL writer, the cross-point joiner. */

@@ -60,6 +60,8 @@ static inline uint16_t cur_be16(struct cur *c)
 
 static inline uint32_t cur_be32(struct cur *c)
 {
+	if (!cur_need(c, 4))	/* all or nothing: no half-read value */
+		return 0;
 	uint32_t hi = cur_be16(c);
 	return hi << 16 | cur_be16(c);
 }
@@ -75,12 +77,16 @@ static inline uint16_t cur_le16(struct cur *c)
 
 static inline uint32_t cur_le32(struct cur *c)
 {
+	if (!cur_need(c, 4))
+		return 0;
 	uint32_t lo = cur_le16(c);
 	return lo | (uint32_t)cur_le16(c) << 16;
 }
 
 static inline uint64_t cur_le64(struct cur *c)
 {
+	if (!cur_need(c, 8))
+		return 0;
 	uint64_t lo = cur_le32(c);
 	return lo | (uint64_t)cur_le32(c) << 32;
 }

@@ -1,0 +1,99 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bridge-setup/br_role.h"
+
+static int number(const char **p, int *out)
+{
+	const char *s = *p;
+	long v = 0;
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	while (isdigit((unsigned char)*s)) {
+		v = v * 10 + (*s++ - '0');
+		if (v > 1000000)
+			return -EINVAL;
+	}
+	*out = (int)v;
+	*p = s;
+	return 0;
+}
+
+int br_xen_vif(const char *name, int *domid, int *devid)
+{
+	const char *p = name;
+	int d, n;
+	if (!name || strncmp(p, "vif", 3))
+		return -EINVAL;
+	p += 3;
+	if (number(&p, &d) < 0 || *p++ != '.' || number(&p, &n) < 0)
+		return -EINVAL;
+	if (*p && strcmp(p, "-emu"))
+		return -EINVAL;
+	*domid = d;
+	*devid = n;
+	return 0;
+}
+
+static int prefix_digits(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return !strncmp(name, prefix, n) && isdigit((unsigned char)name[n]);
+}
+
+static int prefix_any(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return !strncmp(name, prefix, n) && name[n];
+}
+
+/* Guest ports: Xen vifD.N, KVM/libvirt tapN, vnetN, and any TUN/TAP device. */
+static int guest_port(const char *name, const char *kind)
+{
+	int d, n;
+	if (br_xen_vif(name, &d, &n) == 0)
+		return 1;
+	if (prefix_digits(name, "tap") || prefix_digits(name, "vnet"))
+		return 1;
+	return kind && !strcmp(kind, "tun");
+}
+
+/* Uplinks: the names physical NICs get (Xen's renamed pethN, ethN, and
+ * systemd's predictable enoN/ensN/enpX/enxM), bonds and teams; the name
+ * wins over the kind, so the testbed's veth called peth0 is the uplink. */
+static int uplink_port(const char *name, const char *kind)
+{
+	if (prefix_digits(name, "peth") || prefix_digits(name, "eth") || prefix_digits(name, "eno") ||
+	    prefix_digits(name, "ens") || prefix_any(name, "enp") || prefix_any(name, "enx") ||
+	    prefix_digits(name, "bond") || prefix_digits(name, "team"))
+		return 1;
+	if (!kind)	/* a device with a real driver and no rtnl kind: hardware */
+		return 1;
+	return !strcmp(kind, "bond") || !strcmp(kind, "team") || !strcmp(kind, "vlan");
+}
+
+enum br_role br_classify(const char *name, const char *kind)
+{
+	if (!name || !*name)
+		return BR_ROLE_OTHER;
+	if (kind && !*kind)
+		kind = NULL;
+	if (guest_port(name, kind))
+		return BR_ROLE_VIF;
+	if (uplink_port(name, kind))
+		return BR_ROLE_UPLINK;
+	if (kind && !strcmp(kind, "veth"))
+		return BR_ROLE_VETH;
+	return BR_ROLE_OTHER;
+}
+
+const char *br_role_name(enum br_role r)
+{
+	switch (r) {
+	case BR_ROLE_UPLINK: return "uplink";
+	case BR_ROLE_VIF: return "vif";
+	case BR_ROLE_VETH: return "veth";
+	default: return "other";
+	}
+}

@@ -198,6 +198,7 @@ static int do_idb(struct capfile *cf, struct blk *b)
 		return cf_fail(cf, -ENOMEM, "too many interfaces at offset %llu",
 			       (unsigned long long)b->off);
 	cf->sect_nif++;
+	set_tsresol(ifc, 6);	/* microseconds unless if_tsresol says otherwise */
 	uint16_t code;
 	struct cur v;
 	while (opt_next(cf, &b->body, &code, &v))

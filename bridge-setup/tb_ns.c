@@ -139,11 +139,20 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Running, and not a zombie waiting for its parent (often init) to reap it. */
 static int alive(pid_t pid)
 {
-	/* Reap it if it is our child so it does not linger as a zombie. */
-	waitpid(pid, NULL, WNOHANG);
-	return kill(pid, 0) == 0;
+	char path[64], buf[256];
+	waitpid(pid, NULL, WNOHANG);	/* reap it if it is our child */
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *rp = strrchr(buf, ')');	/* "pid (comm) S ..." */
+	return rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
 }
 
 int tb_ns_kill_all(const char *name, int grace_ms)

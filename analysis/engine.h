@@ -30,6 +30,8 @@ void eng_feed(struct engine *e, const struct pkt *p);
 /* End of all input: flush pending state; results are final after this. */
 void eng_finish(struct engine *e);
 const struct results *eng_results(const struct engine *e);
+/* The same, writable: the input side records read errors there. */
+struct results *eng_results_mut(struct engine *e);
 void eng_free(struct engine *e);
 
 #endif

@@ -1,0 +1,143 @@
+/* The one streaming path: packets tagged with their point in, transactions
+ * out to the sink and into the results.
+ *
+ * One point: each transaction the point times is final. Several points:
+ * the cross-point engine (xpt_*, clk_*, attribution) joins the points'
+ * transactions before they are final; until it is wired in here, the
+ * transactions of the first point on the path (client, else uplink, else
+ * vif) are the ones reported. */
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/engine.h"
+#include "analysis/results.h"
+#include "analysis/tcp_track.h"
+#include "analysis/hist.h"
+
+#define ENG_TICK_NS 10000000ull	/* expire state every 10 ms of packet time */
+
+struct engine;
+
+struct eng_point {
+	struct engine *e;
+	uint8_t role;
+	struct point *pt;
+	uint64_t next_tick;
+};
+
+struct engine {
+	struct eng_config cfg;
+	struct eng_point p[PT_N];
+	unsigned npoints;
+	uint8_t primary;		/* the point whose transactions are reported */
+	struct results *res;
+};
+
+void eng_config_default(struct eng_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	pt_config_default(&cfg->pt);
+	cfg->roles = 1u << PT_SINGLE;
+	cfg->window_ns = 1000000000LL;
+}
+
+static void finalize(struct engine *e, const struct txn *t)
+{
+	res_add_txn(e->res, t);
+	txn_emit(&e->cfg.out, t);
+}
+
+static void on_txn(void *ctx, const struct txn *t)
+{
+	struct eng_point *ep = ctx;
+	if (ep->e->npoints == 1 || ep->role == ep->e->primary)
+		finalize(ep->e, t);
+}
+
+struct engine *eng_new(const struct eng_config *cfg)
+{
+	struct engine *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->cfg = *cfg;
+	e->res = res_new();
+	if (!e->res)
+		goto fail;
+	e->res->window_ns = cfg->window_ns;
+	e->primary = PT_N;
+	for (uint8_t role = 0; role < PT_N; role++) {
+		if (!(cfg->roles & (1u << role)))
+			continue;
+		struct eng_point *ep = &e->p[role];
+		ep->e = e;
+		ep->role = role;
+		struct txn_sink s = { on_txn, ep };
+		ep->pt = pt_new(&e->cfg.pt, role, s);
+		if (!ep->pt)
+			goto fail;
+		if (e->primary == PT_N)
+			e->primary = role;
+		e->res->point[role].present = 1;
+		e->npoints++;
+	}
+	e->res->npoints = e->npoints;
+	if (!e->npoints)
+		goto fail;
+	return e;
+fail:
+	eng_free(e);
+	return NULL;
+}
+
+static void sync_counts(struct engine *e, struct eng_point *ep)
+{
+	e->res->point[ep->role].counts = *pt_counts(ep->pt);
+}
+
+void eng_feed(struct engine *e, const struct pkt *p)
+{
+	if (p->point >= PT_N || !e->p[p->point].pt)
+		return;
+	struct eng_point *ep = &e->p[p->point];
+	res_saw_packet(e->res, ep->role, p->ts_ns);
+	if (p->ts_ns >= ep->next_tick) {
+		pt_advance(ep->pt, p->ts_ns);
+		sync_counts(e, ep);
+		ep->next_tick = p->ts_ns + ENG_TICK_NS;
+	}
+	pt_feed(ep->pt, p);
+}
+
+void eng_finish(struct engine *e)
+{
+	for (int role = 0; role < PT_N; role++) {
+		struct eng_point *ep = &e->p[role];
+		if (!ep->pt)
+			continue;
+		pt_finish(ep->pt);
+		sync_counts(e, ep);
+		const struct hist *hs = tcpt_handshake_hist(pt_tcp(ep->pt));
+		if (hs)
+			hist_merge(e->res->point[role].tcp_handshake, hs);
+	}
+}
+
+const struct results *eng_results(const struct engine *e)
+{
+	return e->res;
+}
+
+/* Results stay the caller's to report and adjust (read errors). */
+struct results *eng_results_mut(struct engine *e)
+{
+	return e->res;
+}
+
+void eng_free(struct engine *e)
+{
+	if (!e)
+		return;
+	for (int role = 0; role < PT_N; role++)
+		pt_free(e->p[role].pt);
+	res_free(e->res);
+	free(e);
+}

@@ -1,0 +1,216 @@
+/* JSON summary: counts, rates, latency percentiles per protocol and
+ * component, malformed packets by reason, TCP, per-point counters, and the
+ * cross-point sections when they were measured. */
+#include <errno.h>
+#include <stdio.h>
+#include "analysis/rpt.h"
+#include "decode/dns.h"
+
+static double span_s(const struct results *r)
+{
+	return r->last_ns > r->first_ns ? (double)(r->last_ns - r->first_ns) / 1e9 : 0;
+}
+
+static void lat(FILE *f, const char *key, const struct hist *h, int comma)
+{
+	char b[6][32];
+	fprintf(f, "%s\"%s\":", comma ? "," : "", key);
+	if (!hist_count(h)) {
+		fputs("{\"count\":0,\"p50\":null,\"p90\":null,\"p99\":null,\"p999\":null,"
+		      "\"max\":null,\"mean\":null}", f);
+		return;
+	}
+	fprintf(f, "{\"count\":%llu,\"p50\":%s,\"p90\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s,\"mean\":%.3f}",
+		(unsigned long long)hist_count(h), rpt_us(hist_percentile(h, 50), b[0], 32),
+		rpt_us(hist_percentile(h, 90), b[1], 32), rpt_us(hist_percentile(h, 99), b[2], 32),
+		rpt_us(hist_percentile(h, 99.9), b[3], 32), rpt_us(hist_max(h), b[4], 32),
+		hist_mean(h) / 1000.0);
+}
+
+/* total always, response for HTTP, and every other component measured */
+static void latencies(FILE *f, const struct res_proto *p, int http)
+{
+	fputs(",\"latency_us\":{", f);
+	lat(f, "total", p->lat[RC_TOTAL], 0);
+	if (http)
+		lat(f, "response", p->lat[RC_RESPONSE], 1);
+	for (int c = RC_CLIENT; c < RC_N; c++)
+		if (hist_count(p->lat[c]))
+			lat(f, res_comp_name(c), p->lat[c], 1);
+	fputc('}', f);
+}
+
+static void sum_counts(const struct results *r, struct pt_counts *s)
+{
+	*s = (struct pt_counts){ 0 };
+	for (int i = 0; i < PT_N; i++) {
+		const struct pt_counts *c = &r->point[i].counts;
+		if (!r->point[i].present)
+			continue;
+		const uint64_t *a = (const uint64_t *)c;
+		uint64_t *d = (uint64_t *)s;
+		/* pt_counts is all uint64_t counters */
+		for (size_t k = 0; k < sizeof *s / sizeof(uint64_t); k++)
+			d[k] += a[k];
+	}
+}
+
+static void proto_common(FILE *f, const struct res_proto *p, double span)
+{
+	fprintf(f, "\"transactions\":%llu,\"answered\":%llu,\"unanswered\":%llu,\"rate_per_s\":%.3f",
+		(unsigned long long)p->transactions, (unsigned long long)p->answered,
+		(unsigned long long)p->unanswered, span > 0 ? p->transactions / span : 0.0);
+}
+
+static void dns_section(FILE *f, const struct results *r, const struct pt_counts *s, double span)
+{
+	fputs(",\"dns\":{", f);
+	proto_common(f, &r->dns, span);
+	fprintf(f, ",\"queries\":%llu,\"responses\":%llu,\"retransmissions\":%llu,"
+		"\"duplicate_responses\":%llu,\"unsolicited_responses\":%llu,\"rcodes\":{",
+		(unsigned long long)s->dns_queries, (unsigned long long)s->dns_responses,
+		(unsigned long long)s->dns_retransmissions, (unsigned long long)s->dns_dup_responses,
+		(unsigned long long)s->dns_unmatched_responses);
+	int first = 1;
+	for (int i = 0; i < RES_RCODES; i++) {
+		if (!r->dns.status[i])
+			continue;
+		char b[16];
+		const char *n = i == RES_RCODES - 1 ? "other" : dns_rcode_name((unsigned)i, b, sizeof b);
+		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", n, (unsigned long long)r->dns.status[i]);
+		first = 0;
+	}
+	fputc('}', f);
+	latencies(f, &r->dns, 0);
+	fputc('}', f);
+}
+
+static void http_section(FILE *f, const struct results *r, const struct pt_counts *s, double span)
+{
+	fputs(",\"http\":{", f);
+	proto_common(f, &r->http, span);
+	fprintf(f, ",\"connections\":%llu,\"requests\":%llu,\"responses\":%llu,\"status\":{",
+		(unsigned long long)s->http_connections, (unsigned long long)s->http_requests,
+		(unsigned long long)s->http_responses);
+	static const char *const cls[6] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
+	int first = 1;
+	for (int i = 0; i < 6; i++) {
+		if (!r->http.status_class[i])
+			continue;
+		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", cls[i],
+			(unsigned long long)r->http.status_class[i]);
+		first = 0;
+	}
+	fputc('}', f);
+	latencies(f, &r->http, 1);
+	fputc('}', f);
+}
+
+static void tcp_section(FILE *f, const struct results *r, const struct pt_counts *s)
+{
+	fprintf(f, ",\"tcp\":{\"connections\":%llu,\"handshakes\":%llu,\"retransmissions\":%llu,"
+		"\"resets\":%llu,\"closed_by_client\":%llu,\"closed_by_server\":%llu",
+		(unsigned long long)s->tcp_connections, (unsigned long long)s->tcp_handshakes,
+		(unsigned long long)s->tcp_retransmissions, (unsigned long long)s->tcp_resets,
+		(unsigned long long)s->tcp_closed_by_client, (unsigned long long)s->tcp_closed_by_server);
+	/* handshake RTT at the first point that has one */
+	for (int i = 0; i < PT_N; i++)
+		if (r->point[i].present && hist_count(r->point[i].tcp_handshake)) {
+			lat(f, "handshake_rtt_us", r->point[i].tcp_handshake, 1);
+			break;
+		}
+	fputc('}', f);
+}
+
+static void malformed(FILE *f, const struct dec_stats *m)
+{
+	uint64_t total = 0;
+	for (int i = 1; i < DEC_R_MAX; i++)
+		total += m->reason[i];
+	fprintf(f, ",\"malformed\":{\"total\":%llu", (unsigned long long)total);
+	for (int i = 1; i < DEC_R_MAX; i++)
+		if (m->reason[i])
+			fprintf(f, ",\"%s\":%llu", dec_reason_key(i), (unsigned long long)m->reason[i]);
+	fputc('}', f);
+}
+
+static void points(FILE *f, const struct results *r)
+{
+	fputs(",\"points\":{", f);
+	int first = 1;
+	for (int i = 0; i < PT_N; i++) {
+		const struct res_point *p = &r->point[i];
+		if (!p->present)
+			continue;
+		fprintf(f, "%s\"%s\":{\"source\":", first ? "" : ",", rpt_role_name[i]);
+		rpt_json_str(f, p->source);
+		fprintf(f, ",\"packets\":%llu,\"bytes\":%llu,\"first_ns\":%llu,\"last_ns\":%llu,"
+			"\"dns_queries\":%llu,\"dns_responses\":%llu,\"http_requests\":%llu,"
+			"\"http_responses\":%llu,\"table_full\":%llu}",
+			(unsigned long long)p->counts.packets, (unsigned long long)p->counts.bytes,
+			(unsigned long long)p->first_ns, (unsigned long long)p->last_ns,
+			(unsigned long long)p->counts.dns_queries,
+			(unsigned long long)p->counts.dns_responses,
+			(unsigned long long)p->counts.http_requests,
+			(unsigned long long)p->counts.http_responses,
+			(unsigned long long)p->counts.table_full);
+		first = 0;
+	}
+	fputc('}', f);
+}
+
+static void cross_point(FILE *f, const struct results *r)
+{
+	int any = 0;
+	for (int a = 0; a < PT_N; a++)
+		for (int b = a + 1; b < PT_N; b++)
+			if (r->match[a][b].valid) {
+				const struct res_match *m = &r->match[a][b];
+				fprintf(f, "%s\"%s_%s\":{\"matched\":%llu,\"only_%s\":%llu,\"only_%s\":%llu}",
+					any ? "," : ",\"matching\":{", rpt_role_name[a], rpt_role_name[b],
+					(unsigned long long)m->matched, rpt_role_name[a],
+					(unsigned long long)m->only_first, rpt_role_name[b],
+					(unsigned long long)m->only_second);
+				any = 1;
+			}
+	if (any)
+		fputc('}', f);
+	if (r->clock.valid)
+		fprintf(f, ",\"clock\":{\"client_offset_ns\":%lld,\"client_skew_ppm\":%.4f,"
+			"\"split_uncertainty_ns\":%lld,\"samples\":%llu}",
+			(long long)r->clock.client_offset_ns, r->clock.client_skew_ppm,
+			(long long)r->clock.split_uncertainty_ns, (unsigned long long)r->clock.samples);
+	if (r->npoints > 1)
+		fprintf(f, ",\"loss\":{\"link\":%llu,\"bridge\":%llu,\"guest\":%llu}",
+			(unsigned long long)(r->dns.lost[LOST_LINK] + r->http.lost[LOST_LINK]),
+			(unsigned long long)(r->dns.lost[LOST_BRIDGE] + r->http.lost[LOST_BRIDGE]),
+			(unsigned long long)(r->dns.lost[LOST_GUEST] + r->http.lost[LOST_GUEST]));
+}
+
+int rpt_json(FILE *f, const struct results *r)
+{
+	struct pt_counts s;
+	sum_counts(r, &s);
+	double span = span_s(r);
+	fprintf(f, "{\"packets\":%llu,\"bytes\":%llu,\"capture\":{\"first_ns\":%llu,\"last_ns\":%llu,"
+		"\"duration_s\":%.6f,\"packets_per_s\":%.3f}",
+		(unsigned long long)s.packets, (unsigned long long)s.bytes,
+		(unsigned long long)r->first_ns, (unsigned long long)r->last_ns, span,
+		span > 0 ? s.packets / span : 0.0);
+	fprintf(f, ",\"ip\":{\"fragments\":%llu,\"reassembled\":%llu},\"table_full\":%llu",
+		(unsigned long long)s.ip_fragments, (unsigned long long)s.reassembled,
+		(unsigned long long)s.table_full);
+	malformed(f, &s.malformed);
+	dns_section(f, r, &s, span);
+	http_section(f, r, &s, span);
+	tcp_section(f, r, &s);
+	points(f, r);
+	cross_point(f, r);
+	fputs(",\"read_error\":", f);
+	if (r->read_error)
+		rpt_json_str(f, r->read_error_msg);
+	else
+		fputs("null", f);
+	fputs("}\n", f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -15,10 +15,10 @@
 static long in_read(struct capfile *cf, uint8_t *dst, size_t n)
 {
 	if (cf->gz) {
-		int r = gzread(cf->gz, dst, (unsigned)n);
-		if (r < 0) {
-			int zerr;
-			const char *m = gzerror(cf->gz, &zerr);
+		int r = gzread(cf->gz, dst, (unsigned)n), zerr;
+		const char *m = gzerror(cf->gz, &zerr);
+		/* a cut stream reads as a quiet end with Z_BUF_ERROR kept aside */
+		if (r < 0 || (r == 0 && zerr == Z_BUF_ERROR)) {
 			snprintf(cf->rd_msg, sizeof cf->rd_msg, "gzip: %s",
 				 zerr == Z_ERRNO ? strerror(errno) : m);
 			return -EIO;

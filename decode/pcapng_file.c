@@ -289,6 +289,7 @@ static int do_spb(struct capfile *cf, struct blk *b, struct pkt *out)
 	if (pkt_data(cf, b, caplen, out) < 0)
 		return cf->errc;
 	pkt_fill(cf, id, 0, wirelen, out);
+	out->ts_ns = 0;		/* no timestamp: not even the interface's offset */
 	return 1;
 }
 

@@ -12,10 +12,13 @@
  *    (dns.time = response - first query); later ones are retransmitted
  *    responses and not timed, except for AXFR/IXFR (multiple responses, each
  *    timed). No transaction: unsolicited.
- * hoplat adds the question to the key: a message only matches a transaction
- * with the same question (qname, qtype, qclass), or one of them has none. It
- * agrees with Wireshark whenever an id is not reused for another name inside
- * 5 s, and times correctly when it is (benchmark clients reuse ids).
+ * hoplat adds the question to the key: a query is a retransmission only of
+ * a transaction with the same question (qname, qtype, qclass), else it opens
+ * its own; a response goes to the newest transaction with its question, and
+ * when there is none (a server that mangles the question) to the newest with
+ * its id, as Wireshark does. This agrees with Wireshark whenever an id is not
+ * reused for another name inside 5 s, and times correctly when it is
+ * (benchmark clients reuse ids).
  *
  * Memory: one pool of max_flows entries allocated at setup, a hash of
  * chains (newest first), and two age lists: pending (by first query) and
@@ -260,6 +263,19 @@ static uint32_t lookup(struct dnsm *m, uint32_t b, const struct endpoint *c,
 	return NIL;
 }
 
+/* The newest entry for this conversation and id, whatever its question. */
+static uint32_t lookup_any(struct dnsm *m, uint32_t b, const struct endpoint *c,
+			   const struct endpoint *s, uint16_t id, int over_tcp)
+{
+	for (uint32_t i = m->bucket[b]; i; i = m->e[i].hnext) {
+		const struct dq *q = &m->e[i];
+		if (q->id == id && q->over_tcp == over_tcp && ep_eq(&q->client, c) &&
+		    ep_eq(&q->server, s))
+			return i;
+	}
+	return NIL;
+}
+
 static void new_query(struct dnsm *m, uint32_t b, const struct dns_msg *msg, uint64_t qh,
 		      const struct endpoint *c, const struct endpoint *s, uint64_t ts, int over_tcp)
 {
@@ -311,6 +327,10 @@ static void on_response(struct dnsm *m, const struct dns_msg *msg, const struct 
 	uint64_t qh = msg->has_question ? question_hash(msg) : 0;
 	uint32_t b = key_bucket(m, c, s, msg->id, over_tcp);
 	uint32_t i = lookup(m, b, c, s, msg, qh, over_tcp);
+	/* a response whose question was mangled still answers its id (Wireshark
+	 * matches on the id alone) */
+	if (!i && msg->has_question)
+		i = lookup_any(m, b, c, s, msg->id, over_tcp);
 	m->counts->dns_responses++;
 	if (!i) {
 		m->counts->dns_unmatched_responses++;

@@ -234,6 +234,12 @@ static void test_id_reuse_other_question(void **state)
 	assert_int_equal(got[0].total_ns, 4 * MS);
 	assert_string_equal(got[1].name, "i.example");
 	assert_int_equal(got[1].total_ns, 4 * MS);
+	/* a response with a mangled question answers the newest query of its id */
+	q(m, 13, "j.example", 10 * MS);
+	r(m, 13, "j.exbmple", 12 * MS, 0);
+	assert_int_equal(ngot, 3);
+	assert_string_equal(got[2].name, "j.example");
+	assert_int_equal(got[2].total_ns, 2 * MS);
 	dnsm_free(m);
 }
 

@@ -51,8 +51,9 @@ int tb_parse_httperf(const char *text, struct tb_httperf *o)
 			(long long *)&o->connrefused, (long long *)&o->connreset) == 5)
 		n++;
 	p = strstr(text, "Errors: fd-unavail ");
-	if (p && sscanf(p, "Errors: fd-unavail %lld addrunavail %lld", (long long *)&o->fd_unavail,
-			(long long *)&o->addrunavail) == 2)
+	if (p && sscanf(p, "Errors: fd-unavail %lld addrunavail %lld ftab-full %lld other %lld",
+			(long long *)&o->fd_unavail, (long long *)&o->addrunavail, (long long *)&o->ftab_full,
+			(long long *)&o->other) == 4)
 		n++;
 	o->found = n;
 	return n;

@@ -13,7 +13,7 @@ struct tb_dnsperf {
 struct tb_httperf {
 	int64_t requests, replies, conns;
 	double conn_rate, reply_rate_avg, reply_time_ms, connect_time_ms;
-	int64_t errors, client_timo, socket_timo, connrefused, connreset, fd_unavail, addrunavail;
+	int64_t errors, client_timo, socket_timo, connrefused, connreset, fd_unavail, addrunavail, ftab_full, other;
 	int found;
 };
 

@@ -227,11 +227,11 @@ static void json_step(FILE *f, const struct tb_runctx *r, const struct tb_step *
 		   "\"connection_rate\": %g, \"reply_rate_avg\": %g, \"connect_time_ms\": %g, "
 		   "\"reply_time_ms\": %g, \"errors\": {\"total\": %lld, \"client_timo\": %lld, "
 		   "\"socket_timo\": %lld, \"connrefused\": %lld, \"connreset\": %lld, \"fd_unavail\": %lld, "
-		   "\"addrunavail\": %lld}}",
+		   "\"addrunavail\": %lld, \"ftab_full\": %lld, \"other\": %lld}}",
 		(long long)h->conns, (long long)h->requests, (long long)h->replies, h->conn_rate, h->reply_rate_avg,
 		h->connect_time_ms, h->reply_time_ms, (long long)h->errors, (long long)h->client_timo,
 		(long long)h->socket_timo, (long long)h->connrefused, (long long)h->connreset,
-		(long long)h->fd_unavail, (long long)h->addrunavail);
+		(long long)h->fd_unavail, (long long)h->addrunavail, (long long)h->ftab_full, (long long)h->other);
 }
 
 static void json_delays(FILE *f, const struct tb_config *c)

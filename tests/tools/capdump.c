@@ -22,6 +22,8 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static volatile unsigned touch;
+
 static int dump(const char *path, int quiet, unsigned long long *npkt, unsigned long long *nbytes)
 {
 	char err[CAPFILE_ERRBUF];
@@ -35,8 +37,12 @@ static int dump(const char *path, int quiet, unsigned long long *npkt, unsigned 
 	while ((rc = capfile_next(cf, &p)) == 1) {
 		++*npkt;
 		*nbytes += p.caplen;
-		if (quiet)
+		if (quiet) {
+			/* touch the bytes, as a consumer would: speed is measured honestly */
+			if (p.caplen)
+				touch += p.data[0] ^ p.data[p.caplen - 1];
 			continue;
+		}
 		const char *name = capfile_iface_name(cf, p.iface);
 		printf("%llu\t%u\t%s\t%u\t%u\t%u\n", (unsigned long long)p.ts_ns, p.iface,
 		       name ? name : "-", p.linktype, p.caplen, p.wirelen);

@@ -77,7 +77,9 @@ void httpm_conn_init(struct httpm_conn *c)
 static struct hm_req *q_push(struct httpm *m, struct httpm_conn *c)
 {
 	if (m->nfree == 0) {
+		/* untracked requests would pair responses wrongly: give up on it */
 		m->counts->table_full++;
+		c->dead = 1;
 		return NULL;
 	}
 	uint32_t i = m->free[--m->nfree];
@@ -398,8 +400,8 @@ static void read_head(struct httpm *m, struct httpm_conn *c, const struct httpm_
 }
 
 /* A new message starts at *off in this chunk. */
-static void begin(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci,
-		  int from_server, const struct tcps_chunk *ch, uint32_t *off)
+static void begin(struct httpm *m, struct httpm_conn *c, int from_server,
+		  const struct tcps_chunk *ch, uint32_t *off)
 {
 	struct httpm_dir *d = &c->dir[from_server];
 	struct httpm_dir *other = &c->dir[!from_server];
@@ -414,9 +416,12 @@ static void begin(struct httpm *m, struct httpm_conn *c, const struct httpm_info
 		/* the request a response answers has ended */
 		if (other->active && other->state == HM_UNKNOWN)
 			req_done(m, c);
-	} else if (other->active && (other->state == HM_UNKNOWN) && c->q_len == 1) {
-		/* the next request: a response of unknown length has ended */
-		resp_done(m, c, ci, 1);
+	} else if (other->active && other->state == HM_UNKNOWN) {
+		/* The next request: the response of unknown length has ended at
+		 * its last packet, unless the request was pipelined and the
+		 * response goes on; the server's next segment tells (a head, or
+		 * bytes not captured at all: ended; other bytes: goes on). */
+		c->resp_maybe_done = 1;
 	}
 	d->active = 1;
 	d->first_ts = d->last_ts = ch->ts_ns;
@@ -488,6 +493,12 @@ void httpm_chunk(struct httpm *m, struct httpm_conn *c, const struct httpm_info 
 		return;
 	if (ch->gap)
 		on_gap(m, c, ci, from_server);
+	if (from_server && c->resp_maybe_done) {
+		struct cur at = chunk_at(ch, 0);
+		c->resp_maybe_done = 0;
+		if (d->state == HM_UNKNOWN && d->active && cur_left(&at) == 0)
+			resp_done(m, c, ci, 1);
+	}
 	/* a segment that starts like a head ends a message of unknown length */
 	if (d->state == HM_UNKNOWN || d->state == HM_SKIP) {
 		struct cur at = chunk_at(ch, 0);
@@ -505,7 +516,7 @@ void httpm_chunk(struct httpm *m, struct httpm_conn *c, const struct httpm_info 
 			d->last_ts = ch->ts_ns;
 		switch (d->state) {
 		case HM_IDLE:
-			begin(m, c, ci, from_server, ch, &off);
+			begin(m, c, from_server, ch, &off);
 			break;
 		case HM_HEAD:
 			read_head(m, c, ci, from_server, ch, &off);
@@ -550,14 +561,14 @@ void httpm_fin(struct httpm *m, struct httpm_conn *c, const struct httpm_info *c
 		resp_done(m, c, ci, 1);
 }
 
-void httpm_end(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci)
+void httpm_end(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci, int eof)
 {
 	struct httpm_dir *srv = &c->dir[1], *cli = &c->dir[0];
 
 	if (cli->active && cli->state == HM_UNKNOWN)
 		req_done(m, c);
 	if (srv->active)
-		resp_done(m, c, ci, srv->state == HM_UNKNOWN || srv->state == HM_CLOSE);
+		resp_done(m, c, ci, !eof && (srv->state == HM_UNKNOWN || srv->state == HM_CLOSE));
 	while (c->q_len) {
 		emit(m, c, ci, q_front(m, c), srv, 0);
 		q_pop(m, c);

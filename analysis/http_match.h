@@ -38,6 +38,8 @@ struct httpm_conn {
 	uint32_t q_head, q_tail;	/* FIFO of outstanding requests (pool indexes) */
 	uint16_t q_len;
 	uint8_t dead;		/* upgraded or unparseable: stop looking */
+	uint8_t resp_maybe_done;	/* a request came while a response of unknown
+					 * length was open: the server's next segment says */
 	uint32_t n_req;		/* requests seen: the next one's index */
 };
 
@@ -61,8 +63,10 @@ void httpm_chunk(struct httpm *m, struct httpm_conn *c, const struct httpm_info 
 void httpm_fin(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci,
 	       int from_server, uint64_t ts);
 /* Connection over (both FINs, RST, idle expiry, end of input): messages
- * whose end is not known end at their last packet; requests left without a
- * response are emitted unanswered. */
-void httpm_end(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci);
+ * whose end is not known end at their last packet, except at the end of the
+ * input (eof), where a response of unknown length may have been cut by the
+ * capture and is not timed (Wireshark cannot time it either); requests left
+ * without a response are emitted unanswered. */
+void httpm_end(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci, int eof);
 
 #endif

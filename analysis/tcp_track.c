@@ -51,6 +51,7 @@ struct tcpt {
 	struct httpm *http;
 	struct dnst dns;
 	struct hist *rtt;
+	uint8_t eof;			/* in tcpt_finish: the input ended */
 };
 
 /* What a stream chunk is delivered to. */
@@ -87,11 +88,13 @@ struct tcpt *tcpt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink
 	t->buckets = malloc(nb * sizeof(*t->buckets));
 	/* held segments and message buffers: far fewer than connections are
 	 * ever mid-message across segments or out of order at once */
-	unsigned nslots = t->n < 1024 ? t->n + 64 : 1024 + t->n / 16;
+	unsigned nslots = (t->n < 2048 ? t->n : 2048) + 64;
+	unsigned nreq = (t->n < 16384 ? t->n : 16384) + 256;
 	t->pool = tcps_pool_new(nslots);
 	t->bufs = tcps_bufs_new(nslots);
-	t->http = httpm_new(t->n + 256, role, http_sink, t->bufs, counts);
+	t->http = httpm_new(nreq, role, http_sink, t->bufs, counts);
 	t->rtt = hist_new();
+	_Static_assert(sizeof(struct conn) <= 512, "struct conn grew: max_flows of them are allocated");
 	if (!t->conns || !t->free || !t->buckets || !t->pool || !t->bufs || !t->http || !t->rtt) {
 		tcpt_free(t);
 		return NULL;
@@ -239,7 +242,7 @@ static void conn_end(struct tcpt *t, struct conn *c)
 	}
 	if (c->app == APP_HTTP) {
 		struct httpm_info ci = info_of(c);
-		httpm_end(t->http, &c->u.http, &ci);
+		httpm_end(t->http, &c->u.http, &ci, t->eof);
 	} else if (c->app == APP_DNS) {
 		dnst_release(&t->dns, &c->u.dns[0]);
 		dnst_release(&t->dns, &c->u.dns[1]);
@@ -462,6 +465,7 @@ void tcpt_advance(struct tcpt *t, uint64_t now_ns)
 void tcpt_finish(struct tcpt *t)
 {
 	/* in order of last activity, so transactions come out roughly in time order */
+	t->eof = 1;
 	for (int l = 0; l < L_N; l++)
 		while (t->head[l] != NIL)
 			conn_free(t, &t->conns[t->head[l]]);

@@ -83,7 +83,16 @@ static size_t pad4(size_t n) { return (n + 3) & ~(size_t)3; }
 
 static size_t opt_size(size_t vlen) { return 4 + pad4(vlen); }
 
-static size_t opt_str_size(const char *s) { return s && *s ? opt_size(strlen(s)) : 0; }
+/* An option's length is 16 bits: longer strings are cut (a comment, say). */
+#define OPT_MAXLEN 65532u
+
+static size_t str_len(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	return n < OPT_MAXLEN ? n : OPT_MAXLEN;
+}
+
+static size_t opt_str_size(const char *s) { return str_len(s) ? opt_size(str_len(s)) : 0; }
 
 static void put_opt(struct pcapng_w *w, uint16_t code, const void *v, size_t vlen)
 {
@@ -95,8 +104,8 @@ static void put_opt(struct pcapng_w *w, uint16_t code, const void *v, size_t vle
 
 static void put_opt_str(struct pcapng_w *w, uint16_t code, const char *s)
 {
-	if (s && *s)
-		put_opt(w, code, s, strlen(s));
+	if (str_len(s))
+		put_opt(w, code, s, str_len(s));
 }
 
 static void put_opt_u64(struct pcapng_w *w, uint16_t code, uint64_t v)
@@ -130,6 +139,13 @@ static int fail(struct pcapng_w *w, int err, const char *what)
 	w->err = err;
 	snprintf(w->msg, sizeof w->msg, "%s: %s after %llu bytes: %s", w->path, what,
 		 (unsigned long long)w->ondisk, strerror(-err));
+	return err;
+}
+
+/* A call the writer refuses (bad argument): a message, but the file goes on. */
+static int refuse(struct pcapng_w *w, int err, const char *what, unsigned long long v)
+{
+	snprintf(w->msg, sizeof w->msg, "%s: %s %llu", w->path, what, v);
 	return err;
 }
 
@@ -179,8 +195,8 @@ static int reserve(struct pcapng_w *w, size_t total)
 {
 	if (w->err)
 		return w->err;
-	if (total > PCAPNG_W_BUFSZ || total > UINT32_MAX)
-		return -EMSGSIZE;
+	if (total > PCAPNG_W_BUFSZ)
+		return refuse(w, -EMSGSIZE, "block too large for the write buffer:", total);
 	if (w->len + total > PCAPNG_W_BUFSZ)
 		return flush_buf(w);
 	return 0;
@@ -259,10 +275,13 @@ int pcapng_w_add_iface(struct pcapng_w *w, const struct pcapng_iface *ifc)
 	if (w->err)
 		return w->err;
 	uint8_t res = ifc->tsresol ? ifc->tsresol : 9;
-	if (res > 9 || w->nif >= PCAPNG_W_MAXIF)
-		return -EINVAL;	/* powers of 10 up to ns: the u64 ns input covers them */
+	/* powers of 10 up to ns: what a u64 of ns since the epoch can feed */
+	if (res > 9)
+		return refuse(w, -EINVAL, "unsupported if_tsresol", res);
+	if (w->nif >= PCAPNG_W_MAXIF)
+		return refuse(w, -EINVAL, "too many interfaces:", w->nif);
 	size_t total = 16 + opt_str_size(ifc->name) + opt_str_size(ifc->description) +
-		       (ifc->filter ? opt_size(1 + strlen(ifc->filter)) : 0) +
+		       (ifc->filter ? opt_size(1 + str_len(ifc->filter)) : 0) +
 		       opt_size(1) + 4 + 4;
 	int rc = reserve(w, total);
 	if (rc < 0)
@@ -275,7 +294,7 @@ int pcapng_w_add_iface(struct pcapng_w *w, const struct pcapng_iface *ifc)
 	put_opt_str(w, IF_DESCRIPTION, ifc->description);
 	if (ifc->filter) {
 		/* if_filter: one byte of filter kind (0: libpcap string), then the text */
-		size_t n = strlen(ifc->filter);
+		size_t n = str_len(ifc->filter);
 		put16(w, IF_FILTER);
 		put16(w, (uint16_t)(1 + n));
 		uint8_t kind = 0;
@@ -304,7 +323,7 @@ int pcapng_w_packet(struct pcapng_w *w, uint32_t iface, uint64_t ts_ns,
 	if (w->err)
 		return w->err;
 	if (iface >= w->nif)
-		return -EINVAL;
+		return refuse(w, -EINVAL, "packet for undeclared interface", iface);
 	size_t total = 28 + pad4(caplen) + 4;
 	int rc = reserve(w, total);
 	if (rc < 0)
@@ -326,7 +345,7 @@ int pcapng_w_stats(struct pcapng_w *w, uint32_t iface, uint64_t ts_ns,
 	if (w->err)
 		return w->err;
 	if (iface >= w->nif)
-		return -EINVAL;
+		return refuse(w, -EINVAL, "statistics for undeclared interface", iface);
 	uint8_t res = w->tsresol[iface];
 	const uint64_t *cnt[] = { &st->ifrecv, &st->ifdrop, &st->filteraccept, &st->osdrop };
 	size_t total = 20 + 4 + 4;

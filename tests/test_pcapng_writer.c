@@ -385,12 +385,14 @@ static void test_bad_calls(void **state)
 	assert_non_null(w);
 	uint8_t buf[16] = { 0 };
 	assert_int_equal(pcapng_w_packet(w, 0, T0, buf, 16, 16), -EINVAL);	/* no interface */
+	assert_non_null(strstr(pcapng_w_error(w), "packet for undeclared interface 0"));
 	struct pcapng_iface bad = IF_US;
 	bad.tsresol = 12;
 	assert_int_equal(pcapng_w_add_iface(w, &bad), -EINVAL);
 	assert_int_equal(pcapng_w_add_iface(w, &IF_US), 0);
 	static uint8_t big[2 << 20];
 	assert_int_equal(pcapng_w_packet(w, 0, T0, big, sizeof big, sizeof big), -EMSGSIZE);
+	assert_non_null(strstr(pcapng_w_error(w), "too large"));
 	/* those errors were the caller's, not the file's: writing goes on */
 	assert_int_equal(pcapng_w_packet(w, 0, T0, buf, 16, 16), 0);
 	assert_int_equal(pcapng_w_close(w), 0);
@@ -477,6 +479,34 @@ static void fill_until_error(const char *path, int want_err, const char *want_ms
 		      after, msg);
 }
 
+/* Option lengths are 16 bits: a 100 kB comment is cut, the file stays valid. */
+static void test_long_strings(void **state)
+{
+	(void)state;
+	char path[128], err[PCAPNG_ERRBUF];
+	tmp_path(path, sizeof path, "long.pcapng");
+	static char big[100000];
+	memset(big, 'c', sizeof big - 1);
+	struct pcapng_w *w = pcapng_w_open(path, big, err);
+	assert_non_null(w);
+	struct pcapng_iface ifc = IF_NS;
+	ifc.description = big;
+	ifc.filter = big;
+	assert_int_equal(pcapng_w_add_iface(w, &ifc), 0);
+	uint8_t buf[64];
+	fill_payload(buf, 0, sizeof buf);
+	assert_int_equal(pcapng_w_packet(w, 0, T0, buf, sizeof buf, sizeof buf), 0);
+	assert_int_equal(pcapng_w_close(w), 0);
+	struct walk wk;
+	walk_file(path, &wk);
+	assert_int_equal(wk.epb, 1);
+	assert_int_equal(strlen(wk.shb_comment), sizeof wk.shb_comment - 1);
+	assert_int_equal(reader_count(path), 1);
+	int nt = tshark_count(path);
+	if (nt >= 0)
+		assert_int_equal(nt, 1);
+}
+
 static void test_file_size_limit(void **state)
 {
 	(void)state;
@@ -528,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_tshark_reads),
 		cmocka_unit_test(test_capinfos_stats),
 		cmocka_unit_test(test_bad_calls),
+		cmocka_unit_test(test_long_strings),
 		cmocka_unit_test(test_file_size_limit),
 		cmocka_unit_test_teardown(test_full_disk, full_disk_teardown),
 	};

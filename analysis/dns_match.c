@@ -22,7 +22,7 @@
  *
  * Memory: one pool of max_flows entries allocated at setup, a hash of
  * chains (newest first), and two age lists: pending (by first query) and
- * answered (kept to recognise duplicate responses, by response time). State
+ * answered (kept 2 s to recognise duplicate responses, by response time). State
  * expires by packet time: a query unanswered for dns_timeout is emitted
  * unanswered; a full pool drops the oldest answered entry, else the oldest
  * pending one (emitted unanswered, counted in table_full). */
@@ -31,6 +31,10 @@
 #include "analysis/dns_match.h"
 
 #define DNSM_RETRANS_NS 5000000000LL	/* Wireshark's dns.retransmission_timer */
+/* Answered entries stay this long to tell duplicate responses from
+ * unsolicited ones (neither is timed); short, so memory follows the rate
+ * of queries, not the length of the capture. */
+#define DNSM_LINGER_NS 2000000000LL
 #define NIL 0u				/* entry indices are 1-based */
 
 enum { DQ_FREE = 0, DQ_PENDING, DQ_ANSWERED };
@@ -41,11 +45,17 @@ struct dq {
 	uint8_t state, has_q, multi, over_tcp;
 	uint64_t qhash;
 	uint64_t req_ts, resp_ts;
-	uint32_t hnext;			/* hash chain */
 	uint32_t prev, next;		/* age list */
 	uint32_t bucket;
 	int status;
 	char name[TXN_NAME_MAX];
+};
+
+/* Hash chains in a dense array of their own, with a tag of the key, so a
+ * lookup touches an entry's cache lines only when the tag matches. */
+struct dlink {
+	uint32_t hnext;			/* hash chain; free list when free */
+	uint32_t tag;
 };
 
 struct dlist {
@@ -60,6 +70,7 @@ struct dnsm {
 	int64_t timeout_ns;
 	uint32_t cap, nbuckets;
 	struct dq *e;			/* e[1..cap] */
+	struct dlink *l;		/* l[1..cap] */
 	uint32_t *bucket;
 	uint32_t free_head;		/* free list through hnext */
 	struct dlist pending, answered;
@@ -120,15 +131,20 @@ static int ep_eq(const struct endpoint *a, const struct endpoint *b)
 	return a->port == b->port && ipaddr_eq(&a->ip, &b->ip);
 }
 
-static uint32_t key_bucket(const struct dnsm *m, const struct endpoint *c,
-			   const struct endpoint *s, uint16_t id, int over_tcp)
+struct dkey {
+	uint32_t bucket, tag;
+};
+
+static struct dkey key_of(const struct dnsm *m, const struct endpoint *c,
+			  const struct endpoint *s, uint16_t id, int over_tcp)
 {
 	uint64_t h = 14695981039346656037ull;
 	h = ep_hash(h, c);
 	h = ep_hash(h, s);
 	h = fnv64(h, &id, sizeof id);
 	h = fnv64(h, &over_tcp, 1);
-	return (uint32_t)(h ^ h >> 32) & (m->nbuckets - 1);
+	struct dkey k = { (uint32_t)h & (m->nbuckets - 1), (uint32_t)(h >> 32) };
+	return k;
 }
 
 static uint64_t question_hash(const struct dns_msg *msg)
@@ -159,13 +175,14 @@ struct dnsm *dnsm_new(const struct pt_config *cfg, uint8_t role, struct txn_sink
 		m->nbuckets <<= 1;
 	/* calloc: pages are touched only as entries are used (LIFO free list) */
 	m->e = calloc((size_t)m->cap + 1, sizeof *m->e);
+	m->l = calloc((size_t)m->cap + 1, sizeof *m->l);
 	m->bucket = calloc(m->nbuckets, sizeof *m->bucket);
-	if (!m->e || !m->bucket) {
+	if (!m->e || !m->l || !m->bucket) {
 		dnsm_free(m);
 		return NULL;
 	}
 	for (uint32_t i = m->cap; i >= 1; i--) {
-		m->e[i].hnext = m->free_head;
+		m->l[i].hnext = m->free_head;
 		m->free_head = i;
 	}
 	return m;
@@ -176,6 +193,7 @@ void dnsm_free(struct dnsm *m)
 	if (!m)
 		return;
 	free(m->e);
+	free(m->l);
 	free(m->bucket);
 	free(m);
 }
@@ -184,9 +202,9 @@ static void chain_del(struct dnsm *m, uint32_t i)
 {
 	uint32_t *pp = &m->bucket[m->e[i].bucket];
 	while (*pp && *pp != i)
-		pp = &m->e[*pp].hnext;
+		pp = &m->l[*pp].hnext;
 	if (*pp)
-		*pp = m->e[i].hnext;
+		*pp = m->l[i].hnext;
 }
 
 static void entry_release(struct dnsm *m, uint32_t i)
@@ -195,7 +213,7 @@ static void entry_release(struct dnsm *m, uint32_t i)
 	chain_del(m, i);
 	list_del(m, list_of(m, q), i);
 	q->state = DQ_FREE;
-	q->hnext = m->free_head;
+	m->l[i].hnext = m->free_head;
 	m->free_head = i;
 }
 
@@ -233,14 +251,17 @@ static void drop_pending(struct dnsm *m, uint32_t i)
 static uint32_t entry_alloc(struct dnsm *m)
 {
 	if (!m->free_head) {
-		m->counts->table_full++;
-		if (m->answered.head)
+		/* an answered entry only serves to spot duplicate responses: it
+		 * goes first, and quietly */
+		if (m->answered.head) {
 			entry_release(m, m->answered.head);
-		else
+		} else {
+			m->counts->table_full++;
 			drop_pending(m, m->pending.head);
+		}
 	}
 	uint32_t i = m->free_head;
-	m->free_head = m->e[i].hnext;
+	m->free_head = m->l[i].hnext;
 	return i;
 }
 
@@ -250,11 +271,13 @@ static int question_fits(const struct dq *q, const struct dns_msg *msg, uint64_t
 }
 
 /* The newest entry for this conversation, id and question. */
-static uint32_t lookup(struct dnsm *m, uint32_t b, const struct endpoint *c,
+static uint32_t lookup(struct dnsm *m, struct dkey k, const struct endpoint *c,
 		       const struct endpoint *s, const struct dns_msg *msg, uint64_t qh,
 		       int over_tcp)
 {
-	for (uint32_t i = m->bucket[b]; i; i = m->e[i].hnext) {
+	for (uint32_t i = m->bucket[k.bucket]; i; i = m->l[i].hnext) {
+		if (m->l[i].tag != k.tag)
+			continue;
 		const struct dq *q = &m->e[i];
 		if (q->id == msg->id && q->over_tcp == over_tcp && ep_eq(&q->client, c) &&
 		    ep_eq(&q->server, s) && question_fits(q, msg, qh))
@@ -264,10 +287,12 @@ static uint32_t lookup(struct dnsm *m, uint32_t b, const struct endpoint *c,
 }
 
 /* The newest entry for this conversation and id, whatever its question. */
-static uint32_t lookup_any(struct dnsm *m, uint32_t b, const struct endpoint *c,
+static uint32_t lookup_any(struct dnsm *m, struct dkey k, const struct endpoint *c,
 			   const struct endpoint *s, uint16_t id, int over_tcp)
 {
-	for (uint32_t i = m->bucket[b]; i; i = m->e[i].hnext) {
+	for (uint32_t i = m->bucket[k.bucket]; i; i = m->l[i].hnext) {
+		if (m->l[i].tag != k.tag)
+			continue;
 		const struct dq *q = &m->e[i];
 		if (q->id == id && q->over_tcp == over_tcp && ep_eq(&q->client, c) &&
 		    ep_eq(&q->server, s))
@@ -276,7 +301,7 @@ static uint32_t lookup_any(struct dnsm *m, uint32_t b, const struct endpoint *c,
 	return NIL;
 }
 
-static void new_query(struct dnsm *m, uint32_t b, const struct dns_msg *msg, uint64_t qh,
+static void new_query(struct dnsm *m, struct dkey k, const struct dns_msg *msg, uint64_t qh,
 		      const struct endpoint *c, const struct endpoint *s, uint64_t ts, int over_tcp)
 {
 	uint32_t i = entry_alloc(m);
@@ -296,9 +321,10 @@ static void new_query(struct dnsm *m, uint32_t b, const struct dns_msg *msg, uin
 	memcpy(q->name, msg->qname, n);
 	q->name[n] = 0;
 	q->state = DQ_PENDING;
-	q->bucket = b;
-	q->hnext = m->bucket[b];	/* newest first */
-	m->bucket[b] = i;
+	q->bucket = k.bucket;
+	m->l[i].tag = k.tag;
+	m->l[i].hnext = m->bucket[k.bucket];	/* newest first */
+	m->bucket[k.bucket] = i;
 	list_push(m, &m->pending, i);
 }
 
@@ -306,8 +332,8 @@ static void on_query(struct dnsm *m, const struct dns_msg *msg, const struct end
 		     const struct endpoint *s, uint64_t ts, int over_tcp)
 {
 	uint64_t qh = msg->has_question ? question_hash(msg) : 0;
-	uint32_t b = key_bucket(m, c, s, msg->id, over_tcp);
-	uint32_t i = lookup(m, b, c, s, msg, qh, over_tcp);
+	struct dkey k = key_of(m, c, s, msg->id, over_tcp);
+	uint32_t i = lookup(m, k, c, s, msg, qh, over_tcp);
 	m->counts->dns_queries++;
 	if (i && m->e[i].state == DQ_PENDING && (int64_t)(ts - m->e[i].req_ts) < DNSM_RETRANS_NS) {
 		m->counts->dns_retransmissions++;
@@ -318,19 +344,19 @@ static void on_query(struct dnsm *m, const struct dns_msg *msg, const struct end
 		drop_pending(m, i);
 	else if (i)
 		entry_release(m, i);
-	new_query(m, b, msg, qh, c, s, ts, over_tcp);
+	new_query(m, k, msg, qh, c, s, ts, over_tcp);
 }
 
 static void on_response(struct dnsm *m, const struct dns_msg *msg, const struct endpoint *c,
 			const struct endpoint *s, uint64_t ts, int over_tcp)
 {
 	uint64_t qh = msg->has_question ? question_hash(msg) : 0;
-	uint32_t b = key_bucket(m, c, s, msg->id, over_tcp);
-	uint32_t i = lookup(m, b, c, s, msg, qh, over_tcp);
+	struct dkey k = key_of(m, c, s, msg->id, over_tcp);
+	uint32_t i = lookup(m, k, c, s, msg, qh, over_tcp);
 	/* a response whose question was mangled still answers its id (Wireshark
 	 * matches on the id alone) */
 	if (!i && msg->has_question)
-		i = lookup_any(m, b, c, s, msg->id, over_tcp);
+		i = lookup_any(m, k, c, s, msg->id, over_tcp);
 	m->counts->dns_responses++;
 	if (!i) {
 		m->counts->dns_unmatched_responses++;
@@ -369,8 +395,9 @@ void dnsm_advance(struct dnsm *m, uint64_t now_ns)
 {
 	while (m->pending.head && (int64_t)(now_ns - m->e[m->pending.head].req_ts) >= m->timeout_ns)
 		drop_pending(m, m->pending.head);
+	int64_t linger = m->timeout_ns < DNSM_LINGER_NS ? m->timeout_ns : DNSM_LINGER_NS;
 	while (m->answered.head &&
-	       (int64_t)(now_ns - m->e[m->answered.head].resp_ts) >= m->timeout_ns)
+	       (int64_t)(now_ns - m->e[m->answered.head].resp_ts) >= linger)
 		entry_release(m, m->answered.head);
 }
 

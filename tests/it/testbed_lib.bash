@@ -28,3 +28,44 @@ tb_leftovers() {
 	done
 	return 0
 }
+
+# The cross-point analysis (issue 3) is probed, never assumed.
+tb_need_xpt() {
+	"$HOPLAT" analyze --help 2>&1 | grep -q -- '--uplink' || { echo "cross-point analysis not built"; exit 77; }
+}
+
+# tb_scenario NAME OUTDIR UP-ARGS... : a fresh testbed with UP-ARGS, one short run, down.
+tb_scenario() {
+	local name=$1 out=$2; shift 2
+	local rates=500,1000
+	[ "$name" = http-ramp ] && rates=100,200
+	"$HOPLAT" testbed down >/dev/null 2>&1
+	"$HOPLAT" testbed up "$@" >/dev/null || { echo "testbed up $*: failed"; return 1; }
+	"$HOPLAT" testbed run "$name" --out "$out" --rates "$rates" --duration 2 >/dev/null 2>"$out.log" ||
+		{ echo "testbed run $name:"; cat "$out.log"; "$HOPLAT" testbed down >/dev/null; return 1; }
+	"$HOPLAT" testbed down >/dev/null
+}
+
+# tb_analyze DIR: hoplat's three-point analysis of a run, JSON into DIR/analysis.json.
+tb_analyze() {
+	"$HOPLAT" analyze --client "$1/client.pcapng#eth0" --uplink "$1/dom0.pcapng#peth0" \
+		--vif "$1/dom0.pcapng#vif1.0" --json "$1/analysis.json" >"$1/analysis.txt" 2>&1 ||
+		{ echo "analyze $1 failed:"; tail -5 "$1/analysis.txt"; return 1; }
+}
+
+# tb_get FILE dotted.key : a number from a JSON file.
+tb_get() {
+	python3 -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v[k]
+print(v)' "$1" "$2"
+}
+
+# tb_within NAME VALUE WANT TOL_ABS : prints a line, fails when |VALUE-WANT| > TOL_ABS.
+tb_within() {
+	python3 -c 'import sys
+n,v,w,t=sys.argv[1],float(sys.argv[2]),float(sys.argv[3]),float(sys.argv[4])
+ok=abs(v-w)<=t
+print(f"{\"ok  \" if ok else \"FAIL\"} {n}: {v:.1f} us, want {w:.0f} +- {t:.0f}")
+sys.exit(0 if ok else 1)' "$@"
+}

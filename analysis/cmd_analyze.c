@@ -82,16 +82,22 @@ static int add_input(struct analyze *a, const char *spec, uint8_t role)
 			fprintf(stderr, "hoplat analyze: the %s point is given twice\n", rpt_role_name[role]);
 			return -EINVAL;
 		}
-	struct input *in = &a->in[a->n++];
+	size_t len = strlen(spec);
+	struct input *in = a->in + a->n;
+	if (len >= sizeof in->path) {
+		fprintf(stderr, "hoplat analyze: path too long: %s\n", spec);
+		return -EINVAL;
+	}
 	memset(in, 0, sizeof *in);
 	in->role = role;
-	snprintf(in->path, sizeof in->path, "%s", spec);
+	memcpy(in->path, spec, len + 1);
 	struct stat st;
 	char *hash = strrchr(in->path, '#');
-	if (hash && stat(in->path, &st) != 0) {
+	if (hash && stat(in->path, &st) != 0 && strlen(hash + 1) < sizeof in->iface) {
 		*hash = 0;
-		snprintf(in->iface, sizeof in->iface, "%s", hash + 1);
+		memcpy(in->iface, hash + 1, strlen(hash + 1) + 1);
 	}
+	a->n++;
 	return 0;
 }
 

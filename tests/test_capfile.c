@@ -346,6 +346,35 @@ static void cut_everywhere(const struct fx *f, const char *name, const struct wa
 	unlink(path);
 }
 
+static int have_tshark(void)
+{
+	return system("command -v tshark >/dev/null 2>&1") == 0;
+}
+
+/* tshark's timestamps (ns) and captured lengths of a file's packets; the
+ * count, or -1 without tshark. */
+static int tshark_packets(const char *path, uint64_t *ts, uint32_t *cap, int max)
+{
+	if (!have_tshark())
+		return -1;
+	char cmd[384], line[128];
+	snprintf(cmd, sizeof cmd, "tshark -r '%s' -T fields -e frame.time_epoch -e frame.cap_len "
+		 "2>/dev/null", path);
+	FILE *o = popen(cmd, "r");
+	assert_non_null(o);
+	int n = 0;
+	while (fgets(line, sizeof line, o)) {
+		unsigned long long s, frac;
+		unsigned c;
+		assert_true(n < max);
+		assert_int_equal(sscanf(line, "%llu.%llu %u", &s, &frac, &c), 3);
+		ts[n] = s * 1000000000ull + frac;
+		cap[n++] = c;
+	}
+	assert_int_equal(pclose(o), 0);
+	return n;
+}
+
 /* ---- classic pcap ---- */
 
 static const struct want PCAP_W[] = {
@@ -404,6 +433,16 @@ static void test_pcap_variants(void **state)
 			tmp_path(path, sizeof path, "v.pcap");
 			fx_save(&f, f.len, path);
 			expect_all(path, w, NPCAP, fmt[ns]);
+			uint64_t tts[8];
+			uint32_t tcap[8];
+			int tn = tshark_packets(path, tts, tcap, 8);
+			if (tn >= 0) {	/* the oracle reads the same, both byte orders */
+				assert_int_equal(tn, NPCAP);
+				for (unsigned i = 0; i < NPCAP; i++) {
+					assert_int_equal(tts[i], w[i].ts);
+					assert_int_equal(tcap[i], w[i].cap);
+				}
+			}
 			char errbuf[CAPFILE_ERRBUF];
 			struct capfile *cf = capfile_open(path, errbuf);
 			assert_non_null(cf);
@@ -541,11 +580,6 @@ static void test_pcapng_sections(void **state)
 	assert_int_equal(capfile_iface_linktype(cf, 9), 0);
 	capfile_close(cf);
 	free(f.b);
-}
-
-static int have_tshark(void)
-{
-	return system("command -v tshark >/dev/null 2>&1") == 0;
 }
 
 /* tshark agrees on the hand-built sections' timestamps (powers of 2 and

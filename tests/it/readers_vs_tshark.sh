@@ -2,8 +2,9 @@
 # hoplat's capture file reader (through build/tools/capdump) against tshark, the
 # oracle, on every reference capture and on variants made from them: pcapng
 # (editcap -F pcapng), nanosecond pcap (editcap -F nsecpcap), gzip of each,
-# two files merged into one pcapng with two interfaces (mergecap -I none), and
-# two pcapng files concatenated (two sections, interface ids cumulative).
+# two files merged into one pcapng with two interfaces (mergecap -I none),
+# two pcapng files concatenated (two sections, interface ids cumulative), and
+# files written by hoplat's pcapng writer (build/tools/capgen).
 # Per packet: timestamp (exact to the ns), interface id, captured length;
 # the counts must be equal and both readers must finish without error.
 set -u
@@ -85,6 +86,19 @@ for src in "${refs[@]}"; do
 	fi
 	prev=$src
 done
+
+# hoplat's own writer (through capgen): every reference capture's packets
+# repeated, one interface per capture, then the same as ns pcap
+CAPGEN=build/tools/capgen
+if [ -x "$CAPGEN" ] || make -s "$CAPGEN" >/dev/null; then
+	tpl=(); for f in "$REF"/*.pcap; do tpl+=(-r "$f"); done
+	"$CAPGEN" "${tpl[@]}" -n 20000 "$tmp/gen.pcapng" 2>/dev/null &&
+		check "$tmp/gen.pcapng" "capgen: hoplat's writer, one interface per capture"
+	"$CAPGEN" "${tpl[@]}" -n 20000 -F pcap-ns "$tmp/gen.pcap" 2>/dev/null &&
+		check "$tmp/gen.pcap" "capgen: ns pcap"
+else
+	echo "FAIL: cannot build $CAPGEN"; failed=$((failed + 1))
+fi
 
 echo "readers_vs_tshark: $files files, $packets packets, $failed failed"
 [ "$files" -gt 0 ] && [ "$failed" -eq 0 ]

@@ -171,6 +171,7 @@ static void msg_reset(struct httpm *m, struct httpm_dir *d)
 	d->buf = TCPS_NONE;
 	d->kept = 0;
 	d->active = 0;
+	d->broken = 0;
 	d->state = HM_IDLE;
 }
 
@@ -195,7 +196,7 @@ static void resp_done(struct httpm *m, struct httpm_conn *c, const struct httpm_
 	if (d->active && r) {
 		if (!r->complete && c->dir[0].active && q_reading(m, c) == r)
 			req_done(m, c);
-		emit(m, c, ci, r, d, answered);
+		emit(m, c, ci, r, d, answered && !d->broken);
 		q_pop(m, c);
 	}
 	msg_reset(m, d);
@@ -474,8 +475,10 @@ static void on_gap(struct httpm *m, struct httpm_conn *c, const struct httpm_inf
 		   int from_server)
 {
 	struct httpm_dir *d = &c->dir[from_server];
-	if (d->state == HM_UNKNOWN)
+	if (d->state == HM_UNKNOWN) {	/* its end is found as without the hole */
+		d->broken = d->active;
 		return;
+	}
 	if (d->active && from_server)
 		resp_done(m, c, ci, 0);
 	else if (d->active)
@@ -493,10 +496,10 @@ void httpm_chunk(struct httpm *m, struct httpm_conn *c, const struct httpm_info 
 		return;
 	if (ch->gap)
 		on_gap(m, c, ci, from_server);
-	if (from_server && c->resp_maybe_done) {
+	if (from_server && c->resp_maybe_done && ch->wire) {
 		struct cur at = chunk_at(ch, 0);
 		c->resp_maybe_done = 0;
-		if (d->state == HM_UNKNOWN && d->active && cur_left(&at) == 0)
+		if (d->state == HM_UNKNOWN && d->active && ch->wire && cur_left(&at) == 0)
 			resp_done(m, c, ci, 1);
 	}
 	/* a segment that starts like a head ends a message of unknown length */

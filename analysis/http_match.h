@@ -25,6 +25,7 @@
 struct httpm_dir {
 	uint8_t state;		/* HM_* in http_match.c */
 	uint8_t active;		/* a message is in progress */
+	uint8_t broken;		/* bytes of it were never captured (a hole): not timed */
 	uint16_t status;	/* response being read */
 	uint16_t kept;		/* head bytes in buf */
 	uint32_t buf;		/* tcps_bufs index or TCPS_NONE */

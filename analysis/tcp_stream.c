@@ -152,6 +152,29 @@ int tcps_segment(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct c
 	return TCPS_NEW;
 }
 
+/* Bytes up to seq were never seen: the consumer hears of the hole now. */
+static void gap_to(struct tcps_dir *d, uint32_t seq, tcps_fn fn, void *ctx)
+{
+	struct tcps_chunk ch = { .data = cur_make(NULL, 0), .seq = seq, .gap = 1,
+				 .gap_bytes = (uint32_t)tcps_diff(seq, d->next) };
+	d->next = seq;
+	fn(ctx, &ch);
+}
+
+void tcps_fin(struct tcps_pool *p, struct tcps_dir *d, uint32_t fin_seq, tcps_fn fn, void *ctx)
+{
+	while (d->nheld)
+		pop_held(p, d, 0, fn, ctx);
+	if (!d->init)
+		tcps_init(d, fin_seq);
+	if (tcps_diff(fin_seq, d->next) > 0)
+		gap_to(d, fin_seq, fn, ctx);
+	if (!d->fin) {
+		d->fin = 1;
+		d->fin_seq = fin_seq;
+	}
+}
+
 void tcps_ack(struct tcps_pool *p, struct tcps_dir *d, uint32_t ack, tcps_fn fn, void *ctx)
 {
 	if (!d->has_ack || tcps_diff(ack, d->peer_ack) > 0) {
@@ -164,6 +187,10 @@ void tcps_ack(struct tcps_pool *p, struct tcps_dir *d, uint32_t ack, tcps_fn fn,
 		pop_held(p, d, 0, fn, ctx);
 		drain(p, d, 0, fn, ctx);
 	}
+	/* the FIN takes a sequence number that carries no byte */
+	uint32_t upto = d->fin && tcps_diff(d->peer_ack, d->fin_seq) > 0 ? d->fin_seq : d->peer_ack;
+	if (d->init && d->nheld == 0 && tcps_diff(upto, d->next) > 0)
+		gap_to(d, upto, fn, ctx);
 }
 
 void tcps_flush(struct tcps_pool *p, struct tcps_dir *d, tcps_fn fn, void *ctx)

@@ -32,7 +32,8 @@ typedef void (*tcps_fn)(void *ctx, const struct tcps_chunk *ch);
 struct tcps_dir {
 	uint32_t next;		/* next expected sequence number */
 	uint32_t peer_ack;	/* highest ack the other side sent */
-	uint8_t init, has_ack;
+	uint32_t fin_seq;	/* sequence number of this side's FIN */
+	uint8_t init, has_ack, fin;
 	uint8_t nheld;
 	uint32_t held[TCPS_HOLD_MAX];	/* pool slots, in sequence order */
 	uint64_t delivered;	/* bytes delivered (wire) */
@@ -53,8 +54,13 @@ void tcps_init(struct tcps_dir *d, uint32_t seq);
 int tcps_segment(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct cur data,
 		 uint32_t wire, uint64_t ts_ns, tcps_fn fn, void *ctx);
 /* The other side acknowledged up to ack: bytes before it that were never
- * seen will not be seen, so held data behind that hole goes out. */
+ * seen will not be seen (at one point a packet is captured before the ACK
+ * that answers it), so held data behind that hole goes out, and a hole up to
+ * the ack with nothing after it is delivered as a gap (an empty chunk). */
 void tcps_ack(struct tcps_pool *p, struct tcps_dir *d, uint32_t ack, tcps_fn fn, void *ctx);
+/* This side's FIN at fin_seq: held data goes out, and bytes before the FIN
+ * that were never seen are delivered as a gap (an empty chunk). */
+void tcps_fin(struct tcps_pool *p, struct tcps_dir *d, uint32_t fin_seq, tcps_fn fn, void *ctx);
 /* Delivers everything held, with gaps (end of connection). */
 void tcps_flush(struct tcps_pool *p, struct tcps_dir *d, tcps_fn fn, void *ctx);
 /* Returns the held slots to the pool without delivering. */

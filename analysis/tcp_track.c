@@ -387,7 +387,7 @@ static void on_data(struct tcpt *t, struct conn *c, int dir, const struct dec_pk
 		t->counts->tcp_retransmissions++;
 }
 
-static void on_fin(struct tcpt *t, struct conn *c, int dir, uint64_t ts)
+static void on_fin(struct tcpt *t, struct conn *c, int dir, const struct dec_pkt *d, uint64_t ts)
 {
 	if (c->fin_seen[dir])
 		return;
@@ -399,9 +399,11 @@ static void on_fin(struct tcpt *t, struct conn *c, int dir, uint64_t ts)
 		else
 			t->counts->tcp_closed_by_server++;
 	}
-	/* nothing more comes from this side: held data goes out */
+	/* nothing more comes from this side: held data goes out, and bytes
+	 * before the FIN never seen are a hole */
 	struct deliver_ctx dc = { t, c, dir };
-	tcps_flush(t->pool, &c->dir[dir], on_chunk, &dc);
+	uint32_t fin_seq = d->tcp.seq + d->payload_wire + ((d->tcp.flags & TCP_SYN) ? 1 : 0);
+	tcps_fin(t->pool, &c->dir[dir], fin_seq, on_chunk, &dc);
 	if (c->app == APP_HTTP) {
 		struct httpm_info ci = info_of(c);
 		httpm_fin(t->http, &c->u.http, &ci, dir, ts);
@@ -447,7 +449,7 @@ void tcpt_packet(struct tcpt *t, const struct pkt *p, const struct dec_pkt *d)
 		return;
 	}
 	if (fl & TCP_FIN)
-		on_fin(t, c, dir, ts);
+		on_fin(t, c, dir, d, ts);
 }
 
 void tcpt_advance(struct tcpt *t, uint64_t now_ns)

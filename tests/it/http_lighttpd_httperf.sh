@@ -72,7 +72,7 @@ capture() {
 	local m=$1; shift
 	TPIDS=()
 	for s in 0 128; do
-		ip netns exec "$NC" tcpdump -i hlc0 -n -U --immediate-mode -s $s --time-stamp-precision=nano \
+		ip netns exec "$NC" tcpdump -i hlc0 -n -U --immediate-mode -B 131072 -s $s --time-stamp-precision=nano \
 			-w "$D/$m-$s.pcap" tcp port 80 2>"$D/$m-$s.err" &
 		TPIDS+=($!)
 		wait_line "$D/$m-$s.err" "listening on" || fail "tcpdump did not start"

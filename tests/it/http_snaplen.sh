@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# HTTP timing from captures cut by a small snaplen: lighttpd on 127.0.0.1 (a
+# high port, given to hoplat with --http-port), httperf fetching files of
+# 1 KB, 20 KB and 200 KB one connection per request and in keep-alive
+# sessions mixing the sizes (so no response length can be guessed), captured
+# on loopback by tcpdump twice: full and -s 128. hoplat's response_us on
+#   - the full capture cut afterwards to 128, 96, 80 and 66 bytes (66: no
+#     payload byte captured at all on loopback's Ethernet + IPv4 + TCP
+#     timestamps; 80: the request line itself is cut),
+#   - the live -s 128 capture (its own timestamps: the oracle's frames are
+#     re-timed to the same packets in it),
+# must equal tshark's http.time on the full capture within 1 us, with equal
+# counts.
+set -u
+cd "$(dirname "$0")/../.."
+HOPLAT=${HOPLAT:-$PWD/hoplat}
+[ "$(id -u)" -eq 0 ] || { echo "needs root (tcpdump on loopback)"; exit 77; }
+for t in lighttpd httperf tcpdump tshark editcap python3; do
+	command -v $t >/dev/null || { echo "$t not installed"; exit 77; }
+done
+[ -x "$HOPLAT" ] || { echo "build ./hoplat first"; exit 77; }
+
+PORT=$((20000 + $$ % 20000))
+D=$(mktemp -d /tmp/hoplat-snap.XXXXXX)
+LPID= TPIDS=()
+cleanup() {
+	for p in "${TPIDS[@]}" $LPID; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	if [ -n "${HOPLAT_KEEP:-}" ]; then echo "kept $D"; else rm -rf "$D"; fi
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+mkdir -p "$D/www"
+head -c 1024 /dev/urandom >"$D/www/f1k.bin"
+head -c 20480 /dev/urandom >"$D/www/f20k.bin"
+head -c 204800 /dev/urandom >"$D/www/f200k.bin"
+cat >"$D/lighttpd.conf" <<CONF
+server.document-root = "$D/www"
+server.bind = "127.0.0.1"
+server.port = $PORT
+server.errorlog = "$D/lighttpd.err"
+server.max-keep-alive-requests = 1000
+mimetype.assign = (".bin" => "application/octet-stream")
+CONF
+lighttpd -D -f "$D/lighttpd.conf" >"$D/lighttpd.out" 2>&1 &
+LPID=$!
+for i in $(seq 50); do ss -ltn 2>/dev/null | grep -q "127.0.0.1:$PORT " && break; sleep 0.1; done
+ss -ltn | grep -q "127.0.0.1:$PORT " || { cat "$D/lighttpd.out" "$D/lighttpd.err"; echo "lighttpd did not start"; exit 77; }
+
+wait_line() { for i in $(seq 50); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+for s in 0 128; do
+	tcpdump -i lo -n -U --immediate-mode -B 131072 -s $s --time-stamp-precision=nano \
+		-w "$D/cap-$s.pcap" tcp port $PORT 2>"$D/cap-$s.err" &
+	TPIDS+=($!)
+	wait_line "$D/cap-$s.err" "listening on" || fail "tcpdump did not start"
+done
+
+# sessions of 4 calls each, sizes mixed (httperf --wsesslog: blank line between sessions)
+for i in 1 2 3 4 5; do printf '/f20k.bin\n/f1k.bin\n/f200k.bin\n/f1k.bin\n\n'; done >"$D/sessions"
+hperf() { httperf --hog --server 127.0.0.1 --port $PORT --timeout 5 "$@" >>"$D/httperf.out" 2>&1; }
+for f in f1k f20k f200k; do hperf --uri /$f.bin --num-conns 30 --rate 100 || fail "httperf"; done
+hperf --wsesslog 20,0,"$D/sessions" --rate 20 || fail "httperf sessions"
+sleep 0.3
+for p in "${TPIDS[@]}"; do kill -INT "$p"; wait "$p"; done
+TPIDS=()
+
+full=$D/cap-0.pcap live=$D/cap-128.pcap
+CMP=tests/it/lib/http_vs_tshark.py
+tshark -r "$full" -d tcp.port==$PORT,http -Y http -T fields -E aggregator=' ' -e frame.number \
+	-e frame.time_epoch -e tcp.stream -e tcp.srcport -e tcp.dstport -e http.request.method \
+	-e http.response.code -e http.time >"$D/full.tsv" 2>/dev/null || fail "tshark"
+for f in "$full" "$live"; do
+	tshark -r "$f" -T fields -e frame.number -e frame.time_epoch -e tcp.srcport -e tcp.dstport \
+		-e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e tcp.flags >"$f.keys" 2>/dev/null
+done
+analyze() {
+	"$HOPLAT" analyze "$1" --http-port $PORT --transactions "$2.jsonl" >"$2.txt" 2>&1 ||
+		{ cat "$2.txt"; fail "hoplat analyze $1"; }
+}
+rc=0
+analyze "$full" "$D/full"
+python3 $CMP "$D/full.tsv" "$D/full.jsonl" "full capture" || rc=1
+for s in 128 96 80 66; do
+	editcap -s $s "$full" "$D/cut-$s.pcap" || fail "editcap"
+	analyze "$D/cut-$s.pcap" "$D/cut-$s"
+	python3 $CMP "$D/full.tsv" "$D/cut-$s.jsonl" "full capture cut to $s bytes" || rc=1
+done
+analyze "$live" "$D/live"
+# Packets one tcpdump dropped and the other kept make the two captures differ
+# in what can be timed: then the live comparison is only shown.
+drops=$(cat "$D"/cap-*.err | awk '/dropped by kernel/ { n += $1 } END { print n + 0 }')
+if [ "$drops" -eq 0 ]; then
+	python3 $CMP "$D/full.tsv" "$D/live.jsonl" "live -s 128 capture" --oracle fifo --retime "$full.keys" "$live.keys" || rc=1
+else
+	echo "tcpdump dropped $drops packets: the live -s 128 comparison is informational"
+	python3 $CMP "$D/full.tsv" "$D/live.jsonl" "live -s 128 capture" --oracle fifo --retime "$full.keys" "$live.keys" --best-effort
+fi
+# names survive a 128-byte cut: every request line fits
+n=$(grep -c '"name":"GET /f' "$D/cut-128.jsonl")
+t=$(grep -c '"proto":"http"' "$D/cut-128.jsonl")
+[ "$n" -eq "$t" ] || { echo "cut to 128: $n of $t transactions named GET /f..."; rc=1; }
+[ $rc -eq 0 ] || fail "hoplat differs from tshark"
+echo "ok"

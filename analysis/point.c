@@ -102,6 +102,10 @@ static void udp_dns(struct point *pt, const struct pkt *p, const struct dec_pkt 
 		 * before dns.time), so only queries go on. */
 		if (cur_left(&d->payload) < 12 || pt->msg.qr)
 			return;
+	} else if (pt->msg.rr_error) {
+		/* a bad record after the question: counted; the message is still
+		 * timed (Wireshark too, unless the bytes run out) */
+		bad(pt, pt->msg.rr_error);
 	}
 	struct endpoint src = { d->src, d->sport }, dst = { d->dst, d->dport };
 	dnsm_message(pt->dns, &pt->msg, &src, &dst, p->ts_ns, 0);

@@ -15,6 +15,8 @@
 #include "analysis/engine.h"
 #include "analysis/results.h"
 #include "analysis/rpt.h"
+#include "analysis/xpass.h"
+#include "analysis/windows.h"
 
 #define MAX_INPUTS 8
 
@@ -237,7 +239,13 @@ static void input_next(struct input *in, struct results *r)
 	}
 }
 
-/* k-way merge by timestamp (k is at most a handful: a linear minimum). */
+/* Merge key: the client's times on the Dom0 clock (cross-point). */
+static uint64_t merge_ts(const struct analyze *a, const struct input *in)
+{
+	return in->role == PT_CLIENT ? clk_to_dom0(&a->cfg.clock, in->head.ts_ns) : in->head.ts_ns;
+}
+
+/* k-way merge by corrected timestamp (k is at most a handful: a linear minimum). */
 static void run(struct analyze *a, struct engine *e, struct results *r)
 {
 	for (unsigned i = 0; i < a->n; i++)
@@ -245,7 +253,7 @@ static void run(struct analyze *a, struct engine *e, struct results *r)
 	for (;;) {
 		struct input *min = NULL;
 		for (unsigned i = 0; i < a->n; i++)
-			if (a->in[i].has_head && (!min || a->in[i].head.ts_ns < min->head.ts_ns))
+			if (a->in[i].has_head && (!min || merge_ts(a, &a->in[i]) < merge_ts(a, min)))
 				min = &a->in[i];
 		if (!min)
 			break;
@@ -319,8 +327,23 @@ static int write_outputs(struct analyze *a, const struct results *r)
 	}
 	if (a->jsonl_out.f)
 		rc |= close_out(a->jsonl_out.f, a->txns);
+	if (a->csv_out.f && r->windows)
+		win_csv(a->csv_out.f, r->windows);	/* a second section: kind=window rows */
 	if (a->csv_out.f)
 		rc |= close_out(a->csv_out.f, a->csv);
+	return rc;
+}
+
+/* Cross-point: the client clock against Dom0's, before the analysis pass. */
+static int clock_pass(struct analyze *a)
+{
+	struct xpass_src src[MAX_INPUTS];
+	char err[512];
+	for (unsigned i = 0; i < a->n; i++)
+		src[i] = (struct xpass_src){ a->in[i].path, a->in[i].iface, a->in[i].role };
+	int rc = xpass_clock(src, a->n, &a->cfg.pt, &a->cfg.guest, &a->cfg.clock, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "hoplat analyze: clock pass: %s\n", rc == -ENOMEM ? "out of memory" : err);
 	return rc;
 }
 
@@ -351,6 +374,8 @@ int cmd_analyze(int argc, char **argv)
 		rpt_csv_header(a.csv_out.f);
 	if (a.jsonl_out.f || a.csv_out.f)
 		a.cfg.out = (struct txn_sink){ tee_txn, &a };
+	if (a.n > 1 && clock_pass(&a))
+		return 2;
 	struct engine *e = eng_new(&a.cfg);
 	if (!e) {
 		fprintf(stderr, "hoplat analyze: out of memory setting up the tables (try --max-flows)\n");

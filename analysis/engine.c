@@ -12,6 +12,7 @@
 #include "analysis/results.h"
 #include "analysis/tcp_track.h"
 #include "analysis/hist.h"
+#include "analysis/xeng.h"
 
 #define ENG_TICK_NS 10000000ull	/* expire state every 10 ms of packet time */
 
@@ -30,6 +31,8 @@ struct engine {
 	unsigned npoints;
 	uint8_t primary;		/* the point whose transactions are reported */
 	struct results *res;
+	struct xeng *x;			/* cross-point part, two or three points (xeng.c) */
+	struct txn_sink joiner;		/* the points' transactions when x is set */
 };
 
 void eng_config_default(struct eng_config *cfg)
@@ -46,10 +49,17 @@ static void finalize(struct engine *e, const struct txn *t)
 	txn_emit(&e->cfg.out, t);
 }
 
+static void on_final(void *ctx, const struct txn *t)
+{
+	finalize(ctx, t);
+}
+
 static void on_txn(void *ctx, const struct txn *t)
 {
 	struct eng_point *ep = ctx;
-	if (ep->e->npoints == 1 || ep->role == ep->e->primary)
+	if (ep->e->x)
+		txn_emit(&ep->e->joiner, t);
+	else if (ep->e->npoints == 1 || ep->role == ep->e->primary)
 		finalize(ep->e, t);
 }
 
@@ -82,6 +92,15 @@ struct engine *eng_new(const struct eng_config *cfg)
 	e->res->npoints = e->npoints;
 	if (!e->npoints)
 		goto fail;
+	if (e->npoints > 1) {
+		e->x = xeng_new(&e->cfg, (struct txn_sink){ on_final, e });
+		if (!e->x)
+			goto fail;
+		e->joiner = xeng_point_sink(e->x);
+		for (int role = 0; role < PT_N; role++)
+			if (e->p[role].pt)
+				pt_set_packet_hook(e->p[role].pt, xeng_packet, e->x);
+	}
 	return e;
 fail:
 	eng_free(e);
@@ -99,6 +118,8 @@ void eng_feed(struct engine *e, const struct pkt *p)
 		return;
 	struct eng_point *ep = &e->p[p->point];
 	res_saw_packet(e->res, ep->role, p->ts_ns);
+	if (e->x)
+		xeng_advance(e->x, xeng_time(e->x, p));
 	if (p->ts_ns >= ep->next_tick) {
 		pt_advance(ep->pt, p->ts_ns);
 		sync_counts(e, ep);
@@ -119,6 +140,8 @@ void eng_finish(struct engine *e)
 		if (hs)
 			hist_merge(e->res->point[role].tcp_handshake, hs);
 	}
+	if (e->x)
+		xeng_finish(e->x, e->res);
 }
 
 const struct results *eng_results(const struct engine *e)
@@ -138,6 +161,7 @@ void eng_free(struct engine *e)
 		return;
 	for (int role = 0; role < PT_N; role++)
 		pt_free(e->p[role].pt);
+	xeng_free(e->x);
 	res_free(e->res);
 	free(e);
 }

@@ -9,6 +9,7 @@
 #include "decode/pkt.h"
 #include "analysis/point.h"
 #include "analysis/txn.h"
+#include "analysis/clk.h"
 
 struct results;			/* analysis/results.h: statistics kept as data */
 
@@ -18,6 +19,7 @@ struct eng_config {
 	int64_t window_ns;		/* time series window, default 1 s */
 	struct ipaddr guest;		/* --guest, family 0 when not given */
 	struct txn_sink out;		/* every finished transaction (JSONL, CSV writers) */
+	struct clk_est clock;		/* client clock vs Dom0 (cross-point, xpass.c); ok 0: none */
 };
 
 void eng_config_default(struct eng_config *cfg);

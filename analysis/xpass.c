@@ -1,0 +1,250 @@
+/* The clock pass over capture files; see xpass.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/xpass.h"
+#include "analysis/xpt.h"
+#include "decode/capfile.h"
+
+#define XP_PREFIX_PKTS 200000		/* packets per point in the coarse sample */
+#define XP_PREFIX_NS 10000000000ull	/* ... or this much capture time */
+#define XP_WINDOW_NS 200000000ll	/* fine pass matching window (coarse error + drift) */
+#define XP_TRACK_NS 1000000000ull	/* re-estimate the drift this often */
+
+struct xsrc {
+	const struct xpass_src *s;
+	struct capfile *cf;
+	struct pkt head;
+	int has_head;
+};
+
+uint8_t xpass_dir(const struct dec_pkt *d, const struct pt_config *pc, const struct ipaddr *guest)
+{
+	if (guest && guest->family) {
+		if (ipaddr_eq(&d->dst, guest))
+			return XPT_DIR_IN;
+		if (ipaddr_eq(&d->src, guest))
+			return XPT_DIR_OUT;
+	}
+	if (d->proto != 6 && d->proto != 17)
+		return XPT_DIR_UNKNOWN;
+	if (pt_is_dns_port(pc, d->dport) || pt_is_http_port(pc, d->dport))
+		return XPT_DIR_IN;
+	if (pt_is_dns_port(pc, d->sport) || pt_is_http_port(pc, d->sport))
+		return XPT_DIR_OUT;
+	return XPT_DIR_UNKNOWN;
+}
+
+static int src_open(struct xsrc *x, const struct xpass_src *s, char *err, size_t cap)
+{
+	char e[CAPFILE_ERRBUF];
+	memset(x, 0, sizeof *x);
+	x->s = s;
+	x->cf = capfile_open(s->path, e);
+	if (!x->cf) {
+		snprintf(err, cap, "%s", e);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Next packet passing the #IFACE filter; 0 at the end (or a damaged file:
+ * the analysis pass reports that). */
+static int src_next(struct xsrc *x)
+{
+	x->has_head = 0;
+	while (capfile_next(x->cf, &x->head) == 1) {
+		if (x->s->iface && x->s->iface[0]) {
+			const char *name = capfile_iface_name(x->cf, x->head.iface);
+			if (!name || strcmp(name, x->s->iface))
+				continue;
+		}
+		x->head.point = x->s->role;
+		x->has_head = 1;
+		return 1;
+	}
+	return 0;
+}
+
+struct fpts {
+	uint64_t fp, ts;
+};
+
+static int cmp_fp(const void *a, const void *b)
+{
+	const struct fpts *x = a, *y = b;
+	return x->fp < y->fp ? -1 : x->fp > y->fp;
+}
+
+/* Fingerprints of a source's first packets, sorted; *first = its first time. */
+static size_t prefix(struct xsrc *x, struct fpts *out, uint64_t *first)
+{
+	size_t n = 0;
+	*first = 0;
+	while (n < XP_PREFIX_PKTS && src_next(x)) {
+		if (!*first)
+			*first = x->head.ts_ns;
+		if (x->head.ts_ns - *first > XP_PREFIX_NS)
+			break;
+		struct dec_pkt d;
+		if (dec_packet(&x->head, &d) != DEC_OK)
+			continue;
+		uint64_t fp = xpt_fingerprint(&d);
+		if (fp)
+			out[n++] = (struct fpts){ fp, x->head.ts_ns };
+	}
+	qsort(out, n, sizeof *out, cmp_fp);
+	return n;
+}
+
+/* Index past the run of equal fingerprints starting at i. */
+static size_t run_end(const struct fpts *a, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	while (j < n && a[j].fp == a[i].fp)
+		j++;
+	return j;
+}
+
+/* Median of (client - Dom0) over fingerprints unique in both samples. */
+static int coarse(struct xsrc *c, struct xsrc *d, int64_t *off)
+{
+	struct fpts *a = malloc(XP_PREFIX_PKTS * sizeof *a), *b = malloc(XP_PREFIX_PKTS * sizeof *b);
+	int64_t *diff = malloc(XP_PREFIX_PKTS * sizeof *diff);
+	int rc = -ENOMEM;
+	if (a && b && diff) {
+		uint64_t fa, fb;
+		size_t na = prefix(c, a, &fa), nb = prefix(d, b, &fb), nd = 0;
+		size_t i = 0, j = 0;
+		while (i < na && j < nb) {
+			size_t ie = run_end(a, na, i), je = run_end(b, nb, j);
+			if (a[i].fp < b[j].fp)
+				i = ie;
+			else if (a[i].fp > b[j].fp)
+				j = je;
+			else {
+				if (ie == i + 1 && je == j + 1)
+					diff[nd++] = (int64_t)(a[i].ts - b[j].ts);
+				i = ie;
+				j = je;
+			}
+		}
+		rc = clk_coarse_offset(diff, nd, off);
+	}
+	free(a);
+	free(b);
+	free(diff);
+	return rc;
+}
+
+struct fine {
+	struct clk *clk;
+	uint8_t ref;		/* the Dom0 point the clock is measured against */
+};
+
+static void on_rec(void *ctx, const struct xpt_rec *r)
+{
+	struct fine *f = ctx;
+	if (!(r->seen & 1u << PT_CLIENT) || !(r->seen & 1u << f->ref))
+		return;
+	if (r->dir == XPT_DIR_IN)
+		clk_sample(f->clk, r->raw[PT_CLIENT], r->raw[f->ref], CLK_IN);
+	else if (r->dir == XPT_DIR_OUT)
+		clk_sample(f->clk, r->raw[PT_CLIENT], r->raw[f->ref], CLK_OUT);
+}
+
+/* Client time -> Dom0 with the coarse offset and the drift tracked so far. */
+static uint64_t corrected(const struct clk_est *track, int64_t coarse_off, uint64_t t)
+{
+	return track->ok ? clk_to_dom0(track, t) : t - (uint64_t)coarse_off;
+}
+
+static void fine_pass(struct xsrc *c, struct xsrc *d, int64_t coarse_off, struct fine *f,
+		      const struct pt_config *pc, const struct ipaddr *guest, uint64_t *first)
+{
+	struct xpt_config xc;
+	xpt_config_default(&xc);
+	xc.roles = 1u << PT_CLIENT | 1u << f->ref;
+	xc.window_ns = XP_WINDOW_NS;
+	struct xpt *x = xpt_new(&xc);
+	if (!x)
+		return;
+	xpt_set_done(x, on_rec, f);
+	struct clk_est track = { 0 };
+	uint64_t next_track = 0;
+	src_next(c);
+	src_next(d);
+	*first = c->has_head ? c->head.ts_ns : 0;
+	while (c->has_head || d->has_head) {
+		uint64_t tc = c->has_head ? corrected(&track, coarse_off, c->head.ts_ns) : UINT64_MAX;
+		int from_c = c->has_head && (!d->has_head || tc <= d->head.ts_ns);
+		struct xsrc *s = from_c ? c : d;
+		uint64_t t = from_c ? tc : d->head.ts_ns;
+		struct dec_pkt dp;
+		if (dec_packet(&s->head, &dp) == DEC_OK) {
+			uint64_t fp = xpt_fingerprint(&dp);
+			if (fp)
+				xpt_observe(x, s->s->role, t, s->head.ts_ns, fp, xpass_dir(&dp, pc, guest));
+		}
+		if (t >= next_track) {
+			struct clk_est e;
+			if (clk_estimate(f->clk, &e) == 0 && e.samples[0] > 8 && e.samples[1] > 8)
+				track = e;
+			next_track = t + XP_TRACK_NS;
+		}
+		src_next(s);
+	}
+	xpt_finish(x);
+	xpt_free(x);
+}
+
+int xpass_clock(const struct xpass_src *src, unsigned n, const struct pt_config *pc,
+		const struct ipaddr *guest, struct clk_est *out, char *err, size_t errcap)
+{
+	memset(out, 0, sizeof *out);
+	const struct xpass_src *cs = NULL, *ds = NULL;
+	for (unsigned i = 0; i < n; i++) {
+		if (src[i].role == PT_CLIENT)
+			cs = &src[i];
+		else if (!ds || src[i].role == PT_UPLINK)
+			ds = &src[i];
+	}
+	if (!cs || !ds)
+		return 0;
+	struct xsrc c, d;
+	int64_t off = 0;
+	if (src_open(&c, cs, err, errcap))
+		return -EINVAL;
+	if (src_open(&d, ds, err, errcap)) {
+		capfile_close(c.cf);
+		return -EINVAL;
+	}
+	int rc = coarse(&c, &d, &off);
+	capfile_close(c.cf);
+	capfile_close(d.cf);
+	if (rc == -EINVAL)
+		return 0;	/* nothing in common: no clock */
+	if (rc)
+		return rc;
+	struct fine f = { clk_new(4096), ds->role };
+	if (!f.clk)
+		return -ENOMEM;
+	uint64_t first = 0;
+	if (src_open(&c, cs, err, errcap) == 0) {
+		if (src_open(&d, ds, err, errcap) == 0) {
+			fine_pass(&c, &d, off, &f, pc, guest, &first);
+			capfile_close(d.cf);
+		}
+		capfile_close(c.cf);
+	}
+	clk_set_origin(f.clk, first);
+	if (clk_estimate(f.clk, out) != 0) {
+		/* one direction only: the coarse offset is all there is */
+		out->ok = 1;
+		out->origin_ns = first;
+		out->offset_ns = off;
+	}
+	clk_free(f.clk);
+	return 0;
+}

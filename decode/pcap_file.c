@@ -24,8 +24,8 @@ int cf_pcap_start(struct capfile *cf)
 	uint32_t network = cf_u32(&c, cf->be);
 	if (major != 2)
 		return cf_fail(cf, -EINVAL, "unsupported pcap version %u", major);
-	/* the upper bits of the link type carry FCS information */
-	struct cf_iface *ifc = cf_add_iface(cf, network & 0x0FFFFFFF, snaplen);
+	/* the link type is the low 16 bits; the upper ones carry FCS information */
+	struct cf_iface *ifc = cf_add_iface(cf, network & 0xFFFF, snaplen);
 	if (!ifc)
 		return cf_fail(cf, -ENOMEM, "out of memory");
 	snprintf(cf->format, sizeof cf->format, cf->ns ? "pcap-ns" : "pcap");

@@ -886,6 +886,53 @@ static void test_big_blocks(void **state)
 	free(f.b);
 }
 
+/* Random damage (a fixed seed): bytes flipped, lengths and all. Whatever
+ * comes back must be a packet or a clean result; never a crash (this test is
+ * worth most under make asan's flags). */
+static void test_random_damage(void **state)
+{
+	(void)state;
+	struct fx f;
+	build_ng(&f);
+	struct fx m = { 0 };
+	fx_raw(&m, f.b, f.len);
+	char path[128];
+	tmp_path(path, sizeof path, "damaged.pcapng");
+	unsigned seed = 12345, errors = 0, clean = 0;
+	for (unsigned iter = 0; iter < 3000; iter++) {
+		memcpy(m.b, f.b, f.len);
+		unsigned flips = 1 + rand_r(&seed) % 4;
+		for (unsigned k = 0; k < flips; k++)
+			m.b[rand_r(&seed) % f.len] = (uint8_t)rand_r(&seed);
+		fx_save(&m, f.len, path);
+		char err[CAPFILE_ERRBUF];
+		struct capfile *cf = capfile_open(path, err);
+		if (!cf) {
+			errors++;
+			continue;
+		}
+		struct pkt p;
+		int rc, n = 0;
+		while ((rc = capfile_next(cf, &p)) == 1) {
+			assert_true(p.caplen <= 262144);
+			assert_true(p.iface < capfile_iface_count(cf));
+			n++;
+		}
+		assert_true(n <= NNG + 1);
+		if (rc < 0) {
+			errors++;
+			assert_non_null(strstr(capfile_error(cf), path));
+		} else {
+			clean++;
+		}
+		capfile_close(cf);
+	}
+	print_message("    3000 damaged files: %u errors, %u read to the end\n", errors, clean);
+	assert_true(errors > 0);
+	free(f.b);
+	free(m.b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -898,6 +945,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_lengths),
 		cmocka_unit_test(test_pcap_hostile),
 		cmocka_unit_test(test_big_blocks),
+		cmocka_unit_test(test_random_damage),
 	};
 	return cmocka_run_group_tests_name("capfile", tests, setup, teardown);
 }

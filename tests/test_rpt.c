@@ -1,0 +1,139 @@
+/* Reports: microsecond formatting, JSON/CSV escaping, the exact
+ * transaction keys, and the JSON summary keys other tools rely on. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "analysis/rpt.h"
+
+static void test_us(void **state)
+{
+	(void)state;
+	char b[32];
+	assert_string_equal(rpt_us(0, b, sizeof b), "0.000");
+	assert_string_equal(rpt_us(1, b, sizeof b), "0.001");
+	assert_string_equal(rpt_us(1989000, b, sizeof b), "1989.000");
+	assert_string_equal(rpt_us(123456789, b, sizeof b), "123456.789");
+	assert_string_equal(rpt_us(-5, b, sizeof b), "-0.005");
+	assert_string_equal(rpt_us(-1234567, b, sizeof b), "-1234.567");
+}
+
+static struct txn sample(int proto)
+{
+	struct txn t;
+	memset(&t, 0, sizeof t);
+	t.proto = (uint8_t)proto;
+	t.answered = 1;
+	ipaddr_parse("10.0.0.1", &t.client.ip);
+	t.client.port = 40000;
+	ipaddr_parse("2001:db8::1", &t.server.ip);
+	t.server.port = 53;
+	t.id = 4660;
+	t.status = proto == TXN_DNS ? 3 : 200;
+	snprintf(t.name, sizeof t.name, "%s", proto == TXN_DNS ? "a\"b,c.example" : "GET /x");
+	t.start_ns = 1700000000123456789ull;
+	t.total_ns = 250001;
+	t.response_ns = 120000;
+	txn_clear_attribution(&t);
+	t.link_ns = 7;
+	return t;
+}
+
+static char *capture(void (*fn)(void *, const struct txn *), const struct txn *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct rpt_out o = { open_memstream(&buf, &len), 0 };
+	fn(&o, t);
+	fclose(o.f);
+	return buf;
+}
+
+static void test_jsonl_keys(void **state)
+{
+	(void)state;
+	struct txn t = sample(TXN_DNS);
+	char *s = capture(rpt_jsonl_txn, &t);
+	assert_non_null(strstr(s, "\"proto\":\"dns\""));
+	assert_non_null(strstr(s, "\"client\":\"10.0.0.1:40000\""));
+	assert_non_null(strstr(s, "\"server\":\"[2001:db8::1]:53\""));
+	assert_non_null(strstr(s, "\"id\":4660"));
+	assert_non_null(strstr(s, "\"name\":\"a\\\"b,c.example\""));
+	assert_non_null(strstr(s, "\"status\":\"NXDOMAIN\""));
+	assert_non_null(strstr(s, "\"start_ns\":1700000000123456789"));
+	assert_non_null(strstr(s, "\"total_us\":250.001"));
+	assert_non_null(strstr(s, "\"response_us\":null"));
+	assert_non_null(strstr(s, "\"link_us\":0.007"));
+	assert_non_null(strstr(s, "\"guest_us\":null"));
+	assert_non_null(strstr(s, "\"lost_at\":null"));
+	free(s);
+	t = sample(TXN_HTTP);
+	t.lost_at = LOST_BRIDGE;
+	s = capture(rpt_jsonl_txn, &t);
+	assert_non_null(strstr(s, "\"proto\":\"http\""));
+	assert_non_null(strstr(s, "\"status\":200"));
+	assert_non_null(strstr(s, "\"response_us\":120.000"));
+	assert_non_null(strstr(s, "\"lost_at\":\"bridge\""));
+	free(s);
+	t = sample(TXN_DNS);
+	t.answered = 0;
+	t.status = -1;
+	t.total_ns = TXN_NS_NONE;
+	s = capture(rpt_jsonl_txn, &t);
+	assert_non_null(strstr(s, "\"status\":null"));
+	assert_non_null(strstr(s, "\"total_us\":null"));
+	free(s);
+}
+
+static void test_csv_row(void **state)
+{
+	(void)state;
+	struct txn t = sample(TXN_DNS);
+	char *s = capture(rpt_csv_txn, &t);
+	assert_string_equal(s, "dns,10.0.0.1:40000,[2001:db8::1]:53,4660,\"a\"\"b,c.example\",NXDOMAIN,"
+			       "1700000000123456789,250.001,,,0.007,,,,,,,0,client\n");
+	free(s);
+}
+
+static void test_json_summary_keys(void **state)
+{
+	(void)state;
+	struct results *r = res_new();
+	r->point[0].present = 1;
+	r->npoints = 1;
+	struct txn t = sample(TXN_DNS);
+	res_add_txn(r, &t);
+	t = sample(TXN_HTTP);
+	res_add_txn(r, &t);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(rpt_json(f, r), 0);
+	fclose(f);
+	const char *keys[] = { "\"dns\":{\"transactions\":1,\"answered\":1,\"unanswered\":0",
+			       "\"latency_us\":{\"total\":{\"count\":1,\"p50\":",
+			       "\"http\":{\"transactions\":1", "\"connections\":",
+			       "\"response\":{\"count\":1,\"p50\":120.000,\"p90\":120.000,\"p99\":120.000,"
+			       "\"p999\":120.000,\"max\":120.000,\"mean\":120.000}",
+			       "\"malformed\":{\"total\":0}", "\"packets\":" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!strstr(buf, keys[i]))
+			fail_msg("missing %s in %s", keys[i], buf);
+	free(buf);
+	res_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_us),
+		cmocka_unit_test(test_jsonl_keys),
+		cmocka_unit_test(test_csv_row),
+		cmocka_unit_test(test_json_summary_keys),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -471,4 +471,5 @@ void tcpt_finish(struct tcpt *t)
 	for (int l = 0; l < L_N; l++)
 		while (t->head[l] != NIL)
 			conn_free(t, &t->conns[t->head[l]]);
+	t->eof = 0;
 }

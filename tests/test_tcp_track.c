@@ -439,6 +439,93 @@ static void test_dns_over_tcp(void **state)
 	assert_int_equal(counts.http_connections, 0);
 }
 
+/* Bytes before the server's FIN never captured: the response is not timed. */
+static void test_fin_reveals_hole(void **state)
+{
+	(void)state;
+	handshake(0);
+	seg(200, 1, PA, REQ("/a"));
+	seg(300, 0, A, RESP(10) "0123");
+	sseq += 6;				/* "456789" lost by the capture */
+	seg(400, 0, TCP_FIN | TCP_ACK, NULL);
+	seg(410, 1, TCP_FIN | TCP_ACK, NULL);
+	tcpt_finish(T);
+	assert_int_equal(ngot, 1);
+	assert_false(got[0].answered);
+}
+
+/* The client acknowledges bytes never captured: a hole, not a wait. */
+static void test_ack_reveals_hole_snaplen(void **state)
+{
+	(void)state;
+	handshake(0);
+	seg_full(200, 1, PA, REQ("/a"), 0, 20, 0);
+	seg_full(300, 0, A, RESP(3000) "x", 1448, 40, 0);
+	sseq += 1448;				/* one segment lost */
+	seg(320, 1, A, NULL);			/* acks past it */
+	seg_full(330, 0, PA, "zz", 104, 1, 0);
+	seg(400, 1, TCP_FIN | TCP_ACK, NULL);
+	tcpt_finish(T);
+	assert_int_equal(ngot, 1);
+	assert_false(got[0].answered);
+}
+
+/* Snaplen: a response of unknown length open when the input ends may have
+ * been cut by the capture (not timed); one open when the connection idles
+ * out ends at its last packet. */
+static void test_unknown_length_eof_vs_idle(void **state)
+{
+	(void)state;
+	handshake(0);
+	seg_full(200, 1, PA, REQ("/a"), 0, 20, 0);
+	seg_full(300, 0, PA, RESP(3000) "x", 1448, 40, 0);
+	tcpt_finish(T);
+	assert_int_equal(ngot, 1);
+	assert_false(got[0].answered);
+
+	ngot = 0;
+	sport++;
+	handshake(1000);
+	seg_full(1200, 1, PA, REQ("/a"), 0, 20, 0);
+	seg_full(1300, 0, PA, RESP(3000) "x", 1448, 40, 0);
+	seg_full(1350, 0, PA, "y", 1448, 1, 0);
+	tcpt_advance(T, 1700000000000000000ull + 20000000000ull);
+	assert_int_equal(ngot, 1);
+	assert_true(got[0].answered);
+	assert_int_equal(us(got[0].response_ns), 150);
+	sport--;
+}
+
+/* DNS over TCP: a lost segment the server acknowledged restarts the framing
+ * at the next segment, as Wireshark does. */
+static void test_dns_over_tcp_hole(void **state)
+{
+	(void)state;
+	char m[64], r[64];
+	svc = 53;
+	handshake(0);
+	size_t n = dns_msg_bytes(m + 2, 0x1111, 0);
+	m[0] = 0, m[1] = (char)n;
+	cseq += (uint32_t)n + 2;		/* query 0x1111 never captured */
+	n = dns_msg_bytes(r + 2, 0x1111, 1);
+	r[0] = 0, r[1] = (char)n;
+	dseg(300, 0, r, (uint32_t)n + 2);	/* its response acks it: a hole */
+	n = dns_msg_bytes(m + 2, 0x2222, 0);
+	dseg(400, 1, m, (uint32_t)n + 2);
+	n = dns_msg_bytes(r + 2, 0x2222, 1);
+	dseg(450, 0, r, (uint32_t)n + 2);
+	dnsm_finish(D);
+	svc = 80;
+	int answered = 0;
+	for (int i = 0; i < ngot; i++)
+		if (got[i].answered) {
+			answered++;
+			assert_int_equal(got[i].id, 0x2222);
+			assert_int_equal(us(got[i].total_ns), 50);
+		}
+	assert_int_equal(answered, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +543,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_syn_new_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dns_over_tcp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fin_reveals_hole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ack_reveals_hole_snaplen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_length_eof_vs_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dns_over_tcp_hole, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,12 +48,14 @@ int cf_pcap_next(struct capfile *cf, struct pkt *out)
 			       (unsigned long long)off);
 	if (!cf_fill(cf, PCAP_REC + caplen))
 		return cf_short(cf, off, "record");
+	struct cur rec = cur_make(cf_ptr(cf), PCAP_REC + caplen);
+	cur_skip(&rec, PCAP_REC);
+	out->data = cur_take(&rec, caplen).base;
 	out->ts_ns = sec * 1000000000u + (cf->ns ? frac : frac * 1000u);
 	out->caplen = caplen;
 	out->wirelen = wirelen;
 	out->linktype = cf->ifs[0].linktype;
 	out->iface = 0;
-	out->data = cf_ptr(cf) + PCAP_REC;
 	cf_consume(cf, PCAP_REC + caplen);
 	return 1;
 }

@@ -46,7 +46,8 @@ static int shb_order(struct capfile *cf, const struct blk *b)
 {
 	if (!cf_fill(cf, 12))
 		return cf_trunc(cf, b->off, "section header");
-	struct cur c = cur_make(cf_ptr(cf) + 8, 4);
+	struct cur c = cur_make(cf_ptr(cf), 12);
+	cur_skip(&c, 8);
 	uint32_t bom = cur_be32(&c);
 	if (bom == BOM)
 		cf->be = 1;

@@ -218,6 +218,25 @@ static int looks_head(const struct cur *c, int from_server)
 	return from_server ? http_looks_response(c) : http_looks_request(c);
 }
 
+/* Too few bytes to tell, but they could begin a head (a head split after
+ * its first bytes): "HTTP/1" for a response, capitals for a method. */
+static int head_prefix(const struct cur *c, int from_server)
+{
+	size_t n = cur_left(c);
+	if (n == 0 || n >= 16)
+		return 0;
+	if (from_server)
+		return cur_starts(c, "HTTP/1.", n < 7 ? n : 7, 0);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = cur_peek(c, i);
+		if (b == ' ' && i >= 3)
+			return 1;
+		if (b < 'A' || b > 'Z')
+			return 0;
+	}
+	return 1;
+}
+
 /* From a head cut short (snaplen): "METHOD /path" or the status code. */
 static void partial_start_line(struct cur c, int from_server, char *name, uint16_t *status)
 {
@@ -408,7 +427,8 @@ static void begin(struct httpm *m, struct httpm_conn *c, int from_server,
 	struct httpm_dir *other = &c->dir[!from_server];
 	struct cur at = chunk_at(ch, *off);
 
-	if (cur_left(&at) && !looks_head(&at, from_server)) {
+	if (cur_left(&at) && !looks_head(&at, from_server) &&
+	    !(cur_left(&at) == ch->wire - *off && head_prefix(&at, from_server))) {
 		d->state = HM_SKIP;	/* not HTTP here: wait for a segment that is */
 		*off = ch->wire;
 		return;

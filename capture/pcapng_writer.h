@@ -26,7 +26,8 @@ struct pcapng_isb {
 
 struct pcapng_w;
 
-/* shb_comment may be NULL. NULL on failure with a message in errbuf. */
+/* shb_comment may be NULL. NULL on failure with a message in errbuf.
+ * "-" writes to standard output (no cutting back on a failed write there). */
 struct pcapng_w *pcapng_w_open(const char *path, const char *shb_comment,
 			       char errbuf[PCAPNG_ERRBUF]);
 /* Returns the new interface id (>= 0) or -errno. */

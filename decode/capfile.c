@@ -148,24 +148,36 @@ uint64_t cf_ts_ns(const struct cf_iface *ifc, uint64_t ts)
 
 /* ---- opening ---- */
 
+static int use_zlib(struct capfile *cf)
+{
+	cf->gz = gzdopen(cf->fd, "rb");
+	if (!cf->gz)
+		return cf_fail(cf, -ENOMEM, "gzip: cannot open");
+	cf->fd = -1;	/* the gzFile owns it now */
+	gzbuffer(cf->gz, 256 * 1024);
+	return 0;
+}
+
+/* A file compressed with gzip (magic 1f 8b) is read through zlib, the rest
+ * with read(2). A pipe ("-" is stdin) cannot be peeked at: it goes through
+ * zlib, which passes data that is not gzip through unchanged. */
 static int open_input(struct capfile *cf, const char *path)
 {
-	cf->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (strcmp(path, "-") == 0)
+		cf->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	else
+		cf->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (cf->fd < 0)
 		return cf_fail(cf, -errno, "%s", strerror(errno));
 	uint8_t m[2];
 	ssize_t n = pread(cf->fd, m, 2, 0);
+	if (n < 0 && errno == ESPIPE)
+		return use_zlib(cf);
 	if (n < 0)
 		return cf_fail(cf, -errno, "%s", strerror(errno));
-	if (n == 2 && m[0] == 0x1f && m[1] == 0x8b) {
-		cf->gz = gzdopen(cf->fd, "rb");
-		if (!cf->gz)
-			return cf_fail(cf, -ENOMEM, "gzip: cannot open");
-		cf->fd = -1;	/* the gzFile owns it now */
-		gzbuffer(cf->gz, 256 * 1024);
-	} else {
-		posix_fadvise(cf->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	}
+	if (n == 2 && m[0] == 0x1f && m[1] == 0x8b)
+		return use_zlib(cf);
+	posix_fadvise(cf->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return 0;
 }
 
@@ -208,7 +220,7 @@ struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF])
 		capfile_close(cf);
 		return NULL;
 	}
-	if (cf->gz) {
+	if (cf->gz && !gzdirect(cf->gz)) {
 		size_t n = strlen(cf->format);
 		snprintf(cf->format + n, sizeof cf->format - n, "+gz");
 	}

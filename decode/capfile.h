@@ -12,7 +12,8 @@
 
 struct capfile;
 
-/* NULL on failure, with a one-line message naming the file in errbuf. */
+/* NULL on failure, with a one-line message naming the file in errbuf.
+ * "-" reads standard input; pipes work too (gzip found by its magic). */
 struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF]);
 
 /* 1: a packet in *out (valid until the next call); 0: clean end of file;

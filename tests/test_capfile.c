@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -687,6 +688,47 @@ static void test_gzip(void **state)
 	free(z);
 }
 
+/* Through a pipe (no peeking, no seeking): plain and compressed. */
+static void read_from_pipe(const char *src, const struct want *w, unsigned nw, const char *fmt)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		FILE *in = fopen(src, "rb");
+		char b[4096];
+		size_t n;
+		while (in && (n = fread(b, 1, sizeof b, in)) > 0)
+			if (write(fds[1], b, n) != (ssize_t)n)
+				break;
+		_exit(0);
+	}
+	close(fds[1]);
+	char path[64];
+	snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+	expect_all(path, w, nw, fmt);
+	close(fds[0]);
+	int st;
+	waitpid(pid, &st, 0);
+}
+
+static void test_pipe(void **state)
+{
+	(void)state;
+	struct fx f;
+	char path[128];
+	build_ng(&f);
+	tmp_path(path, sizeof path, "p.pcapng");
+	fx_save(&f, f.len, path);
+	read_from_pipe(path, NG_W, NNG, "pcapng");
+	tmp_path(path, sizeof path, "p.pcapng.gz");
+	gz_save(&f, path);
+	read_from_pipe(path, NG_W, NNG, "pcapng+gz");
+	free(f.b);
+}
+
 /* ---- bad files ---- */
 
 static void expect_open_error(const uint8_t *b, size_t n, const char *want)
@@ -941,6 +983,7 @@ int main(void)
 		cmocka_unit_test(test_pcapng_vs_tshark),
 		cmocka_unit_test(test_pcapng_cuts),
 		cmocka_unit_test(test_gzip),
+		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_not_capture),
 		cmocka_unit_test(test_hostile_lengths),
 		cmocka_unit_test(test_pcap_hostile),

@@ -222,7 +222,7 @@ static void entry_release(struct dnsm *m, uint32_t i)
 static void emit(struct dnsm *m, const struct dq *q, uint64_t resp_ts, int status)
 {
 	struct txn t;
-	memset(&t, 0, offsetof(struct txn, name));
+	memset(&t, 0, sizeof t);	/* fields others add later start zeroed */
 	t.proto = TXN_DNS;
 	t.point = m->role;
 	t.client = q->client;

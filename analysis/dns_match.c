@@ -219,7 +219,7 @@ static void entry_release(struct dnsm *m, uint32_t i)
 
 /* ---- transactions out ---- */
 
-static void emit(struct dnsm *m, const struct dq *q, uint64_t resp_ts, int status)
+static void emit(struct dnsm *m, const struct dq *q, int answered, uint64_t resp_ts, int status)
 {
 	struct txn t;
 	memset(&t, 0, sizeof t);	/* fields others add later start zeroed */
@@ -232,7 +232,7 @@ static void emit(struct dnsm *m, const struct dq *q, uint64_t resp_ts, int statu
 	memcpy(t.name, q->name, sizeof t.name);
 	t.start_ns = q->req_ts;
 	t.t.req_first = t.t.req_last = q->req_ts;
-	t.answered = resp_ts != 0;
+	t.answered = (uint8_t)answered;
 	t.status = t.answered ? status : -1;
 	t.t.resp_first = t.t.resp_last = resp_ts;
 	t.total_ns = t.answered ? (int64_t)(resp_ts - q->req_ts) : TXN_NS_NONE;
@@ -244,7 +244,7 @@ static void emit(struct dnsm *m, const struct dq *q, uint64_t resp_ts, int statu
 /* The pending entry leaves unanswered. */
 static void drop_pending(struct dnsm *m, uint32_t i)
 {
-	emit(m, &m->e[i], 0, -1);
+	emit(m, &m->e[i], 0, 0, -1);
 	entry_release(m, i);
 }
 
@@ -372,7 +372,7 @@ static void on_response(struct dnsm *m, const struct dns_msg *msg, const struct 
 		memcpy(q->name, msg->qname, n);
 		q->name[n] = 0;
 	}
-	emit(m, q, ts, msg->rcode);
+	emit(m, q, 1, ts, msg->rcode);
 	if (q->state == DQ_PENDING) {
 		list_del(m, &m->pending, i);
 		q->state = DQ_ANSWERED;

@@ -19,6 +19,10 @@ static long in_read(struct capfile *cf, uint8_t *dst, size_t n)
 		const char *m = gzerror(cf->gz, &zerr);
 		/* a cut stream reads as a quiet end with Z_BUF_ERROR kept aside */
 		if (r < 0 || (r == 0 && zerr == Z_BUF_ERROR)) {
+			/* zlib names the stream "<fd:N>: "; the message names the file */
+			const char *colon = strstr(m, ": ");
+			if (!strncmp(m, "<fd:", 4) && colon)
+				m = colon + 2;
 			snprintf(cf->rd_msg, sizeof cf->rd_msg, "gzip: %s",
 				 zerr == Z_ERRNO ? strerror(errno) : m);
 			return -EIO;

@@ -263,7 +263,10 @@ struct pcapng_w *pcapng_w_open(const char *path, const char *shb_comment,
 	if (rc == 0)
 		rc = flush_buf(w);
 	if (rc < 0) {
-		snprintf(errbuf, PCAPNG_ERRBUF, "%s", w->msg[0] ? w->msg : "cannot write header");
+		/* not even a header: leave no empty file behind */
+		snprintf(errbuf, PCAPNG_ERRBUF, "%s", w->msg);
+		if (w->own_fd)
+			unlink(path);
 		pcapng_w_close(w);
 		return NULL;
 	}

@@ -537,6 +537,14 @@ static void test_full_disk(void **state)
 	}
 	snprintf(path, sizeof path, "%s/full.pcapng", mnt);
 	fill_until_error(path, -ENOSPC, "No space left on device");
+
+	/* a second file on the full disk cannot take even its header */
+	char second[192], err[PCAPNG_ERRBUF], want[320];
+	snprintf(second, sizeof second, "%s/second.pcapng", mnt);
+	assert_null(pcapng_w_open(second, "no room", err));
+	snprintf(want, sizeof want, "%s: write failed after 0 bytes: No space left on device", second);
+	assert_string_equal(err, want);
+	assert_int_equal(access(second, F_OK), -1);	/* no empty file left behind */
 }
 
 /* Runs even when the test failed part way: never leave the tmpfs mounted. */

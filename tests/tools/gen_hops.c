@@ -505,7 +505,38 @@ static int write_truth(const char *dir)
 	return 0;
 }
 
-/* The input again, later, as many times as asked. */
+/* Moves a copy's client port so that each copy is its own conversation, and
+ * fixes the transport checksum incrementally (RFC 1624). */
+static void shift_port(struct gpkt *g, int r)
+{
+	struct dec_pkt d;
+	if (decode(g, &d) != DEC_OK || (d.proto != 6 && d.proto != 17) || d.is_frag)
+		return;
+	int in = is_port(d.dport);
+	if (!in && !is_port(d.sport))
+		return;
+	uint16_t old = in ? d.sport : d.dport;
+	uint16_t neu = (uint16_t)(1024 + ((unsigned)old - 1024 + (unsigned)r * 9973u) % 64512u);
+	/* the transport header starts this far into the captured bytes */
+	size_t l4 = (size_t)(d.payload.base - g->data) - (d.proto == 6 ? d.tcp.hdr_len : 8);
+	size_t port_at = l4 + (in ? 0 : 2), sum_at = l4 + (d.proto == 6 ? 16 : 6);
+	if (sum_at + 2 > g->caplen)
+		return;
+	g->data[port_at] = (uint8_t)(neu >> 8);
+	g->data[port_at + 1] = (uint8_t)neu;
+	uint16_t cs = (uint16_t)(g->data[sum_at] << 8 | g->data[sum_at + 1]);
+	if (d.proto == 17 && cs == 0)
+		return;	/* no UDP checksum */
+	uint32_t s = (uint16_t)~cs + (uint32_t)(uint16_t)~old + neu;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	cs = (uint16_t)~s;
+	g->data[sum_at] = (uint8_t)(cs >> 8);
+	g->data[sum_at + 1] = (uint8_t)cs;
+}
+
+/* The input again, later, as many times as asked; each copy's clients on
+ * other ports. */
 static void replicate(void)
 {
 	if (repeat <= 1 || !np)
@@ -519,6 +550,7 @@ static void replicate(void)
 			P[np].orig += span * (uint64_t)r;
 			P[np].data = malloc(P[i].caplen ? P[i].caplen : 1);
 			memcpy(P[np].data, P[i].data, P[i].caplen);
+			shift_port(&P[np], r);
 			np++;
 		}
 }

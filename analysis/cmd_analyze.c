@@ -303,6 +303,25 @@ static int check_ifaces(struct analyze *a)
 	return rc;
 }
 
+/* One point fed from several interfaces sees each packet once per
+ * interface (a bridge's ports): say so, the user likely wants FILE#IFACE. */
+static void note_merged_ifaces(const struct analyze *a)
+{
+	for (unsigned i = 0; i < a->n; i++) {
+		const struct input *in = &a->in[i];
+		unsigned n = capfile_iface_count(in->cf);
+		if (in->iface[0] || n < 2)
+			continue;
+		fprintf(stderr, "hoplat analyze: note: %s has %u interfaces, analyzed as one point "
+			"(pick one with %s#NAME:", in->path, n, in->path);
+		for (unsigned k = 0; k < n; k++) {
+			const char *name = capfile_iface_name(in->cf, k);
+			fprintf(stderr, " %s", name ? name : "(unnamed)");
+		}
+		fprintf(stderr, ")\n");
+	}
+}
+
 static void tee_txn(void *ctx, const struct txn *t)
 {
 	struct analyze *a = ctx;
@@ -389,6 +408,7 @@ int cmd_analyze(int argc, char **argv)
 	run(&a, e, r);
 	eng_finish(e);
 	int status = check_ifaces(&a) ? 2 : 0;
+	note_merged_ifaces(&a);
 	if (write_outputs(&a, r))
 		status = 2;
 	if (!status && r->read_error)

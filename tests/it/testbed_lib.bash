@@ -66,6 +66,6 @@ tb_within() {
 	python3 -c 'import sys
 n,v,w,t=sys.argv[1],float(sys.argv[2]),float(sys.argv[3]),float(sys.argv[4])
 ok=abs(v-w)<=t
-print(f"{\"ok  \" if ok else \"FAIL\"} {n}: {v:.1f} us, want {w:.0f} +- {t:.0f}")
+print(("ok   " if ok else "FAIL ") + f"{n}: {v:.1f} us, want {w:.0f} +- {t:.0f}")
 sys.exit(0 if ok else 1)' "$@"
 }

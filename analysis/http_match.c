@@ -516,6 +516,10 @@ void httpm_chunk(struct httpm *m, struct httpm_conn *c, const struct httpm_info 
 		return;
 	if (ch->gap)
 		on_gap(m, c, ci, from_server);
+	if (ch->fin) {
+		httpm_fin(m, c, ci, from_server, ch->ts_ns);
+		return;
+	}
 	if (from_server && c->resp_maybe_done && ch->wire) {
 		struct cur at = chunk_at(ch, 0);
 		c->resp_maybe_done = 0;

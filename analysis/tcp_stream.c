@@ -127,6 +127,17 @@ static int hold(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct cu
 	return 1;
 }
 
+/* The FIN is reached once every byte before it went out. */
+static void fin_check(struct tcps_dir *d, uint64_t ts, tcps_fn fn, void *ctx)
+{
+	if (!d->fin || d->fin_done || d->nheld || tcps_diff(d->fin_seq, d->next) > 0)
+		return;
+	struct tcps_chunk ch = { .data = cur_make(NULL, 0), .seq = d->fin_seq, .fin = 1,
+				 .ts_ns = ts > d->fin_ts ? ts : d->fin_ts };
+	d->fin_done = 1;
+	fn(ctx, &ch);
+}
+
 int tcps_segment(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct cur data,
 		 uint32_t wire, uint64_t ts_ns, tcps_fn fn, void *ctx)
 {
@@ -149,6 +160,7 @@ int tcps_segment(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct c
 		pop_held(p, d, 0, fn, ctx);
 	deliver(d, seq, data, wire, ts_ns, fn, ctx);
 	drain(p, d, ts_ns, fn, ctx);
+	fin_check(d, ts_ns, fn, ctx);
 	return TCPS_NEW;
 }
 
@@ -161,18 +173,18 @@ static void gap_to(struct tcps_dir *d, uint32_t seq, tcps_fn fn, void *ctx)
 	fn(ctx, &ch);
 }
 
-void tcps_fin(struct tcps_pool *p, struct tcps_dir *d, uint32_t fin_seq, tcps_fn fn, void *ctx)
+void tcps_fin(struct tcps_pool *p, struct tcps_dir *d, uint32_t fin_seq, uint64_t ts,
+	      tcps_fn fn, void *ctx)
 {
-	while (d->nheld)
-		pop_held(p, d, 0, fn, ctx);
+	(void)p;
 	if (!d->init)
 		tcps_init(d, fin_seq);
-	if (tcps_diff(fin_seq, d->next) > 0)
-		gap_to(d, fin_seq, fn, ctx);
 	if (!d->fin) {
 		d->fin = 1;
 		d->fin_seq = fin_seq;
+		d->fin_ts = ts;
 	}
+	fin_check(d, ts, fn, ctx);
 }
 
 void tcps_ack(struct tcps_pool *p, struct tcps_dir *d, uint32_t ack, tcps_fn fn, void *ctx)
@@ -191,12 +203,16 @@ void tcps_ack(struct tcps_pool *p, struct tcps_dir *d, uint32_t ack, tcps_fn fn,
 	uint32_t upto = d->fin && tcps_diff(d->peer_ack, d->fin_seq) > 0 ? d->fin_seq : d->peer_ack;
 	if (d->init && d->nheld == 0 && tcps_diff(upto, d->next) > 0)
 		gap_to(d, upto, fn, ctx);
+	fin_check(d, 0, fn, ctx);
 }
 
 void tcps_flush(struct tcps_pool *p, struct tcps_dir *d, tcps_fn fn, void *ctx)
 {
 	while (d->nheld)
 		pop_held(p, d, 0, fn, ctx);
+	if (d->fin && tcps_diff(d->fin_seq, d->next) > 0)
+		gap_to(d, d->fin_seq, fn, ctx);
+	fin_check(d, 0, fn, ctx);
 }
 
 void tcps_release(struct tcps_pool *p, struct tcps_dir *d)

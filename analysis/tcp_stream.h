@@ -24,6 +24,7 @@ struct tcps_chunk {
 	uint32_t wire;		/* bytes on the wire */
 	uint64_t ts_ns;		/* packet that carried them */
 	uint8_t gap;		/* bytes before this chunk were never seen */
+	uint8_t fin;		/* no bytes: the stream reached the sender's FIN */
 	uint32_t gap_bytes;	/* how many (from sequence numbers) */
 };
 
@@ -33,7 +34,8 @@ struct tcps_dir {
 	uint32_t next;		/* next expected sequence number */
 	uint32_t peer_ack;	/* highest ack the other side sent */
 	uint32_t fin_seq;	/* sequence number of this side's FIN */
-	uint8_t init, has_ack, fin;
+	uint64_t fin_ts;
+	uint8_t init, has_ack, fin, fin_done;
 	uint8_t nheld;
 	uint32_t held[TCPS_HOLD_MAX];	/* pool slots, in sequence order */
 	uint64_t delivered;	/* bytes delivered (wire) */
@@ -58,10 +60,12 @@ int tcps_segment(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct c
  * that answers it), so held data behind that hole goes out, and a hole up to
  * the ack with nothing after it is delivered as a gap (an empty chunk). */
 void tcps_ack(struct tcps_pool *p, struct tcps_dir *d, uint32_t ack, tcps_fn fn, void *ctx);
-/* This side's FIN at fin_seq: held data goes out, and bytes before the FIN
- * that were never seen are delivered as a gap (an empty chunk). */
-void tcps_fin(struct tcps_pool *p, struct tcps_dir *d, uint32_t fin_seq, tcps_fn fn, void *ctx);
-/* Delivers everything held, with gaps (end of connection). */
+/* This side's FIN at fin_seq (packet time ts). When the stream reaches it
+ * (now, or once out-of-order or retransmitted bytes before it arrive, or a
+ * hole before it is known) an empty chunk with `fin` set goes out. */
+void tcps_fin(struct tcps_pool *p, struct tcps_dir *d, uint32_t fin_seq, uint64_t ts,
+	      tcps_fn fn, void *ctx);
+/* Delivers everything held, with gaps, and a pending FIN (end of connection). */
 void tcps_flush(struct tcps_pool *p, struct tcps_dir *d, tcps_fn fn, void *ctx);
 /* Returns the held slots to the pool without delivering. */
 void tcps_release(struct tcps_pool *p, struct tcps_dir *d);

@@ -399,15 +399,10 @@ static void on_fin(struct tcpt *t, struct conn *c, int dir, const struct dec_pkt
 		else
 			t->counts->tcp_closed_by_server++;
 	}
-	/* nothing more comes from this side: held data goes out, and bytes
-	 * before the FIN never seen are a hole */
+	/* the application hears of it when the stream reaches it (on_chunk) */
 	struct deliver_ctx dc = { t, c, dir };
 	uint32_t fin_seq = d->tcp.seq + d->payload_wire + ((d->tcp.flags & TCP_SYN) ? 1 : 0);
-	tcps_fin(t->pool, &c->dir[dir], fin_seq, on_chunk, &dc);
-	if (c->app == APP_HTTP) {
-		struct httpm_info ci = info_of(c);
-		httpm_fin(t->http, &c->u.http, &ci, dir, ts);
-	}
+	tcps_fin(t->pool, &c->dir[dir], fin_seq, ts, on_chunk, &dc);
 	if (c->fin_seen[0] && c->fin_seen[1])
 		conn_close(t, c);
 }

@@ -64,7 +64,7 @@ bench: hoplat $(TOOLS)
 	@tests/bench/run.sh
 
 demo: hoplat
-	./hoplat analyze pcaps/demo/client.pcapng
+	./hoplat analyze --client pcaps/demo/client.pcapng#eth0 --uplink pcaps/demo/dom0.pcapng#peth0 --vif pcaps/demo/dom0.pcapng#vif1.0
 
 install: hoplat
 	install -D -m 0755 hoplat $(DESTDIR)$(PREFIX)/bin/hoplat

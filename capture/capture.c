@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "capture/capture.h"
@@ -24,6 +25,7 @@
 #define Q_SLOTS (1u << 16)		/* queued packets per interface */
 #define Q_BYTES (16u << 20)		/* queued bytes per interface */
 #define NS 1000000000LL
+#define RECENT (1u << 16)		/* packets whose file offset is remembered */
 
 struct qent {
 	uint64_t ts, arr;		/* packet time; arrival (monotonic) */
@@ -59,6 +61,12 @@ struct cap_run {
 	int direct;			/* one source: no merging */
 	int stop, failed;
 	char errmsg[512];
+	/* End offset and interface of the last packets written to the current
+	 * file: after a failed write the writer cuts the file back to its last
+	 * whole block, and these tell how many packets that left on disk. */
+	uint64_t *recent_end;
+	uint8_t *recent_if;
+	uint64_t file_pkts;
 };
 
 static volatile sig_atomic_t g_stop;
@@ -180,11 +188,26 @@ static int open_file(struct cap_run *r, int64_t now_s)
 		return -EIO;
 	}
 	r->file_start_s = now_s;
+	r->file_pkts = 0;
 	if (add_ifaces(r) < 0) {
 		fail_run(r, pcapng_w_error(r->w));
 		return -EIO;
 	}
 	return 0;
+}
+
+/* The writer failed (full disk): count only the packets left on disk. */
+static void write_failed(struct cap_run *r)
+{
+	struct stat st;
+	uint64_t size = stat(r->path, &st) == 0 ? (uint64_t)st.st_size : 0;
+
+	fail_run(r, pcapng_w_error(r->w));
+	while (r->file_pkts && r->recent_end[(r->file_pkts - 1) % RECENT] > size) {
+		r->file_pkts--;
+		r->ifs[r->recent_if[r->file_pkts % RECENT]].packets--;
+		r->total--;
+	}
 }
 
 /* Statistics block for every interface of the current file. */
@@ -204,7 +227,7 @@ static void write_isbs(struct cap_run *r)
 			.filteraccept = ci->st.recv, .osdrop = ci->st.drop,
 		};
 		if (pcapng_w_stats(r->w, (uint32_t)ci->wid[0], now, &isb) < 0)
-			fail_run(r, pcapng_w_error(r->w));
+			write_failed(r);
 	}
 }
 
@@ -213,7 +236,10 @@ static void close_file(struct cap_run *r)
 	if (!r->w)
 		return;
 	write_isbs(r);
-	int rc = pcapng_w_close(r->w);
+	int rc = r->failed ? 0 : pcapng_w_flush(r->w);
+	if (rc < 0)
+		write_failed(r);
+	rc = pcapng_w_close(r->w);
 	if (rc < 0 && !r->failed) {
 		char m[512];
 		snprintf(m, sizeof m, "%.400s: %s", r->path, strerror(-rc));
@@ -281,9 +307,14 @@ static void emit(struct cap_run *r, unsigned i, const struct pkt *p)
 		int wid = writer_iface(r, ci, p->iface);
 		if (wid < 0 || pcapng_w_packet(r->w, (uint32_t)wid, p->ts_ns, p->data, p->caplen,
 						 p->wirelen) < 0) {
-			fail_run(r, pcapng_w_error(r->w));
+			write_failed(r);
 			return;
 		}
+	}
+	if (r->w) {
+		r->recent_end[r->file_pkts % RECENT] = pcapng_w_bytes(r->w);
+		r->recent_if[r->file_pkts % RECENT] = (uint8_t)i;
+		r->file_pkts++;
 	}
 	ci->packets++;
 	r->total++;
@@ -567,6 +598,10 @@ static int open_sources(struct cap_run *r)
 
 static int alloc_queues(struct cap_run *r)
 {
+	r->recent_end = malloc(RECENT * sizeof *r->recent_end);
+	r->recent_if = malloc(RECENT);
+	if (!r->recent_end || !r->recent_if)
+		return -ENOMEM;
 	if (r->direct)
 		return 0;
 	for (unsigned i = 0; i < r->n; i++) {
@@ -587,6 +622,8 @@ static void free_run(struct cap_run *r)
 		free(r->ifs[i].arena);
 	}
 	free(r->ifs);
+	free(r->recent_end);
+	free(r->recent_if);
 }
 
 /* Periodic work: statistics blocks, -G rotation, the status line, the tick. */

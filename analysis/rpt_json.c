@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include "analysis/rpt.h"
+#include "analysis/windows.h"
 #include "decode/dns.h"
 
 static double span_s(const struct results *r)
@@ -185,6 +186,10 @@ static void cross_point(FILE *f, const struct results *r)
 			(unsigned long long)(r->dns.lost[LOST_LINK] + r->http.lost[LOST_LINK]),
 			(unsigned long long)(r->dns.lost[LOST_BRIDGE] + r->http.lost[LOST_BRIDGE]),
 			(unsigned long long)(r->dns.lost[LOST_GUEST] + r->http.lost[LOST_GUEST]));
+	if (r->windows) {	/* time series, analysis/windows.c */
+		fputc(',', f);
+		win_json(f, r->windows);
+	}
 }
 
 int rpt_json(FILE *f, const struct results *r)

@@ -40,6 +40,8 @@ struct win *win_new(unsigned roles, int64_t window_ns)
 			for (int c = 0; c < WIN_COMPS; c++)
 				if (!(w->o[i].h[p][c] = hist_new()))
 					goto fail;
+				else	/* touch it now: memory stays flat however long the capture */
+					hist_reset(w->o[i].h[p][c]);
 	return w;
 fail:
 	win_free(w);

@@ -11,4 +11,18 @@ xp_case dns3 dns client,uplink,vif combined --link-in 60 --link-out 80 --bridge 
 # the clock behind and slow, a larger asymmetry
 xp_case dns3b dns client,uplink,vif separate --link-in 40 --link-out 140 --bridge 8 --jitter 20 \
 	--offset-ns -7300000000 --skew-ppm -85 --drop guest:3 --drop link:100 --seed 99 --repeat 2 || rc=1
+# time series: the windows add up to the summary, and the CSV has a row per window
+d=$XP/dns3
+python3 - "$d/out.json" "$d/out.csv" <<'PY' || rc=1
+import json, sys
+s = json.load(open(sys.argv[1]))
+w = s.get('windows')
+rows = [l for l in open(sys.argv[2]) if l.startswith('window,')]
+n = sum(x['dns']['transactions'] for x in w or [])
+q = sum(x['requests_per_s']['client'] for x in w or [])   # 1 s windows: per second = count
+print('windows: %d (csv rows %d), transactions %d of %d, client queries %d' % (len(w or []), len(rows), n, s['dns']['transactions'], q))
+ok = w and len(rows) == len(w) and n == s['dns']['transactions'] and q >= s['dns']['transactions']
+ok = ok and all('total' in x['dns']['latency_us'] for x in w if x['dns']['transactions'] > 3)
+sys.exit(0 if ok else 1)
+PY
 exit $rc

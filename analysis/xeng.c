@@ -109,6 +109,19 @@ void xeng_finish(struct xeng *x, struct results *r)
 	if (c->ok)
 		r->clock = (struct res_clock){ 1, c->offset_ns, c->skew_ppm, c->split_uncertainty_ns,
 					       c->samples[0] + c->samples[1] };
+	/* the capture span over all points on one clock (the Dom0 one) */
+	r->first_ns = r->last_ns = 0;
+	for (int p = 0; p < PT_N; p++) {
+		const struct res_point *rp = &r->point[p];
+		if (!rp->present || !rp->last_ns)
+			continue;
+		uint64_t f = p == PT_CLIENT ? clk_to_dom0(c, rp->first_ns) : rp->first_ns;
+		uint64_t l = p == PT_CLIENT ? clk_to_dom0(c, rp->last_ns) : rp->last_ns;
+		if (!r->first_ns || f < r->first_ns)
+			r->first_ns = f;
+		if (l > r->last_ns)
+			r->last_ns = l;
+	}
 	win_finish(x->win);
 	r->windows = win_take(x->win);
 	r->windows_free = win_free_rows;

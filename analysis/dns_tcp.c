@@ -67,7 +67,8 @@ static void take_msg(struct dnst *t, struct dnst_dir *d, const struct tcps_chunk
 	if (d->buf != TCPS_NONE && d->kept == d->have) {
 		size_t room = TCPS_BUF_BYTES - d->kept;
 		size_t k = got < room ? got : room;
-		cur_copy(&part, tcps_buf(t->bufs, d->buf) + d->kept, k);
+		if (k)
+			cur_copy(&part, tcps_buf(t->bufs, d->buf) + d->kept, k);
 		d->kept = (uint16_t)(d->kept + k);
 	}
 	d->have = (uint16_t)(d->have + n);

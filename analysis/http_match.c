@@ -193,7 +193,9 @@ static void resp_done(struct httpm *m, struct httpm_conn *c, const struct httpm_
 	struct httpm_dir *d = &c->dir[1];
 	struct hm_req *r = q_front(m, c);
 
-	if (d->active && r) {
+	/* a response answers a request seen before it began (not one that came
+	 * while an unsolicited response was going on) */
+	if (d->active && r && r->first <= d->first_ts) {
 		if (!r->complete && c->dir[0].active && q_reading(m, c) == r)
 			req_done(m, c);
 		emit(m, c, ci, r, d, answered && !d->broken);
@@ -360,7 +362,8 @@ static void read_head(struct httpm *m, struct httpm_conn *c, const struct httpm_
 		size_t room = TCPS_BUF_BYTES - d->kept, k = got < room ? got : room;
 		struct cur cp = at;
 		uint8_t *b = tcps_buf(m->bufs, d->buf);
-		cur_copy(&cp, b + d->kept, k);
+		if (k)
+			cur_copy(&cp, b + d->kept, k);
 		d->kept = (uint16_t)(d->kept + k);
 		struct cur whole = cur_make(b, d->kept);
 		rc = parse_head(m, from_server, &whole);
@@ -392,7 +395,8 @@ static void read_head(struct httpm *m, struct httpm_conn *c, const struct httpm_
 	if (!cut && d->kept == 0) {	/* head continues in the next segment */
 		d->buf = tcps_buf_get(m->bufs);
 		if (d->buf != TCPS_NONE) {
-			cur_copy(&at, tcps_buf(m->bufs, d->buf), got);
+			if (got)
+				cur_copy(&at, tcps_buf(m->bufs, d->buf), got);
 			d->kept = (uint16_t)got;
 			*off = ch->wire;
 			return;

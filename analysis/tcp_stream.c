@@ -119,7 +119,8 @@ static int hold(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct cu
 	s->wire = wire;
 	s->cap = (uint32_t)cap;
 	s->ts_ns = ts;
-	cur_copy(&data, s->bytes, cap);
+	if (cap)
+		cur_copy(&data, s->bytes, cap);
 	for (unsigned k = d->nheld; k > pos; k--)
 		d->held[k] = d->held[k - 1];
 	d->held[pos] = i;

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "analysis/tcp_track.h"
@@ -526,6 +527,84 @@ static void test_dns_over_tcp_hole(void **state)
 	assert_int_equal(answered, 1);
 }
 
+/* Hostile input: random flags, sequence numbers, lengths, cuts and payloads
+ * (some HTTP-looking) over a few tuples with a table of 8: nothing crashes,
+ * every answered transaction has a response no earlier than its request. */
+static uint32_t rnd_state = 12345;
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return rnd_state >> 8;
+}
+
+static void sink_check(void *ctx, const struct txn *t)
+{
+	(void)ctx;
+	ngot++;
+	if (t->answered && (t->response_ns < 0 || t->total_ns < 0))
+		fprintf(stderr, "id %u first %d syn %llu req %llu..%llu resp %llu..%llu resp_ns %lld total %lld\n",
+			t->id, t->first_on_conn, (unsigned long long)t->t.syn % 100000000,
+			(unsigned long long)t->t.req_first % 100000000, (unsigned long long)t->t.req_last % 100000000,
+			(unsigned long long)t->t.resp_first % 100000000, (unsigned long long)t->t.resp_last % 100000000,
+			(long long)t->response_ns, (long long)t->total_ns);
+	if (t->answered)
+		assert_true(t->response_ns >= 0 && t->total_ns >= 0);
+}
+
+static void test_random_segments(void **state)
+{
+	(void)state;
+	static const char *pieces[] = { REQ("/r"), RESP(5) "abcde", "HTTP/1.1 204 X\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+		"\0\x1c\x12\x34\x01\x00\x00\x01", "GET", "zzzzzzzz", "" };
+	if (getenv("TT_SEED"))			/* other seeds by hand */
+		rnd_state = (uint32_t)atoi(getenv("TT_SEED"));
+	tcpt_free(T);
+	cfg.max_flows = 8;
+	struct txn_sink s = { sink_check, NULL };
+	T = tcpt_new(&cfg, 0, s, D, &counts);
+	assert_non_null(T);
+	uint8_t buf[256];
+	for (int i = 0; i < 50000; i++) {
+		struct pkt p = { .ts_ns = 1700000000000000000ull + (uint64_t)i * 1000 };
+		struct dec_pkt d;
+		memset(&d, 0, sizeof d);
+		int from_client = rnd() & 1;
+		d.ipver = 4;
+		d.src.family = d.dst.family = 4;
+		d.src.b[3] = (uint8_t)(rnd() % 3);
+		d.dst.b[3] = 9;
+		uint16_t cp = (uint16_t)(40000 + rnd() % 4), sp = (rnd() & 1) ? 80 : 53;
+		d.sport = from_client ? cp : sp;
+		d.dport = from_client ? sp : cp;
+		if (!from_client) {
+			struct ipaddr x = d.src;
+			d.src = d.dst;
+			d.dst = x;
+		}
+		d.tcp.flags = (uint8_t)(rnd() % 8 == 0 ? rnd() : TCP_ACK | (rnd() % 4 == 0 ? TCP_PSH : 0));
+		d.tcp.seq = rnd() % 4 ? 1000 + (rnd() % 4000) : rnd();
+		d.tcp.ack = rnd() % 4 ? 1000 + (rnd() % 4000) : rnd();
+		const char *pc = pieces[rnd() % 8];
+		size_t n = strlen(pc);
+		if (n == 0 || rnd() % 5 == 0) {
+			n = rnd() % sizeof buf;
+			for (size_t k = 0; k < n; k++)
+				buf[k] = (uint8_t)rnd();
+		} else {
+			memcpy(buf, pc, n);
+		}
+		size_t cap = rnd() % 3 ? n : rnd() % (n + 1);
+		d.payload = cur_make(buf, cap);
+		d.payload_wire = (uint32_t)(rnd() % 4 ? n : n + rnd() % 3000);
+		tcpt_packet(T, &p, &d);
+		if (i % 1000 == 0)
+			tcpt_advance(T, p.ts_ns);
+	}
+	tcpt_finish(T);
+	assert_true(counts.tcp_connections > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,6 +626,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ack_reveals_hole_snaplen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_length_eof_vs_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dns_over_tcp_hole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_segments, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

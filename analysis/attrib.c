@@ -113,6 +113,7 @@ static void clear(struct txn *o)
 	o->client_ns = o->link_ns = o->bridge_ns = o->guest_ns = o->network_ns = TXN_NS_NONE;
 	o->link_in_ns = o->link_out_ns = o->server_ns = o->client_link_ns = TXN_NS_NONE;
 	o->lost_at = LOST_NONE;
+	o->merged = 0;
 }
 
 void attrib_compute(unsigned roles, const uint8_t have[PT_N], const uint8_t answered[PT_N],
@@ -140,10 +141,12 @@ void attrib_compute(unsigned roles, const uint8_t have[PT_N], const uint8_t answ
 	}
 	o->total_ns = dt(l[0].end, l[0].start);
 	int64_t client = dt(l[0].in[l[0].n - 1], l[0].mark);
-	if (head == PT_CLIENT)
+	if (head == PT_CLIENT) {
 		o->client_ns = client;
-	else
+	} else {
 		o->client_link_ns = client;
+		o->merged |= TXN_M_CLIENT_LINK;
+	}
 	for (unsigned i = 0; i + 1 < n; i++) {
 		if (!ok[i] || !ok[i + 1])
 			continue;
@@ -153,8 +156,10 @@ void attrib_compute(unsigned roles, const uint8_t have[PT_N], const uint8_t answ
 	if (ok[n - 1]) {
 		if (pts[n - 1] == PT_VIF)
 			o->guest_ns = beyond(&l[n - 1]);
-		else
+		else {
 			o->server_ns = beyond(&l[n - 1]);
+			o->merged |= TXN_M_SERVER;
+		}
 	}
 }
 

@@ -25,6 +25,8 @@ int64_t res_comp_value(const struct txn *t, int c)
 	case RC_NETWORK: return t->network_ns;
 	case RC_LINK_IN: return t->link_in_ns;
 	case RC_LINK_OUT: return t->link_out_ns;
+	case RC_SERVER: return t->merged & TXN_M_SERVER ? t->server_ns : TXN_NS_NONE;
+	case RC_CLIENT_LINK: return t->merged & TXN_M_CLIENT_LINK ? t->client_link_ns : TXN_NS_NONE;
 	}
 	return TXN_NS_NONE;
 }

@@ -16,7 +16,8 @@
 #define RES_COMPONENTS(X) \
 	X(TOTAL, "total") X(RESPONSE, "response") X(CLIENT, "client") \
 	X(LINK, "link") X(BRIDGE, "bridge") X(GUEST, "guest") \
-	X(NETWORK, "network") X(LINK_IN, "link_in") X(LINK_OUT, "link_out")
+	X(NETWORK, "network") X(LINK_IN, "link_in") X(LINK_OUT, "link_out") \
+	X(SERVER, "server") X(CLIENT_LINK, "client_link")
 
 enum res_comp {
 #define X(n, s) RC_##n,

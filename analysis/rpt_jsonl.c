@@ -72,6 +72,10 @@ void rpt_jsonl_txn(void *ctx, const struct txn *t)
 	field_us(f, "link_in_us", t->link_in_ns);
 	field_us(f, "link_out_us", t->link_out_ns);
 	field_us(f, "network_us", t->network_ns);
+	if (t->merged & TXN_M_SERVER)	/* merged components (analysis/attrib.c) */
+		field_us(f, "server_us", t->server_ns);
+	if (t->merged & TXN_M_CLIENT_LINK)
+		field_us(f, "client_link_us", t->client_link_ns);
 	if (t->lost_at > LOST_NONE && t->lost_at <= LOST_GUEST)
 		fprintf(f, ",\"lost_at\":\"%s\"", rpt_lost_name[t->lost_at]);
 	else

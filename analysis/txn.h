@@ -54,7 +54,9 @@ struct txn {
 	 * server = bridge + guest (no vif point), client_link = client + link
 	 * round trip (no client point); TXN_NS_NONE otherwise */
 	int64_t server_ns, client_link_ns;
+	uint8_t merged;			/* TXN_M_* bits: which of those two are set */
 };
+enum { TXN_M_SERVER = 1, TXN_M_CLIENT_LINK = 2 };
 
 /* Where transactions go: the summary, a JSONL writer, the cross-point joiner. */
 struct txn_sink {

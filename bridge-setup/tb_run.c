@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "bridge-setup/tb_bench.h"
 #include "bridge-setup/tb_ns.h"
+#include "bridge-setup/tb_ping.h"
 #include "bridge-setup/tb_run.h"
 #include "bridge-setup/tb_srv.h"
 #include "bridge-setup/tb_topo.h"
@@ -55,6 +56,7 @@ struct tb_runctx {
 	struct tb_caps caps;
 	pid_t server;
 	double hang_at_s;		/* guest-hang: since the first request */
+	int ping_sent[2], ping_answered[2];	/* guest-hang: before, after the hang */
 	char port_range[64];		/* port-exhaustion: the range it ran with */
 	char started[32];
 	char err[256];
@@ -166,20 +168,55 @@ static int guest_drop(int on)
 	return tb_run_tool(TB_NS_GUEST, argv, TB_RUN_DIR "/nft-hang.log", 5000) == 0 ? 0 : -EIO;
 }
 
+/* guest-hang: pings every 200 ms beside the client; after hang_at_s the
+ * guest drops everything arriving on its eth0 (ARP, ICMP, TCP). */
+static int hang_step(struct tb_runctx *r, pid_t pid)
+{
+	struct tb_ping p;
+	int have_ping = tb_ping_open(&p, TB_NS_CLIENT, TB_GUEST_IP) == 0, st = -ETIMEDOUT, phase = 0;
+	r->hang_at_s = 1.0;
+	for (int tick = 0; tick * 0.05 < r->duration_s + 15 && !tb_interrupted; tick++) {
+		if (!phase && tick * 0.05 >= r->hang_at_s) {
+			if (have_ping)
+				sleep_s(0.1), tb_ping_collect(&p);	/* the last replies before it */
+			if (guest_drop(1) < 0)
+				fprintf(stderr, "hoplat testbed run: nft drop in %s failed\n", TB_NS_GUEST);
+			if (have_ping)
+				r->ping_sent[0] = p.sent, r->ping_answered[0] = p.answered, p.sent = p.answered = 0;
+			phase = 1;
+		}
+		if (have_ping && tick % 4 == 0)
+			tb_ping_send(&p);
+		if (have_ping)
+			tb_ping_collect(&p);
+		int w;
+		if (waitpid(pid, &w, WNOHANG) == pid) {
+			st = WIFEXITED(w) ? WEXITSTATUS(w) : 128 + WTERMSIG(w);
+			break;
+		}
+		sleep_s(0.05);
+	}
+	if (st == -ETIMEDOUT)
+		tb_stop(pid, 1000);
+	if (have_ping) {
+		sleep_s(0.2);
+		tb_ping_collect(&p);
+		r->ping_sent[1] = p.sent, r->ping_answered[1] = p.answered;
+		tb_ping_close(&p);
+	}
+	return st;
+}
+
 static int run_step(struct tb_runctx *r, struct tb_step *s)
 {
 	char path[512];
 	pid_t pid = start_client(r, s, path, sizeof path);
 	if (pid < 0)
 		return pid;
-	if (!strcmp(r->scn->name, "guest-hang")) {
-		/* Its first connections are answered; then nothing is, ARP included. */
-		r->hang_at_s = 1.0;
-		sleep_s(r->hang_at_s);
-		if (guest_drop(1) < 0)
-			fprintf(stderr, "hoplat testbed run: nft drop in %s failed\n", TB_NS_GUEST);
-	}
-	s->status = wait_client(pid, r->duration_s + 15);
+	if (!strcmp(r->scn->name, "guest-hang"))
+		s->status = hang_step(r, pid);
+	else
+		s->status = wait_client(pid, r->duration_s + 15);
 	char *text = slurp(path);
 	if (text) {
 		if (r->scn->kind == TB_DNS)
@@ -271,7 +308,9 @@ static int write_json(const struct tb_runctx *r)
 	if (*r->port_range)
 		fprintf(f, "  \"client_port_range\": \"%s\",\n", r->port_range);
 	if (r->hang_at_s > 0)
-		fprintf(f, "  \"guest_hang_after_s\": %g,\n", r->hang_at_s);
+		fprintf(f, "  \"guest_hang_after_s\": %g,\n  \"ping\": {\"sent_before_hang\": %d, "
+			   "\"answered_before_hang\": %d, \"sent_after_hang\": %d, \"answered_after_hang\": %d},\n",
+			r->hang_at_s, r->ping_sent[0], r->ping_answered[0], r->ping_sent[1], r->ping_answered[1]);
 	fprintf(f, "  \"tools\": {\n");
 	tool_versions(f);
 	fprintf(f, "  },\n  \"steps\": [\n");

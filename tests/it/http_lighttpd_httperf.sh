@@ -6,6 +6,7 @@
 #   a) one new connection per request (as in the paper): --num-conns/--rate
 #   b) keep-alive: --num-calls 5
 #   c) pipelining: --num-calls 6 --burst-length 3
+#   d) "Connection: close": the server closes first (it holds TIME_WAIT)
 # Files served: 1 KB, 20 KB, 200 KB. Checks against tshark on the full capture
 # (same number of timed responses, each response_us within 1 us of http.time):
 # hoplat on the full capture; hoplat on the full capture cut to 128 bytes by
@@ -86,11 +87,13 @@ capture() {
 hperf() { ip netns exec "$NC" httperf --hog --server $SIP --port 80 --timeout 5 "$@" >>"$D/httperf.out" 2>&1; }
 work_a() { for f in f1k f20k f200k; do hperf --uri /$f.bin --num-conns 40 --rate 100 || return 1; done; }
 work_b() { for f in f1k f20k f200k; do hperf --uri /$f.bin --num-conns 10 --num-calls 5 --rate 20 || return 1; done; }
+work_d() { hperf --uri /f20k.bin --num-conns 20 --rate 50 --add-header 'Connection: close\n'; }
 work_c() { for f in f1k f20k; do hperf --uri /$f.bin --num-conns 10 --num-calls 6 --burst-length 3 --rate 20 || return 1; done; }
 
 capture a work_a
 capture b work_b
 capture c work_c
+capture d work_d
 
 rc=0
 CMP=tests/it/lib/http_vs_tshark.py
@@ -98,7 +101,7 @@ analyze() {
 	"$HOPLAT" analyze "$1" --transactions "$2.jsonl" --json "$2.json" >"$2.txt" 2>&1 ||
 		{ cat "$2.txt"; fail "hoplat analyze $1"; }
 }
-for m in a b c; do
+for m in a b c d; do
 	full=$D/$m-0.pcap live=$D/$m-128.pcap cut=$D/$m-cut128.pcap
 	# the full capture cut to 128 bytes afterwards: the same packets and
 	# timestamps as the live -s 128 capture would have if both tcpdumps

@@ -9,7 +9,7 @@ for kind in dns http; do
 	for pts in client,uplink client,vif uplink,vif; do
 		xp_case "$kind-${pts/,/-}" $kind $pts separate --link-in 50 --link-out 70 --bridge 12 \
 			--jitter 8 --offset-ns 4200000000 --skew-ppm 70 --drop link:4 --drop bridge:11 \
-			--drop guest:17 --repeat 3 || rc=1
+			--drop guest:17 --drop bridge-back:25 --repeat 3 || rc=1
 	done
 done
 exit $rc

@@ -11,7 +11,10 @@
  *     --jitter US                 mean of the exponential jitter added per hop
  *     --offset-ns N --skew-ppm X  client clock: C = t + N + X*1e-6*(t - t_first)
  *     --drop HOP:K                transaction K's query/request is lost on HOP
- *                                 (link, bridge, or guest = never answered); repeatable
+ *                                 (link, bridge, or guest = never answered), or its
+ *                                 answer on the way back (link-back, bridge-back:
+ *                                 the answer stops there, the client sends no more
+ *                                 on that connection); repeatable
  *     --repeat N                  the input N times over, back to back
  *     --port N                    a server port beyond 53 and 80 (repeatable)
  *     --seed N
@@ -39,7 +42,10 @@
 enum { C = 0, U = 1, V = 2, NP = 3 };
 enum { DIR_IN = 0, DIR_OUT = 1 };
 enum { HOP_LINK = 1, HOP_BRIDGE = 2, HOP_GUEST = 3 };
-static const char *hop_name[] = { "none", "link", "bridge", "guest" };
+/* --drop names; the last two lose the answer on its way back */
+enum { HOP_LINK_BACK = 4, HOP_BRIDGE_BACK = 5 };
+static const char *hop_name[] = { "none", "link", "bridge", "guest", "link-back", "bridge-back" };
+static const char *lost_name[] = { "none", "link", "bridge", "guest", "link", "bridge" };
 
 struct gpkt {
 	uint64_t orig;
@@ -56,6 +62,7 @@ struct flow {
 	uint8_t tcp;
 	uint16_t dns_id;	/* UDP: one flow per query */
 	int started, dead, lost, last_dir;
+	int ans_hop, ans_from;	/* the answer from packet ans_from on is lost on this hop */
 	uint64_t fifo[2][2];
 	uint64_t last_orig, last_send, last_arrive;
 	/* TCP: the connection's transactions */
@@ -70,7 +77,7 @@ struct gtx {
 	int flow, index, dns;
 	uint16_t dns_id;
 	int first;
-	int syn, synack, req_first, req_last, resp_last;	/* packet indexes, -1 */
+	int syn, synack, req_first, req_last, resp_first, resp_last;	/* packet indexes, -1 */
 	int lost;		/* HOP_* */
 	int seq;		/* order of start at the client */
 };
@@ -194,7 +201,7 @@ static struct gtx *new_tx(int flow)
 	struct gtx *x = &X[nx];
 	memset(x, 0, sizeof *x);
 	x->flow = flow;
-	x->syn = x->synack = x->req_first = x->req_last = x->resp_last = -1;
+	x->syn = x->synack = x->req_first = x->req_last = x->resp_first = x->resp_last = -1;
 	x->seq = (int)nx;
 	nx++;
 	return x;
@@ -240,7 +247,7 @@ static void classify(void)
 				x->req_first = x->req_last = (int)i;
 				F[fi].open_tx = (int)(x - X);
 			} else if (F[fi].open_tx >= 0 && X[F[fi].open_tx].resp_last < 0) {
-				X[F[fi].open_tx].resp_last = (int)i;
+				X[F[fi].open_tx].resp_first = X[F[fi].open_tx].resp_last = (int)i;
 				F[fi].dead = 1;	/* later copies are not this flow's */
 			} else {
 				g->flow = -1;
@@ -271,6 +278,8 @@ static void classify(void)
 		} else if (g->dir == DIR_IN && f->open_tx >= 0 && !f->in_response) {
 			X[f->open_tx].req_last = (int)i;
 		} else if (g->dir == DIR_OUT && f->open_tx >= 0) {
+			if (!f->in_response)
+				X[f->open_tx].resp_first = (int)i;
 			X[f->open_tx].resp_last = (int)i;
 			f->in_response = 1;
 		}
@@ -292,7 +301,7 @@ static uint64_t fifo(struct flow *f, int hop, int dir, uint64_t t)
 static int lost_hop_of_packet(size_t i)
 {
 	for (size_t k = 0; k < nx; k++)
-		if (X[k].lost && (X[k].req_first == (int)i || X[k].req_last == (int)i))
+		if (X[k].lost && X[k].lost <= HOP_GUEST && (X[k].req_first == (int)i || X[k].req_last == (int)i))
 			return X[k].lost;
 	return 0;
 }
@@ -315,6 +324,18 @@ static void retime(uint64_t base)
 		else
 			send = f->last_arrive + (g->orig - f->last_orig);
 		f->started = 1;
+		if (f->ans_hop && (int)i >= f->ans_from) {
+			/* the answer goes as far as the hop; the client never sends again */
+			if (g->dir == DIR_IN)
+				continue;
+			g->at[V] = send;
+			if (f->ans_hop == HOP_LINK_BACK)
+				g->at[U] = fifo(f, 1, DIR_OUT, send + delay(bridge));
+			f->last_dir = g->dir;
+			f->last_orig = g->orig;
+			f->last_send = f->last_arrive = send;
+			continue;
+		}
 		int lost = g->dir == DIR_IN ? lost_hop_of_packet(i) : 0;
 		if (g->dir == DIR_IN) {
 			g->at[C] = send;
@@ -468,7 +489,9 @@ static void write_tx(FILE *f, const struct gtx *x)
 	put_us(f, "network_us", link + br, ok);
 	put_us(f, "server_us", br + guest, ok);
 	if (x->lost)
-		fprintf(f, ",\"lost_at\":\"%s\"}\n", hop_name[x->lost]);
+		fprintf(f, ",\"lost_at\":\"%s\"}\n", lost_name[x->lost]);
+	else if (x->resp_last < 0)	/* unanswered in the input itself: by the guest */
+		fprintf(f, ",\"lost_at\":\"guest\"}\n");
 	else
 		fprintf(f, ",\"lost_at\":null}\n");
 }
@@ -484,8 +507,6 @@ static int write_truth(const char *dir)
 		const struct gtx *x = &X[k];
 		if (x->req_first < 0 || !P[x->req_first].at[C])
 			continue;
-		if (!x->lost && x->resp_last < 0)
-			continue;	/* unanswered in the input itself */
 		write_tx(f, x);
 	}
 	fclose(f);
@@ -559,9 +580,9 @@ static int parse_drop(const char *s)
 {
 	char h[16];
 	int k;
-	if (ndrops == 16 || sscanf(s, "%15[a-z]:%d", h, &k) != 2)
+	if (ndrops == 16 || sscanf(s, "%15[a-z-]:%d", h, &k) != 2)
 		return -1;
-	for (int i = 1; i <= 3; i++)
+	for (int i = 1; i <= HOP_BRIDGE_BACK; i++)
 		if (!strcmp(h, hop_name[i])) {
 			drops[ndrops].hop = i;
 			drops[ndrops++].k = k;
@@ -620,6 +641,11 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < ndrops; i++)
 		if (drops[i].k >= 0 && (size_t)drops[i].k < nx)
 			X[drops[i].k].lost = drops[i].hop;
+	for (size_t k = 0; k < nx; k++)
+		if (X[k].lost >= HOP_LINK_BACK && X[k].resp_first >= 0) {
+			F[X[k].flow].ans_hop = X[k].lost;
+			F[X[k].flow].ans_from = X[k].resp_first;
+		}
 	retime(P[0].orig);
 	if (write_points(out, separate) < 0 || write_truth(out) < 0)
 		return 1;

@@ -67,7 +67,8 @@ static int cmd_up(int argc, char **argv)
 	char err[256] = "";
 	int rc = tb_up(&c, err, sizeof err);
 	if (rc < 0) {
-		fprintf(stderr, "hoplat testbed up: %s (everything made was removed)\n", err);
+		fprintf(stderr, "hoplat testbed up: %s%s\n", err,
+			rc == -EEXIST ? "" : " (everything made was removed)");
 		return 1;
 	}
 	return tb_status(stdout) == 0 ? 0 : 1;

@@ -200,9 +200,13 @@ void tcps_ack(struct tcps_pool *p, struct tcps_dir *d, uint32_t ack, tcps_fn fn,
 		pop_held(p, d, 0, fn, ctx);
 		drain(p, d, 0, fn, ctx);
 	}
-	/* the FIN takes a sequence number that carries no byte */
-	uint32_t upto = d->fin && tcps_diff(d->peer_ack, d->fin_seq) > 0 ? d->fin_seq : d->peer_ack;
-	if (d->init && d->nheld == 0 && tcps_diff(upto, d->next) > 0)
+	/* A FIN waiting behind a hole the peer acknowledged: the hole is for
+	 * good. (Without a FIN or held data nothing waits: an ACK captured just
+	 * before the data it answers, as multi-queue capture points can do,
+	 * must not turn that data into a retransmission.) The FIN takes a
+	 * sequence number that carries no byte. */
+	uint32_t upto = tcps_diff(d->peer_ack, d->fin_seq) > 0 ? d->fin_seq : d->peer_ack;
+	if (d->init && d->nheld == 0 && d->fin && tcps_diff(upto, d->next) > 0)
 		gap_to(d, upto, fn, ctx);
 	fin_check(d, 0, fn, ctx);
 }

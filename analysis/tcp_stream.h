@@ -56,9 +56,8 @@ void tcps_init(struct tcps_dir *d, uint32_t seq);
 int tcps_segment(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct cur data,
 		 uint32_t wire, uint64_t ts_ns, tcps_fn fn, void *ctx);
 /* The other side acknowledged up to ack: bytes before it that were never
- * seen will not be seen (at one point a packet is captured before the ACK
- * that answers it), so held data behind that hole goes out, and a hole up to
- * the ack with nothing after it is delivered as a gap (an empty chunk). */
+ * seen will not be seen, so held data (or a FIN) waiting behind that hole
+ * goes out after a gap. */
 void tcps_ack(struct tcps_pool *p, struct tcps_dir *d, uint32_t ack, tcps_fn fn, void *ctx);
 /* This side's FIN at fin_seq (packet time ts). When the stream reaches it
  * (now, or once out-of-order or retransmitted bytes before it arrive, or a

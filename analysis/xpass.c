@@ -212,6 +212,11 @@ int xpass_clock(const struct xpass_src *src, unsigned n, const struct pt_config 
 	}
 	if (!cs || !ds)
 		return 0;
+	if (!strcmp(cs->path, ds->path)) {
+		/* the client's interface is in a Dom0 file: one host, one clock */
+		out->ok = 1;
+		return 0;
+	}
 	struct xsrc c, d;
 	int64_t off = 0;
 	if (src_open(&c, cs, err, errcap))

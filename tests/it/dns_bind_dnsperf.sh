@@ -113,4 +113,25 @@ if d["rcodes"].get("NXDOMAIN", 0) == 0:
     print("FAIL: no NXDOMAIN answers counted"); ok = False
 sys.exit(0 if ok else 1)
 PY
-echo "dns_bind_dnsperf: hoplat equals tshark on every response"
+# DNS over TCP: the same server, dnsperf over TCP connections
+tcpdump -i lo -n -U --time-stamp-precision=nano -w "$tmp/tcp.pcap" "tcp port $port" 2>"$tmp/tcpdump2.log" &
+dump_pid=$!
+for _ in $(seq 50); do
+	grep -q 'listening on' "$tmp/tcpdump2.log" && break
+	sleep 0.1
+done
+dnsperf -m tcp -s 127.0.0.1 -p "$port" -d "$tmp/queries" -l 2 -Q 500 -c 4 >"$tmp/dnsperf-tcp.log" 2>&1 ||
+	{ echo "dnsperf over TCP failed:"; cat "$tmp/dnsperf-tcp.log"; exit 1; }
+sleep 0.5
+kill -INT "$dump_pid"; wait "$dump_pid" 2>/dev/null; dump_pid=
+grep -E 'Queries (sent|completed)' "$tmp/dnsperf-tcp.log"
+./hoplat analyze "$tmp/tcp.pcap" --dns-port "$port" --transactions "$tmp/tcp.jsonl" \
+	--json "$tmp/tcp.json" >"$tmp/tcp.txt" || { echo "hoplat failed"; cat "$tmp/tcp.txt"; exit 1; }
+{ printf 'frame.number\tframe.time_epoch\tdns.id\tdns.time\n'
+  tshark -r "$tmp/tcp.pcap" -d "tcp.port==$port,dns" -Y 'dns.time' -T fields -e frame.number \
+	-e frame.time_epoch -e dns.id -e dns.time 2>/dev/null; } >"$tmp/tshark-tcp.tsv"
+python3 tests/it/oracle_compare.py "$tmp/tcp.jsonl" "$tmp/tshark-tcp.tsv" dnsperf-tcp || exit 1
+n_tcp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dns"]["answered"])' "$tmp/tcp.json")
+[ "$n_tcp" -ge 500 ] || { echo "FAIL: only $n_tcp DNS over TCP transactions answered"; exit 1; }
+
+echo "dns_bind_dnsperf: hoplat equals tshark on every response (UDP and TCP)"

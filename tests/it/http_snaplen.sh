@@ -2,7 +2,8 @@
 # HTTP timing from captures cut by a small snaplen: lighttpd on 127.0.0.1 (a
 # high port, given to hoplat with --http-port), httperf fetching files of
 # 1 KB, 20 KB and 200 KB one connection per request and in keep-alive
-# sessions mixing the sizes (so no response length can be guessed), captured
+# sessions mixing the sizes (so no response length can be guessed), and a
+# CGI answer lighttpd sends chunked (keep-alive, 3 per connection), captured
 # on loopback by tcpdump twice: full and -s 128. hoplat's response_us on
 #   - the full capture cut afterwards to 128, 96, 80 and 66 bytes (66: no
 #     payload byte captured at all on loopback's Ethernet + IPv4 + TCP
@@ -41,7 +42,17 @@ server.port = $PORT
 server.errorlog = "$D/lighttpd.err"
 server.max-keep-alive-requests = 1000
 mimetype.assign = (".bin" => "application/octet-stream")
+server.modules += ("mod_cgi")
+server.stream-response-body = 2
+cgi.assign = (".sh" => "/bin/sh")
 CONF
+# a CGI answer has no length: lighttpd sends it chunked (HTTP/1.1)
+cat >"$D/www/chunked.sh" <<'CGI'
+printf 'Content-Type: text/plain\r\n\r\n'
+i=0; while [ $i -lt 300 ]; do echo "line $i of a body sent in chunks, long enough to span segments"; i=$((i+1)); done
+sleep 0.02
+echo "the end, after a pause: lighttpd has sent what came before already"
+CGI
 lighttpd -D -f "$D/lighttpd.conf" >"$D/lighttpd.out" 2>&1 &
 LPID=$!
 for i in $(seq 50); do ss -ltn 2>/dev/null | grep -q "127.0.0.1:$PORT " && break; sleep 0.1; done
@@ -60,11 +71,15 @@ for i in 1 2 3 4 5; do printf '/f20k.bin\n/f1k.bin\n/f200k.bin\n/f1k.bin\n\n'; d
 hperf() { httperf --hog --server 127.0.0.1 --port $PORT --timeout 5 "$@" >>"$D/httperf.out" 2>&1; }
 for f in f1k f20k f200k; do hperf --uri /$f.bin --num-conns 30 --rate 100 || fail "httperf"; done
 hperf --wsesslog 20,0,"$D/sessions" --rate 20 || fail "httperf sessions"
+hperf --uri /chunked.sh --num-conns 10 --num-calls 3 --rate 20 || fail "httperf chunked"
+grep -q "Reply status: 1xx=0 2xx=30 " "$D/httperf.out" || { tail -n 12 "$D/httperf.out"; fail "the CGI did not answer"; }
 sleep 0.3
 for p in "${TPIDS[@]}"; do kill -INT "$p"; wait "$p"; done
 TPIDS=()
 
 full=$D/cap-0.pcap live=$D/cap-128.pcap
+n=$(tshark -r "$full" -d tcp.port==$PORT,http -Y 'http.transfer_encoding == "chunked"' 2>/dev/null | wc -l)
+[ "$n" -eq 30 ] || fail "expected 30 chunked responses, tshark sees $n"
 CMP=tests/it/lib/http_vs_tshark.py
 tshark -r "$full" -d tcp.port==$PORT,http -Y http -T fields -E aggregator=' ' -e frame.number \
 	-e frame.time_epoch -e tcp.stream -e tcp.srcport -e tcp.dstport -e http.request.method \
@@ -96,8 +111,8 @@ else
 	python3 $CMP "$D/full.tsv" "$D/live.jsonl" "live -s 128 capture" --oracle fifo --retime "$full.keys" "$live.keys" --best-effort
 fi
 # names survive a 128-byte cut: every request line fits
-n=$(grep -c '"name":"GET /f' "$D/cut-128.jsonl")
+n=$(grep -Ec '"name":"GET /(f1k.bin|f20k.bin|f200k.bin|chunked.sh)"' "$D/cut-128.jsonl")
 t=$(grep -c '"proto":"http"' "$D/cut-128.jsonl")
-[ "$n" -eq "$t" ] || { echo "cut to 128: $n of $t transactions named GET /f..."; rc=1; }
+[ "$n" -eq "$t" ] || { echo "cut to 128: $n of $t transactions named GET /<the file>"; rc=1; }
 [ $rc -eq 0 ] || fail "hoplat differs from tshark"
 echo "ok"

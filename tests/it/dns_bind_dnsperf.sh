@@ -76,6 +76,7 @@ for _ in $(seq 50); do
 	grep -q 'listening on' "$tmp/tcpdump.log" && break
 	sleep 0.1
 done
+sleep 0.5	# tcpdump says 'listening' a little before it captures
 dnsperf -s 127.0.0.1 -p "$port" -d "$tmp/queries" -l 3 -Q 1000 -c 4 >"$tmp/dnsperf.log" 2>&1 ||
 	{ echo "dnsperf failed:"; cat "$tmp/dnsperf.log"; exit 1; }
 sleep 0.5
@@ -120,6 +121,7 @@ for _ in $(seq 50); do
 	grep -q 'listening on' "$tmp/tcpdump2.log" && break
 	sleep 0.1
 done
+sleep 0.5
 dnsperf -m tcp -s 127.0.0.1 -p "$port" -d "$tmp/queries" -l 2 -Q 500 -c 4 >"$tmp/dnsperf-tcp.log" 2>&1 ||
 	{ echo "dnsperf over TCP failed:"; cat "$tmp/dnsperf-tcp.log"; exit 1; }
 sleep 0.5

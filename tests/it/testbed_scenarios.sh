@@ -3,7 +3,8 @@
 # with the right interfaces; scenario.json with tool versions and what the
 # clients reported; the client's ports really run out (EADDRNOTAVAIL, about
 # 200 connections answered of 600); the hung guest answers neither HTTP nor
-# ping after the hang, and did before.
+# ping after the hang, and did before. --loss 10: dnsperf loses about
+# 1 - 0.9^2 = 19% of its queries (query and answer each cross the link once).
 set -u
 . tests/it/testbed_lib.bash
 tb_need_root
@@ -44,4 +45,14 @@ for s in ("port-exhaustion", "guest-hang"):
         assert p["answered_before_hang"] >= 3 and p["sent_after_hang"] >= 3 and p["answered_after_hang"] == 0, p
         assert 30 <= st["replies"] <= 70 and st["errors"]["client_timo"] >= 20, st
 PY
-echo "ok: port-exhaustion ran out of ports, guest-hang stopped answering HTTP and ping"
+"$HOPLAT" testbed down >/dev/null
+"$HOPLAT" testbed up --link-delay 200us --loss 10 >/dev/null || { echo "FAIL up --loss 10"; exit 1; }
+"$HOPLAT" testbed run dns-ramp --out "$tmp/loss" --rates 200 --duration 2 >/dev/null 2>"$tmp/log" ||
+	{ cat "$tmp/log"; echo "FAIL run dns-ramp with loss"; exit 1; }
+python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))["steps"][0]
+f = s["queries_lost"] / s["queries_sent"]
+lost, sent = s["queries_lost"], s["queries_sent"]
+print(f"--loss 10: dnsperf lost {lost} of {sent} ({100*f:.1f}%, expected 19%)")
+sys.exit(0 if s["queries_sent"] > 300 and 0.12 <= f <= 0.26 else 1)' "$tmp/loss/scenario.json" || { echo "FAIL loss"; exit 1; }
+echo "ok: port-exhaustion ran out of ports, guest-hang stopped answering HTTP and ping, loss as configured"

@@ -344,34 +344,67 @@ static int parse_head(struct httpm *m, int from_server, const struct cur *c)
 	return from_server ? dec_http_response(c, &m->head) : dec_http_request(c, &m->head);
 }
 
+/* Parses the head from this chunk's bytes at off, after what earlier chunks
+ * left in the buffer. Returns the parser's result; *used: bytes of this
+ * chunk in the head (when complete); *cut: bytes after the captured ones
+ * were not captured, or the head outgrew the buffer. */
+static int parse_more(struct httpm *m, struct httpm_dir *d, int from_server, struct cur at,
+		      uint32_t wire_left, size_t *used, int *cut)
+{
+	size_t got = cur_left(&at);
+	int rc;
+
+	*cut = got < wire_left;
+	*used = got;
+	if (d->kept == 0) {
+		rc = parse_head(m, from_server, &at);
+		if (rc > 0)
+			*used = (size_t)rc;
+		return rc;
+	}
+	size_t room = TCPS_BUF_BYTES - d->kept, k = got < room ? got : room;
+	uint8_t *b = tcps_buf(m->bufs, d->buf);
+	if (k)
+		cur_copy(&at, b + d->kept, k);
+	d->kept = (uint16_t)(d->kept + k);
+	struct cur whole = cur_make(b, d->kept);
+	rc = parse_head(m, from_server, &whole);
+	if (rc > 0)
+		*used = (size_t)rc - (d->kept - k);
+	else if (k < got)
+		*cut = 1;
+	return rc;
+}
+
+/* The head is cut (snaplen): its end and the body's length are unknown. */
+static void head_cut(struct httpm *m, struct httpm_conn *c, int from_server, struct cur at,
+		     uint64_t ts)
+{
+	struct httpm_dir *d = &c->dir[from_server];
+	uint64_t first = d->first_ts;
+	char tmp[TXN_NAME_MAX];
+
+	if (d->kept) {			/* the start line is in the buffer, which goes */
+		struct cur b = cur_make(tcps_buf(m->bufs, d->buf), d->kept);
+		at = cur_make(tmp, cur_peek_str(&b, tmp, sizeof(tmp)));
+	}
+	start_unknown(m, c, from_server, at);
+	d->first_ts = first;
+	if (!from_server && q_reading(m, c))
+		q_reading(m, c)->first = first;
+	d->last_ts = ts;
+}
+
 /* Reads head bytes at *off; the head may span chunks (kept in a buffer). */
 static void read_head(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci,
 		      int from_server, const struct tcps_chunk *ch, uint32_t *off)
 {
 	struct httpm_dir *d = &c->dir[from_server];
 	struct cur at = chunk_at(ch, *off);
-	size_t got = cur_left(&at), used = got;
-	int cut = *off + got < ch->wire;	/* bytes after these were not captured */
-	int rc;
+	size_t used;
+	int cut;
+	int rc = parse_more(m, d, from_server, at, ch->wire - *off, &used, &cut);
 
-	if (d->kept == 0) {
-		rc = parse_head(m, from_server, &at);
-		if (rc > 0)
-			used = (size_t)rc;
-	} else {
-		size_t room = TCPS_BUF_BYTES - d->kept, k = got < room ? got : room;
-		struct cur cp = at;
-		uint8_t *b = tcps_buf(m->bufs, d->buf);
-		if (k)
-			cur_copy(&cp, b + d->kept, k);
-		d->kept = (uint16_t)(d->kept + k);
-		struct cur whole = cur_make(b, d->kept);
-		rc = parse_head(m, from_server, &whole);
-		if (rc > 0)
-			used = (size_t)rc - (d->kept - k);
-		else if (k < got)
-			cut = 1;	/* head longer than the buffer */
-	}
 	if (rc > 0) {
 		*off += (uint32_t)used;
 		tcps_buf_put(m->bufs, d->buf);
@@ -383,44 +416,27 @@ static void read_head(struct httpm *m, struct httpm_conn *c, const struct httpm_
 			request_head(m, c, &m->head);
 		return;
 	}
+	*off = ch->wire;
 	if (rc < 0) {			/* malformed: skip to the next head */
-		int reason = -rc;
-		if (reason > 0 && reason < DEC_R_MAX)
-			m->counts->malformed.reason[reason]++;
+		if (-rc < DEC_R_MAX)
+			m->counts->malformed.reason[-rc]++;
 		msg_reset(m, d);
 		d->state = HM_SKIP;
-		*off = ch->wire;
 		return;
 	}
-	if (!cut && d->kept == 0) {	/* head continues in the next segment */
+	if (!cut && d->kept == 0) {	/* the head goes on in the next segment */
 		d->buf = tcps_buf_get(m->bufs);
 		if (d->buf != TCPS_NONE) {
-			if (got)
-				cur_copy(&at, tcps_buf(m->bufs, d->buf), got);
-			d->kept = (uint16_t)got;
-			*off = ch->wire;
+			d->kept = (uint16_t)used;
+			if (used)
+				cur_copy(&at, tcps_buf(m->bufs, d->buf), used);
 			return;
 		}
 		m->counts->table_full++;
 	} else if (!cut) {
-		*off = ch->wire;
-		return;
+		return;			/* kept in the buffer already */
 	}
-	/* the head is cut (snaplen): its end and the body's length are unknown */
-	struct cur start = d->kept ? cur_make(tcps_buf(m->bufs, d->buf), d->kept) : at;
-	uint64_t first = d->first_ts;
-	if (d->kept) {			/* copy the start line out before the buffer goes */
-		char tmp[TXN_NAME_MAX];
-		size_t n = cur_peek_str(&start, tmp, sizeof(tmp));
-		start_unknown(m, c, from_server, cur_make(tmp, n));
-	} else {
-		start_unknown(m, c, from_server, start);
-	}
-	d->first_ts = first;
-	if (!from_server && q_reading(m, c))
-		q_reading(m, c)->first = first;
-	d->last_ts = ch->ts_ns;
-	*off = ch->wire;
+	head_cut(m, c, from_server, at, ch->ts_ns);
 }
 
 /* A new message starts at *off in this chunk. */

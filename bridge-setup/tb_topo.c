@@ -385,6 +385,25 @@ int tb_up(const struct tb_config *c, char *err, size_t cap)
 
 /* ---- removing ---- */
 
+/* A pid file may outlive its process (a crash, then pid reuse): only stop a
+ * process that runs one of the programs the testbed starts. */
+static int pid_is_ours(pid_t pid)
+{
+	static const char *const progs[] = { "hoplat", "hoplat-asan", "named", "lighttpd", "dumpcap" };
+	char path[64], exe[512];
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	ssize_t n = readlink(path, exe, sizeof exe - 1);
+	if (n <= 0)
+		return 0;
+	exe[n] = 0;
+	const char *base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+	for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++)
+		if (!strncmp(base, progs[i], strlen(progs[i])) &&
+		    (!base[strlen(progs[i])] || !strcmp(base + strlen(progs[i]), " (deleted)")))
+			return 1;
+	return 0;
+}
+
 static int kill_pidfiles(FILE *out)
 {
 	char path[512];
@@ -394,7 +413,7 @@ static int kill_pidfiles(FILE *out)
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", TB_RUN_DIR, files[i]);
 		pid_t pid = read_pid(path);
-		if (pid > 0 && tb_stop(pid, 1000) == 0) {
+		if (pid > 0 && pid_is_ours(pid) && tb_stop(pid, 1000) == 0) {
 			fprintf(out, "stopped %s (pid %d)\n", files[i], (int)pid);
 			n++;
 		}

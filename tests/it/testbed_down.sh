@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # hoplat testbed down leaves nothing: no namespace, process, veth or state
-# file, after a full `up`, after an `up` killed half-way, and twice in a row.
+# file, after a full `up`, after an `up` killed half-way, and twice in a row;
+# a stale pid file does not get an unrelated process killed.
 set -u
 . tests/it/testbed_lib.bash
 tb_need_root
@@ -41,4 +42,12 @@ echo "$out" | grep -q "hoplat-guest exists" || fail "unclear message: $out"
 "$HOPLAT" testbed down >/dev/null
 left=$(tb_leftovers)
 [ -z "$left" ] || fail "left: $left"
-echo "testbed down: clean after up, killed ups and a refused up"
+# A stale pid file naming somebody else's process (pid reuse) must not get it killed.
+sleep 30 &
+other=$!
+mkdir -p /run/hoplat-testbed && echo "$other" >/run/hoplat-testbed/named.pid
+"$HOPLAT" testbed down >/dev/null
+kill -0 "$other" 2>/dev/null || fail "down killed pid $other, not one of the testbed's programs"
+kill "$other"; wait "$other" 2>/dev/null
+[ -e /run/hoplat-testbed ] && fail "/run/hoplat-testbed left"
+echo "testbed down: clean after up, killed ups and a refused up; stale pid files harmless"

@@ -52,7 +52,7 @@ struct tb_runctx {
 	double duration_s;
 	struct tb_config cfg;
 	struct tb_step step[TB_MAX_STEPS];
-	int nsteps;
+	int nsteps, ran;	/* asked for, and run (fewer when interrupted) */
 	struct tb_caps caps;
 	pid_t server;
 	double hang_at_s;		/* guest-hang: since the first request */
@@ -314,9 +314,9 @@ static int write_json(const struct tb_runctx *r)
 	fprintf(f, "  \"tools\": {\n");
 	tool_versions(f);
 	fprintf(f, "  },\n  \"steps\": [\n");
-	for (int i = 0; i < r->nsteps; i++) {
+	for (int i = 0; i < r->ran; i++) {
 		json_step(f, r, &r->step[i]);
-		fprintf(f, "%s\n", i + 1 < r->nsteps ? "," : "");
+		fprintf(f, "%s\n", i + 1 < r->ran ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 	return fclose(f) < 0 ? -errno : 0;
@@ -401,6 +401,8 @@ static int run(struct tb_runctx *r)
 			r->duration_s);
 		if ((rc = run_step(r, &r->step[i])) < 0)
 			snprintf(r->err, sizeof r->err, "starting the benchmark client: %s", strerror(-rc));
+		else
+			r->ran = i + 1;
 		sleep_s(0.5);	/* a quiet gap between steps */
 	}
 	if (r->caps.client || r->caps.dom0)

@@ -363,6 +363,12 @@ static int clock_pass(struct analyze *a)
 	int rc = xpass_clock(src, a->n, &a->cfg.pt, &a->cfg.guest, &a->cfg.clock, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "hoplat analyze: clock pass: %s\n", rc == -ENOMEM ? "out of memory" : err);
+	int client = 0, dom0 = 0;
+	for (unsigned i = 0; i < a->n; i++)
+		client |= a->in[i].role == PT_CLIENT, dom0 |= a->in[i].role != PT_CLIENT;
+	if (!rc && client && dom0 && !a->cfg.clock.ok)
+		fprintf(stderr, "hoplat analyze: warning: no packet seen both at the client and at Dom0: "
+			"the client clock cannot be aligned (times left as captured)\n");
 	return rc;
 }
 

@@ -7,7 +7,7 @@
 #include "analysis/attrib.h"
 #include "analysis/windows.h"
 
-#define XENG_WINDOW_NS 50000000ll	/* a packet's crossings of the path, after correction */
+#define XENG_WINDOW_NS 200000000ll	/* a packet's crossings of the path (delay lines of 100 ms too) */
 
 struct xeng {
 	struct eng_config cfg;

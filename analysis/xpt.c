@@ -35,7 +35,7 @@ void xpt_config_default(struct xpt_config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->roles = 1u << PT_CLIENT;
 	cfg->window_ns = 20 * 1000 * 1000;
-	cfg->max_records = 1u << 16;
+	cfg->max_records = 1u << 17;
 }
 
 /* splitmix64 finaliser, folding one field in at a time. */
@@ -109,7 +109,8 @@ struct xpt *xpt_new(const struct xpt_config *cfg)
 	/* The ring walks through the whole pool as time goes on: touch it now,
 	 * so that memory is what it will be from the start (not growing with
 	 * the capture's length). */
-	memset(x->pool, 0, x->cfg.max_records * sizeof *x->pool);
+	for (uint32_t i = 0; i < x->cfg.max_records; i++)
+		x->pool[i].next = XPT_NIL;
 	return x;
 }
 

@@ -9,9 +9,9 @@
 rc=0
 xp_case dns3 dns client,uplink,vif combined --link-in 60 --link-out 80 --bridge 15 --jitter 10 \
 	--offset-ns 2500000000 --skew-ppm 40 --drop link:5 --drop bridge:40 --drop guest:77 --drop link-back:120 --drop bridge-back:200 --repeat 2 || rc=1
-# the clock behind and slow, a larger asymmetry
+# the clock behind and slow, a larger asymmetry, a router on the link (TTL - 1)
 xp_case dns3b dns client,uplink,vif separate --link-in 40 --link-out 140 --bridge 8 --jitter 20 \
-	--offset-ns -7300000000 --skew-ppm -85 --drop guest:3 --drop link:100 --seed 99 --repeat 2 || rc=1
+	--offset-ns -7300000000 --skew-ppm -85 --drop guest:3 --drop link:100 --seed 99 --repeat 2 --router || rc=1
 # time series: the windows add up to the summary, and the CSV has a row per window
 d=$XP/dns3
 python3 - "$d/out.json" "$d/out.csv" <<'PY' || rc=1

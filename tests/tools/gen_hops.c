@@ -17,6 +17,8 @@
  *                                 on that connection); repeatable
  *     --repeat N                  the input N times over, back to back
  *     --port N                    a server port beyond 53 and 80 (repeatable)
+ *     --router                    a router on the link: TTL one lower past it
+ *                                 (IPv4 header checksum fixed); the bridge changes nothing
  *     --seed N
  *
  * Timing model. Packets keep their original order per flow and the gaps the
@@ -364,6 +366,35 @@ static uint64_t client_clock(uint64_t t, uint64_t t_first)
 	return t + (uint64_t)offset_ns + (uint64_t)llround(skew_ppm * 1e-6 * (double)(int64_t)(t - t_first));
 }
 
+/* --router: the link has a router: TTL one lower past it, IPv4 header
+ * checksum fixed (RFC 1624). A bridge changes nothing. */
+static int router;
+static uint8_t routed_buf[262144];
+
+static const uint8_t *routed(const struct gpkt *g)
+{
+	struct dec_pkt d;
+	if (g->caplen > sizeof routed_buf || decode(g, &d) != DEC_OK || !d.l3.base)
+		return g->data;
+	memcpy(routed_buf, g->data, g->caplen);
+	size_t ip = (size_t)(d.l3.base - g->data);
+	if (d.ipver == 6 && ip + 8 <= g->caplen) {
+		routed_buf[ip + 7]--;
+	} else if (d.ipver == 4 && ip + 12 <= g->caplen) {
+		uint16_t old = (uint16_t)(routed_buf[ip + 8] << 8 | routed_buf[ip + 9]);
+		routed_buf[ip + 8]--;
+		uint16_t neu = (uint16_t)(routed_buf[ip + 8] << 8 | routed_buf[ip + 9]);
+		uint16_t cs = (uint16_t)(routed_buf[ip + 10] << 8 | routed_buf[ip + 11]);
+		uint32_t sum = (uint16_t)~cs + (uint32_t)(uint16_t)~old + neu;
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		cs = (uint16_t)~sum;
+		routed_buf[ip + 10] = (uint8_t)(cs >> 8);
+		routed_buf[ip + 11] = (uint8_t)cs;
+	}
+	return routed_buf;
+}
+
 struct wr { struct pcapng_w *w; int iface; };
 struct ev { uint64_t t; size_t pkt; int point; };
 
@@ -420,7 +451,10 @@ static int write_points(const char *dir, int separate)
 		const struct gpkt *g = &P[ev[k].pkt];
 		uint64_t ts = ev[k].point == C ? client_clock(ev[k].t, t_first_client) : ev[k].t;
 		struct wr *w = &wr[ev[k].point];
-		if (pcapng_w_packet(w->w, (uint32_t)w->iface, ts, g->data, g->caplen, g->wirelen) < 0) {
+		const uint8_t *bytes = g->data;
+		if (router && (ev[k].point == C) != (g->dir == DIR_IN))
+			bytes = routed(g);	/* crossed the router on the link */
+		if (pcapng_w_packet(w->w, (uint32_t)w->iface, ts, bytes, g->caplen, g->wirelen) < 0) {
 			fprintf(stderr, "gen_hops: %s\n", pcapng_w_error(w->w));
 			return -1;
 		}
@@ -600,7 +634,7 @@ int main(int argc, char **argv)
 		{ "link-in", 1, 0, 'a' }, { "link-out", 1, 0, 'b' }, { "bridge", 1, 0, 'B' },
 		{ "jitter", 1, 0, 'j' }, { "offset-ns", 1, 0, 'O' }, { "skew-ppm", 1, 0, 'S' },
 		{ "drop", 1, 0, 'd' }, { "repeat", 1, 0, 'r' }, { "port", 1, 0, 'p' },
-		{ "seed", 1, 0, 's' }, { 0, 0, 0, 0 }
+		{ "seed", 1, 0, 's' }, { "router", 0, 0, 'R' }, { 0, 0, 0, 0 }
 	};
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -615,6 +649,7 @@ int main(int argc, char **argv)
 		case 'O': offset_ns = strtoll(optarg, NULL, 10); break;
 		case 'S': skew_ppm = atof(optarg); break;
 		case 'r': repeat = atoi(optarg); break;
+		case 'R': router = 1; break;
 		case 's': seed = strtoull(optarg, NULL, 10) | 1; break;
 		case 'p':
 			if (nports < 16)

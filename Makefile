@@ -70,7 +70,28 @@ install: hoplat
 	install -D -m 0755 hoplat $(DESTDIR)$(PREFIX)/bin/hoplat
 	install -D -m 0644 docs/hoplat.1 $(DESTDIR)$(PREFIX)/share/man/man1/hoplat.1
 
+# libFuzzer harnesses for the decoders (tests/fuzz/), not part of `make test`:
+# each runs FUZZ_TIME seconds from its seeds; new inputs go to build-fuzz/.
+FUZZ_TIME ?= 20
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -O1 -g -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZ_DEC := decode/link.c decode/ip.c decode/transport.c decode/dns.c decode/http.c \
+	decode/reason.c decode/ipaddr.c
+FUZZERS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_DEC) decode/*.h
+	@mkdir -p build-fuzz
+	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_DEC)
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
+	  echo "fuzz: $$n for $(FUZZ_TIME)s"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=build-fuzz/$$n- \
+	    build-fuzz/corpus-$$n \
+	    tests/fuzz/seeds/$$n 2>build-fuzz/$$n.log || { tail -40 build-fuzz/$$n.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|cov:' build-fuzz/$$n.log | tail -2; done
+
 clean:
-	rm -rf build build-asan hoplat hoplat-asan
+	rm -rf build build-asan build-fuzz hoplat hoplat-asan
 
 -include $(shell find build build-asan -name '*.d' 2>/dev/null)

@@ -80,6 +80,10 @@ static struct open_win *slot(struct win *w, uint64_t t)
 	}
 	if (start + (uint64_t)w->width * WIN_OPEN <= w->newest)
 		return NULL;	/* too late */
+	if (start > w->newest + (uint64_t)w->width * WIN_OPEN) {
+		win_finish(w);	/* a gap: close everything open, jump */
+		w->newest = start;
+	}
 	while (start > w->newest) {
 		w->newest += (uint64_t)w->width;
 		struct open_win *o = &w->o[(w->newest / (uint64_t)w->width) % WIN_OPEN];
@@ -120,9 +124,9 @@ static int64_t comp(const struct txn *t, int c)
 	}
 }
 
-void win_txn(struct win *w, const struct txn *t, uint64_t start_ns)
+void win_txn(struct win *w, const struct txn *t, uint64_t end_ns)
 {
-	struct open_win *o = slot(w, start_ns);
+	struct open_win *o = end_ns || w->any ? slot(w, end_ns ? end_ns : w->newest) : NULL;
 	if (!o) {
 		w->rows->late++;
 		return;

@@ -38,8 +38,9 @@ struct win;
 struct win *win_new(unsigned roles, int64_t window_ns);
 /* A request (query) seen at point at req_ns and its response at resp_ns (0: none). */
 void win_point(struct win *w, uint8_t point, uint64_t req_ns, uint64_t resp_ns);
-/* An attributed transaction that started at start_ns (Dom0 clock). */
-void win_txn(struct win *w, const struct txn *t, uint64_t start_ns);
+/* An attributed transaction that ended at end_ns (Dom0 clock); 0: now (a loss
+ * found late goes into the newest window). */
+void win_txn(struct win *w, const struct txn *t, uint64_t end_ns);
 void win_finish(struct win *w);
 /* The rows, handed over (the caller frees them with win_free_rows). */
 struct res_windows *win_take(struct win *w);

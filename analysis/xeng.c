@@ -21,8 +21,10 @@ struct xeng {
 static void on_final(void *ctx, const struct txn *t)
 {
 	struct xeng *x = ctx;
-	win_txn(x->win, t, t->point == PT_CLIENT ? clk_to_dom0(&x->cfg.clock, t->start_ns)
-						 : t->start_ns);
+	/* placed by its end (the last response packet at the head); a loss when
+	 * it is found (0: the newest window) */
+	uint64_t start = t->point == PT_CLIENT ? clk_to_dom0(&x->cfg.clock, t->start_ns) : t->start_ns;
+	win_txn(x->win, t, t->total_ns != TXN_NS_NONE ? start + (uint64_t)t->total_ns : 0);
 	txn_emit(&x->final, t);
 }
 

@@ -29,6 +29,9 @@ static void test_rows(void **st)
 	struct win *w = win_new(7, S);
 	assert_non_null(w);
 	uint64_t t0 = 1000 * S;
+	struct txn lost = mk(TXN_DNS, TXN_NS_NONE, TXN_NS_NONE);
+	lost.lost_at = LOST_LINK;
+	win_txn(w, &lost, 0);		/* "now" before any window: late */
 	for (int i = 0; i < 100; i++) {
 		struct txn t = mk(TXN_DNS, 1000 * (i + 1), 500);
 		win_txn(w, &t, t0 + (uint64_t)i * 10000000ull);	/* 100 in the first second */
@@ -40,10 +43,11 @@ static void test_rows(void **st)
 	win_txn(w, &h, t0 + 2 * S + 5);		/* the third second; the second stays empty */
 	win_txn(w, &h, t0 + 9 * S);		/* moves time on: the first windows close */
 	win_txn(w, &h, t0 + 1 * S);		/* too late now */
+	win_txn(w, &lost, 0);			/* a loss found now: the newest window */
 	win_finish(w);
 	struct res_windows *r = win_take(w);
 	assert_non_null(r);
-	assert_int_equal(r->late, 1);
+	assert_int_equal(r->late, 2);
 	assert_int_equal(r->n, 3);
 	assert_int_equal(r->rows[0].start_ns, t0);
 	assert_int_equal(r->rows[0].txns[0], 100);
@@ -59,6 +63,7 @@ static void test_rows(void **st)
 	assert_int_equal(r->rows[1].txns[1], 1);
 	assert_int_equal(r->rows[1].lost[1], 1);
 	assert_int_equal(r->rows[2].start_ns, t0 + 9 * S);
+	assert_int_equal(r->rows[2].lost[0], 1);
 
 	char *buf = NULL;
 	size_t len = 0;

@@ -300,12 +300,11 @@ static uint64_t fifo(struct flow *f, int hop, int dir, uint64_t t)
 	return t;
 }
 
+static uint8_t *req_lost;	/* per packet: the hop its request is lost on */
+
 static int lost_hop_of_packet(size_t i)
 {
-	for (size_t k = 0; k < nx; k++)
-		if (X[k].lost && X[k].lost <= HOP_GUEST && (X[k].req_first == (int)i || X[k].req_last == (int)i))
-			return X[k].lost;
-	return 0;
+	return req_lost ? req_lost[i] : 0;
 }
 
 /* Gives every packet its true time at each point it reaches. */
@@ -676,6 +675,14 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < ndrops; i++)
 		if (drops[i].k >= 0 && (size_t)drops[i].k < nx)
 			X[drops[i].k].lost = drops[i].hop;
+	req_lost = calloc(np ? np : 1, 1);
+	for (size_t k = 0; k < nx; k++)
+		if (X[k].lost && X[k].lost <= HOP_GUEST) {
+			if (X[k].req_first >= 0)
+				req_lost[X[k].req_first] = (uint8_t)X[k].lost;
+			if (X[k].req_last >= 0)
+				req_lost[X[k].req_last] = (uint8_t)X[k].lost;
+		}
 	for (size_t k = 0; k < nx; k++)
 		if (X[k].lost >= HOP_LINK_BACK && X[k].resp_first >= 0) {
 			F[X[k].flow].ans_hop = X[k].lost;

@@ -151,11 +151,20 @@ int clk_estimate(const struct clk *c, struct clk_est *e)
 	double theta = (yo - yi) / 2;
 	e->ok = 1;
 	e->offset_ns = llround(theta);
-	e->skew_ppm = (bo - bi) / 2 * 1e6;
+	/* the slopes are per unit of client time: theta' = s / (1 + s) there */
+	double b = (bo - bi) / 2;
+	e->skew_ppm = b / (1 - b) * 1e6;
 	e->min_in_ns = llround(yi + theta);
 	e->min_out_ns = llround(yo - theta);
 	e->split_uncertainty_ns = llround((yi + yo) / 2);
 	return 0;
+}
+
+/* d theta / d client time */
+static double client_slope(const struct clk_est *e)
+{
+	double s = e->skew_ppm * 1e-6;
+	return s / (1 + s);
 }
 
 uint64_t clk_to_dom0(const struct clk_est *e, uint64_t client_ns)
@@ -163,7 +172,7 @@ uint64_t clk_to_dom0(const struct clk_est *e, uint64_t client_ns)
 	if (!e || !e->ok)
 		return client_ns;
 	double rel = (double)(int64_t)(client_ns - e->origin_ns);
-	int64_t theta = e->offset_ns + llround(e->skew_ppm * 1e-6 * rel);
+	int64_t theta = e->offset_ns + llround(client_slope(e) * rel);
 	return client_ns - (uint64_t)theta;
 }
 
@@ -171,8 +180,8 @@ uint64_t clk_to_client(const struct clk_est *e, uint64_t dom0_ns)
 {
 	if (!e || !e->ok)
 		return dom0_ns;
-	double s = e->skew_ppm * 1e-6;
-	double rel = ((double)(int64_t)(dom0_ns - e->origin_ns) + (double)e->offset_ns) / (1 - s);
+	double rel = ((double)(int64_t)(dom0_ns - e->origin_ns) + (double)e->offset_ns) /
+		     (1 - client_slope(e));
 	return e->origin_ns + (uint64_t)llround(rel);
 }
 

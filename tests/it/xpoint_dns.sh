@@ -12,6 +12,11 @@ xp_case dns3 dns client,uplink,vif combined --link-in 60 --link-out 80 --bridge 
 # the clock behind and slow, a larger asymmetry, a router on the link (TTL - 1)
 xp_case dns3b dns client,uplink,vif separate --link-in 40 --link-out 140 --bridge 8 --jitter 20 \
 	--offset-ns -7300000000 --skew-ppm -85 --drop guest:3 --drop link:100 --seed 99 --repeat 2 --router || rc=1
+# drift beyond the matching window: 1000 ppm over ~4 minutes moves the client
+# clock ~250 ms, more than the 200 ms window; the clock pass must track it
+xp_case dnsdrift dns client,uplink,vif separate --offset-ns 86400000000000 --skew-ppm 1000 \
+	--drop bridge:5000 --repeat 240 --seed 3 || rc=1
+rm -rf "$XP/dnsdrift"
 # time series: the windows add up to the summary, and the CSV has a row per window
 d=$XP/dns3
 python3 - "$d/out.json" "$d/out.csv" <<'PY' || rc=1

@@ -57,7 +57,6 @@ struct xeng *xeng_new(const struct eng_config *cfg, struct txn_sink final)
 	struct attrib_config ac;
 	attrib_config_default(&ac);
 	ac.roles = cfg->roles;
-	ac.wait_ns = cfg->pt.dns_timeout_ns > 0 ? 2000000000ll : ac.wait_ns;
 	ac.out = (struct txn_sink){ on_final, x };
 	x->xpt = xpt_new(&xc);
 	x->att = attrib_new(&ac);

@@ -12,7 +12,8 @@
 enum { DNS_T_NS = 2, DNS_T_CNAME = 5, DNS_T_SOA = 6, DNS_T_PTR = 12, DNS_T_MX = 15,
        DNS_T_SRV = 33, DNS_T_DNAME = 39, DNS_T_OPT = 41 };
 
-/* One name at c (positions as in msg) into wire, letters as on the wire. */
+/* One name at c (positions as in msg) into wire, letters as on the wire;
+ * wire NULL only checks it (the records' names: no copy). */
 static int name_read(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *wlen)
 {
 	struct cur r = *msg;
@@ -42,16 +43,22 @@ static int name_read(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_
 		/* the label, its length byte and the root's zero must fit in 255 */
 		if (n + 1u + b + (b ? 1u : 0u) > DNS_NAME_WIRE)
 			return DEC_R_DNS_NAME_LEN;
-		wire[n++] = b;
+		if (wire)
+			wire[n] = b;
+		n++;
 		if (b == 0)
 			break;
-		cur_copy(&r, wire + n, b);
+		if (wire)
+			cur_copy(&r, wire + n, b);
+		else
+			cur_skip(&r, b);
 		if (!cur_ok(&r))
 			return DEC_R_DNS_TRUNC;
 		n += b;
 	}
 	cur_seek(c, end ? end : cur_pos(&r));
-	*wlen = (uint8_t)n;
+	if (wlen)
+		*wlen = (uint8_t)n;
 	return DEC_OK;
 }
 
@@ -153,7 +160,6 @@ static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
  * names must end inside the RDATA (c is the message cursor at its start). */
 static int rdata_names(struct cur c, const struct cur *msg, uint16_t type, size_t end)
 {
-	uint8_t wire[DNS_NAME_WIRE], wlen;
 	int names = 1, rc;
 	size_t fixed_after = 0;
 
@@ -174,7 +180,7 @@ static int rdata_names(struct cur c, const struct cur *msg, uint16_t type, size_
 		return DEC_OK;
 	}
 	while (names--) {
-		if ((rc = name_read(&c, msg, wire, &wlen)))
+		if ((rc = name_read(&c, msg, NULL, NULL)))
 			return rc;
 	}
 	if (!cur_ok(&c) || cur_pos(&c) + fixed_after > end)
@@ -195,8 +201,7 @@ static void dns_opt(struct dns_msg *m, uint16_t klass, uint32_t ttl)
 
 static int dns_rr(struct cur *c, const struct cur *msg, struct dns_msg *m, int additional)
 {
-	uint8_t wire[DNS_NAME_WIRE], wlen;
-	int rc = name_read(c, msg, wire, &wlen);
+	int rc = name_read(c, msg, NULL, NULL);
 	if (rc)
 		return rc;
 	uint16_t type = cur_be16(c);
@@ -220,9 +225,8 @@ static int dns_rr(struct cur *c, const struct cur *msg, struct dns_msg *m, int a
  * they are recorded in rr_error and the walk stops. */
 static void dns_sections(struct cur *c, const struct cur *msg, struct dns_msg *m)
 {
-	uint8_t wire[DNS_NAME_WIRE], wlen;
 	for (unsigned i = 1; i < m->qdcount; i++) {
-		int rc = name_read(c, msg, wire, &wlen);
+		int rc = name_read(c, msg, NULL, NULL);
 		cur_skip(c, 4);
 		if (rc || !cur_ok(c)) {
 			m->rr_error = (uint8_t)(rc ? rc : DEC_R_DNS_TRUNC);

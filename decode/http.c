@@ -4,12 +4,22 @@
 #include "decode/http.h"
 #include "decode/layers.h"
 
-/* RFC 9110 token characters. */
+/* RFC 9110 token characters: a bit per byte value (a lookup, no search). */
+static const uint64_t tchar_bits[4] = {
+	/* 0x00-0x3f: ! # $ % & ' * + - . 0-9 */
+	(1ull << '!') | (1ull << '#') | (1ull << '$') | (1ull << '%') | (1ull << '&') |
+	(1ull << '\'') | (1ull << '*') | (1ull << '+') | (1ull << '-') | (1ull << '.') |
+	(0x3ffull << '0'),
+	/* 0x40-0x7f: A-Z ^ _ ` a-z | ~ */
+	(0x3ffffffull << ('A' - 64)) | (1ull << ('^' - 64)) | (1ull << ('_' - 64)) |
+	(1ull << ('`' - 64)) | (0x3ffffffull << ('a' - 64)) | (1ull << ('|' - 64)) |
+	(1ull << ('~' - 64)),
+	0, 0,
+};
+
 static int is_tchar(uint8_t ch)
 {
-	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
-		return 1;
-	return ch && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
+	return (tchar_bits[ch >> 6] >> (ch & 63)) & 1;
 }
 
 static int is_digit(uint8_t ch) { return ch >= '0' && ch <= '9'; }
@@ -119,11 +129,11 @@ static int next_elem(struct cur *v, struct cur *e)
 	return 1;
 }
 
-static int elem_is(const struct cur *e, const char *s)
+static int elem_is_n(const struct cur *e, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	return cur_left(e) == n && cur_starts(e, s, n, 1);
 }
+#define elem_is(e, lit) elem_is_n((e), (lit), sizeof(lit) - 1)
 
 /* Content-Length: digits, maybe a list of equal values (RFC 9110 8.6);
  * a different value in another header is a conflict. */

@@ -107,7 +107,8 @@ struct dec_pkt {
 	struct cur payload;
 	uint32_t payload_wire;	/* its length on the wire, from IP/UDP lengths */
 	/* added by the decoders */
-	uint8_t warn;		/* a non-fatal DEC_R_* (IP4_OPT, TCP_OPT): count it, the
+	uint8_t warn;		/* a non-fatal DEC_R_* (IP4_OPT, TCP_OPT, TCP_TRUNC for
+				 * options cut by the snaplen): count it, the
 				 * packet is still usable (Wireshark dissects it too); 0 none */
 	uint32_t wire_left;	/* set by dec_packet: wire bytes after the link header (from
 				 * pkt.wirelen), bounds IP lengths; 0 = unknown (unit tests) */
@@ -119,7 +120,9 @@ struct dec_pkt {
  * Non-IP frames (unknown ethertype, ARP) are DEC_OK with ipver 0. An unknown
  * transport protocol is DEC_OK with payload = the IP payload.
  * Snaplen: a cut *payload* is not an error (payload holds what was captured,
- * payload_wire the length from the headers); a cut *header* is (*_TRUNC).
+ * payload_wire the length from the headers); a cut *header* is (*_TRUNC),
+ * except TCP options: with the fixed 20 bytes there the segment is DEC_OK
+ * with warn = DEC_R_TCP_TRUNC (tshark still reads it).
  * Fields read before an error are kept. */
 int dec_packet(const struct pkt *p, struct dec_pkt *out);
 

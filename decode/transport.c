@@ -114,14 +114,18 @@ int dec_tcp(struct cur *c, struct dec_pkt *out)
 	t->hdr_len = (uint8_t)hl;
 	if (hl < 20 || hl > wire)
 		return DEC_R_TCP_DOFF;
-	struct cur opt = cur_take(c, hl - 20);
-	if (!cur_ok(c))
-		return DEC_R_TCP_TRUNC;	/* options cut by the snaplen */
+	/* Options cut by the snaplen: the segment is still usable (ports,
+	 * sequence numbers, the length from IP), as tshark reads it; counted
+	 * as a warning, and the options are read as far as they were captured. */
+	struct cur opt = cur_take_upto(c, hl - 20);
+	int cut = cur_left(&opt) < hl - 20;
 	if (hl > 20) {
 		int rc = tcp_options(opt, t);
-		if (rc)
+		if (rc && !cut)
 			out->warn = (uint8_t)rc;
 	}
+	if (cut)
+		out->warn = DEC_R_TCP_TRUNC;
 	out->payload_wire = wire - hl;
 	out->payload = cur_take_upto(c, out->payload_wire);
 	return DEC_OK;

@@ -164,7 +164,7 @@ static void hdr_transfer_encoding(struct cur v, struct http_head *h)
 {
 	struct cur e;
 	while (next_elem(&v, &e))
-		h->chunked = elem_is(&e, "chunked");
+		h->chunked = (uint8_t)elem_is(&e, "chunked");
 }
 
 struct conn_tokens { uint8_t close, keep_alive, upgrade; };

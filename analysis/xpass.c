@@ -7,8 +7,10 @@
 #include "analysis/xpt.h"
 #include "decode/capfile.h"
 
-#define XP_PREFIX_PKTS 200000		/* packets per point in the coarse sample */
-#define XP_PREFIX_NS 10000000000ull	/* ... or this much capture time */
+#define XP_SAMPLE 50000			/* packets from a capture's start, for the coarse offset */
+#define XP_SAMPLE_NS 10000000000ull	/* ... or this much of its time */
+#define XP_ENOUGH 2000			/* fingerprints met in the other capture: enough */
+#define XP_MIN_MET 8			/* fewer unique pairs than this: try the other way */
 #define XP_WINDOW_NS 200000000ll	/* fine pass matching window (coarse error + drift) */
 #define XP_TRACK_NS 1000000000ull	/* re-estimate the drift this often */
 
@@ -67,8 +69,11 @@ static int src_next(struct xsrc *x)
 	return 0;
 }
 
+/* One fingerprint from the start of a capture: its time there, how often it
+ * occurs in that sample, and where it was seen in the other capture. */
 struct fpts {
-	uint64_t fp, ts;
+	uint64_t fp, ts, other_ts;
+	uint32_t n, hits;
 };
 
 static int cmp_fp(const void *a, const void *b)
@@ -77,63 +82,109 @@ static int cmp_fp(const void *a, const void *b)
 	return x->fp < y->fp ? -1 : x->fp > y->fp;
 }
 
-/* Fingerprints of a source's first packets, sorted; *first = its first time. */
-static size_t prefix(struct xsrc *x, struct fpts *out, uint64_t *first)
+/* The first fingerprints of a source (XP_SAMPLE packets or XP_SAMPLE_NS),
+ * sorted, with repeats counted on the first of each run. */
+static size_t sample(struct xsrc *x, struct fpts *out)
 {
 	size_t n = 0;
-	*first = 0;
-	while (n < XP_PREFIX_PKTS && src_next(x)) {
-		if (!*first)
-			*first = x->head.ts_ns;
-		if (x->head.ts_ns - *first > XP_PREFIX_NS)
+	uint64_t first = 0;
+	while (n < XP_SAMPLE && src_next(x)) {
+		if (!first)
+			first = x->head.ts_ns;
+		if (x->head.ts_ns - first > XP_SAMPLE_NS)
 			break;
 		struct dec_pkt d;
 		if (dec_packet(&x->head, &d) != DEC_OK)
 			continue;
 		uint64_t fp = xpt_fingerprint(&d);
 		if (fp)
-			out[n++] = (struct fpts){ fp, x->head.ts_ns };
+			out[n++] = (struct fpts){ .fp = fp, .ts = x->head.ts_ns, .n = 1 };
 	}
 	qsort(out, n, sizeof *out, cmp_fp);
-	return n;
+	size_t k = 0;	/* one entry per fingerprint, n = its count */
+	for (size_t i = 0; i < n; i++) {
+		if (k && out[k - 1].fp == out[i].fp)
+			out[k - 1].n++;
+		else
+			out[k++] = out[i];
+	}
+	return k;
 }
 
-/* Index past the run of equal fingerprints starting at i. */
-static size_t run_end(const struct fpts *a, size_t n, size_t i)
+static struct fpts *lookup(struct fpts *a, size_t n, uint64_t fp)
 {
-	size_t j = i + 1;
-	while (j < n && a[j].fp == a[i].fp)
-		j++;
-	return j;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a[mid].fp < fp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo].fp == fp ? &a[lo] : NULL;
 }
 
-/* Median of (client - Dom0) over fingerprints unique in both samples. */
-static int coarse(struct xsrc *c, struct xsrc *d, int64_t *off)
+/* Streams y until XP_ENOUGH sample fingerprints were met (or its end); the
+ * differences (sample time - y time) of those unique on both sides. */
+static size_t search(struct xsrc *y, struct fpts *a, size_t na, int64_t *diff)
 {
-	struct fpts *a = malloc(XP_PREFIX_PKTS * sizeof *a), *b = malloc(XP_PREFIX_PKTS * sizeof *b);
-	int64_t *diff = malloc(XP_PREFIX_PKTS * sizeof *diff);
-	int rc = -ENOMEM;
-	if (a && b && diff) {
-		uint64_t fa, fb;
-		size_t na = prefix(c, a, &fa), nb = prefix(d, b, &fb), nd = 0;
-		size_t i = 0, j = 0;
-		while (i < na && j < nb) {
-			size_t ie = run_end(a, na, i), je = run_end(b, nb, j);
-			if (a[i].fp < b[j].fp)
-				i = ie;
-			else if (a[i].fp > b[j].fp)
-				j = je;
-			else {
-				if (ie == i + 1 && je == j + 1)
-					diff[nd++] = (int64_t)(a[i].ts - b[j].ts);
-				i = ie;
-				j = je;
-			}
+	size_t met = 0, nd = 0;
+	while (met < XP_ENOUGH && src_next(y)) {
+		struct dec_pkt d;
+		if (dec_packet(&y->head, &d) != DEC_OK)
+			continue;
+		struct fpts *e = lookup(a, na, xpt_fingerprint(&d));
+		if (!e)
+			continue;
+		if (!e->hits++) {
+			e->other_ts = y->head.ts_ns;
+			met++;
 		}
-		rc = clk_coarse_offset(diff, nd, off);
+	}
+	for (size_t i = 0; i < na; i++)
+		if (a[i].n == 1 && a[i].hits == 1)
+			diff[nd++] = (int64_t)(a[i].ts - a[i].other_ts);
+	return nd;
+}
+
+/* The start of one capture looked up in the other; sign +1 when the sample
+ * is the client's. 0 and *off (client - Dom0), -EAGAIN when too few met. */
+static int coarse_from(const struct xpass_src *sa, const struct xpass_src *sb, int sign,
+		       struct fpts *a, int64_t *diff, int64_t *off, char *err, size_t cap)
+{
+	struct xsrc x, y;
+	if (src_open(&x, sa, err, cap))
+		return -EINVAL;
+	if (src_open(&y, sb, err, cap)) {
+		capfile_close(x.cf);
+		return -EINVAL;
+	}
+	size_t na = sample(&x, a);
+	size_t nd = search(&y, a, na, diff);
+	capfile_close(x.cf);
+	capfile_close(y.cf);
+	if (nd < XP_MIN_MET)
+		return -EAGAIN;
+	for (size_t i = 0; i < nd; i++)
+		diff[i] *= sign;
+	return clk_coarse_offset(diff, nd, off);
+}
+
+/* Median of (client - Dom0) over fingerprints unique in both: the client's
+ * start looked up in the Dom0 capture, or (when the client capture started
+ * long before Dom0's) Dom0's start looked up in the client's. */
+static int coarse(const struct xpass_src *cs, const struct xpass_src *ds, int64_t *off,
+		  char *err, size_t cap)
+{
+	struct fpts *a = malloc(XP_SAMPLE * sizeof *a);
+	int64_t *diff = malloc(XP_SAMPLE * sizeof *diff);
+	int rc = -ENOMEM;
+	if (a && diff) {
+		rc = coarse_from(cs, ds, 1, a, diff, off, err, cap);
+		if (rc == -EAGAIN)
+			rc = coarse_from(ds, cs, -1, a, diff, off, err, cap);
 	}
 	free(a);
-	free(b);
 	free(diff);
 	return rc;
 }
@@ -219,16 +270,8 @@ int xpass_clock(const struct xpass_src *src, unsigned n, const struct pt_config 
 	}
 	struct xsrc c, d;
 	int64_t off = 0;
-	if (src_open(&c, cs, err, errcap))
-		return -EINVAL;
-	if (src_open(&d, ds, err, errcap)) {
-		capfile_close(c.cf);
-		return -EINVAL;
-	}
-	int rc = coarse(&c, &d, &off);
-	capfile_close(c.cf);
-	capfile_close(d.cf);
-	if (rc == -EINVAL)
+	int rc = coarse(cs, ds, &off, err, errcap);
+	if (rc == -EAGAIN)
 		return 0;	/* nothing in common: no clock */
 	if (rc)
 		return rc;

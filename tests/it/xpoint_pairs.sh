@@ -12,6 +12,29 @@ for kind in dns http; do
 			--drop guest:17 --drop bridge-back:25 --repeat 3 || rc=1
 	done
 done
+# captures that start at different times (Dom0's, then the client's, cut to
+# start half way): the coarse offset still finds the other's packets
+d=$XP/late
+mkdir -p "$d"
+"$GEN" --in "$(xp_capture dns)" --out "$d" --layout separate --repeat 12 --offset-ns 5000000000 \
+	--skew-ppm 50 || rc=1
+first() { tshark -r "$1" -c 1 -T fields -e frame.time_epoch 2>/dev/null; }
+n=$(tshark -r "$d/client.pcapng" 2>/dev/null | wc -l)
+for cut in client uplink; do
+	editcap -r "$d/$cut.pcapng" "$d/${cut}_late.pcapng" $((n / 2))-$n >/dev/null || rc=1
+	c=$d/client.pcapng u=$d/uplink.pcapng
+	[ $cut = client ] && c=$d/client_late.pcapng || u=$d/uplink_late.pcapng
+	./hoplat analyze --client "$c" --uplink "$u" --json "$d/$cut.json" >/dev/null 2>&1 || rc=1
+	python3 - "$d/$cut.json" "$(first "$d/client.pcapng")" "$(first "$c")" <<'PY' || rc=1
+import json, sys
+c = json.load(open(sys.argv[1])).get('clock') or {}
+t0, t1 = float(sys.argv[2]), float(sys.argv[3])
+want = 5e9 + 50e-6 * (t1 - t0) * 1e9 / (1 + 50e-6)	# the offset at the client's first packet
+err = abs(c.get('client_offset_ns', 0) - want)
+print('late start (%s cut): offset error %.0f ns, skew %.3f ppm' % (sys.argv[1].split('/')[-1], err, c.get('client_skew_ppm', 0)))
+sys.exit(0 if err <= 20000 + 2000 and abs(c.get('client_skew_ppm', 0) - 50) <= 1 else 1)
+PY
+done
 # all three points as interfaces of one pcapng (one host, one clock: no estimate)
 if command -v mergecap >/dev/null; then
 	d=$XP/onefile

@@ -2,10 +2,11 @@
  * clock's offset and skew relative to Dom0, so that the analysis can merge
  * the points by corrected time and match packets in a narrow window.
  *
- * 1. Coarse offset: the first packets of the client and of the Dom0 point
- *    (uplink, else vif) are fingerprinted; fingerprints that occur once in
- *    each give time differences whose median is the offset within the link
- *    delay, whatever the offset (seconds or hours).
+ * 1. Coarse offset: the first packets of the client capture are
+ *    fingerprinted and looked up in the Dom0 point's (uplink, else vif)
+ *    stream (or the other way round when the client's start is not there);
+ *    fingerprints unique on both sides give time differences whose median is
+ *    the offset within the link delay, whatever the offset (seconds or hours).
  * 2. Fine: one streaming pass merges the two by coarse-corrected time,
  *    matches packets (xpt) in a wide window, feeds the one-way delays to the
  *    clock estimator (clk) and tracks the drift (skew) as it goes.

@@ -274,8 +274,9 @@ static void rotate(struct cap_run *r, int by_time)
 }
 
 /* The writer interface for a packet; replay files bring their interfaces along. */
-static int writer_iface(struct cap_run *r, struct cif *ci, uint32_t sub)
+static int writer_iface(struct cap_run *r, struct cif *ci, const struct pkt *p)
 {
+	uint32_t sub = p->iface;
 	if (sub >= 8)
 		sub = 7;
 	if (ci->wid[sub] >= 0)
@@ -284,8 +285,7 @@ static int writer_iface(struct cap_run *r, struct cif *ci, uint32_t sub)
 	snprintf(name, sizeof name, "%s#%u", ci->src.name, sub);
 	struct pcapng_iface pi = {
 		.name = name, .description = ci->src.desc, .snaplen = 262144, .tsresol = 9,
-		.linktype = ci->src.ops->sub_linktype ? ci->src.ops->sub_linktype(&ci->src, sub)
-						      : ci->src.linktype,
+		.linktype = p->linktype,
 	};
 	if (ci->src.ops->sub_name && ci->src.ops->sub_name(&ci->src, sub))
 		pi.name = ci->src.ops->sub_name(&ci->src, sub);
@@ -304,7 +304,7 @@ static void emit(struct cap_run *r, unsigned i, const struct pkt *p)
 	if (c->count && r->total >= c->count)
 		return;
 	if (r->w) {
-		int wid = writer_iface(r, ci, p->iface);
+		int wid = writer_iface(r, ci, p);
 		if (wid < 0 || pcapng_w_packet(r->w, (uint32_t)wid, p->ts_ns, p->data, p->caplen,
 						 p->wirelen) < 0) {
 			write_failed(r);
@@ -319,9 +319,8 @@ static void emit(struct cap_run *r, unsigned i, const struct pkt *p)
 	ci->packets++;
 	r->total++;
 	if (c->tap) {
-		struct pkt t = *p;
-		t.iface = i;
-		c->tap(c->tap_ctx, &t);
+		const char *name = ci->src.ops->sub_name ? ci->src.ops->sub_name(&ci->src, p->iface) : NULL;
+		c->tap(c->tap_ctx, i, name ? name : ci->src.name, p);
 	}
 	if (c->count && r->total >= c->count)
 		r->stop = 1;
@@ -445,6 +444,8 @@ static void read_src(struct cap_run *r, unsigned i)
 	for (int rounds = 0; rounds < 64; rounds++) {
 		int n = ci->src.ops->next(&ci->src, 4096, on_packet, r);
 		if (n == CAP_END) {
+			if (ci->src.ops->stats)
+				ci->src.ops->stats(&ci->src, &ci->st);
 			ci->done = 1;
 			return;
 		}

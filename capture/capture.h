@@ -13,6 +13,9 @@
 
 /* Text appended to the status line (live: DNS/HTTP rates, latency). */
 typedef void (*capture_status_fn)(void *ctx, char *buf, unsigned cap);
+/* Every packet in time order: the source index, the interface's name
+ * (a replayed file's own interface names), the packet. */
+typedef void (*capture_tap_fn)(void *ctx, unsigned src, const char *ifname, const struct pkt *p);
 /* Called once a second with the wall clock (live: windows, alerts). */
 typedef void (*capture_tick_fn)(void *ctx, uint64_t now_ns);
 
@@ -29,7 +32,7 @@ struct capture_cfg {
 	int64_t window_ns;		/* reorder window, default 100 ms */
 	int status;			/* 1: status line on stderr once a second */
 	const char *cmd;		/* "capture" / "live", for messages */
-	cap_pkt_fn tap;			/* every packet, in time order; p->iface = source index */
+	capture_tap_fn tap;		/* every packet, in time order */
 	void *tap_ctx;
 	capture_status_fn status_extra;
 	capture_tick_fn tick;

@@ -144,8 +144,7 @@ static void on_txn(void *ctx, const struct txn *t)
 
 	if (l->txn_out.f)
 		rpt_jsonl_txn(&l->txn_out, t);
-	if (t->point != l->inner)
-		return;
+	/* each transaction comes once: attributed across the points, or the one point's */
 	int dns = t->proto == TXN_DNS;
 	*(dns ? &l->w.dns_q : &l->w.http_q) += 1;
 	if (!t->answered || t->total_ns == TXN_NS_NONE)
@@ -163,7 +162,7 @@ static void on_alert(void *ctx, const struct hang_alert *a)
 	clock_str(a->at_ns, at, sizeof at);
 	clock_str(a->first_unanswered_ns, since, sizeof since);
 	clock_str(a->last_answer_ns, last, sizeof last);
-	dur_format((int64_t)(a->at_ns - a->last_answer_ns), dur, sizeof dur);
+	snprintf(dur, sizeof dur, "%.3f s", (double)(a->at_ns - a->last_answer_ns) / 1e9);
 	if (l->json_lines)
 		printf("{\"alert\":\"%s\",\"guest\":\"%s\",\"point\":\"%s\",\"kind\":\"%s\",\"at_ns\":%llu,"
 		       "\"last_answer_ns\":%llu,\"unanswered\":%llu}\n", a->resumed ? "resumed" : "silent",
@@ -419,6 +418,7 @@ int cmd_live(int argc, char **argv)
 			l->inner = (uint8_t)k;
 			break;
 		}
+	l->ecfg.roles = 0;
 	for (int k = 0; k < PT_N; k++)
 		if (l->role_name[k])
 			l->ecfg.roles |= 1u << k;

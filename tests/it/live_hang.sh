@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# hoplat live on the bridge (--uplink vc --vif vs) while a client pings and
+# queries BIND in the guest namespace; then the guest is silenced (nftables
+# netdev ingress drop on its interface) while the client keeps sending.
+# Checks: no alert while it answers; the ALERT line (guest 10.99.4.2, at the
+# vif, silent at all layers) within 2 s of the silence (measured); RESUMED
+# once the drop is lifted; SIGINT ends it with status 0; --json, --transactions
+# and -w written.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/it/lib/t4_topo.bash
+t4_need_root tshark dnsperf named ping nft
+HOPLAT=${HOPLAT:-$PWD/hoplat}
+[ -x "$HOPLAT" ] || { echo "build ./hoplat first"; exit 77; }
+D=$(mktemp -d /tmp/hoplat-t4-live.XXXXXX)
+chmod 777 "$D"
+trap 't4_down; [ -n "${T4_KEEP:-}" ] || rm -rf "$D"' EXIT
+fail() { echo "FAIL: $*"; cat "$D/live.out" "$D/live.err" 2>/dev/null | tail -30; exit 1; }
+
+t4_up
+t4_named "$D" || exit 1
+ip netns exec "$T4B" "$HOPLAT" live -q --uplink vc --vif vs -w "$D/live.pcapng" \
+	--json "$D/live.json" --transactions "$D/live.jsonl" >"$D/live.out" 2>"$D/live.err" &
+LP=$!
+t4_wait_line "$D/live.err" "listening on" || fail "hoplat live did not start"
+ip netns exec "$T4C" ping -q -i 0.05 -c 240 "$T4_SERVER" >/dev/null 2>&1 &
+for h in www a b c d; do echo "$h.t4.test A"; done >"$D/queries"
+ip netns exec "$T4C" dnsperf -s "$T4_SERVER" -d "$D/queries" -l 10 -Q 100 -t 2 >"$D/dnsperf.out" 2>&1 &
+sleep 3
+grep -q ALERT "$D/live.out" && fail "an alert while the guest answers"
+grep -q 'dns [1-9]' "$D/live.out" || fail "no DNS in the window lines"
+
+# Silence the guest: everything arriving at its interface is dropped.
+t0=$(t4_now_ms)
+printf 'table netdev hoplat_t4 {\n chain in {\n  type filter hook ingress device "s0" priority 0; policy drop;\n }\n}\n' |
+	ip netns exec "$T4S" nft -f - || fail "nft"
+t_alert=
+for _ in $(seq 200); do
+	grep -q '^ALERT' "$D/live.out" && { t_alert=$(t4_now_ms); break; }
+	sleep 0.02
+done
+[ -n "$t_alert" ] || fail "no alert 4 s after the guest went silent"
+delay=$((t_alert - t0))
+alert=$(grep -m1 '^ALERT' "$D/live.out")
+echo "$alert"
+echo "alert $delay ms after the guest was silenced"
+[ "$delay" -le 2000 ] || fail "alert took $delay ms (limit 2000)"
+case $alert in *"guest $T4_SERVER "*"at vif (silent at all layers)"*) ;; *) fail "alert line: $alert";; esac
+
+sleep 1
+ip netns exec "$T4S" nft delete table netdev hoplat_t4
+for _ in $(seq 100); do grep -q '^RESUMED' "$D/live.out" && break; sleep 0.05; done
+grep -q "^RESUMED .*guest $T4_SERVER" "$D/live.out" || fail "no RESUMED line after the drop was lifted"
+sleep 0.5
+kill -INT $LP; wait $LP; rc=$?
+[ "$rc" -eq 0 ] || fail "hoplat live exited $rc after SIGINT"
+[ "$(grep -c '^ALERT' "$D/live.out")" -eq 1 ] || fail "more than one alert for one silence"
+grep -q '"dns"' "$D/live.json" || fail "--json summary missing or without dns"
+[ "$(wc -l <"$D/live.jsonl")" -gt 100 ] || fail "--transactions: $(wc -l <"$D/live.jsonl") lines"
+n=$(tshark -r "$D/live.pcapng" 2>/dev/null | wc -l)
+[ "$n" -gt 500 ] || fail "-w: $n packets"
+echo "windows: $(grep -c 'pkts' "$D/live.out"), transactions: $(wc -l <"$D/live.jsonl"), packets kept: $n"
+echo "live_hang: ok"

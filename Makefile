@@ -51,6 +51,16 @@ build/tools/%: tests/tools/%.c $(OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(OBJ) $(LDLIBS)
 
+# hoplat-dpdk: the DPDK backend built beside ./hoplat (objects in build-dpdk/),
+# so tests can build it without replacing ./hoplat.
+DPDK_FLAGS := -DHOPLAT_DPDK $(shell pkg-config --cflags libdpdk 2>/dev/null)
+DPDK_OBJ   := $(patsubst %.c,build-dpdk/%.o,$(wildcard common/*.c decode/*.c analysis/*.c capture/*.c bridge-setup/*.c))
+build-dpdk/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(DPDK_FLAGS) -c -o $@ $<
+hoplat-dpdk: build-dpdk/hoplat.o $(DPDK_OBJ)
+	$(CC) $(CFLAGS) $(DPDK_FLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libdpdk)
+
 unit: $(TESTS)
 	@tests/run-unit.sh $(TESTS)
 

@@ -608,6 +608,26 @@ void httpm_fin(struct httpm *m, struct httpm_conn *c, const struct httpm_info *c
 		resp_done(m, c, ci, 1);
 }
 
+void httpm_attempt(struct httpm *m, const struct httpm_info *ci)
+{
+	struct txn *t = &m->txn;
+
+	memset(t, 0, sizeof(*t));
+	t->proto = TXN_HTTP;
+	t->point = m->role;
+	t->client = ci->client;
+	t->server = ci->server;
+	t->conn_isn = ci->isn;
+	t->first_on_conn = 1;
+	t->t.syn = ci->syn;
+	t->start_ns = ci->syn;
+	t->status = -1;
+	t->total_ns = t->response_ns = TXN_NS_NONE;
+	txn_clear_attribution(t);
+	m->counts->http_syn_unanswered++;
+	txn_emit(&m->sink, t);
+}
+
 void httpm_end(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci, int eof)
 {
 	struct httpm_dir *srv = &c->dir[1], *cli = &c->dir[0];

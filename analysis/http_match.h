@@ -69,5 +69,9 @@ void httpm_fin(struct httpm *m, struct httpm_conn *c, const struct httpm_info *c
  * capture and is not timed (Wireshark cannot time it either); requests left
  * without a response are emitted unanswered. */
 void httpm_end(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci, int eof);
+/* A connection attempt whose SYN (ci->syn) was never answered: emitted as an
+ * unanswered transaction of the connection (id 0, first_on_conn, no name,
+ * no request times, start_ns = the first SYN). */
+void httpm_attempt(struct httpm *m, const struct httpm_info *ci);
 
 #endif

@@ -36,6 +36,9 @@ struct pt_counts {
 	uint64_t http_requests, http_responses;
 	uint64_t table_full;		/* flows dropped because a table was full */
 	uint64_t http_connections;	/* TCP connections on HTTP ports (tcp_track) */
+	uint64_t http_refused;		/* HTTP connection attempts answered by a RST, no SYN-ACK */
+	uint64_t http_syn_unanswered;	/* HTTP connection attempts never answered (no SYN-ACK,
+					 * no request): each is an unanswered transaction */
 	struct dec_stats malformed;
 };
 

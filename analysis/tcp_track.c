@@ -26,6 +26,7 @@ struct conn {
 	uint8_t used, has_isn, app, syn_seen, synack_seen, ack_seen;
 	uint8_t fin_by;			/* 0, 1 client, 2 server: who closed first */
 	uint8_t fin_seen[2], reset, ended, list;
+	uint8_t srv_pkt;		/* the server sent something (SYN-ACK, RST, data) */
 	uint64_t t_syn, t_synack, t_ack, t_last;
 	uint32_t hnext, lprev, lnext, bucket;
 	struct tcps_dir dir[2];		/* 0: client -> server, 1: server -> client */
@@ -229,6 +230,17 @@ static void on_chunk(void *ctx, const struct tcps_chunk *ch)
 	}
 }
 
+/* A connection attempt the server never answered: its SYN (and the SYN's
+ * retransmissions, same ISN) got no SYN-ACK, no RST, nothing at all, and no
+ * request went out on it. Issue 3 counts an HTTP transaction from its SYN,
+ * so this is an unanswered transaction (the guest hung, or the SYN was lost
+ * further on). A request sent without a SYN-ACK seen here is timed as a
+ * request (unanswered or not) instead. */
+static int attempt_unanswered(const struct conn *c)
+{
+	return c->syn_seen && !c->synack_seen && !c->srv_pkt && c->u.http.n_req == 0;
+}
+
 /* The connection is over: held data goes out, pending transactions too. */
 static void conn_end(struct tcpt *t, struct conn *c)
 {
@@ -243,6 +255,8 @@ static void conn_end(struct tcpt *t, struct conn *c)
 	if (c->app == APP_HTTP) {
 		struct httpm_info ci = info_of(c);
 		httpm_end(t->http, &c->u.http, &ci, t->eof);
+		if (attempt_unanswered(c))
+			httpm_attempt(t->http, &ci);
 	} else if (c->app == APP_DNS) {
 		dnst_release(&t->dns, &c->u.dns[0]);
 		dnst_release(&t->dns, &c->u.dns[1]);
@@ -429,6 +443,10 @@ void tcpt_packet(struct tcpt *t, const struct pkt *p, const struct dec_pkt *d)
 	touch(t, c, ts);
 	if (c->ended)			/* closed: late ACKs and retransmissions */
 		return;
+	if (dir == 1 && (fl & TCP_RST) && !c->synack_seen && !c->srv_pkt && c->app == APP_HTTP)
+		t->counts->http_refused++;	/* the attempt was answered: refused */
+	if (dir == 1)
+		c->srv_pkt = 1;
 	if ((fl & TCP_SYN) && dir == 1) {
 		on_synack(t, c, d, ts);
 		return;

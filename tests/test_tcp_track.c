@@ -224,6 +224,84 @@ static void test_rst(void **state)
 	assert_true(got[0].total_ns == TXN_NS_NONE);
 }
 
+/* A SYN never answered (retransmitted once, same ISN): one unanswered HTTP
+ * transaction from the first SYN, no request, at the end of the input. */
+static void test_syn_unanswered(void **state)
+{
+	(void)state;
+	seg(0, 1, TCP_SYN, NULL);
+	seg_full(1000000, 1, TCP_SYN, NULL, 0, 0, 1000);	/* the retransmission */
+	assert_int_equal(ngot, 0);
+	tcpt_finish(T);
+	assert_int_equal(counts.tcp_connections, 1);
+	assert_int_equal(counts.tcp_retransmissions, 1);
+	assert_int_equal(counts.http_syn_unanswered, 1);
+	assert_int_equal(ngot, 1);
+	assert_int_equal(got[0].proto, TXN_HTTP);
+	assert_false(got[0].answered);
+	assert_true(got[0].first_on_conn);
+	assert_int_equal(got[0].id, 0);
+	assert_int_equal(got[0].conn_isn, 1000);
+	assert_int_equal(got[0].status, -1);
+	assert_string_equal(got[0].name, "");
+	assert_int_equal(got[0].start_ns, 1700000000000000000ull);
+	assert_int_equal(got[0].t.syn, got[0].start_ns);
+	assert_int_equal(got[0].t.synack, 0);
+	assert_int_equal(got[0].t.req_first, 0);
+	assert_true(got[0].total_ns == TXN_NS_NONE);
+	assert_true(got[0].response_ns == TXN_NS_NONE);
+	assert_int_equal(got[0].lost_at, LOST_NONE);
+}
+
+/* Also when the connection expires idle (live: no end of input). */
+static void test_syn_unanswered_expiry(void **state)
+{
+	(void)state;
+	seg(0, 1, TCP_SYN, NULL);
+	tcpt_advance(T, 1700000000000000000ull + 5000000000ull);
+	assert_int_equal(ngot, 0);
+	tcpt_advance(T, 1700000000000000000ull + 11000000000ull);
+	assert_int_equal(ngot, 1);
+	assert_false(got[0].answered);
+	assert_int_equal(got[0].t.syn, 1700000000000000000ull);
+}
+
+/* A RST in answer to the SYN: refused, answered; not a transaction. A
+ * handshake without a request is not one either. */
+static void test_syn_refused_or_idle(void **state)
+{
+	(void)state;
+	seg(0, 1, TCP_SYN, NULL);
+	seg(100, 0, TCP_RST | TCP_ACK, NULL);
+	sport++;
+	handshake(1000);
+	close_by(2000, 1);
+	sport++;
+	handshake(3000);			/* never closed: ends at the end of input */
+	tcpt_finish(T);
+	sport -= 2;
+	assert_int_equal(counts.http_refused, 1);
+	assert_int_equal(counts.tcp_resets, 1);
+	assert_int_equal(counts.http_syn_unanswered, 0);
+	assert_int_equal(counts.tcp_connections, 3);
+	assert_int_equal(ngot, 0);
+}
+
+static void test_syn_request_without_synack(void **state)
+{
+	(void)state;
+	seg(0, 1, TCP_SYN, NULL);
+	sseq = 5001;
+	seg(200, 1, PA, REQ("/a"));		/* the SYN-ACK was not captured here */
+	tcpt_finish(T);
+	assert_int_equal(counts.http_syn_unanswered, 0);
+	assert_int_equal(ngot, 1);
+	assert_false(got[0].answered);
+	assert_string_equal(got[0].name, "GET /a");
+	assert_true(got[0].first_on_conn);
+	assert_int_equal(got[0].start_ns, got[0].t.syn);
+}
+
 static void test_keepalive_three(void **state)
 {
 	(void)state;
@@ -613,6 +691,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retransmitted_last_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syn_unanswered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syn_unanswered_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syn_refused_or_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syn_request_without_synack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_three, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_two, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chunked, setup, teardown),

@@ -90,6 +90,7 @@ struct engine *eng_new(const struct eng_config *cfg)
 		e->npoints++;
 	}
 	e->res->npoints = e->npoints;
+	e->res->ref_point = e->primary < PT_N ? e->primary : PT_CLIENT;
 	if (!e->npoints)
 		goto fail;
 	if (e->npoints > 1) {
@@ -139,6 +140,9 @@ void eng_finish(struct engine *e)
 		const struct hist *hs = tcpt_handshake_hist(pt_tcp(ep->pt));
 		if (hs)
 			hist_merge(e->res->point[role].tcp_handshake, hs);
+		const struct hist *sa = tcpt_synack_hist(pt_tcp(ep->pt));
+		if (sa)
+			hist_merge(e->res->point[role].tcp_synack, sa);
 	}
 	if (e->x)
 		xeng_finish(e->x, e->res);

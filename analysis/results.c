@@ -55,7 +55,8 @@ struct results *res_new(void)
 		return NULL;
 	}
 	for (int i = 0; i < PT_N; i++)
-		if (!(r->point[i].tcp_handshake = hist_new())) {
+		if (!(r->point[i].tcp_handshake = hist_new()) ||
+		    !(r->point[i].tcp_synack = hist_new())) {
 			res_free(r);
 			return NULL;
 		}
@@ -68,8 +69,10 @@ void res_free(struct results *r)
 		return;
 	proto_free(&r->dns);
 	proto_free(&r->http);
-	for (int i = 0; i < PT_N; i++)
+	for (int i = 0; i < PT_N; i++) {
 		hist_free(r->point[i].tcp_handshake);
+		hist_free(r->point[i].tcp_synack);
+	}
 	if (r->windows && r->windows_free)
 		r->windows_free(r->windows);
 	free(r);
@@ -118,4 +121,23 @@ void res_saw_packet(struct results *r, int role, uint64_t ts_ns)
 		r->first_ns = ts_ns;
 	if (ts_ns > r->last_ns)
 		r->last_ns = ts_ns;
+}
+
+const struct pt_counts *res_ref_counts(const struct results *r)
+{
+	return &r->point[r->ref_point < PT_N ? r->ref_point : 0].counts;
+}
+
+void res_sum_counts(const struct results *r, struct pt_counts *s)
+{
+	*s = (struct pt_counts){ 0 };
+	for (int i = 0; i < PT_N; i++) {
+		if (!r->point[i].present)
+			continue;
+		/* pt_counts is all uint64_t counters (dec_stats too) */
+		const uint64_t *a = (const uint64_t *)&r->point[i].counts;
+		uint64_t *d = (uint64_t *)s;
+		for (size_t k = 0; k < sizeof *s / sizeof(uint64_t); k++)
+			d[k] += a[k];
+	}
 }

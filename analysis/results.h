@@ -45,7 +45,8 @@ struct res_point {
 	char source[512];		/* "FILE" or "FILE#IFACE" */
 	struct pt_counts counts;
 	uint64_t first_ns, last_ns;	/* packet timestamps seen at this point */
-	struct hist *tcp_handshake;	/* copied from the TCP tracker at the end */
+	struct hist *tcp_handshake;	/* SYN -> ACK (tshark's tcp.analysis.initial_rtt), at the end */
+	struct hist *tcp_synack;	/* SYN -> SYN-ACK: at the client its RTT, at the vif the guest's part */
 };
 
 /* Cross-point pieces (filled by the cross-point engine). */
@@ -68,6 +69,10 @@ struct results {
 	struct res_proto dns, http;
 	struct res_point point[PT_N];
 	unsigned npoints;
+	/* The point whose counters the protocol summaries (dns, http, tcp) show:
+	 * the client when given, else the first point on the path. Counting at
+	 * every point and adding would count each packet once per point. */
+	uint8_t ref_point;
 	uint64_t first_ns, last_ns;	/* capture span over all points */
 	int64_t window_ns;
 	struct res_match match[PT_N][PT_N];	/* [a][b], a < b */
@@ -87,6 +92,10 @@ static inline struct res_proto *res_proto_of(struct results *r, int proto)
 {
 	return proto == TXN_HTTP ? &r->http : &r->dns;
 }
+/* Counters of the reference point (ref_point), or of the only point. */
+const struct pt_counts *res_ref_counts(const struct results *r);
+/* Every point's counters added (what was read: packets, bytes, malformed). */
+void res_sum_counts(const struct results *r, struct pt_counts *sum);
 /* Packets seen at a point (capture span). */
 void res_saw_packet(struct results *r, int role, uint64_t ts_ns);
 

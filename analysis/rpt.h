@@ -29,6 +29,9 @@ char *rpt_us(int64_t ns, char *dst, unsigned cap);
 void rpt_json_str(FILE *f, const char *s);
 /* "NOERROR" for DNS, "200" for HTTP; NULL when unanswered. */
 const char *rpt_status(const struct txn *t, char *buf, unsigned cap);
+/* An HTTP connection attempt never answered, without a request (its name
+ * is null in JSON Lines, empty in CSV). */
+int rpt_is_attempt(const struct txn *t);
 extern const char *const rpt_role_name[3];	/* "client", "uplink", "vif" */
 extern const char *const rpt_lost_name[4];	/* NULL, "link", "bridge", "guest" */
 

@@ -2,7 +2,9 @@
  * component, malformed packets by reason, TCP, per-point counters, and the
  * cross-point sections when they were measured. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include "analysis/rpt.h"
 #include "analysis/windows.h"
 #include "decode/dns.h"
@@ -41,21 +43,6 @@ static void latencies(FILE *f, const struct res_proto *p, int http)
 	fputc('}', f);
 }
 
-static void sum_counts(const struct results *r, struct pt_counts *s)
-{
-	*s = (struct pt_counts){ 0 };
-	for (int i = 0; i < PT_N; i++) {
-		const struct pt_counts *c = &r->point[i].counts;
-		if (!r->point[i].present)
-			continue;
-		const uint64_t *a = (const uint64_t *)c;
-		uint64_t *d = (uint64_t *)s;
-		/* pt_counts is all uint64_t counters */
-		for (size_t k = 0; k < sizeof *s / sizeof(uint64_t); k++)
-			d[k] += a[k];
-	}
-}
-
 static void proto_common(FILE *f, const struct res_proto *p, double span)
 {
 	fprintf(f, "\"transactions\":%llu,\"answered\":%llu,\"unanswered\":%llu,\"rate_per_s\":%.3f",
@@ -90,9 +77,11 @@ static void http_section(FILE *f, const struct results *r, const struct pt_count
 {
 	fputs(",\"http\":{", f);
 	proto_common(f, &r->http, span);
-	fprintf(f, ",\"connections\":%llu,\"requests\":%llu,\"responses\":%llu,\"status\":{",
+	fprintf(f, ",\"connections\":%llu,\"requests\":%llu,\"responses\":%llu,\"refused\":%llu,"
+		"\"attempts_unanswered\":%llu,\"status\":{",
 		(unsigned long long)s->http_connections, (unsigned long long)s->http_requests,
-		(unsigned long long)s->http_responses);
+		(unsigned long long)s->http_responses, (unsigned long long)s->http_refused,
+		(unsigned long long)s->http_syn_unanswered);
 	static const char *const cls[6] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
 	int first = 1;
 	for (int i = 0; i < 6; i++) {
@@ -114,12 +103,10 @@ static void tcp_section(FILE *f, const struct results *r, const struct pt_counts
 		(unsigned long long)s->tcp_connections, (unsigned long long)s->tcp_handshakes,
 		(unsigned long long)s->tcp_retransmissions, (unsigned long long)s->tcp_resets,
 		(unsigned long long)s->tcp_closed_by_client, (unsigned long long)s->tcp_closed_by_server);
-	/* handshake RTT at the first point that has one */
-	for (int i = 0; i < PT_N; i++)
-		if (r->point[i].present && hist_count(r->point[i].tcp_handshake)) {
-			lat(f, "handshake_rtt_us", r->point[i].tcp_handshake, 1);
-			break;
-		}
+	/* handshake times at the reference point (every point's: points.<role>) */
+	const struct res_point *p = &r->point[r->ref_point < PT_N ? r->ref_point : 0];
+	lat(f, "handshake_rtt_us", p->tcp_handshake, 1);
+	lat(f, "syn_synack_us", p->tcp_synack, 1);
 	fputc('}', f);
 }
 
@@ -135,6 +122,28 @@ static void malformed(FILE *f, const struct dec_stats *m)
 	fputc('}', f);
 }
 
+#define PC(field) { #field, offsetof(struct pt_counts, field) }
+/* Every counter of a point, by its pt_counts name (the older keys first). */
+static const struct { const char *key; size_t off; } pt_keys[] = {
+	PC(dns_queries), PC(dns_responses), PC(http_requests), PC(http_responses), PC(table_full),
+	PC(ip_fragments), PC(reassembled), PC(dns_retransmissions), { "dns_duplicate_responses",
+	offsetof(struct pt_counts, dns_dup_responses) }, { "dns_unsolicited_responses",
+	offsetof(struct pt_counts, dns_unmatched_responses) }, PC(tcp_connections),
+	PC(tcp_handshakes), PC(tcp_retransmissions), PC(tcp_resets), PC(tcp_closed_by_client),
+	PC(tcp_closed_by_server), PC(http_connections), PC(http_refused),
+	{ "http_attempts_unanswered", offsetof(struct pt_counts, http_syn_unanswered) },
+};
+
+static void point_counts(FILE *f, const struct pt_counts *c)
+{
+	for (size_t k = 0; k < sizeof pt_keys / sizeof pt_keys[0]; k++) {
+		uint64_t v;
+		memcpy(&v, (const char *)c + pt_keys[k].off, sizeof v);
+		fprintf(f, ",\"%s\":%llu", pt_keys[k].key, (unsigned long long)v);
+	}
+}
+
+/* Per point: what was read there and every counter, measured there alone. */
 static void points(FILE *f, const struct results *r)
 {
 	fputs(",\"points\":{", f);
@@ -145,16 +154,14 @@ static void points(FILE *f, const struct results *r)
 			continue;
 		fprintf(f, "%s\"%s\":{\"source\":", first ? "" : ",", rpt_role_name[i]);
 		rpt_json_str(f, p->source);
-		fprintf(f, ",\"packets\":%llu,\"bytes\":%llu,\"first_ns\":%llu,\"last_ns\":%llu,"
-			"\"dns_queries\":%llu,\"dns_responses\":%llu,\"http_requests\":%llu,"
-			"\"http_responses\":%llu,\"table_full\":%llu}",
+		fprintf(f, ",\"packets\":%llu,\"bytes\":%llu,\"first_ns\":%llu,\"last_ns\":%llu",
 			(unsigned long long)p->counts.packets, (unsigned long long)p->counts.bytes,
-			(unsigned long long)p->first_ns, (unsigned long long)p->last_ns,
-			(unsigned long long)p->counts.dns_queries,
-			(unsigned long long)p->counts.dns_responses,
-			(unsigned long long)p->counts.http_requests,
-			(unsigned long long)p->counts.http_responses,
-			(unsigned long long)p->counts.table_full);
+			(unsigned long long)p->first_ns, (unsigned long long)p->last_ns);
+		point_counts(f, &p->counts);
+		malformed(f, &p->counts.malformed);
+		lat(f, "handshake_rtt_us", p->tcp_handshake, 1);
+		lat(f, "syn_synack_us", p->tcp_synack, 1);
+		fputc('}', f);
 		first = 0;
 	}
 	fputc('}', f);
@@ -195,7 +202,8 @@ static void cross_point(FILE *f, const struct results *r)
 int rpt_json(FILE *f, const struct results *r)
 {
 	struct pt_counts s;
-	sum_counts(r, &s);
+	const struct pt_counts *ref = res_ref_counts(r);
+	res_sum_counts(r, &s);	/* what was read: packets, bytes, ip, malformed over all points */
 	double span = span_s(r);
 	fprintf(f, "{\"packets\":%llu,\"bytes\":%llu,\"capture\":{\"first_ns\":%llu,\"last_ns\":%llu,"
 		"\"duration_s\":%.6f,\"packets_per_s\":%.3f}",
@@ -206,9 +214,12 @@ int rpt_json(FILE *f, const struct results *r)
 		(unsigned long long)s.ip_fragments, (unsigned long long)s.reassembled,
 		(unsigned long long)s.table_full);
 	malformed(f, &s.malformed);
-	dns_section(f, r, &s, span);
-	http_section(f, r, &s, span);
-	tcp_section(f, r, &s);
+	fprintf(f, ",\"reference_point\":\"%s\"", rpt_role_name[r->ref_point < PT_N ? r->ref_point : 0]);
+	/* protocol counters at the reference point: each connection, query,
+	 * request once (not once per point) */
+	dns_section(f, r, ref, span);
+	http_section(f, r, ref, span);
+	tcp_section(f, r, ref);
 	points(f, r);
 	cross_point(f, r);
 	fputs(",\"read_error\":", f);

@@ -40,6 +40,11 @@ const char *rpt_status(const struct txn *t, char *buf, unsigned cap)
 	return buf;
 }
 
+int rpt_is_attempt(const struct txn *t)
+{
+	return t->proto == TXN_HTTP && !t->t.req_first && !t->t.req_last && !t->name[0];
+}
+
 static void field_us(FILE *f, const char *key, int64_t ns)
 {
 	char b[32];
@@ -54,7 +59,10 @@ void rpt_jsonl_txn(void *ctx, const struct txn *t)
 	fprintf(f, "{\"proto\":\"%s\",\"client\":\"%s\",\"server\":\"%s\",\"id\":%u,\"name\":",
 		t->proto == TXN_HTTP ? "http" : "dns", endpoint_str(&t->client, c, sizeof c),
 		endpoint_str(&t->server, s, sizeof s), t->id);
-	rpt_json_str(f, t->name);
+	if (rpt_is_attempt(t))
+		fputs("null", f);	/* no request: nothing to name */
+	else
+		rpt_json_str(f, t->name);
 	const char *status = rpt_status(t, st, sizeof st);
 	if (!status)
 		fputs(",\"status\":null", f);

@@ -2,7 +2,9 @@
  * percentiles (us), malformed packets by reason, DNS and TCP details, and
  * the per-hop breakdown when several points were given. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include "analysis/rpt.h"
 #include "decode/dns.h"
 
@@ -30,19 +32,6 @@ static void lat_row(FILE *f, const char *name, const struct hist *h)
 		us(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
 }
 
-static void sum_counts(const struct results *r, struct pt_counts *s)
-{
-	*s = (struct pt_counts){ 0 };
-	for (int i = 0; i < PT_N; i++) {
-		if (!r->point[i].present)
-			continue;
-		const uint64_t *a = (const uint64_t *)&r->point[i].counts;
-		uint64_t *d = (uint64_t *)s;
-		for (size_t k = 0; k < sizeof *s / sizeof(uint64_t); k++)
-			d[k] += a[k];
-	}
-}
-
 static void proto_block(FILE *f, const char *name, const struct res_proto *p, double span, int http)
 {
 	fprintf(f, "%s: %llu transactions (%llu answered, %llu unanswered)", name,
@@ -66,15 +55,26 @@ static void proto_block(FILE *f, const char *name, const struct res_proto *p, do
 			(unsigned long long)p->lost[LOST_GUEST]);
 }
 
+/* " (at client)" when several points were given: the one-line counts come
+ * from the reference point (results.h), never added over points. */
+static const char *at_ref(const struct results *r, char *b, size_t cap)
+{
+	if (r->npoints < 2)
+		return "";
+	snprintf(b, cap, " (at %s)", rpt_role_name[r->ref_point < PT_N ? r->ref_point : 0]);
+	return b;
+}
+
 static void dns_details(FILE *f, const struct results *r, const struct pt_counts *s)
 {
+	char at[32];
 	if (!s->dns_queries && !s->dns_responses)
 		return;
 	fprintf(f, "    queries %llu, responses %llu, retransmitted queries %llu, duplicate responses %llu, "
-		"unsolicited responses %llu\n",
+		"unsolicited responses %llu%s\n",
 		(unsigned long long)s->dns_queries, (unsigned long long)s->dns_responses,
 		(unsigned long long)s->dns_retransmissions, (unsigned long long)s->dns_dup_responses,
-		(unsigned long long)s->dns_unmatched_responses);
+		(unsigned long long)s->dns_unmatched_responses, at_ref(r, at, sizeof at));
 	int any = 0;
 	for (int i = 0; i < RES_RCODES; i++) {
 		if (!r->dns.status[i])
@@ -89,21 +89,148 @@ static void dns_details(FILE *f, const struct results *r, const struct pt_counts
 		fputc('\n', f);
 }
 
+static void http_details(FILE *f, const struct results *r, const struct pt_counts *s)
+{
+	char at[32];
+	if (!s->http_connections)
+		return;
+	fprintf(f, "    connections %llu, requests %llu, responses %llu", (unsigned long long)s->http_connections,
+		(unsigned long long)s->http_requests, (unsigned long long)s->http_responses);
+	if (s->http_refused || s->http_syn_unanswered)
+		fprintf(f, ", attempts refused (RST) %llu, never answered (no SYN-ACK) %llu",
+			(unsigned long long)s->http_refused, (unsigned long long)s->http_syn_unanswered);
+	fprintf(f, "%s\n", at_ref(r, at, sizeof at));
+}
+
+/* Handshake times at each point: SYN to SYN-ACK (at the client the round
+ * trip it sees, at the vif the guest's part) and SYN to the client's ACK
+ * (tshark's initial RTT). One point: the SYN-to-ACK row as before. */
+static void hs_row(FILE *f, const char *name, const struct hist *h)
+{
+	char b[6][32];
+	fprintf(f, "    %-24s %10llu %12s %12s %12s %12s %12s %12.3f\n", name,
+		(unsigned long long)hist_count(h), us(hist_percentile(h, 50), b[0]),
+		us(hist_percentile(h, 90), b[1]), us(hist_percentile(h, 99), b[2]),
+		us(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
+}
+
+static void handshakes(FILE *f, const struct results *r)
+{
+	if (r->npoints < 2) {
+		for (int i = 0; i < PT_N; i++)
+			if (r->point[i].present && hist_count(r->point[i].tcp_handshake)) {
+				lat_head(f);
+				lat_row(f, "handshake", r->point[i].tcp_handshake);
+			}
+		return;
+	}
+	fprintf(f, "    %-24s %10s %12s %12s %12s %12s %12s %12s\n", "handshake us", "count", "p50",
+		"p90", "p99", "p99.9", "max", "mean");
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < PT_N; i++) {
+			const struct hist *h = k ? r->point[i].tcp_handshake : r->point[i].tcp_synack;
+			if (!r->point[i].present || !hist_count(h))
+				continue;
+			char name[48];
+			snprintf(name, sizeof name, "%s at %s", k ? "SYN to ACK" : "SYN to SYN-ACK",
+				 rpt_role_name[i]);
+			hs_row(f, name, h);
+		}
+}
+
 static void tcp_block(FILE *f, const struct results *r, const struct pt_counts *s)
 {
+	char at[32];
 	if (!s->tcp_connections)
 		return;
-	fprintf(f, "TCP: %llu connections, %llu handshakes, %llu retransmissions, %llu resets; "
+	fprintf(f, "TCP%s: %llu connections, %llu handshakes, %llu retransmissions, %llu resets; "
 		"closed first by client %llu, by server %llu (that side holds TIME_WAIT)\n",
-		(unsigned long long)s->tcp_connections, (unsigned long long)s->tcp_handshakes,
+		at_ref(r, at, sizeof at), (unsigned long long)s->tcp_connections, (unsigned long long)s->tcp_handshakes,
 		(unsigned long long)s->tcp_retransmissions, (unsigned long long)s->tcp_resets,
 		(unsigned long long)s->tcp_closed_by_client, (unsigned long long)s->tcp_closed_by_server);
+	handshakes(f, r);
+}
+
+/* ---- the per-point table (several points) ---- */
+
+#define PC(field) offsetof(struct pt_counts, field)
+static const struct { const char *name; size_t off; int group; } pt_rows[] = {
+	{ "packets", PC(packets), 0 },
+	{ "IP fragments", PC(ip_fragments), 0 },
+	{ "DNS queries", PC(dns_queries), 1 },
+	{ "DNS responses", PC(dns_responses), 1 },
+	{ "DNS retransmitted queries", PC(dns_retransmissions), 1 },
+	{ "DNS duplicate responses", PC(dns_dup_responses), 1 },
+	{ "DNS unsolicited responses", PC(dns_unmatched_responses), 1 },
+	{ "TCP connections", PC(tcp_connections), 2 },
+	{ "TCP handshakes", PC(tcp_handshakes), 2 },
+	{ "TCP retransmissions", PC(tcp_retransmissions), 2 },
+	{ "TCP resets", PC(tcp_resets), 2 },
+	{ "TCP closed first by client", PC(tcp_closed_by_client), 2 },
+	{ "TCP closed first by server", PC(tcp_closed_by_server), 2 },
+	{ "HTTP connections", PC(http_connections), 3 },
+	{ "HTTP requests", PC(http_requests), 3 },
+	{ "HTTP responses", PC(http_responses), 3 },
+	{ "HTTP attempts refused", PC(http_refused), 3 },
+	{ "HTTP attempts unanswered", PC(http_syn_unanswered), 3 },
+	{ "state tables full", PC(table_full), 0 },
+};
+
+static uint64_t pc_get(const struct pt_counts *c, size_t off)
+{
+	uint64_t v;
+	memcpy(&v, (const char *)c + off, sizeof v);
+	return v;
+}
+
+static uint64_t malformed_total(const struct pt_counts *c)
+{
+	uint64_t t = 0;
+	for (int i = 1; i < DEC_R_MAX; i++)
+		t += c->malformed.reason[i];
+	return t;
+}
+
+static void pt_row(FILE *f, const struct results *r, const char *name, const uint64_t v[PT_N])
+{
+	fprintf(f, "    %-34s", name);
 	for (int i = 0; i < PT_N; i++)
-		if (r->point[i].present && hist_count(r->point[i].tcp_handshake)) {
-			lat_head(f);
-			lat_row(f, "handshake", r->point[i].tcp_handshake);
-			break;
-		}
+		if (r->point[i].present)
+			fprintf(f, " %12llu", (unsigned long long)v[i]);
+	fputc('\n', f);
+}
+
+static void points_table(FILE *f, const struct results *r)
+{
+	struct pt_counts sum;
+	res_sum_counts(r, &sum);
+	fprintf(f, "%-38s", "per point:");
+	for (int i = 0; i < PT_N; i++)
+		if (r->point[i].present)
+			fprintf(f, " %12s", rpt_role_name[i]);
+	fputc('\n', f);
+	int have[4] = { 1, sum.dns_queries || sum.dns_responses, sum.tcp_connections != 0,
+			sum.http_connections != 0 };
+	uint64_t v[PT_N];
+	for (size_t k = 0; k < sizeof pt_rows / sizeof pt_rows[0]; k++) {
+		uint64_t any = 0;
+		for (int i = 0; i < PT_N; i++)
+			any |= v[i] = pc_get(&r->point[i].counts, pt_rows[k].off);
+		if (have[pt_rows[k].group] && (any || pt_rows[k].group))
+			pt_row(f, r, pt_rows[k].name, v);
+	}
+	for (int i = 0; i < PT_N; i++)
+		v[i] = malformed_total(&r->point[i].counts);
+	pt_row(f, r, "malformed", v);
+	for (int m = 1; m < DEC_R_MAX; m++) {
+		if (!sum.malformed.reason[m])
+			continue;
+		for (int i = 0; i < PT_N; i++)
+			v[i] = r->point[i].counts.malformed.reason[m];
+		char name[64];
+		snprintf(name, sizeof name, "  %s", dec_reason_text(m));
+		pt_row(f, r, name, v);
+	}
 }
 
 static void malformed_block(FILE *f, const struct pt_counts *s)
@@ -139,14 +266,15 @@ static void cross_point_block(FILE *f, const struct results *r)
 int rpt_text(FILE *f, const struct results *r)
 {
 	struct pt_counts s;
-	sum_counts(r, &s);
+	const struct pt_counts *ref = res_ref_counts(r);
+	res_sum_counts(r, &s);
 	double span = r->last_ns > r->first_ns ? (double)(r->last_ns - r->first_ns) / 1e9 : 0;
 	for (int i = 0; i < PT_N; i++)
 		if (r->point[i].present && r->point[i].source[0])
 			fprintf(f, "%s: %s: %llu packets\n", rpt_role_name[i], r->point[i].source,
 				(unsigned long long)r->point[i].counts.packets);
-	fprintf(f, "packets: %llu (%llu bytes) over %.6f s", (unsigned long long)s.packets,
-		(unsigned long long)s.bytes, span);
+	fprintf(f, "packets: %llu (%llu bytes%s) over %.6f s", (unsigned long long)s.packets,
+		(unsigned long long)s.bytes, r->npoints > 1 ? ", all points" : "", span);
 	if (span > 0)
 		fprintf(f, ", %.1f packets/s", s.packets / span);
 	fputc('\n', f);
@@ -154,15 +282,15 @@ int rpt_text(FILE *f, const struct results *r)
 		fprintf(f, "IP fragments: %llu, datagrams reassembled: %llu\n",
 			(unsigned long long)s.ip_fragments, (unsigned long long)s.reassembled);
 	proto_block(f, "DNS", &r->dns, span, 0);
-	dns_details(f, r, &s);
+	dns_details(f, r, ref);
 	proto_block(f, "HTTP", &r->http, span, 1);
-	if (s.http_connections)
-		fprintf(f, "    connections %llu, requests %llu, responses %llu\n",
-			(unsigned long long)s.http_connections, (unsigned long long)s.http_requests,
-			(unsigned long long)s.http_responses);
-	tcp_block(f, r, &s);
-	malformed_block(f, &s);
-	if (s.table_full)
+	http_details(f, r, ref);
+	tcp_block(f, r, ref);
+	if (r->npoints > 1)
+		points_table(f, r);
+	else
+		malformed_block(f, &s);
+	if (r->npoints < 2 && s.table_full)
 		fprintf(f, "state tables full: %llu flows dropped (raise the table size)\n",
 			(unsigned long long)s.table_full);
 	cross_point_block(f, r);

@@ -52,6 +52,7 @@ struct tcpt {
 	struct httpm *http;
 	struct dnst dns;
 	struct hist *rtt;
+	struct hist *synack_rtt;	/* SYN -> SYN-ACK at this point */
 	uint8_t eof;			/* in tcpt_finish: the input ended */
 };
 
@@ -95,8 +96,10 @@ struct tcpt *tcpt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink
 	t->bufs = tcps_bufs_new(nslots);
 	t->http = httpm_new(nreq, role, http_sink, t->bufs, counts);
 	t->rtt = hist_new();
+	t->synack_rtt = hist_new();
 	_Static_assert(sizeof(struct conn) <= 512, "struct conn grew: max_flows of them are allocated");
-	if (!t->conns || !t->free || !t->buckets || !t->pool || !t->bufs || !t->http || !t->rtt) {
+	if (!t->conns || !t->free || !t->buckets || !t->pool || !t->bufs || !t->http || !t->rtt ||
+	    !t->synack_rtt) {
 		tcpt_free(t);
 		return NULL;
 	}
@@ -124,12 +127,18 @@ void tcpt_free(struct tcpt *t)
 	tcps_bufs_free(t->bufs);
 	httpm_free(t->http);
 	hist_free(t->rtt);
+	hist_free(t->synack_rtt);
 	free(t);
 }
 
 const struct hist *tcpt_handshake_hist(const struct tcpt *t)
 {
 	return t->rtt;
+}
+
+const struct hist *tcpt_synack_hist(const struct tcpt *t)
+{
+	return t->synack_rtt;
 }
 
 /* ---- table ---- */
@@ -370,6 +379,8 @@ static void on_synack(struct tcpt *t, struct conn *c, const struct dec_pkt *d, u
 	}
 	c->synack_seen = 1;
 	c->t_synack = ts;
+	if (c->syn_seen)
+		hist_record(t->synack_rtt, (int64_t)(ts - c->t_syn));
 	c->srv_isn = d->tcp.seq;
 	tcps_init(&c->dir[1], d->tcp.seq + 1);
 	if (!c->dir[0].init)		/* SYN not seen: the client's stream starts at the ack */

@@ -21,6 +21,9 @@ void tcpt_finish(struct tcpt *t);
 /* Handshake RTTs (SYN -> SYN-ACK -> ACK at this point), for the summary. */
 struct hist;
 const struct hist *tcpt_handshake_hist(const struct tcpt *t);
+/* SYN -> SYN-ACK at this point (the first SYN of the attempt): at the client
+ * the round trip to the server, at the vif the guest's part. */
+const struct hist *tcpt_synack_hist(const struct tcpt *t);
 void tcpt_free(struct tcpt *t);
 
 #endif

@@ -231,6 +231,53 @@ static void test_join_stream(void **st)
 	attrib_free(a);
 }
 
+/* Connection attempts never answered (a SYN without SYN-ACK, as tcp_track
+ * reports them: id 0, no name, only t.syn): joined across points by ISN and
+ * placed by where the SYN was last seen: vif -> guest, uplink -> bridge,
+ * client only -> link. Each point's SYN time differs (the path's delays). */
+static void test_syn_attempts(void **st)
+{
+	(void)st;
+	struct got g = { .n = 0 };
+	struct attrib_config c;
+	attrib_config_default(&c);
+	c.out = (struct txn_sink){ collect, &g };
+	struct attrib *a = attrib_new(&c);
+	assert_non_null(a);
+	struct txn_sink in = attrib_sink(a);
+	for (unsigned reach = 1; reach <= 3; reach++) {	/* points the SYN reached */
+		for (unsigned q = 0; q < reach; q++) {
+			struct txn x;
+			memset(&x, 0, sizeof x);
+			x.proto = TXN_HTTP;
+			x.point = (uint8_t)q;
+			x.first_on_conn = 1;
+			x.status = -1;
+			x.client = base_txn(TXN_HTTP, 1).client;
+			x.server = base_txn(TXN_HTTP, 1).server;
+			x.conn_isn = 1000 + reach;
+			x.t.syn = x.start_ns = T0 + reach * 1000000 + q * 50000;
+			x.total_ns = x.response_ns = TXN_NS_NONE;
+			txn_emit(&in, &x);
+		}
+	}
+	attrib_finish(a);
+	assert_int_equal(g.n, 3);
+	uint8_t want[4] = { 0, LOST_LINK, LOST_BRIDGE, LOST_GUEST };
+	for (unsigned k = 0; k < 3; k++) {
+		unsigned reach = g.t[k].conn_isn - 1000;
+		assert_int_equal(g.t[k].point, PT_CLIENT);
+		assert_int_equal(g.t[k].lost_at, want[reach]);
+		assert_int_equal(g.t[k].start_ns, T0 + reach * 1000000);
+		assert_true(g.t[k].total_ns == TXN_NS_NONE);
+		assert_true(g.t[k].guest_ns == TXN_NS_NONE);
+	}
+	assert_int_equal(attrib_stats(a)->lost[LOST_GUEST], 1);
+	assert_int_equal(attrib_stats(a)->lost[LOST_BRIDGE], 1);
+	assert_int_equal(attrib_stats(a)->lost[LOST_LINK], 1);
+	attrib_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_pairs),
 		cmocka_unit_test(test_losses),
 		cmocka_unit_test(test_join_stream),
+		cmocka_unit_test(test_syn_attempts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,6 +89,28 @@ static void test_jsonl_keys(void **state)
 	free(s);
 }
 
+/* A connection attempt never answered: no request, name null. */
+static void test_jsonl_attempt(void **state)
+{
+	(void)state;
+	struct txn t = sample(TXN_HTTP);
+	t.answered = 0;
+	t.status = -1;
+	t.name[0] = 0;
+	t.id = 0;
+	t.t.syn = t.start_ns;
+	t.total_ns = t.response_ns = TXN_NS_NONE;
+	t.lost_at = LOST_GUEST;
+	char *s = capture(rpt_jsonl_txn, &t);
+	assert_non_null(strstr(s, "\"id\":0,\"name\":null,\"status\":null"));
+	assert_non_null(strstr(s, "\"lost_at\":\"guest\""));
+	free(s);
+	t.t.req_first = t.t.req_last = t.start_ns + 1;	/* a request whose line was not captured */
+	s = capture(rpt_jsonl_txn, &t);
+	assert_non_null(strstr(s, "\"name\":\"\""));
+	free(s);
+}
+
 static void test_csv_row(void **state)
 {
 	(void)state;
@@ -127,11 +149,54 @@ static void test_json_summary_keys(void **state)
 	res_free(r);
 }
 
+/* Several points: protocol counters from the reference point, every point's
+ * own under points.<role>; packets are what was read (all points). */
+static void test_json_per_point(void **state)
+{
+	(void)state;
+	struct results *r = res_new();
+	for (int i = 0; i < PT_N; i++) {
+		r->point[i].present = 1;
+		r->point[i].counts.packets = 100 + (uint64_t)i;
+		r->point[i].counts.tcp_connections = 300;
+		r->point[i].counts.http_connections = 300;
+		r->point[i].counts.dns_queries = 10 + (uint64_t)i;
+		r->point[i].counts.http_syn_unanswered = (uint64_t)i;
+	}
+	r->npoints = 3;
+	r->ref_point = PT_CLIENT;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(rpt_json(f, r), 0);
+	fclose(f);
+	const char *keys[] = { "{\"packets\":303,", "\"reference_point\":\"client\"",
+			       "\"queries\":10,", "\"connections\":300,\"requests\"",
+			       "\"tcp\":{\"connections\":300,", "\"attempts_unanswered\":0,",
+			       "\"vif\":{\"source\":\"\",\"packets\":102,",
+			       "\"dns_queries\":12,", "\"http_attempts_unanswered\":2,",
+			       "\"syn_synack_us\":{\"count\":0" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!strstr(buf, keys[i]))
+			fail_msg("missing %s in %s", keys[i], buf);
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(rpt_text(f, r), 0);
+	fclose(f);
+	if (!strstr(buf, "TCP (at client): 300 connections") || !strstr(buf, "per point:"))
+		fail_msg("text: %s", buf);
+	free(buf);
+	res_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_us),
 		cmocka_unit_test(test_jsonl_keys),
+		cmocka_unit_test(test_jsonl_attempt),
+		cmocka_unit_test(test_json_per_point),
 		cmocka_unit_test(test_csv_row),
 		cmocka_unit_test(test_json_summary_keys),
 	};

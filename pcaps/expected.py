@@ -7,7 +7,9 @@ between two points; per DNS query and per HTTP connection (one request each,
 as httperf makes them), the attribution of issue 3 (link, bridge, guest,
 total; HTTP over its critical path SYN, SYN-ACK, request, last response
 packet) and its p50; how many transactions were answered, and where the
-unanswered ones stopped."""
+unanswered ones stopped (an HTTP transaction starts at its SYN, so a
+connection attempt never answered is one: attempts_unanswered_at_vif counts
+those whose SYN reached the vif and got no SYN-ACK)."""
 import json, os, statistics, subprocess, sys
 
 D = sys.argv[1]
@@ -82,6 +84,8 @@ def http_attr():
     out = {"link": [], "bridge": [], "guest": [], "total": [], "client": []}
     answered = 0
     lost = {"link": 0, "bridge": 0, "guest": 0}
+    # connection attempts whose SYN reached the vif and got no SYN-ACK there
+    no_synack = sum(1 for c in cons.values() if ("syn", "vif") in c and ("synack", "vif") not in c)
     for c in cons.values():
         g = lambda e, p: c.get((e, p))
         if g("syn", "client") is None:
@@ -102,7 +106,7 @@ def http_attr():
         out["client"].append(g("req", "client") - g("synack", "client"))
         out["total"].append(g("resp", "client") - g("syn", "client"))
     return {"transactions": answered + sum(lost.values()), "answered": answered, "unanswered_lost_at": lost,
-            "p50_us": {k: p50(v) for k, v in out.items()}}
+            "attempts_unanswered_at_vif": no_synack, "p50_us": {k: p50(v) for k, v in out.items()}}
 
 def attribute(res, pick):
     out = {"link": [], "bridge": [], "guest": [], "total": []}

@@ -14,7 +14,10 @@
  *                                 (link, bridge, or guest = never answered), or its
  *                                 answer on the way back (link-back, bridge-back:
  *                                 the answer stops there, the client sends no more
- *                                 on that connection); repeatable
+ *                                 on that connection); or its connection's SYN
+ *                                 (link-syn, bridge-syn, guest-syn = the SYN reached
+ *                                 the vif and got no SYN-ACK; K must be a
+ *                                 connection's first request); repeatable
  *     --repeat N                  the input N times over, back to back
  *     --port N                    a server port beyond 53 and 80 (repeatable)
  *     --router                    a router on the link: TTL one lower past it
@@ -44,10 +47,13 @@
 enum { C = 0, U = 1, V = 2, NP = 3 };
 enum { DIR_IN = 0, DIR_OUT = 1 };
 enum { HOP_LINK = 1, HOP_BRIDGE = 2, HOP_GUEST = 3 };
-/* --drop names; the last two lose the answer on its way back */
-enum { HOP_LINK_BACK = 4, HOP_BRIDGE_BACK = 5 };
-static const char *hop_name[] = { "none", "link", "bridge", "guest", "link-back", "bridge-back" };
-static const char *lost_name[] = { "none", "link", "bridge", "guest", "link", "bridge" };
+/* --drop names; link-back and bridge-back lose the answer on its way back,
+ * the -syn ones the connection's SYN (never answered) */
+enum { HOP_LINK_BACK = 4, HOP_BRIDGE_BACK = 5, HOP_LINK_SYN = 6, HOP_GUEST_SYN = 8, HOP_NAMES = 9 };
+static const char *hop_name[] = { "none", "link", "bridge", "guest", "link-back", "bridge-back",
+				  "link-syn", "bridge-syn", "guest-syn" };
+static const char *lost_name[] = { "none", "link", "bridge", "guest", "link", "bridge",
+				   "link", "bridge", "guest" };
 
 struct gpkt {
 	uint64_t orig;
@@ -538,7 +544,8 @@ static int write_truth(const char *dir)
 		return -1;
 	for (size_t k = 0; k < nx; k++) {
 		const struct gtx *x = &X[k];
-		if (x->req_first < 0 || !P[x->req_first].at[C])
+		int start = x->first ? x->syn : x->req_first;	/* its first packet */
+		if (start < 0 || !P[start].at[C])
 			continue;
 		write_tx(f, x);
 	}
@@ -615,7 +622,7 @@ static int parse_drop(const char *s)
 	int k;
 	if (ndrops == 16 || sscanf(s, "%15[a-z-]:%d", h, &k) != 2)
 		return -1;
-	for (int i = 1; i <= HOP_BRIDGE_BACK; i++)
+	for (int i = 1; i < HOP_NAMES; i++)
 		if (!strcmp(h, hop_name[i])) {
 			drops[ndrops].hop = i;
 			drops[ndrops++].k = k;
@@ -656,7 +663,7 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			if (parse_drop(optarg) < 0) {
-				fprintf(stderr, "gen_hops: --drop wants link|bridge|guest:K, got '%s'\n", optarg);
+				fprintf(stderr, "gen_hops: --drop wants link|bridge|guest[-syn]|link-back|bridge-back:K, got '%s'\n", optarg);
 				return 2;
 			}
 			break;
@@ -677,14 +684,21 @@ int main(int argc, char **argv)
 			X[drops[i].k].lost = drops[i].hop;
 	req_lost = calloc(np ? np : 1, 1);
 	for (size_t k = 0; k < nx; k++)
-		if (X[k].lost && X[k].lost <= HOP_GUEST) {
+		if (X[k].lost >= HOP_LINK_SYN) {
+			if (!X[k].first || X[k].syn < 0) {
+				fprintf(stderr, "gen_hops: --drop %s:%zu: not a connection's first request\n",
+					hop_name[X[k].lost], k);
+				return 2;
+			}
+			req_lost[X[k].syn] = (uint8_t)(X[k].lost - HOP_LINK_SYN + HOP_LINK);
+		} else if (X[k].lost && X[k].lost <= HOP_GUEST) {
 			if (X[k].req_first >= 0)
 				req_lost[X[k].req_first] = (uint8_t)X[k].lost;
 			if (X[k].req_last >= 0)
 				req_lost[X[k].req_last] = (uint8_t)X[k].lost;
 		}
 	for (size_t k = 0; k < nx; k++)
-		if (X[k].lost >= HOP_LINK_BACK && X[k].resp_first >= 0) {
+		if ((X[k].lost == HOP_LINK_BACK || X[k].lost == HOP_BRIDGE_BACK) && X[k].resp_first >= 0) {
 			F[X[k].flow].ans_hop = X[k].lost;
 			F[X[k].flow].ans_from = X[k].resp_first;
 		}

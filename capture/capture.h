@@ -50,6 +50,11 @@ int capture_common_opt(int c, const char *arg, struct capture_cfg *cfg, struct c
 /* Copies the shared options and the filter into every source. */
 void capture_fill_sources(struct capture_cfg *cfg, const struct cap_opts *proto, const char *filter);
 
+/* cmd_live.c: DNS/HTTP rates and latency of the first interface on the
+ * status line of `hoplat capture` (on a terminal); NULL on failure. */
+void *live_status_attach(struct capture_cfg *cfg);
+void live_status_detach(void *l);
+
 /* tcpdump's names for rotated files: strftime when -G, then the count
  * (zero-padded to the digits of -W - 1 when -W is given). */
 void capture_filename(char *dst, unsigned cap, const char *pattern, int strf,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "capture/capture.h"
 #include "cmd.h"
 #include "common/dur.h"
@@ -196,7 +197,9 @@ int cmd_capture(int argc, char **argv)
 	}
 	char *filter = optind < argc ? join_filter(argc - optind, argv + optind) : NULL;
 	capture_fill_sources(&cfg, &proto, filter);
+	void *watch = cfg.status && isatty(STDERR_FILENO) ? live_status_attach(&cfg) : NULL;
 	rc = capture_run(&cfg);
+	live_status_detach(watch);
 	free(filter);
 	return rc;
 }

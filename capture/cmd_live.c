@@ -42,6 +42,7 @@ struct live {
 	double speed;
 	int64_t window_ns;
 	int json_lines;			/* --json-lines: window and alert lines as JSON */
+	int status_only;		/* for `capture` on a terminal: windows feed the status line only */
 	const char *json, *txns;
 	struct rpt_out txn_out;
 	struct live_win w;
@@ -104,7 +105,9 @@ static void window_line(struct live *l)
 	dur_or_dash(pct(w, n, 0.5), p50, sizeof p50);
 	dur_or_dash(pct(w, n, 0.99), p99, sizeof p99);
 	clock_str(w->start_ns, t, sizeof t);
-	if (l->json_lines)
+	if (l->status_only)
+		;
+	else if (l->json_lines)
 		printf("{\"window\":\"%s\",\"start_ns\":%llu,\"packets\":%llu,\"dns_queries_per_s\":%.1f,"
 		       "\"dns_responses_per_s\":%.1f,\"http_requests_per_s\":%.1f,"
 		       "\"http_responses_per_s\":%.1f,\"p50\":\"%s\",\"p99\":\"%s\"}\n",
@@ -212,7 +215,7 @@ static void on_packet(void *ctx, unsigned src, const char *name, const struct pk
 	advance_windows(l, q.ts_ns);
 	l->w.packets++;
 	eng_feed(l->e, &q);
-	if (dec_packet(&q, &d) == DEC_OK || d.ipver)
+	if (!l->status_only && (dec_packet(&q, &d) == DEC_OK || d.ipver))
 		hang_packet(&l->hang, q.point, q.ts_ns, &d);
 	l->last_ts = q.ts_ns;
 	l->last_ts_wall = wall_now();
@@ -455,4 +458,39 @@ out:
 	free(filter);
 	free(l);
 	return rc;
+}
+
+/* `hoplat capture` on a terminal: the status line shows DNS and HTTP rates
+ * and latency measured at the first interface (one point, no alerts, no
+ * window lines). Costs a decode per packet, so only when someone watches. */
+void *live_status_attach(struct capture_cfg *cfg)
+{
+	struct live *l = calloc(1, sizeof *l);
+	if (!l)
+		return NULL;
+	l->status_only = 1;
+	l->window_ns = 1000000000LL;
+	memset(l->role, -1, sizeof l->role);
+	l->role_name[PT_CLIENT] = cfg->src[0].name;
+	eng_config_default(&l->ecfg);
+	l->ecfg.roles = 1u << PT_CLIENT;
+	l->ecfg.out = (struct txn_sink){ on_txn, l };
+	l->e = eng_new(&l->ecfg);
+	if (!l->e) {
+		free(l);
+		return NULL;
+	}
+	cfg->tap = on_packet;
+	cfg->tap_ctx = cfg->status_ctx = l;
+	cfg->status_extra = on_status;
+	return l;
+}
+
+void live_status_detach(void *p)
+{
+	struct live *l = p;
+	if (!l)
+		return;
+	eng_free(l->e);
+	free(l);
 }

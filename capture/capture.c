@@ -303,6 +303,8 @@ static void emit(struct cap_run *r, unsigned i, const struct pkt *p)
 		return;
 	if (c->count && r->total >= c->count)
 		return;
+	if (c->out && !r->w)
+		return;		/* -G -W: the last file is closed, the loop is ending */
 	if (r->w) {
 		int wid = writer_iface(r, ci, p);
 		if (wid < 0 || pcapng_w_packet(r->w, (uint32_t)wid, p->ts_ns, p->data, p->caplen,

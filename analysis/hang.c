@@ -161,6 +161,14 @@ void hang_packet(struct hang *h, uint8_t point, uint64_t ts_ns, const struct dec
 	}
 }
 
+void hang_pkt(struct hang *h, const struct pkt *p)
+{
+	struct dec_pkt d;
+	/* a transport truncated past the IP header still tells who talks to whom */
+	if (dec_packet(p, &d) == DEC_OK || d.ipver)
+		hang_packet(h, p->point, p->ts_ns, &d);
+}
+
 void hang_advance(struct hang *h, uint64_t now_ns)
 {
 	for (unsigned i = 0; i < HANG_MAX_GUESTS; i++)

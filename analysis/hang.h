@@ -74,6 +74,9 @@ void hang_config_default(struct hang_config *cfg);
 void hang_init(struct hang *h, const struct hang_config *cfg, hang_alert_fn fn, void *ctx);
 /* One decoded packet seen at point at ts_ns. */
 void hang_packet(struct hang *h, uint8_t point, uint64_t ts_ns, const struct dec_pkt *d);
+/* The same from an undecoded packet (p->point is its role): decodes it
+ * first. For callers without a decoded packet at hand (analyze's file loop). */
+void hang_pkt(struct hang *h, const struct pkt *p);
 /* Time passed (no packet needed): checks every guest. */
 void hang_advance(struct hang *h, uint64_t now_ns);
 

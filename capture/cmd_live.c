@@ -206,7 +206,6 @@ static void on_packet(void *ctx, unsigned src, const char *name, const struct pk
 {
 	struct live *l = ctx;
 	int role = role_of(l, src, name, p->iface);
-	struct dec_pkt d;
 
 	if (role < 0)
 		return;
@@ -215,8 +214,8 @@ static void on_packet(void *ctx, unsigned src, const char *name, const struct pk
 	advance_windows(l, q.ts_ns);
 	l->w.packets++;
 	eng_feed(l->e, &q);
-	if (!l->status_only && (dec_packet(&q, &d) == DEC_OK || d.ipver))
-		hang_packet(&l->hang, q.point, q.ts_ns, &d);
+	if (!l->status_only)
+		hang_pkt(&l->hang, &q);
 	l->last_ts = q.ts_ns;
 	l->last_ts_wall = wall_now();
 }

@@ -16,9 +16,15 @@
 
 #define NIL UINT32_MAX
 #define CLOSED_LINGER_NS 1000000000LL	/* closed connections kept 1 s (or idle, if less) */
+/* A SYN the server never answered ends the attempt after this long without
+ * a retransmission (or idle, if less): longer than the largest gap between
+ * Linux's SYN retransmissions (32 s with tcp_syn_retries 6), so they stay
+ * one attempt, and far shorter than the idle timeout for live analysis. */
+#define SYN_TIMEOUT_NS 60000000000LL
 
 enum { APP_NONE, APP_HTTP, APP_DNS };
-enum { L_OPEN, L_CLOSED, L_N };
+/* open, closed, and attempts (a SYN, nothing from the server yet) */
+enum { L_OPEN, L_CLOSED, L_SYN, L_N };
 
 struct conn {
 	struct endpoint cli, srv;
@@ -46,7 +52,7 @@ struct tcpt {
 	uint32_t *buckets;
 	uint32_t mask;
 	uint32_t head[L_N], tail[L_N];
-	int64_t linger_ns;
+	int64_t linger_ns, syn_timeout_ns;
 	struct tcps_pool *pool;
 	struct tcps_bufs *bufs;
 	struct httpm *http;
@@ -112,6 +118,8 @@ struct tcpt *tcpt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink
 		t->head[l] = t->tail[l] = NIL;
 	t->linger_ns = cfg->tcp_idle_ns > 0 && cfg->tcp_idle_ns < CLOSED_LINGER_NS ?
 		       cfg->tcp_idle_ns : CLOSED_LINGER_NS;
+	t->syn_timeout_ns = cfg->tcp_idle_ns > 0 && cfg->tcp_idle_ns < SYN_TIMEOUT_NS ?
+			    cfg->tcp_idle_ns : SYN_TIMEOUT_NS;
 	dnst_init(&t->dns, dns, t->bufs, counts);
 	return t;
 }
@@ -305,11 +313,14 @@ static struct conn *conn_new(struct tcpt *t, const struct endpoint *cli,
 			     const struct endpoint *srv, uint64_t ts)
 {
 	if (t->nfree == 0) {
-		/* full: recycle the longest-closed connection, else the most idle */
-		uint32_t victim = t->head[L_CLOSED] != NIL ? t->head[L_CLOSED] : t->head[L_OPEN];
+		/* full: recycle the longest-closed connection, else the oldest
+		 * unanswered attempt, else the most idle */
+		uint32_t victim = t->head[L_CLOSED];
+		if (victim == NIL)
+			victim = t->head[L_SYN] != NIL ? t->head[L_SYN] : t->head[L_OPEN];
 		if (victim == NIL)
 			return NULL;
-		if (t->conns[victim].list == L_OPEN)
+		if (t->conns[victim].list != L_CLOSED)
 			t->counts->table_full++;
 		conn_free(t, &t->conns[victim]);
 	}
@@ -368,6 +379,8 @@ static void on_syn(struct tcpt *t, struct conn *c, const struct endpoint *src,
 	c->isn = d->tcp.seq;
 	c->syn_seen = 1;
 	c->t_syn = ts;
+	list_unlink(t, c);
+	list_append(t, c, L_SYN);	/* until the server sends something */
 	tcps_init(&c->dir[0], d->tcp.seq + 1);
 }
 
@@ -456,8 +469,13 @@ void tcpt_packet(struct tcpt *t, const struct pkt *p, const struct dec_pkt *d)
 		return;
 	if (dir == 1 && (fl & TCP_RST) && !c->synack_seen && !c->srv_pkt && c->app == APP_HTTP)
 		t->counts->http_refused++;	/* the attempt was answered: refused */
-	if (dir == 1)
+	if (dir == 1 && !c->srv_pkt) {
 		c->srv_pkt = 1;
+		if (c->list == L_SYN) {		/* answered: an open connection */
+			list_unlink(t, c);
+			list_append(t, c, L_OPEN);
+		}
+	}
 	if ((fl & TCP_SYN) && dir == 1) {
 		on_synack(t, c, d, ts);
 		return;
@@ -485,6 +503,9 @@ void tcpt_advance(struct tcpt *t, uint64_t now_ns)
 		conn_free(t, &t->conns[i]);
 	while ((i = t->head[L_CLOSED]) != NIL &&
 	       (int64_t)(now_ns - t->conns[i].t_last) > t->linger_ns)
+		conn_free(t, &t->conns[i]);
+	while ((i = t->head[L_SYN]) != NIL &&
+	       (int64_t)(now_ns - t->conns[i].t_last) > t->syn_timeout_ns)
 		conn_free(t, &t->conns[i]);
 }
 

@@ -266,6 +266,37 @@ static void test_syn_unanswered_expiry(void **state)
 	assert_int_equal(got[0].t.syn, 1700000000000000000ull);
 }
 
+/* Live analysis: an attempt ends 60 s after its last SYN, long before the
+ * idle timeout; a retransmission 31 s later is the same attempt. */
+static void test_syn_timeout(void **state)
+{
+	(void)state;
+	tcpt_free(T);
+	cfg.tcp_idle_ns = 300000000000LL;
+	T = tcpt_new(&cfg, 0, (struct txn_sink){ collect, NULL }, D, &counts);
+	assert_non_null(T);
+	const uint64_t t0 = 1700000000000000000ull, s = 1000000000ull;
+	seg(0, 1, TCP_SYN, NULL);
+	tcpt_advance(T, t0 + 31 * s);
+	seg_full(31000000, 1, TCP_SYN, NULL, 0, 0, 1000);	/* retransmitted */
+	tcpt_advance(T, t0 + 90 * s);
+	assert_int_equal(ngot, 0);
+	tcpt_advance(T, t0 + 92 * s);
+	assert_int_equal(ngot, 1);
+	assert_int_equal(got[0].start_ns, t0);
+	assert_int_equal(counts.tcp_connections, 1);
+	/* an answered connection stays until the idle timeout */
+	sport++;
+	handshake(100000000);
+	seg(100000200, 1, PA, REQ("/a"));
+	tcpt_advance(T, t0 + 200 * s);
+	assert_int_equal(ngot, 1);
+	tcpt_advance(T, t0 + 401 * s);
+	assert_int_equal(ngot, 2);
+	assert_string_equal(got[1].name, "GET /a");
+	sport--;
+}
+
 /* A RST in answer to the SYN: refused, answered; not a transaction. A
  * handshake without a request is not one either. */
 static void test_syn_refused_or_idle(void **state)
@@ -693,6 +724,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_unanswered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_unanswered_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syn_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_refused_or_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_request_without_synack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_three, setup, teardown),

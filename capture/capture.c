@@ -4,10 +4,10 @@
  * but the rings are read one after another, a block at a time; so packets
  * of interface A stamped at t can reach us after packets of B stamped later.
  * They wait in a per-interface queue (copied: the ring slot goes back to the
- * kernel after the callback) and leave in timestamp order once every
- * interface has something queued or the oldest has waited the reorder window
- * (longer than the kernel's block timeout). With one source there is nothing
- * to merge and packets go straight from the ring to the writer. */
+ * kernel after the callback) and leave in timestamp order, through one heap
+ * over all interfaces, once they have waited the reorder window (longer than
+ * the kernel's block timeout). With one source there is nothing to merge and
+ * packets go straight from the ring to the writer. */
 #include <errno.h>
 #include <grp.h>
 #include <poll.h>
@@ -30,6 +30,13 @@
 struct qent {
 	uint64_t ts, arr;		/* packet time; arrival (monotonic) */
 	uint32_t caplen, wirelen, off, sub;
+	uint8_t emitted;		/* written; its slot frees when the ring's head gets here */
+};
+
+struct hent {
+	uint64_t ts, seq;
+	uint32_t slot;
+	uint16_t iface;
 };
 
 struct cif {
@@ -59,6 +66,9 @@ struct cap_run {
 	uint64_t arr_now;		/* arrival time of the batch being read */
 	unsigned cur;			/* interface being read */
 	int direct;			/* one source: no merging */
+	struct hent *heap;		/* queued packets of all interfaces, by time */
+	unsigned hn;
+	uint64_t seq;
 	int stop, failed;
 	char errmsg[512];
 	/* End offset and interface of the last packets written to the current
@@ -355,60 +365,85 @@ static int q_alloc(struct cif *ci, uint32_t len, uint32_t *off)
 	return 0;
 }
 
-static void q_pop(struct cif *ci)
+/* The heap of queued packets of all interfaces, by timestamp (ties: the
+ * order they came in). Each interface's ring keeps its packets in arrival
+ * order, so its bytes are freed in order; a packet leaves the heap when it
+ * is written and the ring's head moves past packets already written. A
+ * heap and not a merge of ring heads: one interface's own packets are not
+ * always in timestamp order (a received packet is stamped when it enters
+ * the stack, one sent meanwhile is stamped when it leaves). */
+static int h_less(const struct hent *a, const struct hent *b)
 {
-	ci->qhead = (ci->qhead + 1) % Q_SLOTS;
-	if (--ci->qn)
-		ci->ahead = ci->q[ci->qhead].off;
+	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
 }
 
-static void q_emit_head(struct cap_run *r, unsigned i)
+static void h_push(struct cap_run *r, struct hent e)
 {
-	struct cif *ci = &r->ifs[i];
-	const struct qent *e = &ci->q[ci->qhead];
+	unsigned i = r->hn++;
+	while (i > 0 && h_less(&e, &r->heap[(i - 1) / 2])) {
+		r->heap[i] = r->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	r->heap[i] = e;
+}
+
+static void h_pop(struct cap_run *r)
+{
+	struct hent last = r->heap[--r->hn];
+	unsigned i = 0;
+	for (;;) {
+		unsigned c = 2 * i + 1;
+		if (c >= r->hn)
+			break;
+		if (c + 1 < r->hn && h_less(&r->heap[c + 1], &r->heap[c]))
+			c++;
+		if (!h_less(&r->heap[c], &last))
+			break;
+		r->heap[i] = r->heap[c];
+		i = c;
+	}
+	if (r->hn)
+		r->heap[i] = last;
+}
+
+/* The ring's head moves past what was written; its bytes are free again. */
+static void q_trim(struct cif *ci)
+{
+	while (ci->qn && ci->q[ci->qhead].emitted) {
+		ci->qhead = (ci->qhead + 1) % Q_SLOTS;
+		if (--ci->qn)
+			ci->ahead = ci->q[ci->qhead].off;
+	}
+}
+
+/* Writes the packet on top of the heap. */
+static void h_emit_top(struct cap_run *r)
+{
+	struct hent t = r->heap[0];
+	struct cif *ci = &r->ifs[t.iface];
+	struct qent *e = &ci->q[t.slot];
 	struct pkt p = {
 		.ts_ns = e->ts, .caplen = e->caplen, .wirelen = e->wirelen,
 		.linktype = ci->src.linktype, .iface = e->sub, .data = ci->arena + e->off,
 	};
-	emit(r, i, &p);
-	q_pop(ci);
+	h_pop(r);
+	emit(r, t.iface, &p);
+	e->emitted = 1;
+	q_trim(ci);
 }
 
-/* Emits queued packets in time order while it is safe (or all, when forced). */
+/* Emits queued packets in time order once they have waited the reorder
+ * window (all of them when forced). */
 static void merge(struct cap_run *r, int force)
 {
 	uint64_t now = mono_ns();
 
-	for (;;) {
-		int best = -1, all = 1;
-		for (unsigned i = 0; i < r->n; i++) {
-			struct cif *ci = &r->ifs[i];
-			if (!ci->qn) {
-				all &= ci->done;
-				continue;
-			}
-			if (best < 0 || ci->q[ci->qhead].ts < r->ifs[best].q[r->ifs[best].qhead].ts)
-				best = (int)i;
-		}
-		if (best < 0)
+	while (r->hn) {
+		const struct hent *t = &r->heap[0];
+		if (!force && r->ifs[t->iface].q[t->slot].arr + (uint64_t)r->cfg->window_ns > now)
 			return;
-		const struct qent *h = &r->ifs[best].q[r->ifs[best].qhead];
-		if (!force && !all && h->arr + (uint64_t)r->cfg->window_ns > now)
-			return;
-		q_emit_head(r, (unsigned)best);
+		h_emit_top(r);
 	}
-}
-
-/* Oldest queued packet of any interface must leave to make room. */
-static void make_room(struct cap_run *r)
-{
-	int best = -1;
-	for (unsigned i = 0; i < r->n; i++)
-		if (r->ifs[i].qn && (best < 0 || r->ifs[i].q[r->ifs[i].qhead].ts <
-					   r->ifs[best].q[r->ifs[best].qhead].ts))
-			best = (int)i;
-	if (best >= 0)
-		q_emit_head(r, (unsigned)best);
 }
 
 static void on_packet(void *ctx, const struct pkt *p)
@@ -421,16 +456,21 @@ static void on_packet(void *ctx, const struct pkt *p)
 		emit(r, r->cur, p);
 		return;
 	}
+	if (p->caplen > Q_BYTES / 2)
+		return;		/* cannot happen with snaplen <= 256 KiB */
+	/* full: the oldest packets leave early (order kept as far as it goes) */
 	while (q_alloc(ci, p->caplen, &off) < 0) {
-		if (!ci->qn && p->caplen > Q_BYTES)
-			return;	/* cannot happen with snaplen <= 256 KiB */
-		make_room(r);
+		if (!r->hn)
+			return;	/* cannot happen: an empty heap means an empty ring */
+		h_emit_top(r);
 	}
-	struct qent *e = &ci->q[(ci->qhead + ci->qn) % Q_SLOTS];
+	unsigned slot = (ci->qhead + ci->qn) % Q_SLOTS;
+	struct qent *e = &ci->q[slot];
 	*e = (struct qent){ .ts = p->ts_ns, .arr = r->arr_now, .caplen = p->caplen,
 			    .wirelen = p->wirelen, .off = off, .sub = p->iface };
 	memcpy(ci->arena + off, p->data, p->caplen);
 	ci->qn++;
+	h_push(r, (struct hent){ .ts = p->ts_ns, .seq = r->seq++, .slot = slot, .iface = (uint16_t)r->cur });
 }
 
 /* ---- reading ---- */
@@ -484,13 +524,15 @@ static int poll_timeout(struct cap_run *r)
 	int64_t t = 100 * 1000000LL;
 	uint64_t now = mono_ns();
 
+	if (r->hn) {
+		const struct hent *h = &r->heap[0];
+		int64_t d = (int64_t)(r->ifs[h->iface].q[h->slot].arr + (uint64_t)r->cfg->window_ns - now);
+		if (d < t)
+			t = d;
+	}
+
 	for (unsigned i = 0; i < r->n; i++) {
 		struct cif *ci = &r->ifs[i];
-		if (ci->qn) {
-			int64_t d = (int64_t)(ci->q[ci->qhead].arr + (uint64_t)r->cfg->window_ns - now);
-			if (d < t)
-				t = d;
-		}
 		if (!ci->done && ci->src.ops->wait_ns) {
 			int64_t d = ci->src.ops->wait_ns(&ci->src);
 			if (d >= 0 && d < t)
@@ -607,6 +649,9 @@ static int alloc_queues(struct cap_run *r)
 		return -ENOMEM;
 	if (r->direct)
 		return 0;
+	r->heap = malloc((size_t)r->n * Q_SLOTS * sizeof *r->heap);
+	if (!r->heap)
+		return -ENOMEM;
 	for (unsigned i = 0; i < r->n; i++) {
 		r->ifs[i].q = malloc(Q_SLOTS * sizeof *r->ifs[i].q);
 		r->ifs[i].arena = malloc(Q_BYTES);
@@ -627,6 +672,7 @@ static void free_run(struct cap_run *r)
 	free(r->ifs);
 	free(r->recent_end);
 	free(r->recent_if);
+	free(r->heap);
 }
 
 /* Periodic work: statistics blocks, -G rotation, the status line, the tick. */
@@ -644,6 +690,10 @@ static void periodic(struct cap_run *r, uint64_t t0, uint64_t *next_isb, uint64_
 	    (int64_t)(wall_ns() / NS) - r->file_start_s >= c->rotate_ns / NS)
 		rotate(r, 1);
 	if (now >= *next_sec) {
+		/* at most a second of packets waits in the buffer (readers of a
+		 * growing file, a kill -9) */
+		if (r->w && !r->failed && pcapng_w_flush(r->w) < 0)
+			write_failed(r);
 		if (c->status)
 			show_status(r, t0);
 		if (c->tick)

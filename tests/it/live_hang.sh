@@ -5,7 +5,7 @@
 # Checks: no alert while it answers; the ALERT line (guest 10.99.4.2, at the
 # vif, silent at all layers) within 2 s of the silence (measured); RESUMED
 # once the drop is lifted; SIGINT ends it with status 0; --json, --transactions
-# and -w written.
+# and -w written; replaying the -w file (-r) gives the same alert.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/it/lib/t4_topo.bash
@@ -60,4 +60,10 @@ grep -q '"dns"' "$D/live.json" || fail "--json summary missing or without dns"
 n=$(tshark -r "$D/live.pcapng" 2>/dev/null | wc -l)
 [ "$n" -gt 500 ] || fail "-w: $n packets"
 echo "windows: $(grep -c 'pkts' "$D/live.out"), transactions: $(wc -l <"$D/live.jsonl"), packets kept: $n"
+# The kept packets replayed through the same path (-r, as fast as possible): the same alert.
+"$HOPLAT" live -r "$D/live.pcapng" --uplink vc --vif vs --speed 0 >"$D/replay.out" 2>"$D/replay.err" ||
+	{ cat "$D/replay.err"; fail "hoplat live -r exited $?"; }
+grep -q "^ALERT .*guest $T4_SERVER .*at vif (silent at all layers)" "$D/replay.out" || fail "no alert in the replay"
+[ "$(grep -c '^ALERT' "$D/replay.out")" -eq 1 ] || fail "replay: not exactly one alert"
+echo "replay: $(grep '^ALERT' "$D/replay.out")"
 echo "live_hang: ok"

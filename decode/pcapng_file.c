@@ -239,10 +239,11 @@ static void pkt_fill(struct capfile *cf, uint32_t id, uint64_t ts, uint32_t wire
 	out->wirelen = wirelen;
 }
 
-/* EPB: interface, timestamp (high, low), caplen, wire length, data. */
-static int do_epb(struct capfile *cf, struct blk *b, struct pkt *out)
+/* EPB and PB after the interface: timestamp (high, low), caplen, wire
+ * length, data. */
+static int pkt_rest(struct capfile *cf, struct blk *b, uint32_t local, struct pkt *out)
 {
-	uint32_t local = cf_u32(&b->body, cf->be), id = 0;
+	uint32_t id = 0;
 	uint64_t hi = cf_u32(&b->body, cf->be);
 	uint64_t ts = hi << 32 | cf_u32(&b->body, cf->be);
 	uint32_t caplen = cf_u32(&b->body, cf->be);
@@ -255,21 +256,19 @@ static int do_epb(struct capfile *cf, struct blk *b, struct pkt *out)
 	return 1;
 }
 
+/* EPB: a 32-bit interface, then the rest. */
+static int do_epb(struct capfile *cf, struct blk *b, struct pkt *out)
+{
+	uint32_t local = cf_u32(&b->body, cf->be);
+	return pkt_rest(cf, b, local, out);
+}
+
 /* Obsolete PB: a 16-bit interface and a drop count, then as EPB. */
 static int do_pb(struct capfile *cf, struct blk *b, struct pkt *out)
 {
-	uint32_t local = cf_u16(&b->body, cf->be), id = 0;
+	uint32_t local = cf_u16(&b->body, cf->be);
 	cur_skip(&b->body, 2);
-	uint64_t hi = cf_u32(&b->body, cf->be);
-	uint64_t ts = hi << 32 | cf_u32(&b->body, cf->be);
-	uint32_t caplen = cf_u32(&b->body, cf->be);
-	uint32_t wirelen = cf_u32(&b->body, cf->be);
-	if (!cur_ok(&b->body))
-		return bad_len(cf, b, " (packet block)");
-	if (pkt_iface(cf, b, local, &id) < 0 || pkt_data(cf, b, caplen, out) < 0)
-		return cf->errc;
-	pkt_fill(cf, id, ts, wirelen, out);
-	return 1;
+	return pkt_rest(cf, b, local, out);
 }
 
 /* SPB: the section's first interface, no timestamp; the captured length is

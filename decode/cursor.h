@@ -204,4 +204,24 @@ static inline size_t cur_peek_str(const struct cur *c, char *dst, size_t cap)
 	return n;
 }
 
+/* The next kind-length option of an IPv4 or TCP option area: 1 with *kind and
+ * *val (its value bytes), 0 at the end (EOL or no bytes left), -1 when an
+ * option's length is under 2 or runs past the area. NOPs are stepped over. */
+static inline int cur_opt_next(struct cur *opt, uint8_t *kind, struct cur *val)
+{
+	while (cur_left(opt)) {
+		*kind = cur_u8(opt);
+		if (*kind == 0)
+			return 0;
+		if (*kind == 1)
+			continue;
+		uint8_t len = cur_u8(opt);
+		if (!cur_ok(opt) || len < 2 || len - 2u > cur_left(opt))
+			return -1;
+		*val = cur_take(opt, len - 2u);
+		return 1;
+	}
+	return 0;
+}
+
 #endif

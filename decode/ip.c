@@ -24,20 +24,12 @@ int dec_ip(struct cur *c, struct dec_pkt *out)
  * option carries a length of at least 2 that must fit. */
 static int ip4_options(struct cur opt)
 {
-	while (cur_left(&opt)) {
-		uint8_t kind = cur_u8(&opt);
-		if (kind == 0)
-			break;
-		if (kind == 1)
-			continue;
-		uint8_t len = cur_u8(&opt);
-		if (len < 2 || !cur_ok(&opt))
-			return DEC_R_IP4_OPT;
-		cur_skip(&opt, len - 2u);
-		if (!cur_ok(&opt))
-			return DEC_R_IP4_OPT;
-	}
-	return DEC_OK;
+	uint8_t kind;
+	struct cur val;
+	int rc;
+	while ((rc = cur_opt_next(&opt, &kind, &val)) > 0)
+		continue;	/* only checked: no IPv4 option is used */
+	return rc < 0 ? DEC_R_IP4_OPT : DEC_OK;
 }
 
 /* The wire length of the payload behind an IP header; a length field of 0

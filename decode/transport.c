@@ -41,9 +41,10 @@ static int tcp_sack(struct cur *o, uint8_t len, struct dec_tcp *t)
 	return DEC_OK;
 }
 
-/* One option with a length byte: kind and len already read, len checked to fit. */
-static int tcp_option(struct cur *o, uint8_t kind, uint8_t len, struct dec_tcp *t)
+/* One option with a length byte: o holds its value, checked to fit. */
+static int tcp_option(struct cur *o, uint8_t kind, struct dec_tcp *t)
 {
+	uint8_t len = (uint8_t)(cur_left(o) + 2);	/* the option's length byte */
 	switch (kind) {
 	case 2:
 		if (len != 4)
@@ -78,21 +79,15 @@ static int tcp_option(struct cur *o, uint8_t kind, uint8_t len, struct dec_tcp *
 /* Walks the options; stops at the first malformed one (what was read stays). */
 static int tcp_options(struct cur opt, struct dec_tcp *t)
 {
-	while (cur_left(&opt)) {
-		uint8_t kind = cur_u8(&opt);
-		if (kind == 0)
-			break;
-		if (kind == 1)
-			continue;
-		uint8_t len = cur_u8(&opt);
-		if (!cur_ok(&opt) || len < 2 || len - 2u > cur_left(&opt))
-			return DEC_R_TCP_OPT;
-		struct cur o = cur_take(&opt, len - 2u);
-		int rc = tcp_option(&o, kind, len, t);
+	uint8_t kind;
+	struct cur o;
+	int more;
+	while ((more = cur_opt_next(&opt, &kind, &o)) > 0) {
+		int rc = tcp_option(&o, kind, t);
 		if (rc)
 			return rc;
 	}
-	return DEC_OK;
+	return more < 0 ? DEC_R_TCP_OPT : DEC_OK;
 }
 
 int dec_tcp(struct cur *c, struct dec_pkt *out)

@@ -5,7 +5,10 @@
  * the cross-point engine (xpt_*, clk_*, attribution) joins the points'
  * transactions before they are final; until it is wired in here, the
  * transactions of the first point on the path (client, else uplink, else
- * vif) are the ones reported. */
+ * vif) are the ones reported.
+ *
+ * The guest-silence detector (hang.c) sees every decoded packet of every
+ * point here, so `analyze` and `live` report the same incidents. */
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/engine.h"
@@ -33,6 +36,9 @@ struct engine {
 	struct results *res;
 	struct xeng *x;			/* cross-point part, two or three points (xeng.c) */
 	struct txn_sink joiner;		/* the points' transactions when x is set */
+	struct hang hang;		/* guest-silence detector */
+	/* per kept incident and point: the request counter when it began */
+	uint64_t inc_base[RES_MAX_INCIDENTS][PT_N];
 };
 
 void eng_config_default(struct eng_config *cfg)
@@ -41,6 +47,7 @@ void eng_config_default(struct eng_config *cfg)
 	pt_config_default(&cfg->pt);
 	cfg->roles = 1u << PT_SINGLE;
 	cfg->window_ns = 1000000000LL;
+	hang_config_default(&cfg->hang);
 }
 
 static void finalize(struct engine *e, const struct txn *t)
@@ -63,6 +70,68 @@ static void on_txn(void *ctx, const struct txn *t)
 		finalize(ep->e, t);
 }
 
+/* Requests that reached each point since the incident began. */
+static void incident_requests(struct engine *e, unsigned i)
+{
+	struct res_incident *in = &e->res->incident[i];
+	const struct hang_guest *g = hang_find(&e->hang, &in->guest);
+	for (int p = 0; g && p < PT_N; p++)
+		in->requests[p] = g->pt[p].requests - e->inc_base[i][p];
+}
+
+static void incident_open(struct engine *e, const struct hang_alert *a)
+{
+	struct results *r = e->res;
+	r->incidents_total++;
+	if (r->n_incidents >= RES_MAX_INCIDENTS)
+		return;
+	unsigned i = r->n_incidents++;
+	r->incident[i] = (struct res_incident){
+		.guest = a->guest, .kind = a->kind, .point = a->point, .open = 1,
+		.start_ns = a->first_unanswered_ns, .last_answer_ns = a->last_answer_ns,
+		.detected_ns = a->at_ns,
+	};
+	/* at each point, the requests since the guest's last answer there are
+	 * part of the silence (at the deciding point exactly the alert's) */
+	const struct hang_guest *g = hang_find(&e->hang, &a->guest);
+	for (int p = 0; g && p < PT_N; p++)
+		e->inc_base[i][p] = g->pt[p].requests - g->pt[p].unanswered;
+	incident_requests(e, i);
+}
+
+static void incident_close(struct engine *e, const struct hang_alert *a)
+{
+	for (unsigned i = e->res->n_incidents; i-- > 0;) {
+		struct res_incident *in = &e->res->incident[i];
+		if (in->open && ipaddr_eq(&in->guest, &a->guest)) {
+			incident_requests(e, i);
+			in->open = 0;
+			in->end_ns = a->at_ns;
+			return;
+		}
+	}
+}
+
+static void on_alert(void *ctx, const struct hang_alert *a)
+{
+	struct engine *e = ctx;
+	if (a->resumed)
+		incident_close(e, a);
+	else
+		incident_open(e, a);
+	if (e->cfg.on_alert)
+		e->cfg.on_alert(e->cfg.alert_ctx, a);
+}
+
+/* pt_packet_hook: every decoded packet of every point. */
+static void on_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
+{
+	struct engine *e = ctx;
+	if (e->x)
+		xeng_packet(e->x, p, d);
+	hang_packet(&e->hang, p->point, e->x ? xeng_time(e->x, p) : p->ts_ns, d);
+}
+
 struct engine *eng_new(const struct eng_config *cfg)
 {
 	struct engine *e = calloc(1, sizeof *e);
@@ -73,6 +142,9 @@ struct engine *eng_new(const struct eng_config *cfg)
 	if (!e->res)
 		goto fail;
 	e->res->window_ns = cfg->window_ns;
+	struct hang_config hc = cfg->hang;
+	hc.pt = &e->cfg.pt;
+	hang_init(&e->hang, &hc, on_alert, e);
 	e->primary = PT_N;
 	for (uint8_t role = 0; role < PT_N; role++) {
 		if (!(cfg->roles & (1u << role)))
@@ -98,10 +170,10 @@ struct engine *eng_new(const struct eng_config *cfg)
 		if (!e->x)
 			goto fail;
 		e->joiner = xeng_point_sink(e->x);
-		for (int role = 0; role < PT_N; role++)
-			if (e->p[role].pt)
-				pt_set_packet_hook(e->p[role].pt, xeng_packet, e->x);
 	}
+	for (int role = 0; role < PT_N; role++)
+		if (e->p[role].pt)
+			pt_set_packet_hook(e->p[role].pt, on_packet, e);
 	return e;
 fail:
 	eng_free(e);
@@ -129,6 +201,11 @@ void eng_feed(struct engine *e, const struct pkt *p)
 	pt_feed(ep->pt, p);
 }
 
+void eng_advance(struct engine *e, uint64_t now_ns)
+{
+	hang_advance(&e->hang, now_ns);
+}
+
 void eng_finish(struct engine *e)
 {
 	for (int role = 0; role < PT_N; role++) {
@@ -146,6 +223,9 @@ void eng_finish(struct engine *e)
 	}
 	if (e->x)
 		xeng_finish(e->x, e->res);
+	for (unsigned i = 0; i < e->res->n_incidents; i++)
+		if (e->res->incident[i].open)
+			incident_requests(e, i);
 }
 
 const struct results *eng_results(const struct engine *e)

@@ -10,6 +10,7 @@
 #include "analysis/point.h"
 #include "analysis/txn.h"
 #include "analysis/clk.h"
+#include "analysis/hang.h"
 
 struct results;			/* analysis/results.h: statistics kept as data */
 
@@ -20,6 +21,12 @@ struct eng_config {
 	struct ipaddr guest;		/* --guest, family 0 when not given */
 	struct txn_sink out;		/* every finished transaction (JSONL, CSV writers) */
 	struct clk_est clock;		/* client clock vs Dom0 (cross-point, xpass.c); ok 0: none */
+	/* The guest-silence detector runs on every decoded packet of every
+	 * point; its incidents go into the results, each alert (and the
+	 * guest answering again) also to on_alert when set (live's lines). */
+	struct hang_config hang;	/* its .pt is set to pt above */
+	hang_alert_fn on_alert;
+	void *alert_ctx;
 };
 
 void eng_config_default(struct eng_config *cfg);
@@ -29,6 +36,9 @@ struct engine;
 struct engine *eng_new(const struct eng_config *cfg);
 /* One packet; p->point is its enum pt_role. */
 void eng_feed(struct engine *e, const struct pkt *p);
+/* Time (packet time, Dom0 clock) moved on with no packet: the silence
+ * detector checks every guest (live calls it once a second). */
+void eng_advance(struct engine *e, uint64_t now_ns);
 /* End of all input: flush pending state; results are final after this. */
 void eng_finish(struct engine *e);
 const struct results *eng_results(const struct engine *e);

@@ -90,8 +90,10 @@ static void alert(struct hang *h, struct hang_guest *g, uint8_t point, uint64_t 
 		.last_answer_ns = p->last_answer_ns, .first_unanswered_ns = p->first_unanswered_ns,
 		.at_ns = now, .unanswered = p->unanswered,
 	};
-	/* Anything else from the guest since its last answer: its stack lives. */
-	a.kind = p->last_any_ns > p->last_answer_ns ? HANG_APP_ONLY : HANG_SILENT;
+	/* Anything else from the guest once requests went unanswered: its stack
+	 * lives. (Not merely since its last answer: the FIN closing the last
+	 * answered exchange comes after that answer and says nothing.) */
+	a.kind = p->last_any_ns > p->first_unanswered_ns ? HANG_APP_ONLY : HANG_SILENT;
 	if (point == PT_UPLINK && (h->roles & (1u << PT_VIF)) &&
 	    g->pt[PT_VIF].last_req_ns + (uint64_t)h->cfg.silence_ns < p->last_req_ns)
 		a.kind = HANG_LOST_BRIDGE;
@@ -174,4 +176,9 @@ void hang_advance(struct hang *h, uint64_t now_ns)
 	for (unsigned i = 0; i < HANG_MAX_GUESTS; i++)
 		if (h->g[i].used)
 			check(h, &h->g[i], now_ns);
+}
+
+const struct hang_guest *hang_find(const struct hang *h, const struct ipaddr *ip)
+{
+	return guest((struct hang *)h, ip, 0);
 }

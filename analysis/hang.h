@@ -79,5 +79,8 @@ void hang_packet(struct hang *h, uint8_t point, uint64_t ts_ns, const struct dec
 void hang_pkt(struct hang *h, const struct pkt *p);
 /* Time passed (no packet needed): checks every guest. */
 void hang_advance(struct hang *h, uint64_t now_ns);
+/* The state kept for a guest (NULL: never seen answering). The engine
+ * reads the request counters to say what reached each point in a silence. */
+const struct hang_guest *hang_find(const struct hang *h, const struct ipaddr *ip);
 
 #endif

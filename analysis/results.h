@@ -65,6 +65,22 @@ struct res_clock {
 
 struct res_windows;			/* time series, defined by the cross-point engine */
 
+/* A guest silence the detector (analysis/hang.h) reported: kept as data
+ * for every report. Times on the Dom0 clock when several points are given
+ * (the client's corrected), else the one capture's. */
+#define RES_MAX_INCIDENTS 64
+struct res_incident {
+	struct ipaddr guest;
+	uint8_t kind;			/* enum hang_kind */
+	uint8_t point;			/* the point that decided (the innermost seen) */
+	uint8_t open;			/* still silent at the end of the input */
+	uint64_t start_ns;		/* first request there after the guest's last answer */
+	uint64_t end_ns;		/* the guest answered again there (0 while open) */
+	uint64_t last_answer_ns;	/* the guest's last answer before the silence */
+	uint64_t detected_ns;		/* when the detector noticed */
+	uint64_t requests[PT_N];	/* requests that reached each point during the silence */
+};
+
 struct results {
 	struct res_proto dns, http;
 	struct res_point point[PT_N];
@@ -79,6 +95,9 @@ struct results {
 	struct res_clock clock;
 	struct res_windows *windows;	/* NULL unless cross-point time series exist */
 	void (*windows_free)(struct res_windows *);
+	struct res_incident incident[RES_MAX_INCIDENTS];	/* in the order they began */
+	unsigned n_incidents;
+	uint64_t incidents_total;	/* beyond RES_MAX_INCIDENTS counted, not kept */
 	/* input side (files): a read error stops that input; results so far stay */
 	int read_error;
 	char read_error_msg[512];

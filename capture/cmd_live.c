@@ -1,7 +1,7 @@
 /* hoplat live: capture plus the streaming analysis, as it happens.
  * The capture loop (capture.c) hands every packet, in time order, to the
- * engine (analysis/engine.h) with the point role of its interface and to the
- * guest-silence detector (analysis/hang.h). A line per window of packet
+ * engine (analysis/engine.h) with the point role of its interface; the
+ * engine runs the guest-silence detector (analysis/hang.h). A line per window of packet
  * time, an alert line when a guest goes silent; the summary, --json and
  * --transactions at the end; -w keeps the packets. -r FILE replays a
  * capture through the same path at its recorded pace. */
@@ -35,7 +35,6 @@ struct live {
 	struct capture_cfg cap;
 	struct eng_config ecfg;
 	struct engine *e;
-	struct hang hang;
 	const char *role_name[PT_N];	/* --client/--uplink/--vif interface names */
 	int8_t role[CAPTURE_MAX_IF][LIVE_SUBS];	/* -1: not yet looked up */
 	int replay;
@@ -213,9 +212,7 @@ static void on_packet(void *ctx, unsigned src, const char *name, const struct pk
 	q.point = (uint8_t)role;
 	advance_windows(l, q.ts_ns);
 	l->w.packets++;
-	eng_feed(l->e, &q);
-	if (!l->status_only)
-		hang_pkt(&l->hang, &q);
+	eng_feed(l->e, &q);	/* the silence detector too */
 	l->last_ts = q.ts_ns;
 	l->last_ts_wall = wall_now();
 }
@@ -232,7 +229,7 @@ static void on_tick(void *ctx, uint64_t wall)
 			return;
 		now = l->last_ts + (uint64_t)((double)(wall - l->last_ts_wall) * (l->speed > 0 ? l->speed : 0));
 	}
-	hang_advance(&l->hang, now);
+	eng_advance(l->e, now);
 }
 
 static void on_status(void *ctx, char *buf, unsigned cap)
@@ -362,8 +359,8 @@ static int finish(struct live *l)
 	advance_windows(l, l->w.start_ns + (uint64_t)l->window_ns);	/* the last, partial window */
 	const struct results *r = eng_results(l->e);
 	rpt_text(stdout, r);
-	if (l->hang.alerts)
-		printf("guest silence alerts: %llu\n", (unsigned long long)l->hang.alerts);
+	if (r->incidents_total)
+		printf("guest silence alerts: %llu\n", (unsigned long long)r->incidents_total);
 	if (l->json) {
 		FILE *f = strcmp(l->json, "-") ? fopen(l->json, "w") : stdout;
 		if (!f || rpt_json(f, r) < 0) {
@@ -384,7 +381,6 @@ int cmd_live(int argc, char **argv)
 {
 	struct live *l = calloc(1, sizeof *l);
 	struct cap_opts proto = { 0 };
-	struct hang_config hc;
 	const char *file = NULL;
 	int rc;
 
@@ -397,8 +393,7 @@ int cmd_live(int argc, char **argv)
 	l->window_ns = 1000000000LL;
 	memset(l->role, -1, sizeof l->role);
 	eng_config_default(&l->ecfg);
-	hang_config_default(&hc);
-	rc = parse_live(l, argc, argv, &proto, &file, &hc);
+	rc = parse_live(l, argc, argv, &proto, &file, &l->ecfg.hang);
 	if (rc) {
 		free(l);
 		return rc < 0 ? 0 : rc;
@@ -428,8 +423,8 @@ int cmd_live(int argc, char **argv)
 		l->ecfg.roles = 1u << PT_CLIENT;
 	l->ecfg.window_ns = l->window_ns;
 	l->ecfg.out = (struct txn_sink){ on_txn, l };
-	hc.pt = &l->ecfg.pt;
-	hang_init(&l->hang, &hc, on_alert, l);
+	l->ecfg.on_alert = on_alert;	/* the engine's detector reports here */
+	l->ecfg.alert_ctx = l;
 	if (l->txns && !(l->txn_out.f = fopen(l->txns, "w"))) {
 		fprintf(stderr, "hoplat live: %s: %s\n", l->txns, strerror(errno));
 		rc = 2;

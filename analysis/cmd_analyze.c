@@ -349,6 +349,8 @@ static int write_outputs(struct analyze *a, const struct results *r)
 	if (a->csv_out.f && r->windows)
 		win_csv(a->csv_out.f, r->windows);	/* a second section: kind=window rows */
 	if (a->csv_out.f)
+		rpt_csv_incidents(a->csv_out.f, r);	/* then kind=incident rows, if any */
+	if (a->csv_out.f)
 		rc |= close_out(a->csv_out.f, a->csv);
 	return rc;
 }

@@ -21,6 +21,9 @@ struct rpt_out {
 void rpt_jsonl_txn(void *ctx, const struct txn *t);	/* ctx: struct rpt_out */
 void rpt_csv_header(FILE *f);
 void rpt_csv_txn(void *ctx, const struct txn *t);	/* ctx: struct rpt_out */
+/* A section of kind=incident rows (guest silences), after the window rows;
+ * nothing when there was none. */
+void rpt_csv_incidents(FILE *f, const struct results *r);
 
 /* Shared formatting. */
 /* ns as microseconds with 3 decimals ("123.456", "-0.005"); "" never. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/attrib.h"
+#include "analysis/endpoint.h"
 
 #define A_NIL UINT32_MAX
 
@@ -194,39 +195,23 @@ void attrib_config_default(struct attrib_config *cfg)
 	cfg->max_pending = 1u << 14;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h;
-}
-
-static uint64_t ep_hash(uint64_t h, const struct endpoint *e)
-{
-	h = fnv(h, &e->ip.family, 1);
-	h = fnv(h, e->ip.b, e->ip.family == 4 ? 4 : 16);
-	return fnv(h, &e->port, sizeof e->port);
-}
-
 static uint64_t key_hash(const struct txn *t)
 {
-	uint64_t h = fnv(14695981039346656037ull, &t->proto, 1);
-	h = ep_hash(h, &t->client);
-	h = ep_hash(h, &t->server);
-	h = fnv(h, &t->id, sizeof t->id);
+	uint64_t h = fnv64(FNV64_BASIS, &t->proto, 1);
+	h = ep_hash64(h, &t->client);
+	h = ep_hash64(h, &t->server);
+	h = fnv64(h, &t->id, sizeof t->id);
 	if (t->proto == TXN_HTTP)
-		h = fnv(h, &t->conn_isn, sizeof t->conn_isn);
+		h = fnv64(h, &t->conn_isn, sizeof t->conn_isn);
 	else
-		h = fnv(h, t->name, strnlen(t->name, TXN_NAME_MAX));
+		h = fnv64(h, t->name, strnlen(t->name, TXN_NAME_MAX));
 	return h;
 }
 
 static int key_eq(const struct txn *a, const struct txn *b)
 {
-	if (a->proto != b->proto || a->id != b->id || a->client.port != b->client.port ||
-	    a->server.port != b->server.port || !ipaddr_eq(&a->client.ip, &b->client.ip) ||
-	    !ipaddr_eq(&a->server.ip, &b->server.ip))
+	if (a->proto != b->proto || a->id != b->id || !ep_eq(&a->client, &b->client) ||
+	    !ep_eq(&a->server, &b->server))
 		return 0;
 	if (a->proto == TXN_HTTP)
 		return a->conn_isn == b->conn_isn;

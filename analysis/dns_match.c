@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/dns_match.h"
+#include "analysis/endpoint.h"
 
 #define DNSM_RETRANS_NS 5000000000LL	/* Wireshark's dns.retransmission_timer */
 /* Answered entries stay this long to tell duplicate responses from
@@ -111,26 +112,6 @@ static struct dlist *list_of(struct dnsm *m, const struct dq *q)
 
 /* ---- keys ---- */
 
-static uint64_t fnv64(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h;
-}
-
-static uint64_t ep_hash(uint64_t h, const struct endpoint *e)
-{
-	h = fnv64(h, &e->ip.family, 1);
-	h = fnv64(h, e->ip.b, e->ip.family == 6 ? 16 : 4);
-	return fnv64(h, &e->port, sizeof e->port);
-}
-
-static int ep_eq(const struct endpoint *a, const struct endpoint *b)
-{
-	return a->port == b->port && ipaddr_eq(&a->ip, &b->ip);
-}
-
 struct dkey {
 	uint32_t bucket, tag;
 };
@@ -138,9 +119,8 @@ struct dkey {
 static struct dkey key_of(const struct dnsm *m, const struct endpoint *c,
 			  const struct endpoint *s, uint16_t id, int over_tcp)
 {
-	uint64_t h = 14695981039346656037ull;
-	h = ep_hash(h, c);
-	h = ep_hash(h, s);
+	uint64_t h = ep_hash64(FNV64_BASIS, c);
+	h = ep_hash64(h, s);
 	h = fnv64(h, &id, sizeof id);
 	h = fnv64(h, &over_tcp, 1);
 	struct dkey k = { (uint32_t)h & (m->nbuckets - 1), (uint32_t)(h >> 32) };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/tcp_track.h"
+#include "analysis/endpoint.h"
 #include "analysis/tcp_stream.h"
 #include "analysis/http_match.h"
 #include "analysis/dns_tcp.h"
@@ -168,11 +169,6 @@ static uint32_t tuple_hash(const struct endpoint *a, const struct endpoint *b)
 	h *= 0x45d9f3bu;
 	h ^= h >> 16;
 	return h;
-}
-
-static int ep_eq(const struct endpoint *a, const struct endpoint *b)
-{
-	return a->port == b->port && ipaddr_eq(&a->ip, &b->ip);
 }
 
 static struct conn *lookup(struct tcpt *t, const struct endpoint *src, const struct endpoint *dst)

@@ -1,7 +1,8 @@
 /* Guest-silence detector and tcpdump's rotation names: no alert while the
  * guest answers; one alert once it has been silent past the threshold with
  * requests still arriving (not before); kinds (silent at all layers vs
- * application only vs lost in the bridge); resumption; no alert when the
+ * application only vs lost in the bridge; a guest closing its last exchange
+ * before the silence is still silent at all layers); resumption; no alert when the
  * client stops sending. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,6 +113,32 @@ static void test_app_only(void **state)
 	assert_int_equal(s.last.kind, HANG_APP_ONLY);
 }
 
+/* The guest closing its last answered exchange (a FIN, here any packet)
+ * before requests go unanswered says nothing about its stack: silent. */
+static void test_close_then_silent(void **state)
+{
+	(void)state;
+	struct hang h;
+	struct seen s;
+	setup(&h, &s);
+	uint64_t t = answering(&h, PT_VIF), t1 = t;
+	struct dec_pkt fin = udp("10.0.0.2", "10.0.0.1", 5000, 6000);
+	hang_packet(&h, PT_VIF, t, &fin);
+	for (t += 5 * MS; t < t1 + 1500 * MS; t += 10 * MS) {
+		struct dec_pkt q = query();
+		hang_packet(&h, PT_VIF, t, &q);
+	}
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.last.kind, HANG_SILENT);
+	assert_int_equal(s.last.first_unanswered_ns, t1 + 5 * MS);
+	assert_non_null(hang_find(&h, &s.last.guest));
+	const struct hang_pt *p = &hang_find(&h, &s.last.guest)->pt[PT_VIF];
+	assert_int_equal(p->requests, 99 + 150);	/* answered ones (the first came before the guest was known), then the silence's */
+	assert_int_equal(p->unanswered, 150);
+	struct dec_pkt other = query();
+	assert_null(hang_find(&h, &other.src));	/* the client never answered */
+}
+
 static void test_client_stops(void **state)
 {
 	(void)state;
@@ -170,6 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_silence_alert),
 		cmocka_unit_test(test_app_only),
+		cmocka_unit_test(test_close_then_silent),
 		cmocka_unit_test(test_client_stops),
 		cmocka_unit_test(test_lost_in_bridge),
 		cmocka_unit_test(test_rotation_names),

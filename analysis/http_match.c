@@ -124,6 +124,20 @@ static void q_pop(struct httpm *m, struct httpm_conn *c)
 
 /* ---- transactions ---- */
 
+/* The connection's part of a transaction: the rest zero. */
+static struct txn *hm_txn_start(struct httpm *m, const struct httpm_info *ci)
+{
+	struct txn *t = &m->txn;
+
+	memset(t, 0, sizeof(*t));
+	t->proto = TXN_HTTP;
+	t->point = m->role;
+	t->client = ci->client;
+	t->server = ci->server;
+	t->conn_isn = ci->isn;
+	return t;
+}
+
 static void emit(struct httpm *m, struct httpm_conn *c, const struct httpm_info *ci,
 		 const struct hm_req *r, const struct httpm_dir *resp, int answered)
 {
@@ -131,13 +145,8 @@ static void emit(struct httpm *m, struct httpm_conn *c, const struct httpm_info 
 	const struct httpm_dir *rq = &c->dir[0];
 	uint64_t req_last = r->complete ? r->last : (rq->active ? rq->last_ts : r->first);
 
-	memset(t, 0, sizeof(*t));
-	t->proto = TXN_HTTP;
-	t->point = m->role;
-	t->client = ci->client;
-	t->server = ci->server;
+	hm_txn_start(m, ci);
 	t->id = r->index;
-	t->conn_isn = ci->isn;
 	t->first_on_conn = r->index == 0 && ci->syn != 0;
 	memcpy(t->name, r->name, sizeof(t->name));
 	if (t->first_on_conn) {
@@ -610,14 +619,8 @@ void httpm_fin(struct httpm *m, struct httpm_conn *c, const struct httpm_info *c
 
 void httpm_attempt(struct httpm *m, const struct httpm_info *ci)
 {
-	struct txn *t = &m->txn;
+	struct txn *t = hm_txn_start(m, ci);
 
-	memset(t, 0, sizeof(*t));
-	t->proto = TXN_HTTP;
-	t->point = m->role;
-	t->client = ci->client;
-	t->server = ci->server;
-	t->conn_isn = ci->isn;
 	t->first_on_conn = 1;
 	t->t.syn = ci->syn;
 	t->start_ns = ci->syn;

@@ -52,6 +52,7 @@ static void usage(FILE *f)
 		"  --max-flows N          size of every state table (default 262144)\n"
 		"  --guest IP             the guest's address (cross-point)\n"
 		"  --window DUR           time series window (default 1s)\n"
+		"  --silence DUR          a guest silent this long while asked is an incident (default 1s)\n"
 		"Durations: 300us, 1ms, 2s. Exit status: 0 ok, 1 a file was damaged (what was\n"
 		"read is still reported), 2 usage or open errors.\n");
 }
@@ -114,7 +115,7 @@ static int parse_dur(const char *arg, const char *what, int64_t *ns)
 }
 
 enum { O_JSON = 256, O_TXNS, O_CSV, O_DNSPORT, O_HTTPPORT, O_DNSTO, O_FLOWS, O_GUEST,
-       O_WINDOW, O_CLIENT, O_UPLINK, O_VIF };
+       O_WINDOW, O_SILENCE, O_CLIENT, O_UPLINK, O_VIF };
 
 static int parse_args(struct analyze *a, int argc, char **argv)
 {
@@ -122,7 +123,7 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		{ "json", 1, 0, O_JSON }, { "transactions", 1, 0, O_TXNS }, { "csv", 1, 0, O_CSV },
 		{ "dns-port", 1, 0, O_DNSPORT }, { "http-port", 1, 0, O_HTTPPORT },
 		{ "dns-timeout", 1, 0, O_DNSTO }, { "max-flows", 1, 0, O_FLOWS },
-		{ "guest", 1, 0, O_GUEST }, { "window", 1, 0, O_WINDOW },
+		{ "guest", 1, 0, O_GUEST }, { "window", 1, 0, O_WINDOW }, { "silence", 1, 0, O_SILENCE },
 		{ "client", 1, 0, O_CLIENT }, { "uplink", 1, 0, O_UPLINK }, { "vif", 1, 0, O_VIF },
 		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
@@ -138,6 +139,7 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		case O_HTTPPORT: rc = add_port(pc->http_ports, &pc->n_http_ports, optarg, "--http-port"); break;
 		case O_DNSTO: rc = parse_dur(optarg, "--dns-timeout", &pc->dns_timeout_ns); break;
 		case O_WINDOW: rc = parse_dur(optarg, "--window", &a->cfg.window_ns); break;
+		case O_SILENCE: rc = parse_dur(optarg, "--silence", &a->cfg.hang.silence_ns); break;
 		case O_FLOWS: {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);

@@ -8,7 +8,7 @@
 # of that packet's second), its last answer is tshark's last answer from the
 # guest there, and the requests it counts at each point equal tshark's
 # requests after the guest's last answer at that point. The text summary
-# names it, the CSV has one kind=incident row. pcaps/demo and
+# names it, the CSV has one kind=incident row; --silence 10s finds none. pcaps/demo and
 # pcaps/http-ramp (the guest answers throughout): no incident, three points
 # and each alone. Replay: `live -r dom0.pcapng --speed 0` reports the same
 # incident as analyze on the same two points, and one ALERT line.
@@ -111,6 +111,11 @@ for pt in "client $P/client.pcapng#eth0 OC" "uplink $P/dom0.pcapng#peth0 OU" "vi
 	check $D/$1.json $1 "${o[*]}" || fail "$1 alone"
 	unset -n o
 done
+
+# --silence longer than the silence (to the end of the capture): no incident.
+P=pcaps/guest-hang
+./hoplat analyze $A3 --silence 10s --json $D/long.json >/dev/null 2>&1 || fail "analyze --silence 10s exited $?"
+grep -q '"incidents":\[\],"incidents_total":0' $D/long.json || fail "--silence 10s: an incident"
 
 # The same incident through live's replay of the Dom0 capture.
 ./hoplat analyze --uplink $P/dom0.pcapng#peth0 --vif $P/dom0.pcapng#vif1.0 --json $D/dom0.json >/dev/null 2>&1 ||

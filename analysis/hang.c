@@ -41,15 +41,19 @@ static int is_http(const struct hang *h, uint16_t port)
 }
 
 /* The guest's entry; a new one when create (the oldest-silent slot is not
- * recycled: 64 servers on one path is far beyond the testbed). */
+ * recycled: 64 servers on one path is far beyond the testbed). Slots are
+ * taken in order and never released, so the first unused one ends the
+ * search: every packet looks up here, and most are not from a guest. */
 static struct hang_guest *guest(struct hang *h, const struct ipaddr *ip, int create)
 {
 	struct hang_guest *free_slot = NULL;
 	for (unsigned i = 0; i < HANG_MAX_GUESTS; i++) {
-		if (h->g[i].used && ipaddr_eq(&h->g[i].ip, ip))
-			return &h->g[i];
-		if (!h->g[i].used && !free_slot)
+		if (!h->g[i].used) {
 			free_slot = &h->g[i];
+			break;
+		}
+		if (ipaddr_eq(&h->g[i].ip, ip))
+			return &h->g[i];
 	}
 	if (!create || !free_slot)
 		return NULL;

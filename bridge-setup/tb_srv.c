@@ -133,6 +133,25 @@ static int named_files(void)
 	return rc < 0 ? rc : put_file(NAMED_DIR "/" TB_ZONE ".zone", zone);
 }
 
+/* Starts argv[0] in the guest namespace and waits up to 8 s until ready()
+ * sees it serve; on failure err says what ("<server> does not <serves>"). */
+static pid_t srv_start(char *argv[], const char *log, int (*ready)(int timeout_ms),
+		       const char *serves, char *err, size_t cap)
+{
+	pid_t pid = tb_spawn(TB_NS_GUEST, argv, log);
+	if (pid < 0) {
+		snprintf(err, cap, "%s: %s", argv[0], strerror(-pid));
+		return pid;
+	}
+	int rc = ready(8000);
+	if (rc < 0) {
+		snprintf(err, cap, "%s does not %s (see %s)", argv[0], serves, log);
+		tb_stop(pid, 1000);
+		return rc;
+	}
+	return pid;
+}
+
 pid_t tb_srv_named(char *err, size_t cap)
 {
 	int rc = named_files();
@@ -142,17 +161,7 @@ pid_t tb_srv_named(char *err, size_t cap)
 	}
 	/* One worker thread: the machine has two cores and the clients need one. */
 	char *argv[] = { "named", "-f", "-4", "-n", "1", "-c", NAMED_DIR "/named.conf", NULL };
-	pid_t pid = tb_spawn(TB_NS_GUEST, argv, TB_RUN_DIR "/named.log");
-	if (pid < 0) {
-		snprintf(err, cap, "named: %s", strerror(-pid));
-		return pid;
-	}
-	if ((rc = dns_answers(8000)) < 0) {
-		snprintf(err, cap, "named does not answer %s (see %s/named.log)", TB_QNAME, TB_RUN_DIR);
-		tb_stop(pid, 1000);
-		return rc;
-	}
-	return pid;
+	return srv_start(argv, TB_RUN_DIR "/named.log", dns_answers, "answer " TB_QNAME, err, cap);
 }
 
 static int lighttpd_files(void)
@@ -184,17 +193,8 @@ pid_t tb_srv_lighttpd(char *err, size_t cap)
 		return rc;
 	}
 	char *argv[] = { "lighttpd", "-D", "-f", TB_RUN_DIR "/lighttpd.conf", NULL };
-	pid_t pid = tb_spawn(TB_NS_GUEST, argv, TB_RUN_DIR "/lighttpd.log");
-	if (pid < 0) {
-		snprintf(err, cap, "lighttpd: %s", strerror(-pid));
-		return pid;
-	}
-	if ((rc = http_answers(8000)) < 0) {
-		snprintf(err, cap, "lighttpd does not accept on %s:80 (see %s/lighttpd.log)", TB_GUEST_IP, TB_RUN_DIR);
-		tb_stop(pid, 1000);
-		return rc;
-	}
-	return pid;
+	return srv_start(argv, TB_RUN_DIR "/lighttpd.log", http_answers,
+			 "accept on " TB_GUEST_IP ":80", err, cap);
 }
 
 /* ---- captures ---- */

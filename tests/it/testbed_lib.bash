@@ -69,3 +69,25 @@ ok=abs(v-w)<=t
 print(("ok   " if ok else "FAIL ") + f"{n}: {v:.1f} us, want {w:.0f} +- {t:.0f}")
 sys.exit(0 if ok else 1)' "$@"
 }
+
+# tb_e2e PROTO RT TMP: issue 5's acceptance for PROTO (dns, http) on
+# PROTO-ramp runs in TMP/a, b, c. RT is how many round trips a transaction's
+# components sum over (each expected value and tolerance is RT times the
+# per-round-trip one):
+#   1 ms link, 300 us bridge: link p50 = 2 ms +-10%, bridge p50 = 600 us +-20%
+#   + 200 us guest delay: guest p50 rises by 400 us +-20%
+#   no delay: link and bridge p50 within 50 us of zero
+tb_e2e() {
+	local P=$1 RT=$2 tmp=$3 r rc=0
+	tb_scenario "$P-ramp" "$tmp/a" --link-delay 1ms --bridge-delay 300us || return 1
+	tb_scenario "$P-ramp" "$tmp/b" --link-delay 1ms --bridge-delay 300us --guest-delay 200us || return 1
+	tb_scenario "$P-ramp" "$tmp/c" || return 1
+	for r in a b c; do tb_analyze "$tmp/$r" || return 1; done
+	g() { tb_get "$tmp/$1/analysis.json" "$P.latency_us.$2.p50"; }
+	tb_within "$P link p50 (1ms each way)" "$(g a link)" $((RT * 2000)) $((RT * 200)) || rc=1
+	tb_within "$P bridge p50 (300us each way)" "$(g a bridge)" $((RT * 600)) $((RT * 120)) || rc=1
+	tb_within "$P guest p50 rise (200us each way)" "$(python3 -c "print($(g b guest)-$(g a guest))")" $((RT * 400)) $((RT * 80)) || rc=1
+	tb_within "$P link p50, no delay" "$(g c link)" 0 50 || rc=1
+	tb_within "$P bridge p50, no delay" "$(g c bridge)" 0 50 || rc=1
+	return $rc
+}

@@ -18,16 +18,14 @@
 
 #include "capture/pcapng_writer.h"
 #include "decode/capfile.h"
+#include "tests/testlib.h"
 
 #define T0 1700000000123456789ull
-
-static char tmpdir[64];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/hoplat-capf-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return tl_tmpdir_make("hoplat-capf");
 }
 
 static int teardown(void **state)
@@ -35,14 +33,7 @@ static int teardown(void **state)
 	(void)state;
 	if (getenv("HOPLAT_KEEP"))	/* keep the fixtures for a look */
 		return 0;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static void tmp_path(char *out, size_t n, const char *name)
-{
-	snprintf(out, n, "%s/%s", tmpdir, name);
+	return tl_tmpdir_remove();
 }
 
 /* ---- fixture builder: bytes in either order, with every clean end noted ---- */
@@ -325,7 +316,7 @@ static void cut_everywhere(const struct fx *f, const char *name, const struct wa
 			   unsigned nw)
 {
 	char path[128];
-	tmp_path(path, sizeof path, name);
+	tl_tmp_path(path, sizeof path, name);
 	for (size_t cut = 0; cut < f->len; cut++) {
 		fx_save(f, cut, path);
 		struct got g;
@@ -431,7 +422,7 @@ static void test_pcap_variants(void **state)
 			/* upper bits of the link type field carry FCS info: ignored */
 			build_pcap(&f, be, ns, be ? 0x10000001 : 1);
 			pcap_want(w, ns);
-			tmp_path(path, sizeof path, "v.pcap");
+			tl_tmp_path(path, sizeof path, "v.pcap");
 			fx_save(&f, f.len, path);
 			expect_all(path, w, NPCAP, fmt[ns]);
 			uint64_t tts[8];
@@ -534,7 +525,7 @@ static void ng_section3(struct fx *f)
 static void build_ng(struct fx *f)
 {
 	char p1[128];
-	tmp_path(p1, sizeof p1, "s1.pcapng");
+	tl_tmp_path(p1, sizeof p1, "s1.pcapng");
 	ng_section1(p1);
 	memset(f, 0, sizeof *f);
 	FILE *in = fopen(p1, "rb");
@@ -561,7 +552,7 @@ static void test_pcapng_sections(void **state)
 	struct fx f;
 	build_ng(&f);
 	char path[128];
-	tmp_path(path, sizeof path, "ng.pcapng");
+	tl_tmp_path(path, sizeof path, "ng.pcapng");
 	fx_save(&f, f.len, path);
 	expect_all(path, NG_W, NNG, "pcapng");
 	char errbuf[CAPFILE_ERRBUF];
@@ -593,7 +584,7 @@ static void test_pcapng_vs_tshark(void **state)
 	struct fx f;
 	build_ng(&f);
 	char path[128], cmd[384];
-	tmp_path(path, sizeof path, "ts.pcapng");
+	tl_tmp_path(path, sizeof path, "ts.pcapng");
 	fx_save(&f, f.len, path);
 	snprintf(cmd, sizeof cmd, "tshark -r '%s' -T fields -e frame.time_epoch "
 		 "-e frame.section_number -e frame.interface_id -e frame.cap_len 2>/dev/null", path);
@@ -653,7 +644,7 @@ static void test_gzip(void **state)
 	struct fx f;
 	char path[128];
 	build_ng(&f);
-	tmp_path(path, sizeof path, "ng.pcapng.gz");
+	tl_tmp_path(path, sizeof path, "ng.pcapng.gz");
 	gz_save(&f, path);
 	expect_all(path, NG_W, NNG, "pcapng+gz");
 	free(f.b);
@@ -661,7 +652,7 @@ static void test_gzip(void **state)
 	struct want w[NPCAP];
 	build_pcap(&f, 1, 1, 1);
 	pcap_want(w, 1);
-	tmp_path(path, sizeof path, "compressed");	/* no .gz: found by its magic */
+	tl_tmp_path(path, sizeof path, "compressed");	/* no .gz: found by its magic */
 	gz_save(&f, path);
 	expect_all(path, w, NPCAP, "pcap-ns+gz");
 	free(f.b);
@@ -676,7 +667,7 @@ static void test_gzip(void **state)
 	fclose(in);
 	struct fx zf = { .b = z, .len = zlen };
 	char cpath[128];
-	tmp_path(cpath, sizeof cpath, "gzcut");
+	tl_tmp_path(cpath, sizeof cpath, "gzcut");
 	for (size_t cut = 0; cut < zlen; cut++) {
 		fx_save(&zf, cut, cpath);
 		struct got g;
@@ -722,10 +713,10 @@ static void test_pipe(void **state)
 	struct fx f;
 	char path[128];
 	build_ng(&f);
-	tmp_path(path, sizeof path, "p.pcapng");
+	tl_tmp_path(path, sizeof path, "p.pcapng");
 	fx_save(&f, f.len, path);
 	read_from_pipe(path, NG_W, NNG, "pcapng");
-	tmp_path(path, sizeof path, "p.pcapng.gz");
+	tl_tmp_path(path, sizeof path, "p.pcapng.gz");
 	gz_save(&f, path);
 	read_from_pipe(path, NG_W, NNG, "pcapng+gz");
 	free(f.b);
@@ -736,7 +727,7 @@ static void test_pipe(void **state)
 static void expect_open_error(const uint8_t *b, size_t n, const char *want)
 {
 	char path[128], err[CAPFILE_ERRBUF];
-	tmp_path(path, sizeof path, "bad-open");
+	tl_tmp_path(path, sizeof path, "bad-open");
 	struct fx f = { .b = (uint8_t *)b, .len = n };
 	fx_save(&f, n, path);
 	assert_null(capfile_open(path, err));
@@ -764,7 +755,7 @@ static void test_not_capture(void **state)
 static void expect_ng_error(struct fx *f, const char *want)
 {
 	char path[128];
-	tmp_path(path, sizeof path, "bad.pcapng");
+	tl_tmp_path(path, sizeof path, "bad.pcapng");
 	fx_save(f, f->len, path);
 	struct want w[1] = { { 5000000000ull, 0, 1, 16, 16, 0 } };
 	struct got g;
@@ -896,7 +887,7 @@ static void test_pcap_hostile(void **state)
 	size_t at = f.ends[1];		/* the second record */
 	patch32(&f, at + 8, 0x7fffffff);
 	char path[128];
-	tmp_path(path, sizeof path, "bad.pcap");
+	tl_tmp_path(path, sizeof path, "bad.pcap");
 	fx_save(&f, f.len, path);
 	struct want w[NPCAP];
 	pcap_want(w, 0);
@@ -923,7 +914,7 @@ static void test_big_blocks(void **state)
 	other_block(&f, 0x0BADC0DE, 3u << 20);
 	epb(&f, 0, 2, 100, 100, 1);
 	char path[128];
-	tmp_path(path, sizeof path, "big.pcapng");
+	tl_tmp_path(path, sizeof path, "big.pcapng");
 	fx_save(&f, f.len, path);
 	struct want w[2] = { { 1, 0, 1, 262144, 262144, 0 }, { 2, 0, 1, 100, 100, 1 } };
 	expect_all(path, w, 2, "pcapng");
@@ -941,7 +932,7 @@ static void test_random_damage(void **state)
 	struct fx m = { 0 };
 	fx_raw(&m, f.b, f.len);
 	char path[128];
-	tmp_path(path, sizeof path, "damaged.pcapng");
+	tl_tmp_path(path, sizeof path, "damaged.pcapng");
 	unsigned seed = 12345, errors = 0, clean = 0;
 	for (unsigned iter = 0; iter < 3000; iter++) {
 		memcpy(m.b, f.b, f.len);

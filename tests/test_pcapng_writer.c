@@ -21,29 +21,20 @@
 #include "capture/pcapng_writer.h"
 #include "decode/capfile.h"
 #include "decode/cursor.h"
+#include "tests/testlib.h"
 
 #define T0 1700000000123456789ull	/* a timestamp with all nine digits used */
-
-static char tmpdir[64];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/hoplat-pngw-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return tl_tmpdir_make("hoplat-pngw");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static void tmp_path(char *out, size_t n, const char *name)
-{
-	snprintf(out, n, "%s/%s", tmpdir, name);
+	return tl_tmpdir_remove();
 }
 
 static uint8_t *slurp(const char *path, size_t *len)
@@ -235,7 +226,7 @@ static void test_layout(void **state)
 {
 	(void)state;
 	char path[128];
-	tmp_path(path, sizeof path, "sample.pcapng");
+	tl_tmp_path(path, sizeof path, "sample.pcapng");
 	write_sample(path);
 	struct walk w;
 	walk_file(path, &w);
@@ -279,7 +270,7 @@ static void test_reader_roundtrip(void **state)
 {
 	(void)state;
 	char path[128], err[CAPFILE_ERRBUF];
-	tmp_path(path, sizeof path, "rt.pcapng");
+	tl_tmp_path(path, sizeof path, "rt.pcapng");
 	write_sample(path);
 	struct capfile *cf = capfile_open(path, err);
 	assert_non_null(cf);
@@ -321,7 +312,7 @@ static void test_tshark_reads(void **state)
 	if (!have_tool("tshark"))
 		skip();
 	char path[128], cmd[512];
-	tmp_path(path, sizeof path, "ts.pcapng");
+	tl_tmp_path(path, sizeof path, "ts.pcapng");
 	write_sample(path);
 	snprintf(cmd, sizeof cmd, "tshark -r '%s' -T fields -e frame.interface_name "
 		 "-e frame.time_epoch -e frame.cap_len -e frame.len 2>/dev/null", path);
@@ -355,7 +346,7 @@ static void test_capinfos_stats(void **state)
 	if (!have_tool("capinfos"))
 		skip();
 	char path[128], cmd[512];
-	tmp_path(path, sizeof path, "ci.pcapng");
+	tl_tmp_path(path, sizeof path, "ci.pcapng");
 	write_sample(path);
 	snprintf(cmd, sizeof cmd, "capinfos '%s' 2>&1", path);
 	FILE *f = popen(cmd, "r");
@@ -380,7 +371,7 @@ static void test_bad_calls(void **state)
 {
 	(void)state;
 	char path[128], err[PCAPNG_ERRBUF];
-	tmp_path(path, sizeof path, "bad.pcapng");
+	tl_tmp_path(path, sizeof path, "bad.pcapng");
 	struct pcapng_w *w = pcapng_w_open(path, NULL, err);
 	assert_non_null(w);
 	uint8_t buf[16] = { 0 };
@@ -484,7 +475,7 @@ static void test_long_strings(void **state)
 {
 	(void)state;
 	char path[128], err[PCAPNG_ERRBUF];
-	tmp_path(path, sizeof path, "long.pcapng");
+	tl_tmp_path(path, sizeof path, "long.pcapng");
 	static char big[100000];
 	memset(big, 'c', sizeof big - 1);
 	struct pcapng_w *w = pcapng_w_open(path, big, err);
@@ -511,7 +502,7 @@ static void test_file_size_limit(void **state)
 {
 	(void)state;
 	char path[128];
-	tmp_path(path, sizeof path, "limit.pcapng");
+	tl_tmp_path(path, sizeof path, "limit.pcapng");
 	struct rlimit old, lim;
 	getrlimit(RLIMIT_FSIZE, &old);
 	lim = old;
@@ -529,7 +520,7 @@ static void test_full_disk(void **state)
 	if (geteuid() != 0)
 		skip();
 	char mnt[128], path[160];
-	tmp_path(mnt, sizeof mnt, "tiny");
+	tl_tmp_path(mnt, sizeof mnt, "tiny");
 	assert_int_equal(mkdir(mnt, 0755), 0);
 	if (mount("tmpfs", mnt, "tmpfs", 0, "size=64k") != 0) {
 		rmdir(mnt);
@@ -552,7 +543,7 @@ static int full_disk_teardown(void **state)
 {
 	(void)state;
 	char mnt[128];
-	tmp_path(mnt, sizeof mnt, "tiny");
+	tl_tmp_path(mnt, sizeof mnt, "tiny");
 	umount(mnt);
 	rmdir(mnt);
 	return 0;

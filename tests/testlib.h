@@ -1,0 +1,34 @@
+/* Helpers shared by the cmocka tests. Header only: each test is built from
+ * its one tests/test_*.c linked with the library objects. */
+#ifndef HOPLAT_TESTLIB_H
+#define HOPLAT_TESTLIB_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- a scratch directory per test: /tmp/<prefix>-XXXXXX ---- */
+
+static char tl_tmpdir[64];
+
+/* 0, or -1 when it cannot be made (a cmocka setup result). */
+static inline int tl_tmpdir_make(const char *prefix)
+{
+	snprintf(tl_tmpdir, sizeof tl_tmpdir, "/tmp/%s-XXXXXX", prefix);
+	return mkdtemp(tl_tmpdir) ? 0 : -1;
+}
+
+/* Removes it with everything in it: 0, or -1 (a cmocka teardown result). */
+static inline int tl_tmpdir_remove(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tl_tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* out = <scratch directory>/name */
+static inline void tl_tmp_path(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%s", tl_tmpdir, name);
+}
+
+#endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/http_match.h"
+#include "common/slots.h"
 #include "decode/layers.h"
 
 enum { HM_IDLE, HM_HEAD, HM_BODY, HM_CHUNKED, HM_UNKNOWN, HM_CLOSE, HM_SKIP };
@@ -20,8 +21,7 @@ struct httpm {
 	struct tcps_bufs *bufs;
 	struct pt_counts *counts;
 	struct hm_req *reqs;
-	uint32_t *free;
-	unsigned n, nfree;
+	struct slots free;
 	struct http_head head;	/* scratch */
 	struct txn txn;		/* scratch */
 };
@@ -33,14 +33,10 @@ struct httpm *httpm_new(unsigned max_pending, uint8_t role, struct txn_sink sink
 	if (!m)
 		return NULL;
 	m->reqs = calloc(max_pending, sizeof(*m->reqs));
-	m->free = calloc(max_pending, sizeof(*m->free));
-	if (!m->reqs || !m->free) {
+	if (!m->reqs || slots_init(&m->free, max_pending) < 0) {
 		httpm_free(m);
 		return NULL;
 	}
-	m->n = m->nfree = max_pending;
-	for (unsigned i = 0; i < max_pending; i++)
-		m->free[i] = max_pending - 1 - i;
 	m->role = role;
 	m->sink = sink;
 	m->bufs = bufs;
@@ -53,7 +49,7 @@ void httpm_free(struct httpm *m)
 	if (!m)
 		return;
 	free(m->reqs);
-	free(m->free);
+	slots_fini(&m->free);
 	free(m);
 }
 
@@ -76,13 +72,13 @@ void httpm_conn_init(struct httpm_conn *c)
 
 static struct hm_req *q_push(struct httpm *m, struct httpm_conn *c)
 {
-	if (m->nfree == 0) {
+	if (m->free.nfree == 0) {
 		/* untracked requests would pair responses wrongly: give up on it */
 		m->counts->table_full++;
 		c->dead = 1;
 		return NULL;
 	}
-	uint32_t i = m->free[--m->nfree];
+	uint32_t i = slots_get(&m->free);
 	struct hm_req *r = &m->reqs[i];
 	memset(r, 0, offsetof(struct hm_req, name));
 	r->name[0] = 0;
@@ -119,7 +115,7 @@ static void q_pop(struct httpm *m, struct httpm_conn *c)
 	if (c->q_head == TCPS_NONE)
 		c->q_tail = TCPS_NONE;
 	c->q_len--;
-	m->free[m->nfree++] = i;
+	slots_put(&m->free, i);
 }
 
 /* ---- transactions ---- */

@@ -1,6 +1,7 @@
 /* In-order byte delivery for one TCP direction; see tcp_stream.h. */
 #include <stdlib.h>
 #include "analysis/tcp_stream.h"
+#include "common/slots.h"
 
 struct tcps_slot {
 	uint32_t seq, wire, cap;
@@ -9,8 +10,7 @@ struct tcps_slot {
 };
 
 struct tcps_pool {
-	unsigned n, nfree;
-	uint32_t *free;
+	struct slots free;
 	struct tcps_slot *slots;
 };
 
@@ -20,14 +20,10 @@ struct tcps_pool *tcps_pool_new(unsigned nslots)
 	if (!p)
 		return NULL;
 	p->slots = calloc(nslots ? nslots : 1, sizeof(*p->slots));
-	p->free = calloc(nslots ? nslots : 1, sizeof(*p->free));
-	if (!p->slots || !p->free) {
+	if (!p->slots || slots_init(&p->free, nslots) < 0) {
 		tcps_pool_free(p);
 		return NULL;
 	}
-	p->n = p->nfree = nslots;
-	for (unsigned i = 0; i < nslots; i++)
-		p->free[i] = nslots - 1 - i;
 	return p;
 }
 
@@ -36,7 +32,7 @@ void tcps_pool_free(struct tcps_pool *p)
 	if (!p)
 		return;
 	free(p->slots);
-	free(p->free);
+	slots_fini(&p->free);
 	free(p);
 }
 
@@ -86,7 +82,7 @@ static void pop_held(struct tcps_pool *p, struct tcps_dir *d, uint64_t ts, tcps_
 	d->nheld--;
 	deliver(d, s->seq, cur_make(s->bytes, s->cap), s->wire, ts > s->ts_ns ? ts : s->ts_ns,
 		fn, ctx);
-	p->free[p->nfree++] = i;
+	slots_put(&p->free, i);
 }
 
 /* Held segments that now continue the stream go out. */
@@ -100,7 +96,7 @@ static void drain(struct tcps_pool *p, struct tcps_dir *d, uint64_t ts, tcps_fn 
 static int hold(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct cur data,
 		uint32_t wire, uint64_t ts)
 {
-	if (d->nheld == TCPS_HOLD_MAX || p->nfree == 0)
+	if (d->nheld == TCPS_HOLD_MAX || p->free.nfree == 0)
 		return 0;
 	unsigned pos = d->nheld;
 	while (pos > 0 && tcps_diff(p->slots[d->held[pos - 1]].seq, seq) > 0)
@@ -110,7 +106,7 @@ static int hold(struct tcps_pool *p, struct tcps_dir *d, uint32_t seq, struct cu
 		if (prev->seq == seq && prev->wire >= wire)
 			return 1;
 	}
-	uint32_t i = p->free[--p->nfree];
+	uint32_t i = slots_get(&p->free);
 	struct tcps_slot *s = &p->slots[i];
 	size_t cap = cur_left(&data);
 	if (cap > TCPS_SLOT_BYTES)
@@ -223,14 +219,13 @@ void tcps_flush(struct tcps_pool *p, struct tcps_dir *d, tcps_fn fn, void *ctx)
 void tcps_release(struct tcps_pool *p, struct tcps_dir *d)
 {
 	for (unsigned k = 0; k < d->nheld; k++)
-		p->free[p->nfree++] = d->held[k];
+		slots_put(&p->free, d->held[k]);
 	d->nheld = 0;
 }
 
 /* Message buffers. */
 struct tcps_bufs {
-	unsigned n, nfree;
-	uint32_t *free;
+	struct slots free;
 	uint8_t (*bytes)[TCPS_BUF_BYTES];
 };
 
@@ -240,14 +235,10 @@ struct tcps_bufs *tcps_bufs_new(unsigned n)
 	if (!b)
 		return NULL;
 	b->bytes = calloc(n ? n : 1, TCPS_BUF_BYTES);
-	b->free = calloc(n ? n : 1, sizeof(*b->free));
-	if (!b->bytes || !b->free) {
+	if (!b->bytes || slots_init(&b->free, n) < 0) {
 		tcps_bufs_free(b);
 		return NULL;
 	}
-	b->n = b->nfree = n;
-	for (unsigned i = 0; i < n; i++)
-		b->free[i] = n - 1 - i;
 	return b;
 }
 
@@ -256,19 +247,19 @@ void tcps_bufs_free(struct tcps_bufs *b)
 	if (!b)
 		return;
 	free(b->bytes);
-	free(b->free);
+	slots_fini(&b->free);
 	free(b);
 }
 
 uint32_t tcps_buf_get(struct tcps_bufs *b)
 {
-	return b->nfree ? b->free[--b->nfree] : TCPS_NONE;
+	return b->free.nfree ? slots_get(&b->free) : TCPS_NONE;
 }
 
 void tcps_buf_put(struct tcps_bufs *b, uint32_t i)
 {
 	if (i != TCPS_NONE)
-		b->free[b->nfree++] = i;
+		slots_put(&b->free, i);
 }
 
 uint8_t *tcps_buf(struct tcps_bufs *b, uint32_t i)

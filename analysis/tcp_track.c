@@ -10,6 +10,7 @@
 #include <string.h>
 #include "analysis/tcp_track.h"
 #include "analysis/endpoint.h"
+#include "common/slots.h"
 #include "analysis/tcp_stream.h"
 #include "analysis/http_match.h"
 #include "analysis/dns_tcp.h"
@@ -48,8 +49,8 @@ struct tcpt {
 	uint8_t role;
 	struct pt_counts *counts;
 	struct conn *conns;
-	unsigned n, nfree;
-	uint32_t *free;
+	unsigned n;		/* connections */
+	struct slots free;
 	uint32_t *buckets;
 	uint32_t mask;
 	uint32_t head[L_N], tail[L_N];
@@ -93,7 +94,7 @@ struct tcpt *tcpt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink
 	unsigned nb = pow2_at_least(2 * t->n);
 	t->mask = nb - 1;
 	t->conns = calloc(t->n, sizeof(*t->conns));
-	t->free = calloc(t->n, sizeof(*t->free));
+	int free_rc = slots_init(&t->free, t->n);
 	t->buckets = malloc(nb * sizeof(*t->buckets));
 	/* held segments and message buffers: far fewer than connections are
 	 * ever mid-message across segments or out of order at once */
@@ -105,16 +106,13 @@ struct tcpt *tcpt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink
 	t->rtt = hist_new();
 	t->synack_rtt = hist_new();
 	_Static_assert(sizeof(struct conn) <= 512, "struct conn grew: max_flows of them are allocated");
-	if (!t->conns || !t->free || !t->buckets || !t->pool || !t->bufs || !t->http || !t->rtt ||
+	if (!t->conns || free_rc < 0 || !t->buckets || !t->pool || !t->bufs || !t->http || !t->rtt ||
 	    !t->synack_rtt) {
 		tcpt_free(t);
 		return NULL;
 	}
 	for (unsigned i = 0; i < nb; i++)
 		t->buckets[i] = NIL;
-	for (unsigned i = 0; i < t->n; i++)
-		t->free[i] = t->n - 1 - i;
-	t->nfree = t->n;
 	for (int l = 0; l < L_N; l++)
 		t->head[l] = t->tail[l] = NIL;
 	t->linger_ns = cfg->tcp_idle_ns > 0 && cfg->tcp_idle_ns < CLOSED_LINGER_NS ?
@@ -130,7 +128,7 @@ void tcpt_free(struct tcpt *t)
 	if (!t)
 		return;
 	free(t->conns);
-	free(t->free);
+	slots_fini(&t->free);
 	free(t->buckets);
 	tcps_pool_free(t->pool);
 	tcps_bufs_free(t->bufs);
@@ -286,7 +284,7 @@ static void conn_free(struct tcpt *t, struct conn *c)
 		pp = &t->conns[*pp].hnext;
 	*pp = c->hnext;
 	c->used = 0;
-	t->free[t->nfree++] = i;
+	slots_put(&t->free, i);
 }
 
 static void conn_close(struct tcpt *t, struct conn *c)
@@ -308,7 +306,7 @@ static int app_of(const struct tcpt *t, uint16_t server_port)
 static struct conn *conn_new(struct tcpt *t, const struct endpoint *cli,
 			     const struct endpoint *srv, uint64_t ts)
 {
-	if (t->nfree == 0) {
+	if (t->free.nfree == 0) {
 		/* full: recycle the longest-closed connection, else the oldest
 		 * unanswered attempt, else the most idle */
 		uint32_t victim = t->head[L_CLOSED];
@@ -320,7 +318,7 @@ static struct conn *conn_new(struct tcpt *t, const struct endpoint *cli,
 			t->counts->table_full++;
 		conn_free(t, &t->conns[victim]);
 	}
-	uint32_t i = t->free[--t->nfree];
+	uint32_t i = slots_get(&t->free);
 	struct conn *c = &t->conns[i];
 	memset(c, 0, offsetof(struct conn, u));
 	c->used = 1;

@@ -21,11 +21,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 HOPLAT=${HOPLAT:-$PWD/hoplat}
+. tests/it/lib/http_lib.bash
 [ "$(id -u)" -eq 0 ] || { echo "needs root (network namespaces)"; exit 77; }
-for t in lighttpd httperf tcpdump tshark editcap python3; do
-	command -v $t >/dev/null || { echo "$t not installed"; exit 77; }
-done
-[ -x "$HOPLAT" ] || { echo "build ./hoplat first"; exit 77; }
+hl_need_tools
 if "$HOPLAT" analyze 2>&1 | grep -q "not built yet"; then echo "hoplat analyze not built yet"; exit 77; fi
 
 NC=hl-c-$$ NS=hl-s-$$ CIP=10.213.7.1 SIP=10.213.7.2
@@ -52,10 +50,7 @@ if command -v ethtool >/dev/null; then
 	ip netns exec "$NS" ethtool -K hls0 tso off gso off gro off >/dev/null 2>&1
 fi
 
-mkdir -p "$D/www"
-head -c 1024 /dev/urandom >"$D/www/f1k.bin"
-head -c 20480 /dev/urandom >"$D/www/f20k.bin"
-head -c 204800 /dev/urandom >"$D/www/f200k.bin"
+hl_files "$D"
 cat >"$D/lighttpd.conf" <<CONF
 server.document-root = "$D/www"
 server.bind = "$SIP"
@@ -70,22 +65,13 @@ LPID=$!
 for i in $(seq 50); do ip netns exec "$NS" ss -ltn 2>/dev/null | grep -q "$SIP:80 " && break; sleep 0.1; done
 ip netns exec "$NS" ss -ltn | grep -q "$SIP:80 " || { cat "$D/lighttpd.out" "$D/lighttpd.err"; fail "lighttpd did not start"; }
 
-wait_line() { for i in $(seq 50); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-
 # capture MODE CMD...: runs the workload while both tcpdumps capture.
 capture() {
 	local m=$1; shift
 	TPIDS=()
-	for s in 0 128; do
-		ip netns exec "$NC" tcpdump -i hlc0 -n -U --immediate-mode -B 131072 -s $s --time-stamp-precision=nano \
-			-w "$D/$m-$s.pcap" tcp port 80 2>"$D/$m-$s.err" &
-		TPIDS+=($!)
-		wait_line "$D/$m-$s.err" "listening on" || fail "tcpdump did not start"
-	done
+	hl_tcpdumps "$D/$m" hlc0 80 ip netns exec "$NC"
 	"$@" || fail "workload $m"
-	sleep 0.3
-	for p in "${TPIDS[@]}"; do kill -INT "$p"; wait "$p"; done
-	TPIDS=()
+	hl_tcpdumps_stop
 }
 
 hperf() { ip netns exec "$NC" httperf --hog --server $SIP --port 80 --timeout 5 "$@" >>"$D/httperf.out" 2>&1; }

@@ -15,11 +15,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 HOPLAT=${HOPLAT:-$PWD/hoplat}
+. tests/it/lib/http_lib.bash
 [ "$(id -u)" -eq 0 ] || { echo "needs root (tcpdump on loopback)"; exit 77; }
-for t in lighttpd httperf tcpdump tshark editcap python3; do
-	command -v $t >/dev/null || { echo "$t not installed"; exit 77; }
-done
-[ -x "$HOPLAT" ] || { echo "build ./hoplat first"; exit 77; }
+hl_need_tools
 
 PORT=$((20000 + $$ % 20000))
 D=$(mktemp -d /tmp/hoplat-snap.XXXXXX)
@@ -31,10 +29,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-mkdir -p "$D/www"
-head -c 1024 /dev/urandom >"$D/www/f1k.bin"
-head -c 20480 /dev/urandom >"$D/www/f20k.bin"
-head -c 204800 /dev/urandom >"$D/www/f200k.bin"
+hl_files "$D"
 cat >"$D/lighttpd.conf" <<CONF
 server.document-root = "$D/www"
 server.bind = "127.0.0.1"
@@ -58,13 +53,7 @@ LPID=$!
 for i in $(seq 50); do ss -ltn 2>/dev/null | grep -q "127.0.0.1:$PORT " && break; sleep 0.1; done
 ss -ltn | grep -q "127.0.0.1:$PORT " || { cat "$D/lighttpd.out" "$D/lighttpd.err"; echo "lighttpd did not start"; exit 77; }
 
-wait_line() { for i in $(seq 50); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-for s in 0 128; do
-	tcpdump -i lo -n -U --immediate-mode -B 131072 -s $s --time-stamp-precision=nano \
-		-w "$D/cap-$s.pcap" tcp port $PORT 2>"$D/cap-$s.err" &
-	TPIDS+=($!)
-	wait_line "$D/cap-$s.err" "listening on" || fail "tcpdump did not start"
-done
+hl_tcpdumps "$D/cap" lo $PORT
 
 # sessions of 4 calls each, sizes mixed (httperf --wsesslog: blank line between sessions)
 for i in 1 2 3 4 5; do printf '/f20k.bin\n/f1k.bin\n/f200k.bin\n/f1k.bin\n\n'; done >"$D/sessions"
@@ -73,9 +62,7 @@ for f in f1k f20k f200k; do hperf --uri /$f.bin --num-conns 30 --rate 100 || fai
 hperf --wsesslog 20,0,"$D/sessions" --rate 20 || fail "httperf sessions"
 hperf --uri /chunked.sh --num-conns 10 --num-calls 3 --rate 20 || fail "httperf chunked"
 grep -q "Reply status: 1xx=0 2xx=30 " "$D/httperf.out" || { tail -n 12 "$D/httperf.out"; fail "the CGI did not answer"; }
-sleep 0.3
-for p in "${TPIDS[@]}"; do kill -INT "$p"; wait "$p"; done
-TPIDS=()
+hl_tcpdumps_stop
 
 full=$D/cap-0.pcap live=$D/cap-128.pcap
 n=$(tshark -r "$full" -d tcp.port==$PORT,http -Y 'http.transfer_encoding == "chunked"' 2>/dev/null | wc -l)

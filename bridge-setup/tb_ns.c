@@ -133,7 +133,7 @@ int tb_ns_pids(const char *name, pid_t *pids, int max)
 	return n;
 }
 
-static void sleep_ms(int ms)
+void tb_sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
@@ -169,7 +169,7 @@ int tb_ns_kill_all(const char *name, int grace_ms)
 			left += alive(pids[i]);
 		if (!left)
 			return n;
-		sleep_ms(20);
+		tb_sleep_ms(20);
 	}
 	for (int i = 0; i < n; i++)
 		if (alive(pids[i]))
@@ -227,7 +227,7 @@ int tb_wait(pid_t pid, int timeout_ms)
 			waitpid(pid, &st, 0);
 			return -ETIMEDOUT;
 		}
-		sleep_ms(10);
+		tb_sleep_ms(10);
 	}
 }
 
@@ -238,7 +238,7 @@ int tb_stop(pid_t pid, int grace_ms)
 	for (int t = 0; t < grace_ms; t += 10) {
 		if (!alive(pid))
 			return 0;
-		sleep_ms(10);
+		tb_sleep_ms(10);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -282,4 +282,13 @@ int tb_sysctl_get(const char *ns, const char *key, char *buf, size_t cap)
 		buf[n - 1] = 0;
 	close(fd);
 	return rc;
+}
+
+int tb_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fputs(text, f);
+	return fclose(f) < 0 ? -errno : 0;
 }

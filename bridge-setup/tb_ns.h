@@ -31,4 +31,8 @@ int tb_stop(pid_t pid, int grace_ms);
 int tb_sysctl_set(const char *ns, const char *key, const char *value);
 int tb_sysctl_get(const char *ns, const char *key, char *buf, size_t cap);
 
+/* Writes text to path (created or truncated); 0 or -errno. */
+int tb_write_file(const char *path, const char *text);
+void tb_sleep_ms(int ms);
+
 #endif

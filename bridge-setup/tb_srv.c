@@ -19,21 +19,6 @@
 #define NAMED_DIR TB_RUN_DIR "/named"
 #define WWW_DIR TB_RUN_DIR "/www"
 
-static int put_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fputs(text, f);
-	return fclose(f) < 0 ? -errno : 0;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 static int socket_in(const char *ns, int type)
 {
 	if (tb_ns_enter(ns) < 0)
@@ -78,7 +63,7 @@ static int dns_answers(int timeout_ms)
 	for (int t = 0; rc == -ETIMEDOUT && t < timeout_ms; t += 100) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (send(fd, q, n, 0) < 0) {
-			sleep_ms(100);
+			tb_sleep_ms(100);
 			continue;
 		}
 		if (poll(&p, 1, 100) > 0 && recv(fd, r, sizeof r, 0) >= 12 && r[0] == 0x42 && r[1] == 0x42)
@@ -100,7 +85,7 @@ static int http_answers(int timeout_ms)
 		close(fd);
 		if (ok)
 			return 0;
-		sleep_ms(100);
+		tb_sleep_ms(100);
 	}
 	return -ETIMEDOUT;
 }
@@ -129,8 +114,8 @@ static int named_files(void)
 		"client IN A " TB_CLIENT_IP "\n";
 	if (mkdir(NAMED_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	int rc = put_file(NAMED_DIR "/named.conf", conf);
-	return rc < 0 ? rc : put_file(NAMED_DIR "/" TB_ZONE ".zone", zone);
+	int rc = tb_write_file(NAMED_DIR "/named.conf", conf);
+	return rc < 0 ? rc : tb_write_file(NAMED_DIR "/" TB_ZONE ".zone", zone);
 }
 
 /* Starts argv[0] in the guest namespace and waits up to 8 s until ready()
@@ -181,8 +166,8 @@ static int lighttpd_files(void)
 	snprintf(page + n, sizeof page - (size_t)n, "</body></html>\n");
 	if (mkdir(WWW_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	int rc = put_file(TB_RUN_DIR "/lighttpd.conf", conf);
-	return rc < 0 ? rc : put_file(WWW_DIR TB_URI, page);
+	int rc = tb_write_file(TB_RUN_DIR "/lighttpd.conf", conf);
+	return rc < 0 ? rc : tb_write_file(WWW_DIR TB_URI, page);
 }
 
 pid_t tb_srv_lighttpd(char *err, size_t cap)
@@ -244,7 +229,7 @@ static int wait_file(const char *path, int timeout_ms)
 	for (int t = 0; t < timeout_ms; t += 50) {
 		if (stat(path, &st) == 0 && st.st_size > 0)
 			return 0;
-		sleep_ms(50);
+		tb_sleep_ms(50);
 	}
 	return -ETIMEDOUT;
 }
@@ -254,7 +239,7 @@ static void pidfile(const char *name, pid_t pid)
 	char path[256], buf[32];
 	snprintf(path, sizeof path, "%s/%s", TB_RUN_DIR, name);
 	snprintf(buf, sizeof buf, "%d\n", (int)pid);
-	put_file(path, buf);
+	tb_write_file(path, buf);
 }
 
 int tb_caps_start(struct tb_caps *c, const char *dir, char *err, size_t cap)
@@ -286,7 +271,7 @@ int tb_caps_start(struct tb_caps *c, const char *dir, char *err, size_t cap)
 		tb_caps_stop(c);
 		return -EIO;
 	}
-	sleep_ms(300);	/* handles open and filters set before the traffic starts */
+	tb_sleep_ms(300);	/* handles open and filters set before the traffic starts */
 	return 0;
 }
 

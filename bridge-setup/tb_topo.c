@@ -35,21 +35,12 @@ static int link_delayed(const struct tb_config *c)
 
 /* ---- state files ---- */
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fputs(text, f);
-	return fclose(f) < 0 ? -errno : 0;
-}
-
 static int save_config(const struct tb_config *c)
 {
 	char buf[256];
 	snprintf(buf, sizeof buf, "link_delay_ns=%lld\nbridge_delay_ns=%lld\nguest_delay_ns=%lld\nloss_pct=%g\n",
 		 (long long)c->link_ns, (long long)c->bridge_ns, (long long)c->guest_ns, c->loss_pct);
-	return write_file(TB_CONF, buf);
+	return tb_write_file(TB_CONF, buf);
 }
 
 int tb_config_load(struct tb_config *c)
@@ -202,7 +193,7 @@ static int bridge_block(char *err, size_t cap)
 		"    iifname \"vif1.0\" oifname \"peth0\" drop\n"
 		"  }\n"
 		"}\n";
-	TRY(write_file(TB_RUN_DIR "/bridge.nft", rules), TB_RUN_DIR "/bridge.nft");
+	TRY(tb_write_file(TB_RUN_DIR "/bridge.nft", rules), TB_RUN_DIR "/bridge.nft");
 	char *argv[] = { "nft", "-f", TB_RUN_DIR "/bridge.nft", NULL };
 	pid_t pid = tb_spawn(TB_NS_DOM0, argv, TB_RUN_DIR "/nft.log");
 	TRY(pid, "nft");
@@ -276,7 +267,7 @@ static int start_delay_line(const struct tb_config *c, char *err, size_t cap)
 	TRY(pid < 0 ? -errno : 0, "fork delay line");
 	char buf[32];
 	snprintf(buf, sizeof buf, "%d\n", (int)pid);
-	TRY(write_file(TB_DL_PID, buf), TB_DL_PID);
+	TRY(tb_write_file(TB_DL_PID, buf), TB_DL_PID);
 	return 0;
 }
 

@@ -70,25 +70,40 @@ if command -v nft >/dev/null; then
 		{ echo "nft failed"; exit 1; }
 fi
 
-tcpdump -i lo -n -U --time-stamp-precision=nano -w "$tmp/cap.pcap" "udp port $port" 2>"$tmp/tcpdump.log" &
-dump_pid=$!
-for _ in $(seq 50); do
-	grep -q 'listening on' "$tmp/tcpdump.log" && break
-	sleep 0.1
-done
-sleep 0.5	# tcpdump says 'listening' a little before it captures
-dnsperf -s 127.0.0.1 -p "$port" -d "$tmp/queries" -l 3 -Q 1000 -c 4 >"$tmp/dnsperf.log" 2>&1 ||
-	{ echo "dnsperf failed:"; cat "$tmp/dnsperf.log"; exit 1; }
-sleep 0.5
-kill -INT "$dump_pid"; wait "$dump_pid" 2>/dev/null; dump_pid=
+# dnsperf_captured PCAP FILTER LOG NAME ARGS...: dnsperf ARGS against the
+# server (its output in LOG) while tcpdump on lo writes PCAP (tcpdump's own
+# messages in PCAP.log); NAME names the run when dnsperf fails.
+dnsperf_captured() {
+	local pcap=$1 filter=$2 log=$3 name=$4
+	shift 4
+	tcpdump -i lo -n -U --time-stamp-precision=nano -w "$pcap" "$filter" 2>"$pcap.log" &
+	dump_pid=$!
+	for _ in $(seq 50); do
+		grep -q 'listening on' "$pcap.log" && break
+		sleep 0.1
+	done
+	sleep 0.5	# tcpdump says 'listening' a little before it captures
+	dnsperf -s 127.0.0.1 -p "$port" -d "$tmp/queries" "$@" >"$log" 2>&1 ||
+		{ echo "$name failed:"; cat "$log"; exit 1; }
+	sleep 0.5
+	kill -INT "$dump_pid"; wait "$dump_pid" 2>/dev/null; dump_pid=
+}
+
+# tshark_times PCAP TRANSPORT OUT: the oracle, tshark's dns.time of every
+# response, as a TSV for oracle_compare.py.
+tshark_times() {
+	{ printf 'frame.number\tframe.time_epoch\tdns.id\tdns.time\n'
+	  tshark -r "$1" -d "$2.port==$port,dns" -Y 'dns.time' -T fields -e frame.number \
+		-e frame.time_epoch -e dns.id -e dns.time 2>/dev/null; } >"$3"
+}
+
+dnsperf_captured "$tmp/cap.pcap" "udp port $port" "$tmp/dnsperf.log" dnsperf -l 3 -Q 1000 -c 4
 grep -E 'Queries (sent|completed|lost)' "$tmp/dnsperf.log"
 
 ./hoplat analyze "$tmp/cap.pcap" --dns-port "$port" --transactions "$tmp/hoplat.jsonl" \
 	--json "$tmp/summary.json" >"$tmp/hoplat.txt" || { echo "hoplat failed"; cat "$tmp/hoplat.txt"; exit 1; }
 cat "$tmp/hoplat.txt"
-{ printf 'frame.number\tframe.time_epoch\tdns.id\tdns.time\n'
-  tshark -r "$tmp/cap.pcap" -d "udp.port==$port,dns" -Y 'dns.time' -T fields -e frame.number \
-	-e frame.time_epoch -e dns.id -e dns.time 2>/dev/null; } >"$tmp/tshark.tsv"
+tshark_times "$tmp/cap.pcap" udp "$tmp/tshark.tsv"
 python3 tests/it/oracle_compare.py "$tmp/hoplat.jsonl" "$tmp/tshark.tsv" dnsperf || exit 1
 
 # unanswered: tshark's queries without a response (second pass knows), which
@@ -115,23 +130,11 @@ if d["rcodes"].get("NXDOMAIN", 0) == 0:
 sys.exit(0 if ok else 1)
 PY
 # DNS over TCP: the same server, dnsperf over TCP connections
-tcpdump -i lo -n -U --time-stamp-precision=nano -w "$tmp/tcp.pcap" "tcp port $port" 2>"$tmp/tcpdump2.log" &
-dump_pid=$!
-for _ in $(seq 50); do
-	grep -q 'listening on' "$tmp/tcpdump2.log" && break
-	sleep 0.1
-done
-sleep 0.5
-dnsperf -m tcp -s 127.0.0.1 -p "$port" -d "$tmp/queries" -l 2 -Q 500 -c 4 >"$tmp/dnsperf-tcp.log" 2>&1 ||
-	{ echo "dnsperf over TCP failed:"; cat "$tmp/dnsperf-tcp.log"; exit 1; }
-sleep 0.5
-kill -INT "$dump_pid"; wait "$dump_pid" 2>/dev/null; dump_pid=
+dnsperf_captured "$tmp/tcp.pcap" "tcp port $port" "$tmp/dnsperf-tcp.log" "dnsperf over TCP" -m tcp -l 2 -Q 500 -c 4
 grep -E 'Queries (sent|completed)' "$tmp/dnsperf-tcp.log"
 ./hoplat analyze "$tmp/tcp.pcap" --dns-port "$port" --transactions "$tmp/tcp.jsonl" \
 	--json "$tmp/tcp.json" >"$tmp/tcp.txt" || { echo "hoplat failed"; cat "$tmp/tcp.txt"; exit 1; }
-{ printf 'frame.number\tframe.time_epoch\tdns.id\tdns.time\n'
-  tshark -r "$tmp/tcp.pcap" -d "tcp.port==$port,dns" -Y 'dns.time' -T fields -e frame.number \
-	-e frame.time_epoch -e dns.id -e dns.time 2>/dev/null; } >"$tmp/tshark-tcp.tsv"
+tshark_times "$tmp/tcp.pcap" tcp "$tmp/tshark-tcp.tsv"
 python3 tests/it/oracle_compare.py "$tmp/tcp.jsonl" "$tmp/tshark-tcp.tsv" dnsperf-tcp || exit 1
 n_tcp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dns"]["answered"])' "$tmp/tcp.json")
 [ "$n_tcp" -ge 500 ] || { echo "FAIL: only $n_tcp DNS over TCP transactions answered"; exit 1; }

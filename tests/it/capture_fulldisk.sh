@@ -7,8 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/it/lib/t4_topo.bash
 t4_need_root tshark capinfos ping
-HOPLAT=${HOPLAT:-$PWD/hoplat}
-[ -x "$HOPLAT" ] || { echo "build ./hoplat first"; exit 77; }
+t4_need_hoplat
 D=$(mktemp -d /tmp/hoplat-t4-full.XXXXXX)
 chmod 777 "$D"
 trap 'umount "$D/small" 2>/dev/null; t4_down; rm -rf "$D"' EXIT
@@ -17,7 +16,6 @@ readable() {
 	tshark -r "$1" -q 2>"$D/ts.err" >/dev/null || { cat "$D/ts.err"; return 1; }
 	! grep -v 'Running as user' "$D/ts.err" | grep -q .
 }
-npk() { capinfos -Mc "$1" 2>/dev/null | awk '/Number of packets/ { print $NF }'; }
 
 t4_up
 mkdir "$D/small"
@@ -36,7 +34,7 @@ cat "$D/f.err"
 [ "$rc" -eq 1 ] || fail "full disk: exit status $rc (want 1)"
 [ "$(grep -c 'No space left' "$D/f.err")" -eq 1 ] || fail "full disk: not one clear message"
 readable "$D/small/f.pcapng" || fail "full disk: file does not read cleanly"
-n=$(npk "$D/small/f.pcapng")
+n=$(t4_npk "$D/small/f.pcapng")
 w=$(awk '/packets written/ { print $2 }' "$D/f.err")
 [ -n "$n" ] && [ "$n" -gt 50 ] || fail "full disk: only '$n' packets in the file"
 [ "$n" -eq "$w" ] || fail "full disk: $n packets in the file, $w reported written"
@@ -57,7 +55,7 @@ cat "$D/v.err"
 [ "$rc" -eq 1 ] || fail "vanished interface: exit status $rc (want 1)"
 grep -q 'vc' "$D/v.err" || fail "vanished interface: the message does not name vc"
 readable "$D/v.pcapng" || fail "vanished interface: file does not read cleanly"
-n=$(npk "$D/v.pcapng")
+n=$(t4_npk "$D/v.pcapng")
 [ "$n" -ge 40 ] || fail "vanished interface: only $n packets kept"
 echo "vanished interface: stopped in $((t1 - t0)) ms with $n packets"
 echo "capture_fulldisk: ok"

@@ -9,8 +9,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/it/lib/t4_topo.bash
 t4_need_root tshark capinfos tcpdump dnsperf httperf named lighttpd ping
-HOPLAT=${HOPLAT:-$PWD/hoplat}
-[ -x "$HOPLAT" ] || { echo "build ./hoplat first"; exit 77; }
+t4_need_hoplat
 D=$(mktemp -d /tmp/hoplat-t4-ns.XXXXXX)
 chmod 777 "$D"		# hoplat and tcpdump drop to user tcpdump before writing
 trap 't4_down; rm -rf "$D"' EXIT

@@ -7,15 +7,13 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/it/lib/t4_topo.bash
 t4_need_root tshark capinfos ping
-HOPLAT=${HOPLAT:-$PWD/hoplat}
-[ -x "$HOPLAT" ] || { echo "build ./hoplat first"; exit 77; }
+t4_need_hoplat
 D=$(mktemp -d /tmp/hoplat-t4-rot.XXXXXX)
 chmod 777 "$D"
 trap 't4_down; rm -rf "$D"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 # wait for a pid, but kill it after 5 s (a stuck capture fails the test, not the run)
 timeout_wait() { ( sleep 5; kill -9 "$1" 2>/dev/null ) & local k=$!; wait "$1"; local rc=$?; kill $k 2>/dev/null; return $rc; }
-npk() { capinfos -Mc "$1" 2>/dev/null | awk '/Number of packets/ { print $NF }'; }
 cap() { ip netns exec "$T4B" "$HOPLAT" capture -q "$@"; }
 flood() { ip netns exec "$T4C" ping -q -f -s 200 -c "$1" "$T4_SERVER" >/dev/null 2>&1; }
 
@@ -41,7 +39,7 @@ for i in $(seq 0 $((nfiles - 1))); do
 	[ -f "$f" ] || fail "-C: $f missing (files: $(ls "$D"))"
 	sz=$(stat -c %s "$f")
 	[ "$i" -lt $((nfiles - 1)) ] && { [ "$sz" -gt 100000 ] && [ "$sz" -lt 140000 ] || fail "-C: $f is $sz bytes"; }
-	n=$(npk "$f"); [ -n "$n" ] || fail "-C: capinfos cannot read $f"
+	n=$(t4_npk "$f"); [ -n "$n" ] || fail "-C: capinfos cannot read $f"
 	sum=$((sum + n))
 done
 [ "$sum" -eq "$written" ] && [ "$written" -ge 6000 ] || fail "-C: $sum packets in files, $written written"
@@ -53,7 +51,7 @@ P=$!; t4_wait_line "$D/w.err" "listening on" || fail "-W: did not start"
 flood 3000; sleep 0.3; kill -INT $P; timeout_wait $P || fail "-W ring: exit status $?"
 [ "$(ls "$D" | grep -c '^ring')" -eq 3 ] && ls "$D/ring.pcapng0" "$D/ring.pcapng1" "$D/ring.pcapng2" >/dev/null ||
 	fail "-C -W 3: files are $(ls "$D" | grep ring | tr '\n' ' ')"
-for f in "$D"/ring.pcapng?; do [ -n "$(npk "$f")" ] || fail "-W ring: $f unreadable"; done
+for f in "$D"/ring.pcapng?; do [ -n "$(t4_npk "$f")" ] || fail "-W ring: $f unreadable"; done
 echo "-C -W 3: $(ls "$D" | grep ring | tr '\n' ' ')"
 
 # -G 1 -W 2 with a strftime name: two files, then exit 0 by itself.
@@ -65,14 +63,14 @@ t1=$(t4_now_ms)
 ng=$(ls "$D" | grep -c '^g-[0-9]\{6\}\.pcapng$')
 [ "$ng" -eq 2 ] || fail "-G 1 -W 2: $ng files ($(ls "$D" | grep '^g-' | tr '\n' ' '))"
 [ $((t1 - t0)) -ge 1000 ] && [ $((t1 - t0)) -lt 4000 ] || fail "-G 1 -W 2 ran $((t1 - t0)) ms"
-for f in "$D"/g-*.pcapng; do [ -n "$(npk "$f")" ] || fail "-G: $f unreadable"; done
+for f in "$D"/g-*.pcapng; do [ -n "$(t4_npk "$f")" ] || fail "-G: $f unreadable"; done
 echo "-G 1 -W 2: $(ls "$D" | grep '^g-' | tr '\n' ' ') in $((t1 - t0)) ms"
 
 # -c 500: exactly 500 packets, exit 0 by itself.
 ( flood 4000 & )
 timeout 20 ip netns exec "$T4B" "$HOPLAT" capture -q -i vc -w "$D/c500.pcapng" -c 500 2>"$D/c500.err" ||
 	{ cat "$D/c500.err"; fail "-c: exit status $?"; }
-[ "$(npk "$D/c500.pcapng")" = 500 ] || fail "-c 500: $(npk "$D/c500.pcapng") packets"
+[ "$(t4_npk "$D/c500.pcapng")" = 500 ] || fail "-c 500: $(t4_npk "$D/c500.pcapng") packets"
 echo "-c 500: 500 packets"
 sleep 1
 

@@ -10,8 +10,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/it/lib/t4_topo.bash
 t4_need_root tshark dnsperf named ping nft
-HOPLAT=${HOPLAT:-$PWD/hoplat}
-[ -x "$HOPLAT" ] || { echo "build ./hoplat first"; exit 77; }
+t4_need_hoplat
 D=$(mktemp -d /tmp/hoplat-t4-live.XXXXXX)
 chmod 777 "$D"
 trap 't4_down; [ -n "${T4_KEEP:-}" ] || rm -rf "$D"' EXIT

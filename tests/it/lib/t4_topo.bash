@@ -12,6 +12,12 @@ t4_need_root() {
 	done
 }
 
+# Skips (77) without the hoplat binary: $HOPLAT, by default ./hoplat.
+t4_need_hoplat() {
+	HOPLAT=${HOPLAT:-$PWD/hoplat}
+	[ -x "$HOPLAT" ] || { echo "build ./hoplat first"; exit 77; }
+}
+
 t4_up() {
 	local ns
 	for ns in "$T4C" "$T4B" "$T4S"; do
@@ -92,5 +98,8 @@ t4_wait_line() {
 	done
 	return 1
 }
+
+# t4_npk FILE: the number of packets in a capture file (capinfos).
+t4_npk() { capinfos -Mc "$1" 2>/dev/null | awk '/Number of packets/ { print $NF }'; }
 
 t4_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

@@ -17,7 +17,8 @@
 # with the latest request, so hoplat is checked against tshark's reassembly
 # frames paired in order; on cut captures pipelined boundaries are not in the
 # captured bytes: best effort, agreement printed. Also http.connections and
-# the side that closed first against tshark.
+# the side that closed first against tshark. tshark reassembles out-of-order
+# segments, as hoplat does (hl_tshark_http): the veth reorders now and then.
 set -u
 cd "$(dirname "$0")/../.."
 HOPLAT=${HOPLAT:-$PWD/hoplat}
@@ -97,9 +98,7 @@ for m in a b c d; do
 	# timestamps as the live -s 128 capture would have if both tcpdumps
 	# stamped each packet alike (they do not: each reads its own clock)
 	editcap -s 128 "$full" "$cut" || fail "editcap"
-	tshark -r "$full" -Y http -T fields -E aggregator=' ' -e frame.number -e frame.time_epoch -e tcp.stream \
-		-e tcp.srcport -e tcp.dstport -e http.request.method -e http.response.code \
-		-e http.time >"$D/$m.tsv" 2>/dev/null || fail "tshark $m"
+	hl_tshark_http "$full" >"$D/$m.tsv" || fail "tshark $m"
 	for f in "$full" "$live"; do
 		tshark -r "$f" -T fields -e frame.number -e frame.time_epoch -e tcp.srcport -e tcp.dstport \
 			-e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e tcp.flags >"$f.keys" 2>/dev/null

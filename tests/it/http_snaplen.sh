@@ -68,9 +68,7 @@ full=$D/cap-0.pcap live=$D/cap-128.pcap
 n=$(tshark -r "$full" -d tcp.port==$PORT,http -Y 'http.transfer_encoding == "chunked"' 2>/dev/null | wc -l)
 [ "$n" -eq 30 ] || fail "expected 30 chunked responses, tshark sees $n"
 CMP=tests/it/lib/http_vs_tshark.py
-tshark -r "$full" -d tcp.port==$PORT,http -Y http -T fields -E aggregator=' ' -e frame.number \
-	-e frame.time_epoch -e tcp.stream -e tcp.srcport -e tcp.dstport -e http.request.method \
-	-e http.response.code -e http.time >"$D/full.tsv" 2>/dev/null || fail "tshark"
+hl_tshark_http "$full" -d tcp.port==$PORT,http >"$D/full.tsv" || fail "tshark"
 for f in "$full" "$live"; do
 	tshark -r "$f" -T fields -e frame.number -e frame.time_epoch -e tcp.srcport -e tcp.dstport \
 		-e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e tcp.flags >"$f.keys" 2>/dev/null

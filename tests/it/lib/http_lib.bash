@@ -43,3 +43,15 @@ hl_tcpdumps_stop() {
 	for p in "${TPIDS[@]}"; do kill -INT "$p"; wait "$p"; done
 	TPIDS=()
 }
+
+# hl_tshark_http FILE [tshark args...]: tshark's HTTP rows, the oracle's input
+# for http_vs_tshark.py. Out-of-order segments are reassembled, as hoplat
+# does: a veth delivers a segment ahead of its predecessor now and then, and
+# Wireshark 4.0's default then drops that response and pairs the rest of the
+# connection one off.
+hl_tshark_http() {
+	local f=$1; shift
+	tshark -o tcp.reassemble_out_of_order:TRUE -r "$f" "$@" -Y http -T fields -E aggregator=' ' \
+		-e frame.number -e frame.time_epoch -e tcp.stream -e tcp.srcport -e tcp.dstport \
+		-e http.request.method -e http.response.code -e http.time 2>/dev/null
+}

@@ -44,8 +44,9 @@ ip link add hlc0 netns "$NC" type veth peer name hls0 netns "$NS" || fail "veth"
 ip -n "$NC" addr add $CIP/24 dev hlc0; ip -n "$NS" addr add $SIP/24 dev hls0
 for n in "$NC" "$NS"; do ip -n "$n" link set lo up; done
 ip -n "$NC" link set hlc0 mtu 1500 up; ip -n "$NS" link set hls0 mtu 1500 up
-# segments of at most one MTU, as on a NIC (without ethtool the veth's
-# offloads stay on: larger segments, the checks hold all the same)
+# segments of at most one MTU, as on a NIC (tests/deps.sh installs ethtool;
+# without it the veth's offloads stay on: larger segments, the checks hold
+# all the same)
 if command -v ethtool >/dev/null; then
 	ip netns exec "$NC" ethtool -K hlc0 tso off gso off gro off >/dev/null 2>&1
 	ip netns exec "$NS" ethtool -K hls0 tso off gso off gro off >/dev/null 2>&1

@@ -86,50 +86,82 @@ static int classify(const struct hang *h, const struct dec_pkt *d)
 	return 0;
 }
 
+/* The next point inside pt (towards the guest) on this guest's path: one
+ * where the guest was seen at all, so a vif capture of another guest does
+ * not count. -1: pt is the innermost. */
+static int inner_point(const struct hang *h, const struct hang_guest *g, int pt)
+{
+	for (int q = pt + 1; q < PT_N; q++)
+		if ((h->roles & (1u << q)) && (g->pt[q].requests || g->pt[q].answers))
+			return q;
+	return -1;
+}
+
+/* Requests unanswered at this point for the silence threshold, and still
+ * arriving (a client that stopped asking is no hang). */
+static int silent_at(const struct hang *h, const struct hang_pt *p, uint64_t now)
+{
+	uint64_t s = (uint64_t)h->cfg.silence_ns;
+	return p->unanswered >= h->cfg.min_requests && now >= p->first_unanswered_ns + s &&
+	       now <= p->last_req_ns + s;
+}
+
+/* Whether the inner point q lies beyond a loss from a silence that began at
+ * the outer point p: no request reached q since (lost on the way in), or q
+ * saw answers that never came out (lost on the way back). Otherwise q is
+ * still asked and unanswered, and its own verdict decides. */
+static int cut_off(const struct hang_pt *q, const struct hang_pt *p)
+{
+	return q->last_req_ns < p->first_unanswered_ns || q->last_answer_ns > p->first_unanswered_ns;
+}
+
+static uint8_t kind_at(const struct hang *h, const struct hang_guest *g, int pt)
+{
+	const struct hang_pt *p = &g->pt[pt];
+	if (inner_point(h, g, pt) >= 0)	/* client-vif without the uplink: the link, as in attrib */
+		return pt == PT_UPLINK ? HANG_LOST_BRIDGE : HANG_LOST_LINK;
+	/* Anything else from the guest once requests went unanswered: its stack
+	 * lives. (Not merely since its last answer: the FIN closing the last
+	 * answered exchange comes after that answer and says nothing.) */
+	return p->last_any_ns > p->first_unanswered_ns ? HANG_APP_ONLY : HANG_SILENT;
+}
+
 static void alert(struct hang *h, struct hang_guest *g, uint8_t point, uint64_t now, int resumed)
 {
 	const struct hang_pt *p = &g->pt[point];
 	struct hang_alert a = {
 		.guest = g->ip, .point = point, .resumed = (uint8_t)resumed,
+		.kind = g->silent_kind,
 		.last_answer_ns = p->last_answer_ns, .first_unanswered_ns = p->first_unanswered_ns,
 		.at_ns = now, .unanswered = p->unanswered,
 	};
-	/* Anything else from the guest once requests went unanswered: its stack
-	 * lives. (Not merely since its last answer: the FIN closing the last
-	 * answered exchange comes after that answer and says nothing.) */
-	a.kind = p->last_any_ns > p->first_unanswered_ns ? HANG_APP_ONLY : HANG_SILENT;
-	if (point == PT_UPLINK && (h->roles & (1u << PT_VIF)) &&
-	    g->pt[PT_VIF].last_req_ns + (uint64_t)h->cfg.silence_ns < p->last_req_ns)
-		a.kind = HANG_LOST_BRIDGE;
-	if (point == PT_CLIENT && (h->roles & (1u << PT_UPLINK)) &&
-	    g->pt[PT_UPLINK].last_req_ns + (uint64_t)h->cfg.silence_ns < p->last_req_ns)
-		a.kind = HANG_LOST_LINK;
 	if (!resumed)
 		h->alerts++;
 	if (h->fn)
 		h->fn(h->ctx, &a);
 }
 
-/* The innermost point this host sees decides (vif, else uplink, else client). */
-static int deciding_point(const struct hang *h)
-{
-	for (int p = PT_VIF; p >= PT_CLIENT; p--)
-		if (h->roles & (1u << p))
-			return p;
-	return -1;
-}
-
+/* The innermost point where the guest went silent decides: the vif when
+ * requests reach it unanswered; an outer point when its requests stop short
+ * of the next point, or the answers the next point sees never arrive. An
+ * outer point's clock runs out first (it saw the first request earlier), so
+ * it waits while the next point is still being asked. */
 static void check(struct hang *h, struct hang_guest *g, uint64_t now)
 {
-	int pt = deciding_point(h);
-	if (pt < 0 || g->silent || !g->answered_ever)
+	if (g->silent || !g->answered_ever)
 		return;
-	const struct hang_pt *p = &g->pt[pt];
-	if (p->unanswered >= h->cfg.min_requests &&
-	    now >= p->first_unanswered_ns + (uint64_t)h->cfg.silence_ns &&
-	    now <= p->last_req_ns + (uint64_t)h->cfg.silence_ns) {
+	for (int pt = PT_N - 1; pt >= 0; pt--) {
+		const struct hang_pt *p = &g->pt[pt];
+		if (!(h->roles & (1u << pt)) || !silent_at(h, p, now))
+			continue;
+		int q = inner_point(h, g, pt);
+		if (q >= 0 && !cut_off(&g->pt[q], p))
+			return;
 		g->silent = 1;
+		g->silent_pt = (uint8_t)pt;
+		g->silent_kind = kind_at(h, g, pt);
 		alert(h, g, (uint8_t)pt, now, 0);
+		return;
 	}
 }
 
@@ -156,7 +188,7 @@ void hang_packet(struct hang *h, uint8_t point, uint64_t ts_ns, const struct dec
 	struct hang_pt *p = &g->pt[point];
 	p->last_any_ns = ts_ns;
 	if (dir < 0) {
-		if (g->silent && (int)point == deciding_point(h)) {
+		if (g->silent && point == g->silent_pt) {
 			g->silent = 0;
 			alert(h, g, point, ts_ns, 1);	/* with the silence's times */
 		}

@@ -4,11 +4,13 @@
  *
  * A guest is a server address seen answering: DNS responses, TCP segments
  * from an HTTP port (SYN-ACK or data), ICMP echo replies. Requests are the
- * matching queries, SYNs and data towards it, echo requests. The state kept
+ * matching queries, SYNs and data towards it, echo requests. State is kept
  * per guest and point (last request, last answer, last packet of any kind
- * from the guest, requests since the last answer) is what later work needs to
- * classify incidents: silent at all layers, application only, lost in the
- * bridge (requests at the uplink, none at the vif) or on the link. */
+ * from the guest, requests since the last answer), and the innermost point
+ * where the silence shows classifies it: silent at all layers or application
+ * only at the guest's own point; lost in the bridge (requests at the uplink
+ * that never reach the vif, or answers at the vif that never reach the
+ * uplink) or on the link likewise between client and Dom0. */
 #ifndef HOPLAT_HANG_H
 #define HOPLAT_HANG_H
 
@@ -57,6 +59,7 @@ struct hang_pt {
 struct hang_guest {
 	struct ipaddr ip;
 	uint8_t used, answered_ever, silent;	/* silent: an alert is out */
+	uint8_t silent_pt, silent_kind;		/* where it was seen, and its kind */
 	struct hang_pt pt[PT_N];
 };
 

@@ -1,9 +1,10 @@
 /* Guest-silence detector and tcpdump's rotation names: no alert while the
  * guest answers; one alert once it has been silent past the threshold with
  * requests still arriving (not before); kinds (silent at all layers vs
- * application only vs lost in the bridge; a guest closing its last exchange
- * before the silence is still silent at all layers); resumption; no alert when the
- * client stops sending. */
+ * application only; a guest closing its last exchange before the silence is
+ * still silent at all layers; lost in the bridge or on the link, either way,
+ * decided at the innermost point the silence shows, however the points'
+ * thresholds run out); resumption; no alert when the client stops sending. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -152,30 +153,121 @@ static void test_client_stops(void **state)
 	assert_int_equal(s.n, 0);		/* nobody asks: not a hang */
 }
 
+/* One query at t through the points in mask (client, uplink, vif; 100 us
+ * apart), stopped before point upto; its answer leaves the vif 1 ms later
+ * and is seen from point back inwards (back > PT_VIF: no answer). */
+static void cross(struct hang *h, unsigned mask, uint64_t t, int upto, int back)
+{
+	struct dec_pkt q = query(), a = answer();
+	for (int p = 0; p < upto; p++)
+		if (mask & 1u << p)
+			hang_packet(h, (uint8_t)p, t + (uint64_t)p * MS / 10, &q);
+	for (int p = PT_VIF; p >= back; p--)
+		if (mask & 1u << p)
+			hang_packet(h, (uint8_t)p, t + MS + (uint64_t)(PT_VIF - p) * MS / 10, &a);
+	hang_advance(h, t + 2 * MS);
+}
+
+#define ALL ((1u << PT_CLIENT) | (1u << PT_UPLINK) | (1u << PT_VIF))
+#define NO_ANSWER (PT_VIF + 1)
+
+/* Exactly one alert so far, at point, of kind. */
+static void one_alert(const struct seen *s, int point, int kind)
+{
+	assert_int_equal(s->n, 1);
+	assert_int_equal(s->last.point, point);
+	assert_int_equal(s->last.kind, kind);
+}
+
+/* A second of answered queries every 10 ms at the points in mask, then
+ * 2.5 s of queries that stop before upto with answers seen from back; the
+ * alerts so far in *s. Returns the time reached. */
+static uint64_t incident(struct hang *h, struct seen *s, unsigned mask, int upto, int back)
+{
+	setup(h, s);
+	uint64_t t = T0;
+	for (; t < T0 + 1000 * MS; t += 10 * MS)
+		cross(h, mask, t, PT_N, 0);
+	for (uint64_t t1 = t; t < t1 + 2500 * MS; t += 10 * MS)
+		cross(h, mask, t, upto, back);
+	return t;
+}
+
+/* Every point sees the queries and no answer: silent at the vif, though
+ * the client's and the uplink's seconds run out first. */
+static void test_silent_three_points(void **state)
+{
+	(void)state;
+	struct hang h;
+	struct seen s;
+	incident(&h, &s, ALL, PT_N, NO_ANSWER);
+	one_alert(&s, PT_VIF, HANG_SILENT);
+}
+
+/* Queries pass the uplink and never reach the vif; then answered again. */
 static void test_lost_in_bridge(void **state)
 {
 	(void)state;
 	struct hang h;
 	struct seen s;
+	uint64_t t = incident(&h, &s, ALL, PT_VIF, NO_ANSWER);
+	one_alert(&s, PT_UPLINK, HANG_LOST_BRIDGE);
+	assert_false(s.last.resumed);
+	assert_true(s.last.unanswered >= 100);
+	cross(&h, ALL, t, PT_N, 0);
+	assert_int_equal(s.n, 2);
+	assert_true(s.last.resumed);
+	assert_int_equal(s.last.point, PT_UPLINK);
+	assert_int_equal(s.last.kind, HANG_LOST_BRIDGE);
+	assert_int_equal(h.alerts, 1);
+}
+
+/* The guest answers, the answers stop between the vif and the uplink. */
+static void test_answers_lost_in_bridge(void **state)
+{
+	(void)state;
+	struct hang h;
+	struct seen s;
+	incident(&h, &s, ALL, PT_N, PT_VIF);
+	one_alert(&s, PT_UPLINK, HANG_LOST_BRIDGE);
+}
+
+/* Queries leave the client and never reach Dom0: on the link, with the
+ * uplink or (merged, as in attribution) with the vif alone. */
+static void test_lost_on_link(void **state)
+{
+	(void)state;
+	struct hang h;
+	struct seen s;
+	incident(&h, &s, ALL, PT_UPLINK, NO_ANSWER);
+	one_alert(&s, PT_CLIENT, HANG_LOST_LINK);
+	incident(&h, &s, (1u << PT_CLIENT) | (1u << PT_VIF), PT_UPLINK, NO_ANSWER);
+	one_alert(&s, PT_CLIENT, HANG_LOST_LINK);
+	incident(&h, &s, ALL, PT_N, PT_UPLINK);	/* answers stop at the uplink */
+	one_alert(&s, PT_CLIENT, HANG_LOST_LINK);
+}
+
+/* The vif capture holds another guest: this guest's silence at the uplink
+ * is its own, not a loss in the bridge. */
+static void test_vif_of_another_guest(void **state)
+{
+	(void)state;
+	struct hang h;
+	struct seen s;
 	setup(&h, &s);
+	struct dec_pkt oq = udp("10.0.0.1", "10.0.0.3", 40000, 53), oa = udp("10.0.0.3", "10.0.0.1", 53, 40000);
 	uint64_t t = T0;
-	for (int i = 0; i < 100; i++, t += 10 * MS) {	/* both points see the exchange */
-		struct dec_pkt q = query(), a = answer();
-		hang_packet(&h, PT_UPLINK, t, &q);
-		hang_packet(&h, PT_VIF, t + MS / 10, &q);
-		hang_packet(&h, PT_VIF, t + MS / 5, &a);
-		hang_packet(&h, PT_UPLINK, t + MS / 4, &a);
+	for (; t < T0 + 1000 * MS; t += 10 * MS) {
+		cross(&h, 1u << PT_UPLINK, t, PT_N, 0);
+		hang_packet(&h, PT_VIF, t, &oq);
+		hang_packet(&h, PT_VIF, t + MS, &oa);
 	}
-	uint64_t t1 = t;
-	for (; t < t1 + 2500 * MS; t += 10 * MS) {	/* queries stop at the bridge */
-		struct dec_pkt q = query();
-		hang_packet(&h, PT_UPLINK, t, &q);
-		hang_advance(&h, t);
+	for (uint64_t t1 = t; t < t1 + 2500 * MS; t += 10 * MS) {
+		cross(&h, 1u << PT_UPLINK, t, PT_N, NO_ANSWER);
+		hang_packet(&h, PT_VIF, t, &oq);
+		hang_packet(&h, PT_VIF, t + MS, &oa);
 	}
-	/* the vif sees no requests, so the guest is not "silent while asked" there */
-	assert_int_equal(s.n, 0);
-	assert_true(h.g[0].pt[PT_UPLINK].unanswered > 100);
-	assert_true(h.g[0].pt[PT_VIF].last_req_ns < t1);
+	one_alert(&s, PT_UPLINK, HANG_SILENT);
 }
 
 static void test_rotation_names(void **state)
@@ -199,7 +291,11 @@ int main(void)
 		cmocka_unit_test(test_app_only),
 		cmocka_unit_test(test_close_then_silent),
 		cmocka_unit_test(test_client_stops),
+		cmocka_unit_test(test_silent_three_points),
 		cmocka_unit_test(test_lost_in_bridge),
+		cmocka_unit_test(test_answers_lost_in_bridge),
+		cmocka_unit_test(test_lost_on_link),
+		cmocka_unit_test(test_vif_of_another_guest),
 		cmocka_unit_test(test_rotation_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

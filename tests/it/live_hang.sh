@@ -4,8 +4,10 @@
 # netdev ingress drop on its interface) while the client keeps sending.
 # Checks: no alert while it answers; the ALERT line (guest 10.99.4.2, at the
 # vif, silent at all layers) within 2 s of the silence (measured); RESUMED
-# once the drop is lifted; SIGINT ends it with status 0; --json, --transactions
-# and -w written; replaying the -w file (-r) gives the same alert.
+# once the drop is lifted. Then the bridge drops what it would forward to the
+# vif (nftables bridge forward): an ALERT at the uplink, lost in the bridge,
+# and RESUMED once lifted. SIGINT ends it with status 0; --json, --transactions
+# and -w written; replaying the -w file (-r) gives the same two alerts.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/it/lib/t4_topo.bash
@@ -22,9 +24,9 @@ ip netns exec "$T4B" "$HOPLAT" live -q --uplink vc --vif vs -w "$D/live.pcapng" 
 	--json "$D/live.json" --transactions "$D/live.jsonl" >"$D/live.out" 2>"$D/live.err" &
 LP=$!
 t4_wait_line "$D/live.err" "listening on" || fail "hoplat live did not start"
-ip netns exec "$T4C" ping -q -i 0.05 -c 240 "$T4_SERVER" >/dev/null 2>&1 &
+ip netns exec "$T4C" ping -q -i 0.05 -c 360 "$T4_SERVER" >/dev/null 2>&1 &
 for h in www a b c d; do echo "$h.t4.test A"; done >"$D/queries"
-ip netns exec "$T4C" dnsperf -s "$T4_SERVER" -d "$D/queries" -l 10 -Q 100 -t 2 >"$D/dnsperf.out" 2>&1 &
+ip netns exec "$T4C" dnsperf -s "$T4_SERVER" -d "$D/queries" -l 16 -Q 100 -t 2 >"$D/dnsperf.out" 2>&1 &
 sleep 3
 grep -q ALERT "$D/live.out" && fail "an alert while the guest answers"
 grep -q 'dns [1-9]' "$D/live.out" || fail "no DNS in the window lines"
@@ -50,10 +52,23 @@ sleep 1
 ip netns exec "$T4S" nft delete table netdev hoplat_t4
 for _ in $(seq 100); do grep -q '^RESUMED' "$D/live.out" && break; sleep 0.05; done
 grep -q "^RESUMED .*guest $T4_SERVER" "$D/live.out" || fail "no RESUMED line after the drop was lifted"
+
+# The bridge loses the requests: they reach the uplink, never the vif.
+sleep 0.5
+printf 'table bridge hoplat_t4 {\n chain to_vif {\n  type filter hook forward priority 0;\n  oifname "vs" drop\n }\n}\n' |
+	ip netns exec "$T4B" nft -f - || fail "nft bridge"
+for _ in $(seq 200); do [ "$(grep -c '^ALERT' "$D/live.out")" -ge 2 ] && break; sleep 0.02; done
+alert=$(grep '^ALERT' "$D/live.out" | sed -n 2p)
+echo "$alert"
+case $alert in *"guest $T4_SERVER "*"at uplink (lost in the bridge)"*) ;; *) fail "bridge loss alert: '$alert'";; esac
+ip netns exec "$T4B" nft delete table bridge hoplat_t4
+for _ in $(seq 100); do [ "$(grep -c '^RESUMED' "$D/live.out")" -ge 2 ] && break; sleep 0.05; done
+grep '^RESUMED' "$D/live.out" | sed -n 2p | grep -q "guest $T4_SERVER answers again at uplink" ||
+	fail "no RESUMED line at the uplink after the bridge drop was lifted"
 sleep 0.5
 kill -INT $LP; wait $LP; rc=$?
 [ "$rc" -eq 0 ] || fail "hoplat live exited $rc after SIGINT"
-[ "$(grep -c '^ALERT' "$D/live.out")" -eq 1 ] || fail "more than one alert for one silence"
+[ "$(grep -c '^ALERT' "$D/live.out")" -eq 2 ] || fail "not one alert per silence"
 grep -q '"dns"' "$D/live.json" || fail "--json summary missing or without dns"
 [ "$(wc -l <"$D/live.jsonl")" -gt 100 ] || fail "--transactions: $(wc -l <"$D/live.jsonl") lines"
 n=$(tshark -r "$D/live.pcapng" 2>/dev/null | wc -l)
@@ -63,6 +78,8 @@ echo "windows: $(grep -c 'pkts' "$D/live.out"), transactions: $(wc -l <"$D/live.
 "$HOPLAT" live -r "$D/live.pcapng" --uplink vc --vif vs --speed 0 >"$D/replay.out" 2>"$D/replay.err" ||
 	{ cat "$D/replay.err"; fail "hoplat live -r exited $?"; }
 grep -q "^ALERT .*guest $T4_SERVER .*at vif (silent at all layers)" "$D/replay.out" || fail "no alert in the replay"
-[ "$(grep -c '^ALERT' "$D/replay.out")" -eq 1 ] || fail "replay: not exactly one alert"
-echo "replay: $(grep '^ALERT' "$D/replay.out")"
+grep -q "^ALERT .*guest $T4_SERVER .*at uplink (lost in the bridge)" "$D/replay.out" ||
+	fail "no bridge loss alert in the replay"
+[ "$(grep -c '^ALERT' "$D/replay.out")" -eq 2 ] || fail "replay: not exactly two alerts"
+grep '^ALERT' "$D/replay.out" | sed 's/^/replay: /'
 echo "live_hang: ok"

@@ -5,10 +5,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "analysis/rpt.h"
 #include "analysis/hang.h"
 #include "decode/dns.h"
+#include "common/dur.h"
 
 static const char *us(int64_t ns, char *b)
 {
@@ -270,13 +270,7 @@ static void cross_point_block(FILE *f, const struct results *r)
 /* "2026-11-27 05:43:57.861 UTC" */
 static char *utc_str(uint64_t ns, char *dst, unsigned cap)
 {
-	time_t t = (time_t)(ns / 1000000000u);
-	struct tm tm;
-	char ymdhms[32];
-	gmtime_r(&t, &tm);
-	strftime(ymdhms, sizeof ymdhms, "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(dst, cap, "%s.%03u UTC", ymdhms, (unsigned)(ns / 1000000u % 1000));
-	return dst;
+	return time_format(ns, "%Y-%m-%d %H:%M:%S", 1, dst, cap);
 }
 
 /* A point by its interface when the source names one ("vif1.0"), else its role. */

@@ -60,13 +60,7 @@ static uint64_t wall_now(void)
 /* "12:00:01.234" in local time. */
 static char *clock_str(uint64_t ns, char *dst, unsigned cap)
 {
-	time_t s = (time_t)(ns / 1000000000u);
-	struct tm tm;
-	char hms[16];
-	localtime_r(&s, &tm);
-	strftime(hms, sizeof hms, "%H:%M:%S", &tm);
-	snprintf(dst, cap, "%s.%03u", hms, (unsigned)(ns / 1000000u % 1000));
-	return dst;
+	return time_format(ns, "%H:%M:%S", 0, dst, cap);
 }
 
 static int cmp_i64(const void *a, const void *b)

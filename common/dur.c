@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "common/dur.h"
 
 static const struct {
@@ -18,7 +19,7 @@ int dur_parse(const char *s, int64_t *ns)
 	if (!s || !*s)
 		return -EINVAL;
 	double v = strtod(s, &end);
-	if (end == s || v < 0)
+	if (end == s || !(v >= 0))	/* also NaN */
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strcmp(end, units[i].suffix) == 0) {
@@ -45,5 +46,20 @@ char *dur_format(int64_t ns, char *dst, unsigned cap)
 		snprintf(dst, cap, "%gus", ns / 1e3);
 	else
 		snprintf(dst, cap, "%lldns", (long long)ns);
+	return dst;
+}
+
+char *time_format(uint64_t ns, const char *fmt, int utc, char *dst, unsigned cap)
+{
+	time_t t = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	char whole[64];
+	if (utc)
+		gmtime_r(&t, &tm);
+	else
+		localtime_r(&t, &tm);
+	if (!strftime(whole, sizeof whole, fmt, &tm))
+		whole[0] = 0;
+	snprintf(dst, cap, "%s.%03u%s", whole, (unsigned)(ns / 1000000u % 1000), utc ? " UTC" : "");
 	return dst;
 }

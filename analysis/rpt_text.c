@@ -270,7 +270,7 @@ static void cross_point_block(FILE *f, const struct results *r)
 /* "2026-11-27 05:43:57.861 UTC" */
 static char *utc_str(uint64_t ns, char *dst, unsigned cap)
 {
-	return time_format(ns, "%Y-%m-%d %H:%M:%S", 1, dst, cap);
+	return dur_time_format(ns, "%Y-%m-%d %H:%M:%S", 1, dst, cap);
 }
 
 /* A point by its interface when the source names one ("vif1.0"), else its role. */

@@ -60,7 +60,7 @@ static uint64_t wall_now(void)
 /* "12:00:01.234" in local time. */
 static char *clock_str(uint64_t ns, char *dst, unsigned cap)
 {
-	return time_format(ns, "%H:%M:%S", 0, dst, cap);
+	return dur_time_format(ns, "%H:%M:%S", 0, dst, cap);
 }
 
 static int cmp_i64(const void *a, const void *b)

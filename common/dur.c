@@ -49,7 +49,7 @@ char *dur_format(int64_t ns, char *dst, unsigned cap)
 	return dst;
 }
 
-char *time_format(uint64_t ns, const char *fmt, int utc, char *dst, unsigned cap)
+char *dur_time_format(uint64_t ns, const char *fmt, int utc, char *dst, unsigned cap)
 {
 	time_t t = (time_t)(ns / 1000000000u);
 	struct tm tm;

@@ -12,6 +12,6 @@ int dur_parse(const char *s, int64_t *ns);
 char *dur_format(int64_t ns, char *dst, unsigned cap);
 /* ns since the epoch through strftime's fmt, then ".mmm" and, when utc,
  * " UTC" ("%H:%M:%S", local: "12:00:01.234"); returns dst. */
-char *time_format(uint64_t ns, const char *fmt, int utc, char *dst, unsigned cap);
+char *dur_time_format(uint64_t ns, const char *fmt, int utc, char *dst, unsigned cap);
 
 #endif

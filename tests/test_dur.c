@@ -63,11 +63,11 @@ static void test_time_of_day(void **state)
 	char b[64];
 	/* 2026-11-27 05:43:57.861 UTC */
 	uint64_t ns = 1795758237ull * 1000000000ull + 861999999ull;
-	assert_string_equal(time_format(ns, "%Y-%m-%d %H:%M:%S", 1, b, sizeof b),
+	assert_string_equal(dur_time_format(ns, "%Y-%m-%d %H:%M:%S", 1, b, sizeof b),
 			    "2026-11-27 05:43:57.861 UTC");
-	assert_string_equal(time_format(ns, "%H:%M:%S", 1, b, sizeof b), "05:43:57.861 UTC");
+	assert_string_equal(dur_time_format(ns, "%H:%M:%S", 1, b, sizeof b), "05:43:57.861 UTC");
 	char small[8];
-	time_format(ns, "%H:%M:%S", 1, small, sizeof small);	/* cut, terminated */
+	dur_time_format(ns, "%H:%M:%S", 1, small, sizeof small);	/* cut, terminated */
 	assert_string_equal(small, "05:43:5");
 }
 

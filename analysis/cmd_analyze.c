@@ -17,6 +17,7 @@
 #include "analysis/rpt.h"
 #include "analysis/xpass.h"
 #include "analysis/windows.h"
+#include "bridge-setup/br_role.h"	/* port roles by name, as `bridge show` */
 
 #define MAX_INPUTS 8
 
@@ -264,6 +265,55 @@ static void run(struct analyze *a, struct engine *e, struct results *r)
 	}
 }
 
+/* Of a Dom0 capture's interfaces, the one that plays role by its name, as
+ * `bridge show` tells ports apart: for the vif the only guest-port name
+ * (vifD.N, tapN, vnetN); for the uplink the only NIC name, else the one of
+ * two that is not a guest port. -1: no single one. */
+static int iface_by_role(const struct capfile *cf, uint8_t role)
+{
+	unsigned n = capfile_iface_count(cf);
+	enum br_role want = role == PT_VIF ? BR_ROLE_VIF : BR_ROLE_UPLINK;
+	int pick = -1, other = -1, hits = 0, vifs = 0;
+	for (unsigned k = 0; k < n; k++) {
+		enum br_role r = br_classify_name(capfile_iface_name(cf, k));
+		if (r == want)
+			hits++, pick = (int)k;
+		if (r == BR_ROLE_VIF)
+			vifs++;
+		else
+			other = (int)k;
+	}
+	if (hits == 1)
+		return pick;
+	return role == PT_UPLINK && hits == 0 && n == 2 && vifs == 1 ? other : -1;
+}
+
+/* --uplink/--vif given a capture of several interfaces without #IFACE (a
+ * Dom0 capture of both bridge ports, as `testbed run` writes): each takes its
+ * own interface by name, where the names say which. Interface blocks come
+ * before the first packet in every writer's files, so one packet is read. */
+static void pick_ifaces(struct analyze *a)
+{
+	for (unsigned i = 0; i < a->n; i++) {
+		struct input *in = &a->in[i];
+		if (in->iface[0] || (in->role != PT_UPLINK && in->role != PT_VIF) || !strcmp(in->path, "-"))
+			continue;
+		char err[CAPFILE_ERRBUF];
+		struct pkt p;
+		struct capfile *cf = capfile_open(in->path, err);
+		if (!cf)
+			continue;	/* open_inputs says why */
+		int k = capfile_next(cf, &p) > 0 && capfile_iface_count(cf) > 1 ? iface_by_role(cf, in->role) : -1;
+		const char *name = k >= 0 ? capfile_iface_name(cf, (unsigned)k) : NULL;
+		if (name && strlen(name) < sizeof in->iface) {
+			memcpy(in->iface, name, strlen(name) + 1);
+			fprintf(stderr, "hoplat analyze: note: %s: the %s is interface %s, by its name "
+				"(%s#NAME picks another)\n", in->path, rpt_role_name[in->role], name, in->path);
+		}
+		capfile_close(cf);
+	}
+}
+
 static int open_inputs(struct analyze *a)
 {
 	for (unsigned i = 0; i < a->n; i++) {
@@ -391,6 +441,7 @@ int cmd_analyze(int argc, char **argv)
 	default_ports(&a);
 	if (parse_args(&a, argc, argv))
 		return 2;
+	pick_ifaces(&a);
 	if (open_inputs(&a)) {
 		close_inputs(&a);
 		return 2;

@@ -59,14 +59,20 @@ static int guest_port(const char *name, const char *kind)
 	return kind && !strcmp(kind, "tun");
 }
 
-/* Uplinks: the names physical NICs get (Xen's renamed pethN, ethN, and
- * systemd's predictable enoN/ensN/enpX/enxM), bonds and teams; the name
- * wins over the kind, so the testbed's veth called peth0 is the uplink. */
+/* The names physical NICs get (Xen's renamed pethN, ethN, and systemd's
+ * predictable enoN/ensN/enpX/enxM), bonds and teams. */
+static int uplink_name(const char *name)
+{
+	return prefix_digits(name, "peth") || prefix_digits(name, "eth") || prefix_digits(name, "eno") ||
+	       prefix_digits(name, "ens") || prefix_any(name, "enp") || prefix_any(name, "enx") ||
+	       prefix_digits(name, "bond") || prefix_digits(name, "team");
+}
+
+/* Uplinks: an uplink's name, or a device with a real driver; the name wins
+ * over the kind, so the testbed's veth called peth0 is the uplink. */
 static int uplink_port(const char *name, const char *kind)
 {
-	if (prefix_digits(name, "peth") || prefix_digits(name, "eth") || prefix_digits(name, "eno") ||
-	    prefix_digits(name, "ens") || prefix_any(name, "enp") || prefix_any(name, "enx") ||
-	    prefix_digits(name, "bond") || prefix_digits(name, "team"))
+	if (uplink_name(name))
 		return 1;
 	if (!kind)	/* a device with a real driver and no rtnl kind: hardware */
 		return 1;
@@ -86,6 +92,15 @@ enum br_role br_classify(const char *name, const char *kind)
 	if (kind && !strcmp(kind, "veth"))
 		return BR_ROLE_VETH;
 	return BR_ROLE_OTHER;
+}
+
+enum br_role br_classify_name(const char *name)
+{
+	if (!name || !*name)
+		return BR_ROLE_OTHER;
+	if (guest_port(name, NULL))
+		return BR_ROLE_VIF;
+	return uplink_name(name) ? BR_ROLE_UPLINK : BR_ROLE_OTHER;
 }
 
 const char *br_role_name(enum br_role r)

@@ -1,4 +1,5 @@
-/* Bridge port roles from names and rtnl kinds; Xen vif domain ids. */
+/* Bridge port roles from names and rtnl kinds, and from names alone; Xen vif
+ * domain ids. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -68,6 +69,24 @@ static void roles(void **state)
 	assert_int_equal(br_classify("eno1", ""), BR_ROLE_UPLINK);	/* empty kind: hardware */
 }
 
+/* A capture file's interface names carry no kind. */
+static void roles_by_name(void **state)
+{
+	(void)state;
+	assert_int_equal(br_classify_name("vif1.0"), BR_ROLE_VIF);
+	assert_int_equal(br_classify_name("vif7.1-emu"), BR_ROLE_VIF);
+	assert_int_equal(br_classify_name("tap3"), BR_ROLE_VIF);
+	assert_int_equal(br_classify_name("vnet0"), BR_ROLE_VIF);
+	assert_int_equal(br_classify_name("peth0"), BR_ROLE_UPLINK);
+	assert_int_equal(br_classify_name("enp3s0f1"), BR_ROLE_UPLINK);
+	assert_int_equal(br_classify_name("bond0"), BR_ROLE_UPLINK);
+	assert_int_equal(br_classify_name("mytap"), BR_ROLE_OTHER);	/* no kind: not a TAP */
+	assert_int_equal(br_classify_name("uplink"), BR_ROLE_OTHER);	/* no driver to go by */
+	assert_int_equal(br_classify_name("vs"), BR_ROLE_OTHER);
+	assert_int_equal(br_classify_name(""), BR_ROLE_OTHER);
+	assert_int_equal(br_classify_name(NULL), BR_ROLE_OTHER);
+}
+
 static void role_names(void **state)
 {
 	(void)state;
@@ -82,6 +101,7 @@ int main(void)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(xen_vif_names),
 		cmocka_unit_test(roles),
+		cmocka_unit_test(roles_by_name),
 		cmocka_unit_test(role_names),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);

@@ -9,20 +9,11 @@
 #include <string.h>
 #include <cmocka.h>
 #include "analysis/dns_match.h"
+#define TL_TXNS 64
+#include "tests/testlib.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull
-#define MAXT 64
-
-static struct txn got[MAXT];
-static int ngot;
-
-static void collect(void *ctx, const struct txn *t)
-{
-	(void)ctx;
-	assert_true(ngot < MAXT);
-	got[ngot++] = *t;
-}
 
 static struct pt_config cfg;
 static struct pt_counts counts;

@@ -10,23 +10,14 @@
 #include <string.h>
 #include <cmocka.h>
 #include "analysis/http_match.h"
+#define TL_TXNS 16
+#include "tests/testlib.h"
 
-#define MAXT 16
-
-static struct txn got[MAXT];
-static int ngot;
 static struct pt_counts counts;
 static struct tcps_bufs *B;
 static struct httpm *M;
 static struct httpm_conn C;
 static struct httpm_info I;
-
-static void collect(void *ctx, const struct txn *t)
-{
-	(void)ctx;
-	assert_true(ngot < MAXT);
-	got[ngot++] = *t;
-}
 
 static int setup(void **state)
 {

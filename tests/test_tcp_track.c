@@ -12,24 +12,16 @@
 #include <cmocka.h>
 #include "analysis/tcp_track.h"
 #include "analysis/hist.h"
+#define TL_TXNS 32
+#include "tests/testlib.h"
 
 #define US 1000ull
-#define MAXT 32
 
-static struct txn got[MAXT];
-static int ngot;
 static struct pt_config cfg;
 static struct pt_counts counts;
 static struct tcpt *T;
 static struct dnsm *D;
 static uint32_t cseq, sseq;		/* next sequence numbers of client and server */
-
-static void collect(void *ctx, const struct txn *t)
-{
-	(void)ctx;
-	assert_true(ngot < MAXT);
-	got[ngot++] = *t;
-}
 
 static int setup(void **state)
 {

@@ -31,4 +31,20 @@ static inline void tl_tmp_path(char *out, size_t n, const char *name)
 	snprintf(out, n, "%s/%s", tl_tmpdir, name);
 }
 
+/* ---- the transactions a sink emitted, in order ----
+ * Opt in with #define TL_TXNS <how many> before including this, after
+ * cmocka.h and a header that declares struct txn; pass
+ * (struct txn_sink){ collect, NULL } and read got[0..ngot). */
+#ifdef TL_TXNS
+static struct txn got[TL_TXNS];
+static int ngot;
+
+static void collect(void *ctx, const struct txn *t)
+{
+	(void)ctx;
+	assert_true(ngot < TL_TXNS);
+	got[ngot++] = *t;
+}
+#endif
+
 #endif

@@ -100,10 +100,7 @@ for m in a b c d; do
 	# stamped each packet alike (they do not: each reads its own clock)
 	editcap -s 128 "$full" "$cut" || fail "editcap"
 	hl_tshark_http "$full" >"$D/$m.tsv" || fail "tshark $m"
-	for f in "$full" "$live"; do
-		tshark -r "$f" -T fields -e frame.number -e frame.time_epoch -e tcp.srcport -e tcp.dstport \
-			-e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e tcp.flags >"$f.keys" 2>/dev/null
-	done
+	hl_tshark_keys "$full" "$live"
 	RT=(--retime "$full.keys" "$live.keys")
 	analyze "$full" "$D/$m-full"
 	analyze "$cut" "$D/$m-cut"

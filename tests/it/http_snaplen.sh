@@ -69,10 +69,7 @@ n=$(tshark -r "$full" -d tcp.port==$PORT,http -Y 'http.transfer_encoding == "chu
 [ "$n" -eq 30 ] || fail "expected 30 chunked responses, tshark sees $n"
 CMP=tests/it/lib/http_vs_tshark.py
 hl_tshark_http "$full" -d tcp.port==$PORT,http >"$D/full.tsv" || fail "tshark"
-for f in "$full" "$live"; do
-	tshark -r "$f" -T fields -e frame.number -e frame.time_epoch -e tcp.srcport -e tcp.dstport \
-		-e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e tcp.flags >"$f.keys" 2>/dev/null
-done
+hl_tshark_keys "$full" "$live"
 analyze() {
 	"$HOPLAT" analyze "$1" --http-port $PORT --transactions "$2.jsonl" >"$2.txt" 2>&1 ||
 		{ cat "$2.txt"; fail "hoplat analyze $1"; }
@@ -115,10 +112,7 @@ hl_tshark_http "$D/close-0.pcap" -d tcp.port==$PORT,http >"$D/close.tsv" || fail
 n=$(tshark -r "$D/close-0.pcap" -d tcp.port==$PORT,http \
 	-Y 'http.response && !http.content_length_header && !http.transfer_encoding' 2>/dev/null | wc -l)
 [ "$n" -eq 10 ] || fail "expected 10 close-delimited responses, tshark sees $n"
-for f in "$D/close-0.pcap" "$D/close-128.pcap"; do
-	tshark -r "$f" -T fields -e frame.number -e frame.time_epoch -e tcp.srcport -e tcp.dstport \
-		-e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e tcp.flags >"$f.keys" 2>/dev/null
-done
+hl_tshark_keys "$D/close-0.pcap" "$D/close-128.pcap"
 analyze "$D/close-0.pcap" "$D/close-full"
 python3 $CMP "$D/close.tsv" "$D/close-full.jsonl" "HTTP/1.0 close-delimited" || rc=1
 analyze "$D/close-128.pcap" "$D/close-live"

@@ -55,3 +55,13 @@ hl_tshark_http() {
 		-e frame.number -e frame.time_epoch -e tcp.stream -e tcp.srcport -e tcp.dstport \
 		-e http.request.method -e http.response.code -e http.time 2>/dev/null
 }
+
+# hl_tshark_keys FILE...: FILE.keys for each, the packets' identities that
+# http_vs_tshark.py --retime matches between two captures of the same traffic.
+hl_tshark_keys() {
+	local f
+	for f in "$@"; do
+		tshark -r "$f" -T fields -e frame.number -e frame.time_epoch -e tcp.srcport -e tcp.dstport \
+			-e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e tcp.flags >"$f.keys" 2>/dev/null
+	done
+}

@@ -115,10 +115,10 @@ static int cut_off(const struct hang_pt *q, const struct hang_pt *p)
 	return q->last_req_ns < p->first_unanswered_ns || q->last_answer_ns > p->first_unanswered_ns;
 }
 
-static uint8_t kind_at(const struct hang *h, const struct hang_guest *g, int pt)
+/* The kind of a silence at pt; inner: the next point in (inner_point). */
+static uint8_t kind_at(const struct hang_pt *p, int pt, int inner)
 {
-	const struct hang_pt *p = &g->pt[pt];
-	if (inner_point(h, g, pt) >= 0)	/* client-vif without the uplink: the link, as in attrib */
+	if (inner >= 0)	/* client-vif without the uplink: the link, as in attrib */
 		return pt == PT_UPLINK ? HANG_LOST_BRIDGE : HANG_LOST_LINK;
 	/* Anything else from the guest once requests went unanswered: its stack
 	 * lives. (Not merely since its last answer: the FIN closing the last
@@ -159,7 +159,7 @@ static void check(struct hang *h, struct hang_guest *g, uint64_t now)
 			return;
 		g->silent = 1;
 		g->silent_pt = (uint8_t)pt;
-		g->silent_kind = kind_at(h, g, pt);
+		g->silent_kind = kind_at(p, pt, q);
 		alert(h, g, (uint8_t)pt, now, 0);
 		return;
 	}

@@ -11,7 +11,11 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -MMD -MP -I. $(shell pkg-config --cflags $(PKGS))
 LDLIBS  := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 
-LIB_SRC := $(wildcard common/*.c decode/*.c analysis/*.c capture/*.c bridge-setup/*.c)
+# Every folder below is a layer (docs/design.md); tests/check-layers.sh keeps
+# the includes pointing down the stack.
+SRC_DIRS := common decode capture analysis bridge-setup cmd
+ALL_SRC  := $(shell find $(SRC_DIRS) -name '*.c' | sort)
+LIB_SRC  := $(ALL_SRC)
 ifeq ($(DPDK),1)
   CFLAGS  += -DHOPLAT_DPDK $(shell pkg-config --cflags libdpdk)
   LDLIBS  += $(shell pkg-config --libs libdpdk)
@@ -25,7 +29,7 @@ TESTS    := $(patsubst tests/%.c,build/tests/%,$(wildcard tests/test_*.c))
 TOOLS    := $(patsubst tests/tools/%.c,build/tools/%,$(wildcard tests/tools/*.c))
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
 
-.PHONY: all test unit integration asan bench demo install clean fuzz
+.PHONY: all test unit integration asan bench demo install clean fuzz check-layers
 all: hoplat
 
 hoplat: build/hoplat.o $(OBJ)
@@ -54,7 +58,7 @@ build/tools/%: tests/tools/%.c $(OBJ)
 # hoplat-dpdk: the DPDK backend built beside ./hoplat (objects in build-dpdk/),
 # so tests can build it without replacing ./hoplat.
 DPDK_FLAGS := -DHOPLAT_DPDK $(shell pkg-config --cflags libdpdk 2>/dev/null)
-DPDK_OBJ   := $(patsubst %.c,build-dpdk/%.o,$(wildcard common/*.c decode/*.c analysis/*.c capture/*.c bridge-setup/*.c))
+DPDK_OBJ   := $(patsubst %.c,build-dpdk/%.o,$(ALL_SRC))
 build-dpdk/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DPDK_FLAGS) -c -o $@ $<
@@ -67,8 +71,11 @@ unit: $(TESTS)
 integration: hoplat $(TOOLS)
 	@tests/run-integration.sh
 
+check-layers:
+	@python3 tests/check-layers.py
+
 test: hoplat $(TESTS) $(TOOLS)
-	@tests/run-unit.sh $(TESTS) && tests/run-integration.sh
+	@python3 tests/check-layers.py && tests/run-unit.sh $(TESTS) && tests/run-integration.sh
 
 bench: hoplat $(TOOLS)
 	@tests/bench/run.sh

@@ -2,7 +2,7 @@
  * One binary; this file only picks the subcommand. */
 #include <stdio.h>
 #include <string.h>
-#include "cmd.h"
+#include "cmd/cmd.h"
 
 #define HOPLAT_VERSION "0.1.0"
 

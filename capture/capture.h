@@ -45,15 +45,10 @@ void capture_cfg_default(struct capture_cfg *cfg);
  * printed, file valid up to the last whole packet), 2 could not start. */
 int capture_run(const struct capture_cfg *cfg);
 
-/* Options shared by capture and live (cmd_capture.c): 0 used, 1 not ours, 2 bad value. */
+/* Options shared by capture and live (options.c): 0 used, 1 not ours, 2 bad value. */
 int capture_common_opt(int c, const char *arg, struct capture_cfg *cfg, struct cap_opts *proto);
 /* Copies the shared options and the filter into every source. */
 void capture_fill_sources(struct capture_cfg *cfg, const struct cap_opts *proto, const char *filter);
-
-/* cmd_live.c: DNS/HTTP rates and latency of the first interface on the
- * status line of `hoplat capture` (on a terminal); NULL on failure. */
-void *live_status_attach(struct capture_cfg *cfg);
-void live_status_detach(void *l);
 
 /* tcpdump's names for rotated files: strftime when -G, then the count
  * (zero-padded to the digits of -W - 1 when -W is given). */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <cmocka.h>
-#include "analysis/attrib.h"
+#include "analysis/path/attrib.h"
 
 /* Hop delays of one synthetic exchange. */
 struct path { int64_t lin, bin, lout, bout, guest, think; };

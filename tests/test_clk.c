@@ -8,7 +8,7 @@
 #include <math.h>
 #include <errno.h>
 #include <cmocka.h>
-#include "analysis/clk.h"
+#include "analysis/path/clock.h"
 
 static uint64_t rng = 88172645463325252ull;
 static double urand(void)

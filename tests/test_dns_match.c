@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "analysis/dns_match.h"
+#include "analysis/point/dns_match.h"
 #define TL_TXNS 64
 #include "tests/testlib.h"
 

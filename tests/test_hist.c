@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <math.h>
 #include <cmocka.h>
-#include "analysis/hist.h"
+#include "common/hist.h"
 
 static uint64_t rng = 88172645463325252ull;
 static uint64_t xorshift(void)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "analysis/http_match.h"
+#include "analysis/point/http_match.h"
 #define TL_TXNS 16
 #include "tests/testlib.h"
 

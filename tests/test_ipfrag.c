@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "analysis/ipfrag.h"
+#include "analysis/point/ipfrag.h"
 
 static uint8_t dgram[4000];
 

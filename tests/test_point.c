@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "analysis/point.h"
+#include "analysis/point/point.h"
 
 #define MAXT 16
 static struct txn got[MAXT];

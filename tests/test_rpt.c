@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "analysis/rpt.h"
+#include "analysis/report/rpt.h"
 
 static void test_us(void **state)
 {
@@ -231,7 +231,7 @@ static void test_incidents(void **state)
 	r->last_ns = r->first_ns + 20000000000ull;
 	struct res_incident *in = &r->incident[0];
 	ipaddr_parse("10.77.0.10", &in->guest);
-	in->kind = 1;				/* HANG_SILENT */
+	in->kind = 1;				/* SIL_SILENT */
 	in->point = PT_VIF;
 	in->open = 1;
 	in->start_ns = r->first_ns + 7700000000ull;	/* 12.3 s before the end */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "bridge-setup/tb_bench.h"
+#include "bridge-setup/testbed/tb_bench.h"
 
 static const char dnsperf_out[] =
 	"DNS Performance Testing Tool\n"

@@ -4,7 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "bridge-setup/tb_ping.h"
+#include "bridge-setup/testbed/tb_ping.h"
 
 static void rfc1071_example(void **state)
 {

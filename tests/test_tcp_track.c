@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "analysis/tcp_track.h"
-#include "analysis/hist.h"
+#include "analysis/point/tcp_track.h"
+#include "common/hist.h"
 #define TL_TXNS 32
 #include "tests/testlib.h"
 

@@ -1,0 +1,400 @@
+/* Per-transaction attribution across points; see attrib.h and
+ * docs/attribution.md. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/path/attrib.h"
+#include "analysis/point/endpoint.h"
+
+#define A_NIL UINT32_MAX
+
+/* ---- the arithmetic ---------------------------------------------------- */
+
+/* The packets that cross the path for one transaction: in[k] goes toward the
+ * guest, out[k] comes back as its answer (SYN/SYN-ACK, request/response). */
+struct legs {
+	unsigned n;
+	uint64_t in[2], out[2];
+	uint64_t start, end;	/* total = end - start at the head */
+	uint64_t mark;		/* client time = in[n-1] - mark */
+};
+
+static int legs_of(const struct txn *proto, const struct txn_times *t, struct legs *l)
+{
+	memset(l, 0, sizeof *l);
+	if (proto->proto == TXN_HTTP && proto->first_on_conn) {
+		l->n = 2;
+		l->in[0] = t->syn;
+		l->out[0] = t->synack;
+		l->mark = t->synack;
+		l->start = t->syn;
+	} else {
+		l->n = 1;
+		l->mark = proto->proto == TXN_HTTP && t->req_first ? t->req_first : t->req_last;
+		l->start = l->mark;
+	}
+	l->in[l->n - 1] = t->req_last;
+	l->out[l->n - 1] = t->resp_last;
+	l->end = t->resp_last;
+	for (unsigned k = 0; k < l->n; k++)
+		if (!l->in[k] || !l->out[k])
+			return -EINVAL;
+	return l->mark && l->start ? 0 : -EINVAL;
+}
+
+static int64_t dt(uint64_t a, uint64_t b) { return (int64_t)(a - b); }
+
+/* Time spent between point a and the later point b (both directions). */
+static int64_t hop(const struct legs *a, const struct legs *b, int64_t *in, int64_t *out)
+{
+	*in = *out = 0;
+	for (unsigned k = 0; k < a->n; k++) {
+		*in += dt(b->in[k], a->in[k]);
+		*out += dt(a->out[k], b->out[k]);
+	}
+	return *in + *out;
+}
+
+/* Time spent beyond the last point (answering). */
+static int64_t beyond(const struct legs *l)
+{
+	int64_t s = 0;
+	for (unsigned k = 0; k < l->n; k++)
+		s += dt(l->out[k], l->in[k]);
+	return s;
+}
+
+static unsigned points_of(unsigned roles, uint8_t pts[PT_N])
+{
+	unsigned n = 0;
+	for (unsigned p = 0; p < PT_N; p++)
+		if (roles & 1u << p)
+			pts[n++] = (uint8_t)p;
+	return n;
+}
+
+/* The loss of a hop between points a < b (client-vif merged: reported as link). */
+static uint8_t hop_loss(uint8_t a, uint8_t b)
+{
+	(void)a;
+	return b == PT_VIF && a == PT_UPLINK ? LOST_BRIDGE : LOST_LINK;
+}
+
+/* Where an unanswered transaction stopped. */
+static uint8_t find_loss(const uint8_t *pts, unsigned n, const uint8_t have[PT_N],
+			 const uint8_t answered[PT_N])
+{
+	for (unsigned i = 1; i < n; i++)
+		if (!have[pts[i]])
+			return hop_loss(pts[i - 1], pts[i]);	/* the request stopped here */
+	if (!answered[pts[n - 1]])
+		return LOST_GUEST;	/* reached the last point, never answered */
+	for (unsigned i = n - 1; i > 0; i--)
+		if (!answered[pts[i - 1]])
+			return hop_loss(pts[i - 1], pts[i]);	/* the answer stopped here */
+	return LOST_NONE;
+}
+
+static void put_hop(struct txn *o, uint8_t a, uint8_t b, int64_t v, int64_t in, int64_t out)
+{
+	if (a == PT_CLIENT) {
+		o->link_in_ns = in;
+		o->link_out_ns = out;
+	}
+	if (a == PT_CLIENT && b == PT_UPLINK)
+		o->link_ns = v;
+	else if (a == PT_UPLINK)
+		o->bridge_ns = v;
+	else
+		o->network_ns = v;	/* client-vif: link + bridge */
+}
+
+static void clear(struct txn *o)
+{
+	o->client_ns = o->link_ns = o->bridge_ns = o->guest_ns = o->network_ns = TXN_NS_NONE;
+	o->link_in_ns = o->link_out_ns = o->server_ns = o->client_link_ns = TXN_NS_NONE;
+	o->lost_at = LOST_NONE;
+	o->merged = 0;
+}
+
+void attrib_compute(unsigned roles, const uint8_t have[PT_N], const uint8_t answered[PT_N],
+		    const struct txn_times t[PT_N], struct txn *o)
+{
+	uint8_t pts[PT_N];
+	unsigned n = points_of(roles, pts);
+	clear(o);
+	if (!n || !have[pts[0]])
+		return;
+	uint8_t head = pts[0];
+	if (!answered[head] || n < 2) {
+		o->total_ns = TXN_NS_NONE;
+		if (n >= 2)
+			o->lost_at = find_loss(pts, n, have, answered);
+		return;
+	}
+	struct legs l[PT_N];
+	int ok[PT_N];
+	for (unsigned i = 0; i < n; i++)
+		ok[i] = have[pts[i]] && answered[pts[i]] && legs_of(o, &t[pts[i]], &l[i]) == 0;
+	if (!ok[0]) {
+		o->total_ns = TXN_NS_NONE;
+		return;
+	}
+	o->total_ns = dt(l[0].end, l[0].start);
+	int64_t client = dt(l[0].in[l[0].n - 1], l[0].mark);
+	if (head == PT_CLIENT) {
+		o->client_ns = client;
+	} else {
+		o->client_link_ns = client;
+		o->merged |= TXN_M_CLIENT_LINK;
+	}
+	for (unsigned i = 0; i + 1 < n; i++) {
+		if (!ok[i] || !ok[i + 1])
+			continue;
+		int64_t in, out, v = hop(&l[i], &l[i + 1], &in, &out);
+		put_hop(o, pts[i], pts[i + 1], v, in, out);
+	}
+	if (ok[n - 1]) {
+		if (pts[n - 1] == PT_VIF)
+			o->guest_ns = beyond(&l[n - 1]);
+		else {
+			o->server_ns = beyond(&l[n - 1]);
+			o->merged |= TXN_M_SERVER;
+		}
+	}
+}
+
+/* ---- joining the points' transactions ---------------------------------- */
+
+struct pend {
+	uint64_t hash;
+	uint64_t created;	/* Dom0 time of the first report */
+	uint32_t next;		/* hash chain, or free list */
+	uint32_t older, newer;	/* creation order */
+	uint8_t have[PT_N], answered[PT_N];
+	struct txn_times t[PT_N];
+	struct txn txn;		/* the head's (or the first report until the head's arrives) */
+};
+
+struct attrib {
+	struct attrib_config cfg;
+	uint8_t head;
+	struct pend *pool;
+	uint32_t *bucket, nbucket;
+	uint32_t free_list, oldest, newest;
+	uint64_t now;
+	struct clk_est clock;
+	struct attrib_stats st;
+};
+
+void attrib_config_default(struct attrib_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->roles = 1u << PT_CLIENT | 1u << PT_UPLINK | 1u << PT_VIF;
+	cfg->wait_ns = 2000000000ll;
+	cfg->max_pending = 1u << 14;
+}
+
+static uint64_t key_hash(const struct txn *t)
+{
+	uint64_t h = fnv64(FNV64_BASIS, &t->proto, 1);
+	h = ep_hash64(h, &t->client);
+	h = ep_hash64(h, &t->server);
+	h = fnv64(h, &t->id, sizeof t->id);
+	if (t->proto == TXN_HTTP)
+		h = fnv64(h, &t->conn_isn, sizeof t->conn_isn);
+	else
+		h = fnv64(h, t->name, strnlen(t->name, TXN_NAME_MAX));
+	return h;
+}
+
+static int key_eq(const struct txn *a, const struct txn *b)
+{
+	if (a->proto != b->proto || a->id != b->id || !ep_eq(&a->client, &b->client) ||
+	    !ep_eq(&a->server, &b->server))
+		return 0;
+	if (a->proto == TXN_HTTP)
+		return a->conn_isn == b->conn_isn;
+	return strncmp(a->name, b->name, TXN_NAME_MAX) == 0;
+}
+
+struct attrib *attrib_new(const struct attrib_config *cfg)
+{
+	struct attrib *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	a->cfg = *cfg;
+	if (a->cfg.max_pending < 4)
+		a->cfg.max_pending = 4;
+	uint8_t pts[PT_N];
+	points_of(cfg->roles, pts);
+	a->head = pts[0];
+	a->nbucket = 16;
+	while (a->nbucket < a->cfg.max_pending)
+		a->nbucket <<= 1;
+	a->pool = calloc(a->cfg.max_pending, sizeof *a->pool);
+	a->bucket = malloc(a->nbucket * sizeof *a->bucket);
+	if (!a->pool || !a->bucket) {
+		attrib_free(a);
+		return NULL;
+	}
+	memset(a->bucket, 0xff, a->nbucket * sizeof *a->bucket);
+	for (uint32_t i = 0; i < a->cfg.max_pending; i++)
+		a->pool[i].next = i + 1 < a->cfg.max_pending ? i + 1 : A_NIL;
+	a->free_list = 0;
+	a->oldest = a->newest = A_NIL;
+	return a;
+}
+
+void attrib_free(struct attrib *a)
+{
+	if (!a)
+		return;
+	free(a->pool);
+	free(a->bucket);
+	free(a);
+}
+
+void attrib_set_clock(struct attrib *a, const struct clk_est *e)
+{
+	a->clock = *e;
+}
+
+const struct attrib_stats *attrib_stats(const struct attrib *a) { return &a->st; }
+
+static uint32_t *chain(struct attrib *a, uint64_t h)
+{
+	return &a->bucket[(h ^ h >> 29) & (a->nbucket - 1)];
+}
+
+static void detach(struct attrib *a, uint32_t i)
+{
+	struct pend *p = &a->pool[i];
+	uint32_t *c = chain(a, p->hash);
+	while (*c != A_NIL && *c != i)
+		c = &a->pool[*c].next;
+	if (*c == i)
+		*c = p->next;
+	if (p->older != A_NIL)
+		a->pool[p->older].newer = p->newer;
+	else
+		a->oldest = p->newer;
+	if (p->newer != A_NIL)
+		a->pool[p->newer].older = p->older;
+	else
+		a->newest = p->older;
+	p->next = a->free_list;
+	a->free_list = i;
+}
+
+static void emit(struct attrib *a, uint32_t i)
+{
+	struct pend *p = &a->pool[i];
+	if (!p->have[a->head]) {
+		a->st.headless++;
+		detach(a, i);
+		return;
+	}
+	int all = 1;
+	for (unsigned q = 0; q < PT_N; q++)
+		if ((a->cfg.roles & 1u << q) && !p->have[q])
+			all = 0;
+	if (all)
+		a->st.joined++;
+	else
+		a->st.incomplete++;
+	struct txn *o = &p->txn;
+	attrib_compute(a->cfg.roles, p->have, p->answered, p->t, o);
+	if (o->lost_at && o->lost_at < 4)
+		a->st.lost[o->lost_at]++;
+	txn_emit(&a->cfg.out, o);
+	detach(a, i);
+}
+
+/* Client times onto the Dom0 clock. */
+static struct txn_times to_dom0(const struct clk_est *e, const struct txn_times *t)
+{
+	struct txn_times c = *t;
+	uint64_t *f[] = { &c.syn, &c.synack, &c.req_first, &c.req_last, &c.resp_first, &c.resp_last };
+	for (unsigned k = 0; k < sizeof f / sizeof f[0]; k++)
+		if (*f[k])
+			*f[k] = clk_to_dom0(e, *f[k]);
+	return c;
+}
+
+static uint32_t lookup(struct attrib *a, const struct txn *t, uint64_t h)
+{
+	for (uint32_t i = *chain(a, h); i != A_NIL; i = a->pool[i].next) {
+		struct pend *p = &a->pool[i];
+		if (p->hash == h && !p->have[t->point] && key_eq(&p->txn, t))
+			return i;
+	}
+	return A_NIL;
+}
+
+static uint32_t open_pend(struct attrib *a, const struct txn *t, uint64_t h)
+{
+	if (a->free_list == A_NIL) {
+		a->st.evicted++;
+		emit(a, a->oldest);
+	}
+	uint32_t i = a->free_list;
+	struct pend *p = &a->pool[i];
+	a->free_list = p->next;
+	memset(p, 0, sizeof *p);
+	p->hash = h;
+	p->created = a->now;
+	p->txn = *t;
+	uint32_t *c = chain(a, h);
+	p->next = *c;
+	*c = i;
+	p->older = a->newest;
+	p->newer = A_NIL;
+	if (a->newest != A_NIL)
+		a->pool[a->newest].newer = i;
+	else
+		a->oldest = i;
+	a->newest = i;
+	return i;
+}
+
+static void on_txn(void *ctx, const struct txn *t)
+{
+	struct attrib *a = ctx;
+	if (t->point >= PT_N || !(a->cfg.roles & 1u << t->point))
+		return;
+	uint64_t h = key_hash(t);
+	uint32_t i = lookup(a, t, h);
+	if (i == A_NIL)
+		i = open_pend(a, t, h);
+	struct pend *p = &a->pool[i];
+	p->have[t->point] = 1;
+	p->answered[t->point] = t->answered;
+	p->t[t->point] = t->point == PT_CLIENT ? to_dom0(&a->clock, &t->t) : t->t;
+	if (t->point == a->head)
+		p->txn = *t;
+	for (unsigned q = 0; q < PT_N; q++)
+		if ((a->cfg.roles & 1u << q) && !p->have[q])
+			return;
+	emit(a, i);
+}
+
+struct txn_sink attrib_sink(struct attrib *a)
+{
+	struct txn_sink s = { on_txn, a };
+	return s;
+}
+
+void attrib_advance(struct attrib *a, uint64_t now_ns)
+{
+	if (now_ns > a->now)
+		a->now = now_ns;
+	while (a->oldest != A_NIL && a->pool[a->oldest].created + (uint64_t)a->cfg.wait_ns < a->now)
+		emit(a, a->oldest);
+}
+
+void attrib_finish(struct attrib *a)
+{
+	while (a->oldest != A_NIL)
+		emit(a, a->oldest);
+}

@@ -1,0 +1,22 @@
+/* DNS query/response matching at one point, as Wireshark's dns.time does:
+ * keyed on client and server address and port, id and question. */
+#ifndef HOPLAT_DNS_MATCH_H
+#define HOPLAT_DNS_MATCH_H
+
+#include <stdint.h>
+#include "decode/dns.h"
+#include "analysis/point/pt_config.h"
+#include "analysis/point/txn.h"
+
+struct dnsm;
+
+struct dnsm *dnsm_new(const struct pt_config *cfg, uint8_t role, struct txn_sink sink,
+		      struct pt_counts *counts);
+/* One DNS message seen at ts_ns from src to dst (over TCP when over_tcp). */
+void dnsm_message(struct dnsm *m, const struct dns_msg *msg, const struct endpoint *src,
+		  const struct endpoint *dst, uint64_t ts_ns, int over_tcp);
+void dnsm_advance(struct dnsm *m, uint64_t now_ns);
+void dnsm_finish(struct dnsm *m);
+void dnsm_free(struct dnsm *m);
+
+#endif

@@ -1,0 +1,43 @@
+/* A point's configuration (service ports, timeouts, table bounds) and its
+ * counters: what the per-point modules share, below the point that owns
+ * them (analysis/point/point.h). */
+#ifndef HOPLAT_PT_CONFIG_H
+#define HOPLAT_PT_CONFIG_H
+
+#include <stdint.h>
+#include "decode/layers.h"
+
+#define PT_MAX_PORTS 16
+
+struct pt_config {
+	uint16_t dns_ports[PT_MAX_PORTS];
+	unsigned n_dns_ports;		/* default: 53 */
+	uint16_t http_ports[PT_MAX_PORTS];
+	unsigned n_http_ports;		/* default: 80 */
+	int64_t dns_timeout_ns;		/* a query unanswered this long is counted unanswered */
+	int64_t tcp_idle_ns;		/* a connection idle this long is expired */
+	unsigned max_flows;		/* bound of every flow table (DNS pending, TCP, fragments) */
+};
+
+void pt_config_default(struct pt_config *cfg);
+int pt_is_dns_port(const struct pt_config *cfg, uint16_t port);
+int pt_is_http_port(const struct pt_config *cfg, uint16_t port);
+
+/* Counters of one point, drawn by the reports. */
+struct pt_counts {
+	uint64_t packets, bytes;
+	uint64_t ip_fragments, reassembled;
+	uint64_t dns_queries, dns_responses, dns_retransmissions, dns_unmatched_responses;
+	uint64_t dns_dup_responses;	/* retransmitted responses (not timed, as Wireshark) */
+	uint64_t tcp_connections, tcp_handshakes, tcp_retransmissions, tcp_resets;
+	uint64_t tcp_closed_by_client, tcp_closed_by_server;	/* that side holds TIME_WAIT */
+	uint64_t http_requests, http_responses;
+	uint64_t table_full;		/* flows dropped because a table was full */
+	uint64_t http_connections;	/* TCP connections on HTTP ports (tcp_track) */
+	uint64_t http_refused;		/* HTTP connection attempts answered by a RST, no SYN-ACK */
+	uint64_t http_syn_unanswered;	/* HTTP connection attempts never answered (no SYN-ACK,
+					 * no request): each is an unanswered transaction */
+	struct dec_stats malformed;
+};
+
+#endif

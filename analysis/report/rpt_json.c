@@ -1,0 +1,266 @@
+/* JSON summary: counts, rates, latency percentiles per protocol and
+ * component, malformed packets by reason, TCP, per-point counters, and the
+ * cross-point sections when they were measured. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include "analysis/report/rpt.h"
+#include "analysis/detect/silence.h"
+#include "analysis/results/series.h"
+#include "decode/dns.h"
+
+static double span_s(const struct results *r)
+{
+	return r->last_ns > r->first_ns ? (double)(r->last_ns - r->first_ns) / 1e9 : 0;
+}
+
+static void lat(FILE *f, const char *key, const struct hist *h, int comma)
+{
+	char b[6][32];
+	fprintf(f, "%s\"%s\":", comma ? "," : "", key);
+	if (!hist_count(h)) {
+		fputs("{\"count\":0,\"p50\":null,\"p90\":null,\"p99\":null,\"p999\":null,"
+		      "\"max\":null,\"mean\":null}", f);
+		return;
+	}
+	fprintf(f, "{\"count\":%llu,\"p50\":%s,\"p90\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s,\"mean\":%.3f}",
+		(unsigned long long)hist_count(h), rpt_us(hist_percentile(h, 50), b[0], 32),
+		rpt_us(hist_percentile(h, 90), b[1], 32), rpt_us(hist_percentile(h, 99), b[2], 32),
+		rpt_us(hist_percentile(h, 99.9), b[3], 32), rpt_us(hist_max(h), b[4], 32),
+		hist_mean(h) / 1000.0);
+}
+
+/* total always, response for HTTP, and every other component measured */
+static void latencies(FILE *f, const struct res_proto *p, int http)
+{
+	fputs(",\"latency_us\":{", f);
+	lat(f, "total", p->lat[RC_TOTAL], 0);
+	if (http)
+		lat(f, "response", p->lat[RC_RESPONSE], 1);
+	for (int c = RC_CLIENT; c < RC_N; c++)
+		if (hist_count(p->lat[c]))
+			lat(f, res_comp_name(c), p->lat[c], 1);
+	fputc('}', f);
+}
+
+static void proto_common(FILE *f, const struct res_proto *p, double span)
+{
+	fprintf(f, "\"transactions\":%llu,\"answered\":%llu,\"unanswered\":%llu,\"rate_per_s\":%.3f",
+		(unsigned long long)p->transactions, (unsigned long long)p->answered,
+		(unsigned long long)p->unanswered, span > 0 ? p->transactions / span : 0.0);
+}
+
+static void dns_section(FILE *f, const struct results *r, const struct pt_counts *s, double span)
+{
+	fputs(",\"dns\":{", f);
+	proto_common(f, &r->dns, span);
+	fprintf(f, ",\"queries\":%llu,\"responses\":%llu,\"retransmissions\":%llu,"
+		"\"duplicate_responses\":%llu,\"unsolicited_responses\":%llu,\"rcodes\":{",
+		(unsigned long long)s->dns_queries, (unsigned long long)s->dns_responses,
+		(unsigned long long)s->dns_retransmissions, (unsigned long long)s->dns_dup_responses,
+		(unsigned long long)s->dns_unmatched_responses);
+	int first = 1;
+	for (int i = 0; i < RES_RCODES; i++) {
+		if (!r->dns.status[i])
+			continue;
+		char b[16];
+		const char *n = i == RES_RCODES - 1 ? "other" : dns_rcode_name((unsigned)i, b, sizeof b);
+		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", n, (unsigned long long)r->dns.status[i]);
+		first = 0;
+	}
+	fputc('}', f);
+	latencies(f, &r->dns, 0);
+	fputc('}', f);
+}
+
+static void http_section(FILE *f, const struct results *r, const struct pt_counts *s, double span)
+{
+	fputs(",\"http\":{", f);
+	proto_common(f, &r->http, span);
+	fprintf(f, ",\"connections\":%llu,\"requests\":%llu,\"responses\":%llu,\"refused\":%llu,"
+		"\"attempts_unanswered\":%llu,\"status\":{",
+		(unsigned long long)s->http_connections, (unsigned long long)s->http_requests,
+		(unsigned long long)s->http_responses, (unsigned long long)s->http_refused,
+		(unsigned long long)s->http_syn_unanswered);
+	static const char *const cls[6] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
+	int first = 1;
+	for (int i = 0; i < 6; i++) {
+		if (!r->http.status_class[i])
+			continue;
+		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", cls[i],
+			(unsigned long long)r->http.status_class[i]);
+		first = 0;
+	}
+	fputc('}', f);
+	latencies(f, &r->http, 1);
+	fputc('}', f);
+}
+
+static void tcp_section(FILE *f, const struct results *r, const struct pt_counts *s)
+{
+	fprintf(f, ",\"tcp\":{\"connections\":%llu,\"handshakes\":%llu,\"retransmissions\":%llu,"
+		"\"resets\":%llu,\"closed_by_client\":%llu,\"closed_by_server\":%llu",
+		(unsigned long long)s->tcp_connections, (unsigned long long)s->tcp_handshakes,
+		(unsigned long long)s->tcp_retransmissions, (unsigned long long)s->tcp_resets,
+		(unsigned long long)s->tcp_closed_by_client, (unsigned long long)s->tcp_closed_by_server);
+	/* handshake times at the reference point (every point's: points.<role>) */
+	const struct res_point *p = &r->point[r->ref_point < PT_N ? r->ref_point : 0];
+	lat(f, "handshake_rtt_us", p->tcp_handshake, 1);
+	lat(f, "syn_synack_us", p->tcp_synack, 1);
+	fputc('}', f);
+}
+
+static void malformed(FILE *f, const struct dec_stats *m)
+{
+	uint64_t total = 0;
+	for (int i = 1; i < DEC_R_MAX; i++)
+		total += m->reason[i];
+	fprintf(f, ",\"malformed\":{\"total\":%llu", (unsigned long long)total);
+	for (int i = 1; i < DEC_R_MAX; i++)
+		if (m->reason[i])
+			fprintf(f, ",\"%s\":%llu", dec_reason_key(i), (unsigned long long)m->reason[i]);
+	fputc('}', f);
+}
+
+#define PC(field) { #field, offsetof(struct pt_counts, field) }
+/* Every counter of a point, by its pt_counts name (the older keys first). */
+static const struct { const char *key; size_t off; } pt_keys[] = {
+	PC(dns_queries), PC(dns_responses), PC(http_requests), PC(http_responses), PC(table_full),
+	PC(ip_fragments), PC(reassembled), PC(dns_retransmissions), { "dns_duplicate_responses",
+	offsetof(struct pt_counts, dns_dup_responses) }, { "dns_unsolicited_responses",
+	offsetof(struct pt_counts, dns_unmatched_responses) }, PC(tcp_connections),
+	PC(tcp_handshakes), PC(tcp_retransmissions), PC(tcp_resets), PC(tcp_closed_by_client),
+	PC(tcp_closed_by_server), PC(http_connections), PC(http_refused),
+	{ "http_attempts_unanswered", offsetof(struct pt_counts, http_syn_unanswered) },
+};
+
+static void point_counts(FILE *f, const struct pt_counts *c)
+{
+	for (size_t k = 0; k < sizeof pt_keys / sizeof pt_keys[0]; k++) {
+		uint64_t v;
+		memcpy(&v, (const char *)c + pt_keys[k].off, sizeof v);
+		fprintf(f, ",\"%s\":%llu", pt_keys[k].key, (unsigned long long)v);
+	}
+}
+
+/* Per point: what was read there and every counter, measured there alone. */
+static void points(FILE *f, const struct results *r)
+{
+	fputs(",\"points\":{", f);
+	int first = 1;
+	for (int i = 0; i < PT_N; i++) {
+		const struct res_point *p = &r->point[i];
+		if (!p->present)
+			continue;
+		fprintf(f, "%s\"%s\":{\"source\":", first ? "" : ",", rpt_role_name[i]);
+		rpt_json_str(f, p->source);
+		fprintf(f, ",\"packets\":%llu,\"bytes\":%llu,\"first_ns\":%llu,\"last_ns\":%llu",
+			(unsigned long long)p->counts.packets, (unsigned long long)p->counts.bytes,
+			(unsigned long long)p->first_ns, (unsigned long long)p->last_ns);
+		point_counts(f, &p->counts);
+		malformed(f, &p->counts.malformed);
+		lat(f, "handshake_rtt_us", p->tcp_handshake, 1);
+		lat(f, "syn_synack_us", p->tcp_synack, 1);
+		fputc('}', f);
+		first = 0;
+	}
+	fputc('}', f);
+}
+
+static void cross_point(FILE *f, const struct results *r)
+{
+	int any = 0;
+	for (int a = 0; a < PT_N; a++)
+		for (int b = a + 1; b < PT_N; b++)
+			if (r->match[a][b].valid) {
+				const struct res_match *m = &r->match[a][b];
+				fprintf(f, "%s\"%s_%s\":{\"matched\":%llu,\"only_%s\":%llu,\"only_%s\":%llu}",
+					any ? "," : ",\"matching\":{", rpt_role_name[a], rpt_role_name[b],
+					(unsigned long long)m->matched, rpt_role_name[a],
+					(unsigned long long)m->only_first, rpt_role_name[b],
+					(unsigned long long)m->only_second);
+				any = 1;
+			}
+	if (any)
+		fputc('}', f);
+	if (r->clock.valid)
+		fprintf(f, ",\"clock\":{\"client_offset_ns\":%lld,\"client_skew_ppm\":%.4f,"
+			"\"split_uncertainty_ns\":%lld,\"samples\":%llu}",
+			(long long)r->clock.client_offset_ns, r->clock.client_skew_ppm,
+			(long long)r->clock.split_uncertainty_ns, (unsigned long long)r->clock.samples);
+	if (r->npoints > 1)
+		fprintf(f, ",\"loss\":{\"link\":%llu,\"bridge\":%llu,\"guest\":%llu}",
+			(unsigned long long)(r->dns.lost[LOST_LINK] + r->http.lost[LOST_LINK]),
+			(unsigned long long)(r->dns.lost[LOST_BRIDGE] + r->http.lost[LOST_BRIDGE]),
+			(unsigned long long)(r->dns.lost[LOST_GUEST] + r->http.lost[LOST_GUEST]));
+	if (r->windows) {	/* time series, analysis/windows.c */
+		fputc(',', f);
+		ser_json(f, r->windows);
+	}
+}
+
+/* Guest silences (analysis/hang.h), as the detector classified them. */
+static void incidents(FILE *f, const struct results *r)
+{
+	fputs(",\"incidents\":[", f);
+	for (unsigned i = 0; i < r->n_incidents; i++) {
+		const struct res_incident *in = &r->incident[i];
+		char ip[64];
+		uint64_t end = in->open ? r->last_ns : in->end_ns;
+		fprintf(f, "%s{\"guest\":\"%s\",\"kind\":\"%s\",\"kind_text\":\"%s\",\"point\":\"%s\","
+			"\"start_ns\":%llu,", i ? "," : "", ipaddr_str(&in->guest, ip, sizeof ip),
+			sil_kind_key(in->kind), sil_kind_text(in->kind),
+			rpt_role_name[in->point < PT_N ? in->point : 0], (unsigned long long)in->start_ns);
+		if (in->open)
+			fputs("\"end_ns\":null,\"open\":true", f);
+		else
+			fprintf(f, "\"end_ns\":%llu,\"open\":false", (unsigned long long)in->end_ns);
+		fprintf(f, ",\"duration_s\":%.6f,\"last_answer_ns\":%llu,\"detected_ns\":%llu,\"requests\":{",
+			end > in->start_ns ? (double)(end - in->start_ns) / 1e9 : 0.0,
+			(unsigned long long)in->last_answer_ns, (unsigned long long)in->detected_ns);
+		int first = 1;
+		for (int p = 0; p < PT_N; p++) {
+			if (!r->point[p].present)
+				continue;
+			fprintf(f, "%s\"%s\":%llu", first ? "" : ",", rpt_role_name[p],
+				(unsigned long long)in->requests[p]);
+			first = 0;
+		}
+		fputs("}}", f);
+	}
+	fprintf(f, "],\"incidents_total\":%llu", (unsigned long long)r->incidents_total);
+}
+
+int rpt_json(FILE *f, const struct results *r)
+{
+	struct pt_counts s;
+	const struct pt_counts *ref = res_ref_counts(r);
+	res_sum_counts(r, &s);	/* what was read: packets, bytes, ip, malformed over all points */
+	double span = span_s(r);
+	fprintf(f, "{\"packets\":%llu,\"bytes\":%llu,\"capture\":{\"first_ns\":%llu,\"last_ns\":%llu,"
+		"\"duration_s\":%.6f,\"packets_per_s\":%.3f}",
+		(unsigned long long)s.packets, (unsigned long long)s.bytes,
+		(unsigned long long)r->first_ns, (unsigned long long)r->last_ns, span,
+		span > 0 ? s.packets / span : 0.0);
+	fprintf(f, ",\"ip\":{\"fragments\":%llu,\"reassembled\":%llu},\"table_full\":%llu",
+		(unsigned long long)s.ip_fragments, (unsigned long long)s.reassembled,
+		(unsigned long long)s.table_full);
+	malformed(f, &s.malformed);
+	fprintf(f, ",\"reference_point\":\"%s\"", rpt_role_name[r->ref_point < PT_N ? r->ref_point : 0]);
+	/* protocol counters at the reference point: each connection, query,
+	 * request once (not once per point) */
+	dns_section(f, r, ref, span);
+	http_section(f, r, ref, span);
+	tcp_section(f, r, ref);
+	points(f, r);
+	cross_point(f, r);
+	incidents(f, r);
+	fputs(",\"read_error\":", f);
+	if (r->read_error)
+		rpt_json_str(f, r->read_error_msg);
+	else
+		fputs("null", f);
+	fputs("}\n", f);
+	return ferror(f) ? -EIO : 0;
+}

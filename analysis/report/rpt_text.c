@@ -1,0 +1,351 @@
+/* Human summary on stdout: packets, rates, per protocol counts and latency
+ * percentiles (us), malformed packets by reason, DNS and TCP details, and
+ * the per-hop breakdown when several points were given. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include "analysis/report/rpt.h"
+#include "analysis/detect/silence.h"
+#include "decode/dns.h"
+#include "common/dur.h"
+
+static const char *us(int64_t ns, char *b)
+{
+	return rpt_us(ns, b, 32);
+}
+
+static void lat_head(FILE *f)
+{
+	fprintf(f, "    %-10s %10s %12s %12s %12s %12s %12s %12s\n", "latency us", "count", "p50",
+		"p90", "p99", "p99.9", "max", "mean");
+}
+
+static void lat_row(FILE *f, const char *name, const struct hist *h)
+{
+	char b[6][32];
+	if (!hist_count(h)) {
+		fprintf(f, "    %-10s %10s\n", name, "0");
+		return;
+	}
+	fprintf(f, "    %-10s %10llu %12s %12s %12s %12s %12s %12.3f\n", name,
+		(unsigned long long)hist_count(h), us(hist_percentile(h, 50), b[0]),
+		us(hist_percentile(h, 90), b[1]), us(hist_percentile(h, 99), b[2]),
+		us(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
+}
+
+static void proto_block(FILE *f, const char *name, const struct res_proto *p, double span, int http)
+{
+	fprintf(f, "%s: %llu transactions (%llu answered, %llu unanswered)", name,
+		(unsigned long long)p->transactions, (unsigned long long)p->answered,
+		(unsigned long long)p->unanswered);
+	if (span > 0)
+		fprintf(f, ", %.1f/s", p->transactions / span);
+	fputc('\n', f);
+	if (!p->transactions)
+		return;
+	lat_head(f);
+	lat_row(f, "total", p->lat[RC_TOTAL]);
+	if (http)
+		lat_row(f, "response", p->lat[RC_RESPONSE]);
+	for (int c = RC_CLIENT; c < RC_N; c++)
+		if (hist_count(p->lat[c]) && (http || c != RC_CLIENT))	/* DNS has no client part */
+			lat_row(f, res_comp_name(c), p->lat[c]);
+	if (p->lost[LOST_LINK] || p->lost[LOST_BRIDGE] || p->lost[LOST_GUEST])
+		fprintf(f, "    lost: link %llu, bridge %llu, guest %llu\n",
+			(unsigned long long)p->lost[LOST_LINK], (unsigned long long)p->lost[LOST_BRIDGE],
+			(unsigned long long)p->lost[LOST_GUEST]);
+}
+
+/* " (at client)" when several points were given: the one-line counts come
+ * from the reference point (results.h), never added over points. */
+static const char *at_ref(const struct results *r, char *b, size_t cap)
+{
+	if (r->npoints < 2)
+		return "";
+	snprintf(b, cap, " (at %s)", rpt_role_name[r->ref_point < PT_N ? r->ref_point : 0]);
+	return b;
+}
+
+static void dns_details(FILE *f, const struct results *r, const struct pt_counts *s)
+{
+	char at[32];
+	if (!s->dns_queries && !s->dns_responses)
+		return;
+	fprintf(f, "    queries %llu, responses %llu, retransmitted queries %llu, duplicate responses %llu, "
+		"unsolicited responses %llu%s\n",
+		(unsigned long long)s->dns_queries, (unsigned long long)s->dns_responses,
+		(unsigned long long)s->dns_retransmissions, (unsigned long long)s->dns_dup_responses,
+		(unsigned long long)s->dns_unmatched_responses, at_ref(r, at, sizeof at));
+	int any = 0;
+	for (int i = 0; i < RES_RCODES; i++) {
+		if (!r->dns.status[i])
+			continue;
+		char b[16];
+		fprintf(f, "%s%s %llu", any ? ", " : "    rcodes: ",
+			i == RES_RCODES - 1 ? "other" : dns_rcode_name((unsigned)i, b, sizeof b),
+			(unsigned long long)r->dns.status[i]);
+		any = 1;
+	}
+	if (any)
+		fputc('\n', f);
+}
+
+static void http_details(FILE *f, const struct results *r, const struct pt_counts *s)
+{
+	char at[32];
+	if (!s->http_connections)
+		return;
+	fprintf(f, "    connections %llu, requests %llu, responses %llu", (unsigned long long)s->http_connections,
+		(unsigned long long)s->http_requests, (unsigned long long)s->http_responses);
+	if (s->http_refused || s->http_syn_unanswered)
+		fprintf(f, ", attempts refused (RST) %llu, never answered (no SYN-ACK) %llu",
+			(unsigned long long)s->http_refused, (unsigned long long)s->http_syn_unanswered);
+	fprintf(f, "%s\n", at_ref(r, at, sizeof at));
+}
+
+/* Handshake times at each point: SYN to SYN-ACK (at the client the round
+ * trip it sees, at the vif the guest's part) and SYN to the client's ACK
+ * (tshark's initial RTT). One point: the SYN-to-ACK row as before. */
+static void hs_row(FILE *f, const char *name, const struct hist *h)
+{
+	char b[6][32];
+	fprintf(f, "    %-24s %10llu %12s %12s %12s %12s %12s %12.3f\n", name,
+		(unsigned long long)hist_count(h), us(hist_percentile(h, 50), b[0]),
+		us(hist_percentile(h, 90), b[1]), us(hist_percentile(h, 99), b[2]),
+		us(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
+}
+
+static void handshakes(FILE *f, const struct results *r)
+{
+	if (r->npoints < 2) {
+		for (int i = 0; i < PT_N; i++)
+			if (r->point[i].present && hist_count(r->point[i].tcp_handshake)) {
+				lat_head(f);
+				lat_row(f, "handshake", r->point[i].tcp_handshake);
+			}
+		return;
+	}
+	fprintf(f, "    %-24s %10s %12s %12s %12s %12s %12s %12s\n", "handshake us", "count", "p50",
+		"p90", "p99", "p99.9", "max", "mean");
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < PT_N; i++) {
+			const struct hist *h = k ? r->point[i].tcp_handshake : r->point[i].tcp_synack;
+			if (!r->point[i].present || !hist_count(h))
+				continue;
+			char name[48];
+			snprintf(name, sizeof name, "%s at %s", k ? "SYN to ACK" : "SYN to SYN-ACK",
+				 rpt_role_name[i]);
+			hs_row(f, name, h);
+		}
+}
+
+static void tcp_block(FILE *f, const struct results *r, const struct pt_counts *s)
+{
+	char at[32];
+	if (!s->tcp_connections)
+		return;
+	fprintf(f, "TCP%s: %llu connections, %llu handshakes, %llu retransmissions, %llu resets; "
+		"closed first by client %llu, by server %llu (that side holds TIME_WAIT)\n",
+		at_ref(r, at, sizeof at), (unsigned long long)s->tcp_connections, (unsigned long long)s->tcp_handshakes,
+		(unsigned long long)s->tcp_retransmissions, (unsigned long long)s->tcp_resets,
+		(unsigned long long)s->tcp_closed_by_client, (unsigned long long)s->tcp_closed_by_server);
+	handshakes(f, r);
+}
+
+/* ---- the per-point table (several points) ---- */
+
+#define PC(field) offsetof(struct pt_counts, field)
+static const struct { const char *name; size_t off; int group; } pt_rows[] = {
+	{ "packets", PC(packets), 0 },
+	{ "IP fragments", PC(ip_fragments), 0 },
+	{ "DNS queries", PC(dns_queries), 1 },
+	{ "DNS responses", PC(dns_responses), 1 },
+	{ "DNS retransmitted queries", PC(dns_retransmissions), 1 },
+	{ "DNS duplicate responses", PC(dns_dup_responses), 1 },
+	{ "DNS unsolicited responses", PC(dns_unmatched_responses), 1 },
+	{ "TCP connections", PC(tcp_connections), 2 },
+	{ "TCP handshakes", PC(tcp_handshakes), 2 },
+	{ "TCP retransmissions", PC(tcp_retransmissions), 2 },
+	{ "TCP resets", PC(tcp_resets), 2 },
+	{ "TCP closed first by client", PC(tcp_closed_by_client), 2 },
+	{ "TCP closed first by server", PC(tcp_closed_by_server), 2 },
+	{ "HTTP connections", PC(http_connections), 3 },
+	{ "HTTP requests", PC(http_requests), 3 },
+	{ "HTTP responses", PC(http_responses), 3 },
+	{ "HTTP attempts refused", PC(http_refused), 3 },
+	{ "HTTP attempts unanswered", PC(http_syn_unanswered), 3 },
+	{ "state tables full", PC(table_full), 0 },
+};
+
+static uint64_t pc_get(const struct pt_counts *c, size_t off)
+{
+	uint64_t v;
+	memcpy(&v, (const char *)c + off, sizeof v);
+	return v;
+}
+
+static uint64_t malformed_total(const struct pt_counts *c)
+{
+	uint64_t t = 0;
+	for (int i = 1; i < DEC_R_MAX; i++)
+		t += c->malformed.reason[i];
+	return t;
+}
+
+static void pt_row(FILE *f, const struct results *r, const char *name, const uint64_t v[PT_N])
+{
+	fprintf(f, "    %-34s", name);
+	for (int i = 0; i < PT_N; i++)
+		if (r->point[i].present)
+			fprintf(f, " %12llu", (unsigned long long)v[i]);
+	fputc('\n', f);
+}
+
+static void points_table(FILE *f, const struct results *r)
+{
+	struct pt_counts sum;
+	res_sum_counts(r, &sum);
+	fprintf(f, "%-38s", "per point:");
+	for (int i = 0; i < PT_N; i++)
+		if (r->point[i].present)
+			fprintf(f, " %12s", rpt_role_name[i]);
+	fputc('\n', f);
+	int have[4] = { 1, sum.dns_queries || sum.dns_responses, sum.tcp_connections != 0,
+			sum.http_connections != 0 };
+	uint64_t v[PT_N];
+	for (size_t k = 0; k < sizeof pt_rows / sizeof pt_rows[0]; k++) {
+		uint64_t any = 0;
+		for (int i = 0; i < PT_N; i++)
+			any |= v[i] = pc_get(&r->point[i].counts, pt_rows[k].off);
+		if (have[pt_rows[k].group] && (any || pt_rows[k].group))
+			pt_row(f, r, pt_rows[k].name, v);
+	}
+	for (int i = 0; i < PT_N; i++)
+		v[i] = malformed_total(&r->point[i].counts);
+	pt_row(f, r, "malformed", v);
+	for (int m = 1; m < DEC_R_MAX; m++) {
+		if (!sum.malformed.reason[m])
+			continue;
+		for (int i = 0; i < PT_N; i++)
+			v[i] = r->point[i].counts.malformed.reason[m];
+		char name[64];
+		snprintf(name, sizeof name, "  %s", dec_reason_text(m));
+		pt_row(f, r, name, v);
+	}
+}
+
+static void malformed_block(FILE *f, const struct pt_counts *s)
+{
+	uint64_t total = 0;
+	for (int i = 1; i < DEC_R_MAX; i++)
+		total += s->malformed.reason[i];
+	if (!total)
+		return;
+	fprintf(f, "malformed: %llu\n", (unsigned long long)total);
+	for (int i = 1; i < DEC_R_MAX; i++)
+		if (s->malformed.reason[i])
+			fprintf(f, "    %-40s %llu\n", dec_reason_text(i),
+				(unsigned long long)s->malformed.reason[i]);
+}
+
+static void cross_point_block(FILE *f, const struct results *r)
+{
+	for (int a = 0; a < PT_N; a++)
+		for (int b = a + 1; b < PT_N; b++)
+			if (r->match[a][b].valid)
+				fprintf(f, "matching %s-%s: %llu matched, %llu only at %s, %llu only at %s\n",
+					rpt_role_name[a], rpt_role_name[b],
+					(unsigned long long)r->match[a][b].matched,
+					(unsigned long long)r->match[a][b].only_first, rpt_role_name[a],
+					(unsigned long long)r->match[a][b].only_second, rpt_role_name[b]);
+	if (r->clock.valid)
+		fprintf(f, "clock: client offset %lld ns, skew %.3f ppm, split uncertainty %lld ns\n",
+			(long long)r->clock.client_offset_ns, r->clock.client_skew_ppm,
+			(long long)r->clock.split_uncertainty_ns);
+}
+
+/* ---- guest silences ---- */
+
+/* "2026-11-27 05:43:57.861 UTC" */
+static char *utc_str(uint64_t ns, char *dst, unsigned cap)
+{
+	return dur_time_format(ns, "%Y-%m-%d %H:%M:%S", 1, dst, cap);
+}
+
+/* A point by its interface when the source names one ("vif1.0"), else its role. */
+static const char *point_name(const struct results *r, int role)
+{
+	const char *hash = strrchr(r->point[role].source, '#');
+	return hash && hash[1] ? hash + 1 : rpt_role_name[role];
+}
+
+static void incidents_block(FILE *f, const struct results *r)
+{
+	if (!r->incidents_total)
+		return;
+	fprintf(f, "incidents: %llu guest silence%s", (unsigned long long)r->incidents_total,
+		r->incidents_total > 1 ? "s" : "");
+	if (r->incidents_total > r->n_incidents)
+		fprintf(f, " (the first %u listed)", r->n_incidents);
+	fputc('\n', f);
+	for (unsigned i = 0; i < r->n_incidents; i++) {
+		const struct res_incident *in = &r->incident[i];
+		int pt = in->point < PT_N ? in->point : 0;
+		uint64_t end = in->open ? r->last_ns : in->end_ns;
+		char ip[64], from[48], to[48];
+		fprintf(f, "    guest %s silent from %s for %.1f s%s while %llu requests reached %s",
+			ipaddr_str(&in->guest, ip, sizeof ip), utc_str(in->start_ns, from, sizeof from),
+			end > in->start_ns ? (double)(end - in->start_ns) / 1e9 : 0.0,
+			in->open ? " (to the end of the capture)" : "",
+			(unsigned long long)in->requests[pt], point_name(r, pt));
+		int first = 1;
+		for (int p = PT_N - 1; p >= 0; p--)
+			if (p != pt && r->point[p].present) {
+				fprintf(f, "%s%s %llu", first ? " (" : ", ", point_name(r, p),
+					(unsigned long long)in->requests[p]);
+				first = 0;
+			}
+		fprintf(f, "%s: %s", first ? "" : ")", sil_kind_text(in->kind));
+		if (!in->open)
+			fprintf(f, "; answers again at %s", utc_str(in->end_ns, to, sizeof to));
+		fputc('\n', f);
+	}
+}
+
+int rpt_text(FILE *f, const struct results *r)
+{
+	struct pt_counts s;
+	const struct pt_counts *ref = res_ref_counts(r);
+	res_sum_counts(r, &s);
+	double span = r->last_ns > r->first_ns ? (double)(r->last_ns - r->first_ns) / 1e9 : 0;
+	for (int i = 0; i < PT_N; i++)
+		if (r->point[i].present && r->point[i].source[0])
+			fprintf(f, "%s: %s: %llu packets\n", rpt_role_name[i], r->point[i].source,
+				(unsigned long long)r->point[i].counts.packets);
+	fprintf(f, "packets: %llu (%llu bytes%s) over %.6f s", (unsigned long long)s.packets,
+		(unsigned long long)s.bytes, r->npoints > 1 ? ", all points" : "", span);
+	if (span > 0)
+		fprintf(f, ", %.1f packets/s", s.packets / span);
+	fputc('\n', f);
+	if (s.ip_fragments)
+		fprintf(f, "IP fragments: %llu, datagrams reassembled: %llu\n",
+			(unsigned long long)s.ip_fragments, (unsigned long long)s.reassembled);
+	proto_block(f, "DNS", &r->dns, span, 0);
+	dns_details(f, r, ref);
+	proto_block(f, "HTTP", &r->http, span, 1);
+	http_details(f, r, ref);
+	tcp_block(f, r, ref);
+	if (r->npoints > 1)
+		points_table(f, r);
+	else
+		malformed_block(f, &s);
+	if (r->npoints < 2 && s.table_full)
+		fprintf(f, "state tables full: %llu flows dropped (raise the table size)\n",
+			(unsigned long long)s.table_full);
+	cross_point_block(f, r);
+	incidents_block(f, r);
+	if (r->read_error)
+		fprintf(f, "read error: %s (results above are for what was read)\n", r->read_error_msg);
+	return ferror(f) ? -EIO : 0;
+}

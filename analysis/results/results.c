@@ -1,0 +1,143 @@
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/results/results.h"
+
+static const char *const comp_names[RC_N] = {
+#define X(n, s) s,
+	RES_COMPONENTS(X)
+#undef X
+};
+
+const char *res_comp_name(int c)
+{
+	return c >= 0 && c < RC_N ? comp_names[c] : "?";
+}
+
+int64_t res_comp_value(const struct txn *t, int c)
+{
+	switch (c) {
+	case RC_TOTAL: return t->total_ns;
+	case RC_RESPONSE: return t->proto == TXN_HTTP ? t->response_ns : TXN_NS_NONE;
+	case RC_CLIENT: return t->client_ns;
+	case RC_LINK: return t->link_ns;
+	case RC_BRIDGE: return t->bridge_ns;
+	case RC_GUEST: return t->guest_ns;
+	case RC_NETWORK: return t->network_ns;
+	case RC_LINK_IN: return t->link_in_ns;
+	case RC_LINK_OUT: return t->link_out_ns;
+	case RC_SERVER: return t->merged & TXN_M_SERVER ? t->server_ns : TXN_NS_NONE;
+	case RC_CLIENT_LINK: return t->merged & TXN_M_CLIENT_LINK ? t->client_link_ns : TXN_NS_NONE;
+	}
+	return TXN_NS_NONE;
+}
+
+static int proto_init(struct res_proto *p)
+{
+	for (int c = 0; c < RC_N; c++)
+		if (!(p->lat[c] = hist_new()))
+			return -1;
+	return 0;
+}
+
+static void proto_free(struct res_proto *p)
+{
+	for (int c = 0; c < RC_N; c++)
+		hist_free(p->lat[c]);
+}
+
+struct results *res_new(void)
+{
+	struct results *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	if (proto_init(&r->dns) || proto_init(&r->http)) {
+		res_free(r);
+		return NULL;
+	}
+	for (int i = 0; i < PT_N; i++)
+		if (!(r->point[i].tcp_handshake = hist_new()) ||
+		    !(r->point[i].tcp_synack = hist_new())) {
+			res_free(r);
+			return NULL;
+		}
+	return r;
+}
+
+void res_free(struct results *r)
+{
+	if (!r)
+		return;
+	proto_free(&r->dns);
+	proto_free(&r->http);
+	for (int i = 0; i < PT_N; i++) {
+		hist_free(r->point[i].tcp_handshake);
+		hist_free(r->point[i].tcp_synack);
+	}
+	if (r->windows && r->windows_free)
+		r->windows_free(r->windows);
+	free(r);
+}
+
+static void count_status(struct res_proto *p, const struct txn *t)
+{
+	if (t->status < 0)
+		return;
+	if (t->proto == TXN_DNS)
+		p->status[t->status < RES_RCODES - 1 ? t->status : RES_RCODES - 1]++;
+	else
+		p->status_class[t->status >= 100 && t->status < 600 ? t->status / 100 : 0]++;
+}
+
+void res_add_txn(struct results *r, const struct txn *t)
+{
+	struct res_proto *p = res_proto_of(r, t->proto);
+	p->transactions++;
+	if (t->answered)
+		p->answered++;
+	else
+		p->unanswered++;
+	if (t->lost_at > LOST_NONE && t->lost_at <= LOST_GUEST)
+		p->lost[t->lost_at]++;
+	count_status(p, t);
+	if (!p->first_ns || t->start_ns < p->first_ns)
+		p->first_ns = t->start_ns;
+	if (t->start_ns > p->last_ns)
+		p->last_ns = t->start_ns;
+	for (int c = 0; c < RC_N; c++) {
+		int64_t v = res_comp_value(t, c);
+		if (v != TXN_NS_NONE)
+			hist_record(p->lat[c], v);
+	}
+}
+
+void res_saw_packet(struct results *r, int role, uint64_t ts_ns)
+{
+	struct res_point *pt = &r->point[role];
+	if (!pt->first_ns || ts_ns < pt->first_ns)
+		pt->first_ns = ts_ns;
+	if (ts_ns > pt->last_ns)
+		pt->last_ns = ts_ns;
+	if (!r->first_ns || ts_ns < r->first_ns)
+		r->first_ns = ts_ns;
+	if (ts_ns > r->last_ns)
+		r->last_ns = ts_ns;
+}
+
+const struct pt_counts *res_ref_counts(const struct results *r)
+{
+	return &r->point[r->ref_point < PT_N ? r->ref_point : 0].counts;
+}
+
+void res_sum_counts(const struct results *r, struct pt_counts *s)
+{
+	*s = (struct pt_counts){ 0 };
+	for (int i = 0; i < PT_N; i++) {
+		if (!r->point[i].present)
+			continue;
+		/* pt_counts is all uint64_t counters (dec_stats too) */
+		const uint64_t *a = (const uint64_t *)&r->point[i].counts;
+		uint64_t *d = (uint64_t *)s;
+		for (size_t k = 0; k < sizeof *s / sizeof(uint64_t); k++)
+			d[k] += a[k];
+	}
+}

@@ -1,0 +1,121 @@
+/* Statistics kept as data: what the engine measured, drawn by every report
+ * (text, JSON, JSONL, CSV). Reports never recompute; they read this.
+ *
+ * One point fills the per-point counters and, per protocol, the total (and
+ * for HTTP response) histograms. Cross-point analysis fills the other
+ * components, loss, matching, clock and windows. */
+#ifndef HOPLAT_RESULTS_H
+#define HOPLAT_RESULTS_H
+
+#include <stdint.h>
+#include "analysis/point/point.h"
+#include "analysis/point/txn.h"
+#include "common/hist.h"
+
+/* Latency components, in JSON key order. */
+#define RES_COMPONENTS(X) \
+	X(TOTAL, "total") X(RESPONSE, "response") X(CLIENT, "client") \
+	X(LINK, "link") X(BRIDGE, "bridge") X(GUEST, "guest") \
+	X(NETWORK, "network") X(LINK_IN, "link_in") X(LINK_OUT, "link_out") \
+	X(SERVER, "server") X(CLIENT_LINK, "client_link")
+
+enum res_comp {
+#define X(n, s) RC_##n,
+	RES_COMPONENTS(X)
+#undef X
+	RC_N
+};
+const char *res_comp_name(int c);		/* "total", ... */
+/* The component's value in a transaction (TXN_NS_NONE when not measured). */
+int64_t res_comp_value(const struct txn *t, int c);
+
+#define RES_RCODES 24	/* DNS rcodes 0..22 counted apart, the rest in the last */
+
+struct res_proto {
+	uint64_t transactions, answered, unanswered;
+	uint64_t lost[4];		/* by enum txn_lost (index 0 unused) */
+	uint64_t status[RES_RCODES];	/* DNS: by rcode */
+	uint64_t status_class[6];	/* HTTP: 1xx..5xx by first digit, [0] other */
+	struct hist *lat[RC_N];		/* allocated once in res_new */
+	uint64_t first_ns, last_ns;	/* start_ns of the first and last transaction */
+};
+
+struct res_point {
+	uint8_t present;
+	char source[512];		/* "FILE" or "FILE#IFACE" */
+	struct pt_counts counts;
+	uint64_t first_ns, last_ns;	/* packet timestamps seen at this point */
+	struct hist *tcp_handshake;	/* SYN -> ACK (tshark's tcp.analysis.initial_rtt), at the end */
+	struct hist *tcp_synack;	/* SYN -> SYN-ACK: at the client its RTT, at the vif the guest's part */
+};
+
+/* Cross-point pieces (filled by the cross-point engine). */
+struct res_match {
+	uint8_t valid;
+	uint64_t matched, only_first, only_second;
+};
+
+struct res_clock {
+	uint8_t valid;
+	int64_t client_offset_ns;	/* client clock minus Dom0 clock at the client's first packet */
+	double client_skew_ppm;		/* positive when the client runs fast */
+	int64_t split_uncertainty_ns;
+	uint64_t samples;
+};
+
+struct res_series;			/* time series, defined by the cross-point engine */
+
+/* A guest silence the detector (analysis/hang.h) reported: kept as data
+ * for every report. Times on the Dom0 clock when several points are given
+ * (the client's corrected), else the one capture's. */
+#define RES_MAX_INCIDENTS 64
+struct res_incident {
+	struct ipaddr guest;
+	uint8_t kind;			/* enum sil_kind */
+	uint8_t point;			/* the point that decided (the innermost seen) */
+	uint8_t open;			/* still silent at the end of the input */
+	uint64_t start_ns;		/* first request there after the guest's last answer */
+	uint64_t end_ns;		/* the guest answered again there (0 while open) */
+	uint64_t last_answer_ns;	/* the guest's last answer before the silence */
+	uint64_t detected_ns;		/* when the detector noticed */
+	uint64_t requests[PT_N];	/* requests that reached each point during the silence */
+};
+
+struct results {
+	struct res_proto dns, http;
+	struct res_point point[PT_N];
+	unsigned npoints;
+	/* The point whose counters the protocol summaries (dns, http, tcp) show:
+	 * the client when given, else the first point on the path. Counting at
+	 * every point and adding would count each packet once per point. */
+	uint8_t ref_point;
+	uint64_t first_ns, last_ns;	/* capture span over all points */
+	int64_t window_ns;
+	struct res_match match[PT_N][PT_N];	/* [a][b], a < b */
+	struct res_clock clock;
+	struct res_series *windows;	/* NULL unless cross-point time series exist */
+	void (*windows_free)(struct res_series *);
+	struct res_incident incident[RES_MAX_INCIDENTS];	/* in the order they began */
+	unsigned n_incidents;
+	uint64_t incidents_total;	/* beyond RES_MAX_INCIDENTS counted, not kept */
+	/* input side (files): a read error stops that input; results so far stay */
+	int read_error;
+	char read_error_msg[512];
+};
+
+struct results *res_new(void);
+void res_free(struct results *r);
+/* A finished transaction into the statistics. */
+void res_add_txn(struct results *r, const struct txn *t);
+static inline struct res_proto *res_proto_of(struct results *r, int proto)
+{
+	return proto == TXN_HTTP ? &r->http : &r->dns;
+}
+/* Counters of the reference point (ref_point), or of the only point. */
+const struct pt_counts *res_ref_counts(const struct results *r);
+/* Every point's counters added (what was read: packets, bytes, malformed). */
+void res_sum_counts(const struct results *r, struct pt_counts *sum);
+/* Packets seen at a point (capture span). */
+void res_saw_packet(struct results *r, int role, uint64_t ts_ns);
+
+#endif

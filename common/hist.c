@@ -1,0 +1,142 @@
+#include <stdlib.h>
+#include <string.h>
+#include "common/hist.h"
+
+struct hist {
+	uint64_t count;
+	long double sum;	/* exact enough for the mean of ns values */
+	int64_t min, max;
+	uint64_t pos[HIST_BUCKETS];	/* v >= 0 */
+	uint64_t neg[HIST_BUCKETS];	/* v < 0, by -v */
+};
+
+static unsigned msb64(uint64_t v)
+{
+	return 63u - (unsigned)__builtin_clzll(v);
+}
+
+unsigned hist_index(int64_t v)
+{
+	if (v >= HIST_MAX_NS)
+		return HIST_BUCKETS - 1;
+	if (v < HIST_SUB)
+		return (unsigned)(v < 0 ? 0 : v);
+	unsigned shift = msb64((uint64_t)v) - HIST_SUB_BITS;
+	return shift * HIST_SUB + (unsigned)((uint64_t)v >> shift);
+}
+
+void hist_bucket_range(unsigned idx, int64_t *lo, int64_t *hi)
+{
+	if (idx < 2 * HIST_SUB) {
+		*lo = *hi = idx;
+		return;
+	}
+	unsigned shift = idx / HIST_SUB - 1;
+	uint64_t sub = idx - shift * HIST_SUB;
+	*lo = (int64_t)(sub << shift);
+	*hi = *lo + ((int64_t)1 << shift) - 1;
+}
+
+struct hist *hist_new(void)
+{
+	struct hist *h = calloc(1, sizeof *h);
+	return h;
+}
+
+void hist_free(struct hist *h)
+{
+	free(h);
+}
+
+void hist_reset(struct hist *h)
+{
+	memset(h, 0, sizeof *h);
+}
+
+void hist_record_n(struct hist *h, int64_t v, uint64_t n)
+{
+	if (!h || !n)
+		return;
+	if (h->count == 0 || v < h->min)
+		h->min = v;
+	if (h->count == 0 || v > h->max)
+		h->max = v;
+	h->count += n;
+	h->sum += (long double)v * n;
+	if (v >= 0)
+		h->pos[hist_index(v)] += n;
+	else
+		h->neg[hist_index(v == INT64_MIN ? INT64_MAX : -v)] += n;
+}
+
+void hist_record(struct hist *h, int64_t v)
+{
+	hist_record_n(h, v, 1);
+}
+
+uint64_t hist_count(const struct hist *h) { return h ? h->count : 0; }
+int64_t hist_max(const struct hist *h) { return h && h->count ? h->max : 0; }
+int64_t hist_min(const struct hist *h) { return h && h->count ? h->min : 0; }
+
+double hist_mean(const struct hist *h)
+{
+	return h && h->count ? (double)(h->sum / h->count) : 0;
+}
+
+static int64_t mid(unsigned idx)
+{
+	int64_t lo, hi;
+	hist_bucket_range(idx, &lo, &hi);
+	return lo + (hi - lo) / 2;
+}
+
+static int64_t clamp(const struct hist *h, int64_t v)
+{
+	return v < h->min ? h->min : v > h->max ? h->max : v;
+}
+
+int64_t hist_percentile(const struct hist *h, double p)
+{
+	if (!h || !h->count)
+		return 0;
+	if (p < 0)
+		p = 0;
+	if (p > 100)
+		p = 100;
+	/* nearest rank: the smallest value with at least p% of samples at or below */
+	uint64_t rank = (uint64_t)(p / 100.0 * (double)h->count + 0.999999999);
+	if (rank < 1)
+		rank = 1;
+	if (rank > h->count)
+		rank = h->count;
+	uint64_t seen = 0;
+	/* negatives first, from the most negative */
+	for (unsigned i = HIST_BUCKETS; i-- > 0;) {
+		seen += h->neg[i];
+		if (seen >= rank)
+			return clamp(h, -mid(i));
+	}
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		seen += h->pos[i];
+		if (seen >= rank)
+			return clamp(h, mid(i));
+	}
+	return h->max;
+}
+
+int hist_merge(struct hist *dst, const struct hist *src)
+{
+	if (!src || !src->count)
+		return 0;
+	if (dst->count == 0 || src->min < dst->min)
+		dst->min = src->min;
+	if (dst->count == 0 || src->max > dst->max)
+		dst->max = src->max;
+	dst->count += src->count;
+	dst->sum += src->sum;
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		dst->pos[i] += src->pos[i];
+		dst->neg[i] += src->neg[i];
+	}
+	return 0;
+}

@@ -16,7 +16,6 @@
 #include "analysis/results/results.h"
 #include "analysis/report/rpt.h"
 #include "analysis/path/clock_pass.h"
-#include "analysis/results/series.h"
 #include "decode/ifrole.h"	/* port roles by name, as `bridge show` */
 
 #define MAX_INPUTS 8
@@ -213,18 +212,14 @@ static int close_out(FILE *f, const char *path)
 }
 
 /* Next packet of an input that passes its #IFACE filter; sets done at the end. */
-static void input_next(struct input *in, struct results *r)
+static void input_next(struct input *in, struct engine *e)
 {
 	in->has_head = 0;
 	while (!in->done) {
 		int rc = capfile_next(in->cf, &in->head);
 		if (rc < 0) {
 			fprintf(stderr, "hoplat analyze: %s\n", capfile_error(in->cf));
-			if (!r->read_error) {
-				r->read_error = 1;
-				snprintf(r->read_error_msg, sizeof r->read_error_msg, "%s",
-					 capfile_error(in->cf));
-			}
+			eng_input_error(e, capfile_error(in->cf));
 		}
 		if (rc <= 0) {
 			in->done = 1;
@@ -249,10 +244,10 @@ static uint64_t merge_ts(const struct analyze *a, const struct input *in)
 }
 
 /* k-way merge by corrected timestamp (k is at most a handful: a linear minimum). */
-static void run(struct analyze *a, struct engine *e, struct results *r)
+static void run(struct analyze *a, struct engine *e)
 {
 	for (unsigned i = 0; i < a->n; i++)
-		input_next(&a->in[i], r);
+		input_next(&a->in[i], e);
 	for (;;) {
 		struct input *min = NULL;
 		for (unsigned i = 0; i < a->n; i++)
@@ -261,7 +256,7 @@ static void run(struct analyze *a, struct engine *e, struct results *r)
 		if (!min)
 			break;
 		eng_feed(e, &min->head);
-		input_next(min, r);
+		input_next(min, e);
 	}
 }
 
@@ -398,8 +393,8 @@ static int write_outputs(struct analyze *a, const struct results *r)
 	}
 	if (a->jsonl_out.f)
 		rc |= close_out(a->jsonl_out.f, a->txns);
-	if (a->csv_out.f && r->windows)
-		ser_csv(a->csv_out.f, r->windows);	/* a second section: kind=window rows */
+	if (a->csv_out.f)
+		rpt_csv_windows(a->csv_out.f, r);	/* a second section: kind=window rows */
 	if (a->csv_out.f)
 		rpt_csv_incidents(a->csv_out.f, r);	/* then kind=incident rows, if any */
 	if (a->csv_out.f)
@@ -462,12 +457,14 @@ int cmd_analyze(int argc, char **argv)
 		close_inputs(&a);
 		return 2;
 	}
-	struct results *r = eng_results_mut(e);
-	for (unsigned i = 0; i < a.n; i++)
-		snprintf(r->point[a.in[i].role].source, sizeof r->point[0].source, "%s%s%s",
-			 a.in[i].path, a.in[i].iface[0] ? "#" : "", a.in[i].iface);
-	run(&a, e, r);
+	for (unsigned i = 0; i < a.n; i++) {
+		char src[sizeof a.in[i].path + sizeof a.in[i].iface + 1];
+		snprintf(src, sizeof src, "%s%s%s", a.in[i].path, a.in[i].iface[0] ? "#" : "", a.in[i].iface);
+		eng_set_source(e, a.in[i].role, src);
+	}
+	run(&a, e);
 	eng_finish(e);
+	const struct results *r = eng_results(e);
 	int status = check_ifaces(&a) ? 2 : 0;
 	note_merged_ifaces(&a);
 	if (write_outputs(&a, r))

@@ -21,15 +21,7 @@
 #include "cmd/cmd.h"
 #include "common/dur.h"
 
-#define LIVE_SAMPLES 65536	/* latency samples kept per window (reservoir beyond) */
 #define LIVE_SUBS 8
-
-struct live_win {
-	uint64_t start_ns;
-	uint64_t dns_q, dns_r, http_q, http_r, packets;
-	uint64_t n_lat;
-	int64_t lat[LIVE_SAMPLES];
-};
 
 struct live {
 	struct capture_cfg cap;
@@ -44,10 +36,8 @@ struct live {
 	int status_only;		/* for `capture` on a terminal: windows feed the status line only */
 	const char *json, *txns;
 	struct rpt_out txn_out;
-	struct live_win w;
 	char last_status[200];
 	uint64_t last_ts, last_ts_wall;
-	uint8_t inner;			/* the innermost role given: its transactions fill the windows */
 };
 
 static uint64_t wall_now(void)
@@ -63,90 +53,77 @@ static char *clock_str(uint64_t ns, char *dst, unsigned cap)
 	return dur_time_format(ns, "%H:%M:%S", 0, dst, cap);
 }
 
-static int cmp_i64(const void *a, const void *b)
+static char *dur_or_dash(const struct ser_lat *l, int k, char *dst, unsigned cap)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-static int64_t pct(const struct live_win *w, unsigned n, double q)
-{
-	if (!n)
-		return TXN_NS_NONE;
-	unsigned i = (unsigned)(q * (n - 1) + 0.5);
-	return w->lat[i];
-}
-
-static char *dur_or_dash(int64_t ns, char *dst, unsigned cap)
-{
-	if (ns == TXN_NS_NONE)
+	if (!l->n)
 		snprintf(dst, cap, "-");
 	else
-		dur_format(ns, dst, cap);
+		dur_format(l->pct[k], dst, cap);
 	return dst;
 }
 
-/* One line per window of packet time. */
-static void window_line(struct live *l)
+/* The total latency the line shows: of the protocol with more transactions
+ * timed in the window (both are in --json-lines). */
+static const struct ser_lat *line_lat(const struct ser_row *r)
 {
-	struct live_win *w = &l->w;
-	unsigned n = w->n_lat < LIVE_SAMPLES ? (unsigned)w->n_lat : LIVE_SAMPLES;
-	double secs = (double)l->window_ns / 1e9;
-	char t[32], p50[32], p99[32];
+	const struct ser_lat *d = &r->lat[SER_DNS][SC_TOTAL], *h = &r->lat[SER_HTTP][SC_TOTAL];
+	return h->n > d->n ? h : d;
+}
 
-	qsort(w->lat, n, sizeof w->lat[0], cmp_i64);
-	dur_or_dash(pct(w, n, 0.5), p50, sizeof p50);
-	dur_or_dash(pct(w, n, 0.99), p99, sizeof p99);
-	clock_str(w->start_ns, t, sizeof t);
+static void json_line(const struct ser_row *r, uint8_t ref, double secs, const char *t, uint64_t pkts)
+{
+	char p[6][32];
+	const struct ser_lat *d = &r->lat[SER_DNS][SC_TOTAL], *h = &r->lat[SER_HTTP][SC_TOTAL];
+	const struct ser_lat *l = line_lat(r);
+	printf("{\"window\":\"%s\",\"start_ns\":%llu,\"packets\":%llu,\"dns_queries_per_s\":%.1f,"
+	       "\"dns_responses_per_s\":%.1f,\"http_requests_per_s\":%.1f,"
+	       "\"http_responses_per_s\":%.1f,\"p50\":\"%s\",\"p99\":\"%s\",\"point\":\"%s\","
+	       "\"dns_transactions\":%llu,\"http_transactions\":%llu,\"dns_p50\":\"%s\",\"dns_p99\":\"%s\","
+	       "\"http_p50\":\"%s\",\"http_p99\":\"%s\",\"http_connections_per_s\":%.1f}\n",
+	       t, (unsigned long long)r->start_ns, (unsigned long long)pkts,
+	       (double)r->req[SER_DNS][ref] / secs, (double)r->resp[SER_DNS][ref] / secs,
+	       (double)r->req[SER_HTTP][ref] / secs, (double)r->resp[SER_HTTP][ref] / secs,
+	       dur_or_dash(l, 0, p[0], 32), dur_or_dash(l, 2, p[1], 32), rpt_role_name[ref],
+	       (unsigned long long)r->txns[SER_DNS], (unsigned long long)r->txns[SER_HTTP],
+	       dur_or_dash(d, 0, p[2], 32), dur_or_dash(d, 2, p[3], 32), dur_or_dash(h, 0, p[4], 32),
+	       dur_or_dash(h, 2, p[5], 32), (double)r->conns[ref] / secs);
+}
+
+/* ser_row_fn: a line per window of the engine's time series as it closes
+ * (the rows `analyze` reports): requests and responses seen at the
+ * reference point (the first on the path given), packets at every point. */
+static void on_window(void *ctx, const struct res_series *rs, const struct ser_row *r)
+{
+	struct live *l = ctx;
+	uint8_t ref = eng_results(l->e)->ref_point;
+	double secs = (double)rs->window_ns / 1e9;
+	double dq = (double)r->req[SER_DNS][ref] / secs, dr = (double)r->resp[SER_DNS][ref] / secs;
+	double hq = (double)r->req[SER_HTTP][ref] / secs, hr = (double)r->resp[SER_HTTP][ref] / secs;
+	double hc = (double)r->conns[ref] / secs;
+	char t[32], p50[32], p99[32];
+	uint64_t pkts = r->packets[0] + r->packets[1] + r->packets[2];
+
+	dur_or_dash(line_lat(r), 0, p50, sizeof p50);
+	dur_or_dash(line_lat(r), 2, p99, sizeof p99);
+	clock_str(r->start_ns, t, sizeof t);
 	if (l->status_only)
 		;
 	else if (l->json_lines)
-		printf("{\"window\":\"%s\",\"start_ns\":%llu,\"packets\":%llu,\"dns_queries_per_s\":%.1f,"
-		       "\"dns_responses_per_s\":%.1f,\"http_requests_per_s\":%.1f,"
-		       "\"http_responses_per_s\":%.1f,\"p50\":\"%s\",\"p99\":\"%s\"}\n",
-		       t, (unsigned long long)w->start_ns, (unsigned long long)w->packets,
-		       (double)w->dns_q / secs, (double)w->dns_r / secs, (double)w->http_q / secs,
-		       (double)w->http_r / secs, p50, p99);
+		json_line(r, ref, secs, t, pkts);
 	else
-		printf("%s  pkts %llu  dns %.0f q/s %.0f r/s  http %.0f req/s %.0f resp/s  p50 %s p99 %s\n", t,
-		       (unsigned long long)w->packets, (double)w->dns_q / secs, (double)w->dns_r / secs,
-		       (double)w->http_q / secs, (double)w->http_r / secs, p50, p99);
+		printf("%s  pkts %llu  dns %.0f q/s %.0f r/s  http %.0f req/s %.0f resp/s %.0f conn/s  "
+		       "p50 %s p99 %s\n", t, (unsigned long long)pkts, dq, dr, hq, hr, hc, p50, p99);
 	snprintf(l->last_status, sizeof l->last_status,
-		 "dns %.0f/%.0f q,r/s  http %.0f/%.0f req,resp/s  p50 %s p99 %s", (double)w->dns_q / secs,
-		 (double)w->dns_r / secs, (double)w->http_q / secs, (double)w->http_r / secs, p50, p99);
+		 "dns %.0f/%.0f q,r/s  http %.0f/%.0f req,resp/s  p50 %s p99 %s", dq, dr, hq, hr, p50, p99);
 	fflush(stdout);
 }
 
-/* Packet time moved to now: close the windows it passed. */
-static void advance_windows(struct live *l, uint64_t now)
-{
-	if (!l->w.start_ns) {
-		l->w.start_ns = now - now % (uint64_t)l->window_ns;
-		return;
-	}
-	while (now >= l->w.start_ns + (uint64_t)l->window_ns) {
-		uint64_t next = l->w.start_ns + (uint64_t)l->window_ns;
-		window_line(l);
-		memset(&l->w, 0, offsetof(struct live_win, lat));
-		l->w.start_ns = next;
-		if (now - next > 60 * (uint64_t)l->window_ns)	/* a long gap: no empty lines for it */
-			l->w.start_ns = now - now % (uint64_t)l->window_ns;
-	}
-}
-
+/* Transactions as they are final: --transactions. */
 static void on_txn(void *ctx, const struct txn *t)
 {
 	struct live *l = ctx;
-
 	if (l->txn_out.f)
 		rpt_jsonl_txn(&l->txn_out, t);
-	/* each transaction comes once: attributed across the points, or the one point's */
-	int dns = t->proto == TXN_DNS;
-	*(dns ? &l->w.dns_q : &l->w.http_q) += 1;
-	if (!t->answered || t->total_ns == TXN_NS_NONE)
-		return;
-	*(dns ? &l->w.dns_r : &l->w.http_r) += 1;
-	l->w.lat[l->w.n_lat++ % LIVE_SAMPLES] = t->total_ns;
 }
 
 static void on_alert(void *ctx, const struct sil_alert *a)
@@ -204,9 +181,7 @@ static void on_packet(void *ctx, unsigned src, const char *name, const struct pk
 		return;
 	struct pkt q = *p;
 	q.point = (uint8_t)role;
-	advance_windows(l, q.ts_ns);
-	l->w.packets++;
-	eng_feed(l->e, &q);	/* the silence detector too */
+	eng_feed(l->e, &q);	/* the time series and the silence detector too */
 	l->last_ts = q.ts_ns;
 	l->last_ts_wall = wall_now();
 }
@@ -349,8 +324,7 @@ static int setup_sources(struct live *l, const char *file, const struct cap_opts
 static int finish(struct live *l)
 {
 	int rc = 0;
-	eng_finish(l->e);
-	advance_windows(l, l->w.start_ns + (uint64_t)l->window_ns);	/* the last, partial window */
+	eng_finish(l->e);	/* the last windows' lines, the last partial one included */
 	const struct results *r = eng_results(l->e);
 	rpt_text(stdout, r);
 	if (r->incidents_total)
@@ -404,11 +378,6 @@ int cmd_live(int argc, char **argv)
 	rc = setup_sources(l, file, &proto, filter);
 	if (rc)
 		goto out;
-	for (int k = PT_N - 1; k >= 0; k--)
-		if (l->role_name[k]) {
-			l->inner = (uint8_t)k;
-			break;
-		}
 	l->ecfg.roles = 0;
 	for (int k = 0; k < PT_N; k++)
 		if (l->role_name[k])
@@ -419,6 +388,8 @@ int cmd_live(int argc, char **argv)
 	l->ecfg.out = (struct txn_sink){ on_txn, l };
 	l->ecfg.on_alert = on_alert;	/* the engine's detector reports here */
 	l->ecfg.alert_ctx = l;
+	l->ecfg.on_window = on_window;
+	l->ecfg.window_ctx = l;
 	if (l->txns && !(l->txn_out.f = fopen(l->txns, "w"))) {
 		fprintf(stderr, "hoplat live: %s: %s\n", l->txns, strerror(errno));
 		rc = 2;
@@ -457,12 +428,12 @@ void *live_status_attach(struct capture_cfg *cfg)
 	if (!l)
 		return NULL;
 	l->status_only = 1;
-	l->window_ns = 1000000000LL;
 	memset(l->role, -1, sizeof l->role);
 	l->role_name[PT_CLIENT] = cfg->src[0].name;
 	eng_config_default(&l->ecfg);
 	l->ecfg.roles = 1u << PT_CLIENT;
-	l->ecfg.out = (struct txn_sink){ on_txn, l };
+	l->ecfg.on_window = on_window;
+	l->ecfg.window_ctx = l;
 	l->e = eng_new(&l->ecfg);
 	if (!l->e) {
 		free(l);

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/hist.h"
@@ -48,9 +49,36 @@ void hist_free(struct hist *h)
 	free(h);
 }
 
+/* The bucket indexes [*lo, *hi] of the mirror (neg) or plain (pos) set that
+ * may hold samples: from the exact min and max. 0 when the set is empty. */
+static int occupied(const struct hist *h, int neg, unsigned *lo, unsigned *hi)
+{
+	if (!h->count || (neg ? h->min >= 0 : h->max < 0))
+		return 0;
+	if (neg) {	/* by -v: min is the largest magnitude */
+		*lo = h->max < 0 ? hist_index(h->max == INT64_MIN ? INT64_MAX : -h->max) : 0;
+		*hi = hist_index(h->min == INT64_MIN ? INT64_MAX : -h->min);
+	} else {
+		*lo = h->min > 0 ? hist_index(h->min) : 0;
+		*hi = hist_index(h->max);
+	}
+	return 1;
+}
+
+static void clear_set(const struct hist *h, uint64_t *set, int neg)
+{
+	unsigned lo, hi;
+	if (occupied(h, neg, &lo, &hi))
+		memset(set + lo, 0, (hi - lo + 1) * sizeof *set);
+}
+
 void hist_reset(struct hist *h)
 {
-	memset(h, 0, sizeof *h);
+	clear_set(h, h->neg, 1);
+	clear_set(h, h->pos, 0);
+	h->count = 0;
+	h->sum = 0;
+	h->min = h->max = 0;
 }
 
 void hist_record_n(struct hist *h, int64_t v, uint64_t n)
@@ -95,33 +123,50 @@ static int64_t clamp(const struct hist *h, int64_t v)
 	return v < h->min ? h->min : v > h->max ? h->max : v;
 }
 
+/* Nearest rank: the smallest value with at least p% of samples at or below. */
+static uint64_t rank_of(const struct hist *h, double p)
+{
+	p = p < 0 ? 0 : p > 100 ? 100 : p;
+	uint64_t rank = (uint64_t)(p / 100.0 * (double)h->count + 0.999999999);
+	return rank < 1 ? 1 : rank > h->count ? h->count : rank;
+}
+
+/* One walk of the occupied buckets, negatives first (from the most
+ * negative), filling out[k] as the running count reaches each rank. */
+int hist_percentiles(const struct hist *h, const double *q, unsigned n, int64_t *out)
+{
+	for (unsigned k = 1; k < n; k++)
+		if (q[k] < q[k - 1])
+			return -EINVAL;
+	unsigned k = 0, lo, hi;
+	if (!h || !h->count) {
+		for (; k < n; k++)
+			out[k] = 0;
+		return 0;
+	}
+	uint64_t seen = 0;
+	if (occupied(h, 1, &lo, &hi))
+		for (unsigned i = hi + 1; i-- > lo && k < n;) {
+			seen += h->neg[i];
+			while (k < n && seen >= rank_of(h, q[k]))
+				out[k++] = clamp(h, -mid(i));
+		}
+	if (occupied(h, 0, &lo, &hi))
+		for (unsigned i = lo; i <= hi && k < n; i++) {
+			seen += h->pos[i];
+			while (k < n && seen >= rank_of(h, q[k]))
+				out[k++] = clamp(h, mid(i));
+		}
+	for (; k < n; k++)
+		out[k] = h->max;
+	return 0;
+}
+
 int64_t hist_percentile(const struct hist *h, double p)
 {
-	if (!h || !h->count)
-		return 0;
-	if (p < 0)
-		p = 0;
-	if (p > 100)
-		p = 100;
-	/* nearest rank: the smallest value with at least p% of samples at or below */
-	uint64_t rank = (uint64_t)(p / 100.0 * (double)h->count + 0.999999999);
-	if (rank < 1)
-		rank = 1;
-	if (rank > h->count)
-		rank = h->count;
-	uint64_t seen = 0;
-	/* negatives first, from the most negative */
-	for (unsigned i = HIST_BUCKETS; i-- > 0;) {
-		seen += h->neg[i];
-		if (seen >= rank)
-			return clamp(h, -mid(i));
-	}
-	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-		seen += h->pos[i];
-		if (seen >= rank)
-			return clamp(h, mid(i));
-	}
-	return h->max;
+	int64_t v;
+	hist_percentiles(h, &p, 1, &v);
+	return v;
 }
 
 int hist_merge(struct hist *dst, const struct hist *src)

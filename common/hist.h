@@ -25,6 +25,8 @@ struct hist;
 
 struct hist *hist_new(void);		/* NULL when out of memory */
 void hist_free(struct hist *h);
+/* Empty again; clears only the buckets between min and max, so resetting a
+ * histogram that saw a narrow range is cheap (the time series does it per window). */
 void hist_reset(struct hist *h);
 
 void hist_record(struct hist *h, int64_t v);
@@ -33,6 +35,10 @@ void hist_record_n(struct hist *h, int64_t v, uint64_t n);
 uint64_t hist_count(const struct hist *h);
 /* Nearest-rank percentile, p in [0, 100]; 0 when empty. */
 int64_t hist_percentile(const struct hist *h, double p);
+/* n percentiles in one pass over the buckets (HdrHistogram's
+ * hdr_value_at_percentiles): q[0..n) in [0, 100] and ascending, out[k] the
+ * value at q[k] (0 when empty). 0, or -EINVAL when q is not ascending. */
+int hist_percentiles(const struct hist *h, const double *q, unsigned n, int64_t *out);
 double hist_mean(const struct hist *h);	/* exact (sum / count); 0 when empty */
 int64_t hist_max(const struct hist *h);	/* exact; 0 when empty */
 int64_t hist_min(const struct hist *h);	/* exact; 0 when empty */

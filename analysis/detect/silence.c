@@ -218,3 +218,15 @@ const struct sil_guest *sil_find(const struct silence *h, const struct ipaddr *i
 {
 	return guest((struct silence *)h, ip, 0);
 }
+
+uint64_t sil_requests(const struct silence *h, const struct ipaddr *guest, int point)
+{
+	const struct sil_guest *g = sil_find(h, guest);
+	return g && point >= 0 && point < PT_N ? g->pt[point].requests : 0;
+}
+
+uint64_t sil_unanswered(const struct silence *h, const struct ipaddr *guest, int point)
+{
+	const struct sil_guest *g = sil_find(h, guest);
+	return g && point >= 0 && point < PT_N ? g->pt[point].unanswered : 0;
+}

@@ -82,8 +82,12 @@ void sil_packet(struct silence *h, uint8_t point, uint64_t ts_ns, const struct d
 void sil_pkt(struct silence *h, const struct pkt *p);
 /* Time passed (no packet needed): checks every guest. */
 void sil_advance(struct silence *h, uint64_t now_ns);
-/* The state kept for a guest (NULL: never seen answering). The engine
- * reads the request counters to say what reached each point in a silence. */
+/* The state kept for a guest (NULL: never seen answering). */
 const struct sil_guest *sil_find(const struct silence *h, const struct ipaddr *ip);
+/* Requests toward a guest seen at a point so far, and of them the ones
+ * since its last answer there (0 for a guest never seen answering): the
+ * engine says from these what reached each point during a silence. */
+uint64_t sil_requests(const struct silence *h, const struct ipaddr *guest, int point);
+uint64_t sil_unanswered(const struct silence *h, const struct ipaddr *guest, int point);
 
 #endif

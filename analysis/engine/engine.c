@@ -2,20 +2,22 @@
  * out to the sink and into the results.
  *
  * One point: each transaction the point times is final. Several points:
- * the cross-point engine (pktm_*, clk_*, attribution) joins the points'
- * transactions before they are final; until it is wired in here, the
- * transactions of the first point on the path (client, else uplink, else
- * vif) are the ones reported.
+ * the cross-point part (crosspoint.c: matching, attribution) joins the
+ * points' transactions before they are final.
  *
- * The guest-silence detector (hang.c) sees every decoded packet of every
- * point here, so `analyze` and `live` report the same incidents. */
+ * Every point's counters feed the time series after each packet (requests
+ * and responses are counted when they are seen), and every final
+ * transaction lands in the window where it ended. The guest-silence
+ * detector sees every decoded packet of every point here, so `analyze` and
+ * `live` report the same windows and the same incidents. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/engine/engine.h"
 #include "analysis/results/results.h"
 #include "analysis/point/tcp_track.h"
-#include "common/hist.h"
 #include "analysis/path/crosspoint.h"
+#include "common/hist.h"
 
 #define ENG_TICK_NS 10000000ull	/* expire state every 10 ms of packet time */
 
@@ -32,11 +34,12 @@ struct engine {
 	struct eng_config cfg;
 	struct eng_point p[PT_N];
 	unsigned npoints;
-	uint8_t primary;		/* the point whose transactions are reported */
+	uint64_t now;			/* the newest packet time, Dom0 clock */
 	struct results *res;
-	struct cross *x;			/* cross-point part, two or three points (xeng.c) */
+	struct series *ser;		/* the time series, until eng_finish hands it to res */
+	struct cross *x;		/* cross-point part, two or three points */
 	struct txn_sink joiner;		/* the points' transactions when x is set */
-	struct silence hang;		/* guest-silence detector */
+	struct silence sil;		/* guest-silence detector */
 	/* per kept incident and point: the request counter when it began */
 	uint64_t inc_base[RES_MAX_INCIDENTS][PT_N];
 };
@@ -50,9 +53,26 @@ void eng_config_default(struct eng_config *cfg)
 	sil_config_default(&cfg->hang);
 }
 
+/* A time at a point on the common clock: the client's moved onto Dom0's
+ * (identity without a clock estimate, so with one point). */
+static uint64_t dom0_ns(const struct engine *e, uint8_t role, uint64_t ts)
+{
+	return role == PT_CLIENT ? clk_to_dom0(&e->cfg.clock, ts) : ts;
+}
+
+/* Where a final transaction ends: its last response packet; 0 when
+ * unanswered (it ends when hoplat finds it so, i.e. now). */
+static uint64_t txn_end(const struct engine *e, const struct txn *t)
+{
+	if (t->total_ns == TXN_NS_NONE)
+		return 0;
+	return dom0_ns(e, t->point, t->start_ns) + (uint64_t)t->total_ns;
+}
+
 static void finalize(struct engine *e, const struct txn *t)
 {
 	res_add_txn(e->res, t);
+	ser_txn(e->ser, t, txn_end(e, t));
 	txn_emit(&e->cfg.out, t);
 }
 
@@ -66,17 +86,18 @@ static void on_txn(void *ctx, const struct txn *t)
 	struct eng_point *ep = ctx;
 	if (ep->e->x)
 		txn_emit(&ep->e->joiner, t);
-	else if (ep->e->npoints == 1 || ep->role == ep->e->primary)
+	else
 		finalize(ep->e, t);
 }
+
+/* ---- incidents: the detector's alerts kept as results ---- */
 
 /* Requests that reached each point since the incident began. */
 static void incident_requests(struct engine *e, unsigned i)
 {
 	struct res_incident *in = &e->res->incident[i];
-	const struct sil_guest *g = sil_find(&e->hang, &in->guest);
-	for (int p = 0; g && p < PT_N; p++)
-		in->requests[p] = g->pt[p].requests - e->inc_base[i][p];
+	for (int p = 0; p < PT_N; p++)
+		in->requests[p] = sil_requests(&e->sil, &in->guest, p) - e->inc_base[i][p];
 }
 
 static void incident_open(struct engine *e, const struct sil_alert *a)
@@ -93,9 +114,9 @@ static void incident_open(struct engine *e, const struct sil_alert *a)
 	};
 	/* at each point, the requests since the guest's last answer there are
 	 * part of the silence (at the deciding point exactly the alert's) */
-	const struct sil_guest *g = sil_find(&e->hang, &a->guest);
-	for (int p = 0; g && p < PT_N; p++)
-		e->inc_base[i][p] = g->pt[p].requests - g->pt[p].unanswered;
+	for (int p = 0; p < PT_N; p++)
+		e->inc_base[i][p] = sil_requests(&e->sil, &a->guest, p) -
+				    sil_unanswered(&e->sil, &a->guest, p);
 	incident_requests(e, i);
 }
 
@@ -129,7 +150,34 @@ static void on_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 	struct engine *e = ctx;
 	if (e->x)
 		cross_packet(e->x, p, d);
-	sil_packet(&e->hang, p->point, e->x ? cross_time(e->x, p) : p->ts_ns, d);
+	sil_packet(&e->sil, p->point, dom0_ns(e, p->point, p->ts_ns), d);
+}
+
+/* ---- setup ---- */
+
+static int add_point(struct engine *e, uint8_t role)
+{
+	struct eng_point *ep = &e->p[role];
+	ep->e = e;
+	ep->role = role;
+	ep->pt = pt_new(&e->cfg.pt, role, (struct txn_sink){ on_txn, ep });
+	if (!ep->pt)
+		return -1;
+	if (!e->npoints++)
+		e->res->ref_point = role;	/* the first on the path */
+	e->res->point[role].present = 1;
+	return 0;
+}
+
+static int add_cross(struct engine *e)
+{
+	struct cross_config xc = { .pt = e->cfg.pt, .roles = e->cfg.roles, .guest = e->cfg.guest,
+				   .clock = e->cfg.clock };
+	e->x = cross_new(&xc, (struct txn_sink){ on_final, e });
+	if (!e->x)
+		return -1;
+	e->joiner = cross_point_sink(e->x);
+	return 0;
 }
 
 struct engine *eng_new(const struct eng_config *cfg)
@@ -139,38 +187,20 @@ struct engine *eng_new(const struct eng_config *cfg)
 		return NULL;
 	e->cfg = *cfg;
 	e->res = res_new();
-	if (!e->res)
+	e->ser = ser_new(cfg->roles, cfg->window_ns, cfg->max_windows);
+	if (!e->res || !e->ser)
 		goto fail;
 	e->res->window_ns = cfg->window_ns;
+	ser_set_row_hook(e->ser, cfg->on_window, cfg->window_ctx);
 	struct sil_config hc = cfg->hang;
 	hc.pt = &e->cfg.pt;
-	sil_init(&e->hang, &hc, on_alert, e);
-	e->primary = PT_N;
-	for (uint8_t role = 0; role < PT_N; role++) {
-		if (!(cfg->roles & (1u << role)))
-			continue;
-		struct eng_point *ep = &e->p[role];
-		ep->e = e;
-		ep->role = role;
-		struct txn_sink s = { on_txn, ep };
-		ep->pt = pt_new(&e->cfg.pt, role, s);
-		if (!ep->pt)
+	sil_init(&e->sil, &hc, on_alert, e);
+	for (uint8_t role = 0; role < PT_N; role++)
+		if ((cfg->roles & (1u << role)) && add_point(e, role))
 			goto fail;
-		if (e->primary == PT_N)
-			e->primary = role;
-		e->res->point[role].present = 1;
-		e->npoints++;
-	}
 	e->res->npoints = e->npoints;
-	e->res->ref_point = e->primary < PT_N ? e->primary : PT_CLIENT;
-	if (!e->npoints)
+	if (!e->npoints || (e->npoints > 1 && add_cross(e)))
 		goto fail;
-	if (e->npoints > 1) {
-		e->x = cross_new(&e->cfg, (struct txn_sink){ on_final, e });
-		if (!e->x)
-			goto fail;
-		e->joiner = cross_point_sink(e->x);
-	}
 	for (int role = 0; role < PT_N; role++)
 		if (e->p[role].pt)
 			pt_set_packet_hook(e->p[role].pt, on_packet, e);
@@ -179,6 +209,22 @@ fail:
 	eng_free(e);
 	return NULL;
 }
+
+void eng_set_source(struct engine *e, int role, const char *text)
+{
+	if (role >= 0 && role < PT_N)
+		snprintf(e->res->point[role].source, sizeof e->res->point[role].source, "%s", text);
+}
+
+void eng_input_error(struct engine *e, const char *msg)
+{
+	if (e->res->read_error)
+		return;
+	e->res->read_error = 1;
+	snprintf(e->res->read_error_msg, sizeof e->res->read_error_msg, "%s", msg);
+}
+
+/* ---- the stream ---- */
 
 static void sync_counts(struct engine *e, struct eng_point *ep)
 {
@@ -190,51 +236,121 @@ void eng_feed(struct engine *e, const struct pkt *p)
 	if (p->point >= PT_N || !e->p[p->point].pt)
 		return;
 	struct eng_point *ep = &e->p[p->point];
+	uint64_t now = dom0_ns(e, ep->role, p->ts_ns);
+	if (now > e->now)
+		e->now = now;
 	res_saw_packet(e->res, ep->role, p->ts_ns);
+	ser_advance(e->ser, now);
 	if (e->x)
-		cross_advance(e->x, cross_time(e->x, p));
+		cross_advance(e->x, now);
 	if (p->ts_ns >= ep->next_tick) {
 		pt_advance(ep->pt, p->ts_ns);
 		sync_counts(e, ep);
 		ep->next_tick = p->ts_ns + ENG_TICK_NS;
 	}
 	pt_feed(ep->pt, p);
+	ser_point(e->ser, ep->role, now, pt_counts(ep->pt));
 }
 
 void eng_advance(struct engine *e, uint64_t now_ns)
 {
-	sil_advance(&e->hang, now_ns);
+	ser_advance(e->ser, now_ns);
+	sil_advance(&e->sil, now_ns);
+}
+
+/* ---- the end: everything into the results ---- */
+
+static void finish_point(struct engine *e, struct eng_point *ep)
+{
+	struct res_point *rp = &e->res->point[ep->role];
+	pt_finish(ep->pt);
+	sync_counts(e, ep);
+	ser_point(e->ser, ep->role, e->now, pt_counts(ep->pt));
+	const struct hist *hs = tcpt_handshake_hist(pt_tcp(ep->pt));
+	if (hs)
+		hist_merge(rp->tcp_handshake, hs);
+	const struct hist *sa = tcpt_synack_hist(pt_tcp(ep->pt));
+	if (sa)
+		hist_merge(rp->tcp_synack, sa);
+}
+
+static void cross_results(struct engine *e, const struct cross_stats *cs)
+{
+	struct results *r = e->res;
+	for (int a = 0; a < PT_N; a++)
+		for (int b = a + 1; b < PT_N; b++)
+			if (cs->pair_valid[a][b])
+				r->match[a][b] = (struct res_match){ 1, cs->pair[a][b].matched,
+					cs->pair[a][b].only_first, cs->pair[a][b].only_second };
+	const struct clk_est *c = &e->cfg.clock;
+	if (c->ok)
+		r->clock = (struct res_clock){ 1, c->offset_ns, c->skew_ppm, c->split_uncertainty_ns,
+					       c->samples[0] + c->samples[1] };
+	r->losses.attribution_evicted = cs->attrib.evicted;
+	r->losses.attribution_incomplete = cs->attrib.incomplete;
+	r->losses.attribution_headless = cs->attrib.headless;
+	r->losses.match_evicted = cs->match_evicted;
+}
+
+/* The capture span over all points on one clock (the Dom0 one). */
+static void capture_span(struct engine *e)
+{
+	struct results *r = e->res;
+	r->first_ns = r->last_ns = 0;
+	for (uint8_t p = 0; p < PT_N; p++) {
+		const struct res_point *rp = &r->point[p];
+		if (!rp->present || !rp->last_ns)
+			continue;
+		uint64_t f = dom0_ns(e, p, rp->first_ns), l = dom0_ns(e, p, rp->last_ns);
+		if (!r->first_ns || f < r->first_ns)
+			r->first_ns = f;
+		if (l > r->last_ns)
+			r->last_ns = l;
+	}
+}
+
+/* Every point's loss counters added; the clock's and the series' own. */
+static void point_losses(struct engine *e)
+{
+	struct res_losses *l = &e->res->losses;
+	struct pt_counts s;
+	res_sum_counts(e->res, &s);
+	l->tcp_evicted = s.tcp_evicted;
+	l->dns_evicted = s.dns_evicted;
+	l->http_queue_overflows = s.http_queue_overflows;
+	l->buffers_exhausted = s.buffers_exhausted;
+	l->ip_fragments_evicted = s.ip_fragments_evicted;
+	l->clock_out_of_order = e->cfg.clock.out_of_order;
+}
+
+static void take_series(struct engine *e)
+{
+	ser_finish(e->ser);
+	struct results *r = e->res;
+	r->windows = ser_take(e->ser);
+	r->losses.windows_late = r->windows ? r->windows->late : 0;
+	r->losses.windows_dropped = r->windows ? r->windows->dropped : 0;
 }
 
 void eng_finish(struct engine *e)
 {
-	for (int role = 0; role < PT_N; role++) {
-		struct eng_point *ep = &e->p[role];
-		if (!ep->pt)
-			continue;
-		pt_finish(ep->pt);
-		sync_counts(e, ep);
-		const struct hist *hs = tcpt_handshake_hist(pt_tcp(ep->pt));
-		if (hs)
-			hist_merge(e->res->point[role].tcp_handshake, hs);
-		const struct hist *sa = tcpt_synack_hist(pt_tcp(ep->pt));
-		if (sa)
-			hist_merge(e->res->point[role].tcp_synack, sa);
+	for (int role = 0; role < PT_N; role++)
+		if (e->p[role].pt)
+			finish_point(e, &e->p[role]);
+	if (e->x) {
+		struct cross_stats cs;
+		cross_finish(e->x, &cs);
+		cross_results(e, &cs);
 	}
-	if (e->x)
-		cross_finish(e->x, e->res);
+	capture_span(e);
+	point_losses(e);
+	take_series(e);
 	for (unsigned i = 0; i < e->res->n_incidents; i++)
 		if (e->res->incident[i].open)
 			incident_requests(e, i);
 }
 
 const struct results *eng_results(const struct engine *e)
-{
-	return e->res;
-}
-
-/* Results stay the caller's to report and adjust (read errors). */
-struct results *eng_results_mut(struct engine *e)
 {
 	return e->res;
 }
@@ -246,6 +362,7 @@ void eng_free(struct engine *e)
 	for (int role = 0; role < PT_N; role++)
 		pt_free(e->p[role].pt);
 	cross_free(e->x);
+	ser_free(e->ser);
 	res_free(e->res);
 	free(e);
 }

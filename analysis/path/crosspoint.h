@@ -1,28 +1,49 @@
-/* The cross-point part of the engine (engine.c calls it when two or three
- * points are given): client times onto the Dom0 clock, same-packet matching
- * (xpt), joining and attributing the points' transactions (attrib), the time
- * series (windows), and their results. */
+/* The cross-point part of the engine (two or three points): client times
+ * onto the Dom0 clock, same-packet matching (pktmatch), joining and
+ * attributing the points' transactions (attrib). It knows nothing of the
+ * engine or the results: the engine gives it a cross_config and copies the
+ * cross_stats it fills into the results. */
 #ifndef HOPLAT_CROSSPOINT_H
 #define HOPLAT_CROSSPOINT_H
 
 #include <stdint.h>
-#include "analysis/engine/engine.h"
-#include "analysis/results/results.h"
+#include "decode/pkt.h"
+#include "decode/layers.h"
+#include "analysis/point/pt_config.h"
+#include "analysis/point/txn.h"
+#include "analysis/path/clock.h"
+#include "analysis/path/pktmatch.h"
+#include "analysis/path/attrib.h"
+
+struct cross_config {
+	struct pt_config pt;		/* service ports: which side is the client */
+	unsigned roles;			/* bit (1 << PT_*) per point given, two or three */
+	struct ipaddr guest;		/* family 0: told from the traffic */
+	struct clk_est clock;		/* client clock vs Dom0 (ok 0: identity) */
+};
+
+/* What the cross-point part counted, for the results. */
+struct cross_stats {
+	uint8_t pair_valid[PT_N][PT_N];		/* [a][b], a < b: both points given */
+	struct pktm_pair pair[PT_N][PT_N];	/* packets matched per pair of points */
+	uint64_t match_evicted;			/* packets retired early: matching pool full */
+	struct attrib_stats attrib;		/* joins: complete, incomplete, headless, evicted */
+};
 
 struct cross;
 
-/* final: where attributed transactions go (the engine's results and sinks). */
-struct cross *cross_new(const struct eng_config *cfg, struct txn_sink final);
+/* final: where attributed transactions go (the engine). */
+struct cross *cross_new(const struct cross_config *cfg, struct txn_sink final);
 /* The sink for every point's own transactions. */
 struct txn_sink cross_point_sink(struct cross *x);
-/* pt_packet_hook: every decoded packet of every point (ctx: the xeng). */
+/* pt_packet_hook: every decoded packet of every point (ctx: the cross). */
 void cross_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d);
 /* A packet's time on the Dom0 clock (the merge order). */
 uint64_t cross_time(const struct cross *x, const struct pkt *p);
 /* Time (Dom0 clock) moved on: expire matches and joins. */
 void cross_advance(struct cross *x, uint64_t now_ns);
-/* After every point finished: flush, and put matching, clock, windows into r. */
-void cross_finish(struct cross *x, struct results *r);
+/* After every point finished: flush, and fill *st. */
+void cross_finish(struct cross *x, struct cross_stats *st);
 void cross_free(struct cross *x);
 
 #endif

@@ -237,6 +237,7 @@ static uint32_t entry_alloc(struct dnsm *m)
 			entry_release(m, m->answered.head);
 		} else {
 			m->counts->table_full++;
+			m->counts->dns_evicted++;
 			drop_pending(m, m->pending.head);
 		}
 	}

@@ -60,8 +60,10 @@ static void take_msg(struct dnst *t, struct dnst_dir *d, const struct tcps_chunk
 	}
 	if (d->buf == TCPS_NONE && d->have == 0) {
 		d->buf = tcps_buf_get(t->bufs);
-		if (d->buf == TCPS_NONE)
+		if (d->buf == TCPS_NONE) {
 			t->counts->table_full++;
+			t->counts->buffers_exhausted++;
+		}
 	}
 	/* keep captured bytes while they are contiguous from the message start */
 	if (d->buf != TCPS_NONE && d->kept == d->have) {

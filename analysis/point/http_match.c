@@ -75,6 +75,7 @@ static struct hm_req *q_push(struct httpm *m, struct httpm_conn *c)
 	if (m->free.nfree == 0) {
 		/* untracked requests would pair responses wrongly: give up on it */
 		m->counts->table_full++;
+		m->counts->http_queue_overflows++;
 		c->dead = 1;
 		return NULL;
 	}
@@ -438,6 +439,7 @@ static void read_head(struct httpm *m, struct httpm_conn *c, const struct httpm_
 			return;
 		}
 		m->counts->table_full++;
+		m->counts->buffers_exhausted++;
 	} else if (!cut) {
 		return;			/* kept in the buffer already */
 	}

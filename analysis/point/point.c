@@ -139,6 +139,7 @@ void pt_advance(struct point *pt, uint64_t now_ns)
 {
 	unsigned n = ipfrag_advance(pt->frag, now_ns);
 	pt->counts.malformed.reason[DEC_R_FRAG] += n;
+	pt->counts.ip_fragments_evicted = ipfrag_stats(pt->frag)->evicted;
 	dnsm_advance(pt->dns, now_ns);
 	tcpt_advance(pt->tcp, now_ns);
 }
@@ -147,6 +148,7 @@ void pt_finish(struct point *pt)
 {
 	pt->counts.malformed.reason[DEC_R_FRAG] +=
 		ipfrag_pending(pt->frag) + ipfrag_stats(pt->frag)->evicted;
+	pt->counts.ip_fragments_evicted = ipfrag_stats(pt->frag)->evicted;
 	tcpt_finish(pt->tcp);
 	dnsm_finish(pt->dns);
 }

@@ -32,7 +32,12 @@ struct pt_counts {
 	uint64_t tcp_connections, tcp_handshakes, tcp_retransmissions, tcp_resets;
 	uint64_t tcp_closed_by_client, tcp_closed_by_server;	/* that side holds TIME_WAIT */
 	uint64_t http_requests, http_responses;
-	uint64_t table_full;		/* flows dropped because a table was full */
+	uint64_t table_full;		/* a table was full: the four below added */
+	uint64_t tcp_evicted;		/* TCP connections recycled while open (tcp_track) */
+	uint64_t dns_evicted;		/* DNS queries dropped unanswered from a full table */
+	uint64_t http_queue_overflows;	/* HTTP connections given up: request queue full */
+	uint64_t buffers_exhausted;	/* HTTP heads, DNS-over-TCP messages not kept: no buffer */
+	uint64_t ip_fragments_evicted;	/* datagrams evicted from the reassembly table */
 	uint64_t http_connections;	/* TCP connections on HTTP ports (tcp_track) */
 	uint64_t http_refused;		/* HTTP connection attempts answered by a RST, no SYN-ACK */
 	uint64_t http_syn_unanswered;	/* HTTP connection attempts never answered (no SYN-ACK,

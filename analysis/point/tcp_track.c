@@ -314,8 +314,10 @@ static struct conn *conn_new(struct tcpt *t, const struct endpoint *cli,
 			victim = t->head[L_SYN] != NIL ? t->head[L_SYN] : t->head[L_OPEN];
 		if (victim == NIL)
 			return NULL;
-		if (t->conns[victim].list != L_CLOSED)
+		if (t->conns[victim].list != L_CLOSED) {
 			t->counts->table_full++;
+			t->counts->tcp_evicted++;
+		}
 		conn_free(t, &t->conns[victim]);
 	}
 	uint32_t i = slots_get(&t->free);

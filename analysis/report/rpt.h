@@ -24,6 +24,10 @@ void rpt_csv_txn(void *ctx, const struct txn *t);	/* ctx: struct rpt_out */
 /* A section of kind=incident rows (guest silences), after the window rows;
  * nothing when there was none. */
 void rpt_csv_incidents(FILE *f, const struct results *r);
+/* The time series: `,"window_s":..,"windows":[...]` inside the JSON summary;
+ * a CSV section of its own header and one kind=window row per window. */
+void rpt_json_windows(FILE *f, const struct results *r);
+void rpt_csv_windows(FILE *f, const struct results *r);
 
 /* Shared formatting. */
 /* ns as microseconds with 3 decimals ("123.456", "-0.005"); "" never. */

@@ -7,7 +7,6 @@
 #include <string.h>
 #include "analysis/report/rpt.h"
 #include "analysis/detect/silence.h"
-#include "analysis/results/series.h"
 #include "decode/dns.h"
 
 static double span_s(const struct results *r)
@@ -127,6 +126,8 @@ static void malformed(FILE *f, const struct dec_stats *m)
 /* Every counter of a point, by its pt_counts name (the older keys first). */
 static const struct { const char *key; size_t off; } pt_keys[] = {
 	PC(dns_queries), PC(dns_responses), PC(http_requests), PC(http_responses), PC(table_full),
+	PC(tcp_evicted), PC(dns_evicted), PC(http_queue_overflows), PC(buffers_exhausted),
+	PC(ip_fragments_evicted),
 	PC(ip_fragments), PC(reassembled), PC(dns_retransmissions), { "dns_duplicate_responses",
 	offsetof(struct pt_counts, dns_dup_responses) }, { "dns_unsolicited_responses",
 	offsetof(struct pt_counts, dns_unmatched_responses) }, PC(tcp_connections),
@@ -194,10 +195,16 @@ static void cross_point(FILE *f, const struct results *r)
 			(unsigned long long)(r->dns.lost[LOST_LINK] + r->http.lost[LOST_LINK]),
 			(unsigned long long)(r->dns.lost[LOST_BRIDGE] + r->http.lost[LOST_BRIDGE]),
 			(unsigned long long)(r->dns.lost[LOST_GUEST] + r->http.lost[LOST_GUEST]));
-	if (r->windows) {	/* time series, analysis/windows.c */
-		fputc(',', f);
-		ser_json(f, r->windows);
-	}
+}
+
+/* Every counter of data hoplat could not keep, always present. */
+static void losses(FILE *f, const struct results *r)
+{
+	fputs(",\"losses\":{", f);
+	for (int i = 0; i < RES_LOSS_N; i++)
+		fprintf(f, "%s\"%s\":%llu", i ? "," : "", res_loss_key(i),
+			(unsigned long long)res_loss_value(&r->losses, i));
+	fputc('}', f);
 }
 
 /* Guest silences (analysis/hang.h), as the detector classified them. */
@@ -255,6 +262,8 @@ int rpt_json(FILE *f, const struct results *r)
 	tcp_section(f, r, ref);
 	points(f, r);
 	cross_point(f, r);
+	rpt_json_windows(f, r);
+	losses(f, r);
 	incidents(f, r);
 	fputs(",\"read_error\":", f);
 	if (r->read_error)

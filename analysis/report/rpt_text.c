@@ -175,7 +175,11 @@ static const struct { const char *name; size_t off; int group; } pt_rows[] = {
 	{ "HTTP responses", PC(http_responses), 3 },
 	{ "HTTP attempts refused", PC(http_refused), 3 },
 	{ "HTTP attempts unanswered", PC(http_syn_unanswered), 3 },
-	{ "state tables full", PC(table_full), 0 },
+	{ "TCP connections evicted", PC(tcp_evicted), 0 },
+	{ "DNS queries evicted", PC(dns_evicted), 0 },
+	{ "HTTP request queue overflows", PC(http_queue_overflows), 0 },
+	{ "stream buffers exhausted", PC(buffers_exhausted), 0 },
+	{ "IP datagrams evicted", PC(ip_fragments_evicted), 0 },
 };
 
 static uint64_t pc_get(const struct pt_counts *c, size_t off)
@@ -265,6 +269,22 @@ static void cross_point_block(FILE *f, const struct results *r)
 			(long long)r->clock.split_uncertainty_ns);
 }
 
+/* One line naming every nonzero counter of data hoplat could not keep. */
+static void losses_block(FILE *f, const struct results *r)
+{
+	int any = 0;
+	for (int i = 0; i < RES_LOSS_N; i++) {
+		uint64_t v = res_loss_value(&r->losses, i);
+		if (!v)
+			continue;
+		fprintf(f, "%s%s %llu", any ? "; " : "data hoplat could not keep: ", res_loss_text(i),
+			(unsigned long long)v);
+		any = 1;
+	}
+	if (any)
+		fputc('\n', f);
+}
+
 /* ---- guest silences ---- */
 
 /* "2026-11-27 05:43:57.861 UTC" */
@@ -340,10 +360,8 @@ int rpt_text(FILE *f, const struct results *r)
 		points_table(f, r);
 	else
 		malformed_block(f, &s);
-	if (r->npoints < 2 && s.table_full)
-		fprintf(f, "state tables full: %llu flows dropped (raise the table size)\n",
-			(unsigned long long)s.table_full);
 	cross_point_block(f, r);
+	losses_block(f, r);
 	incidents_block(f, r);
 	if (r->read_error)
 		fprintf(f, "read error: %s (results above are for what was read)\n", r->read_error_msg);

@@ -31,6 +31,30 @@ int64_t res_comp_value(const struct txn *t, int c)
 	return TXN_NS_NONE;
 }
 
+static const char *const loss_key[RES_LOSS_N] = {
+#define X(key, text) #key,
+	RES_LOSSES(X)
+#undef X
+};
+static const char *const loss_text[RES_LOSS_N] = {
+#define X(key, text) text,
+	RES_LOSSES(X)
+#undef X
+};
+
+const char *res_loss_key(int i) { return i >= 0 && i < RES_LOSS_N ? loss_key[i] : "?"; }
+const char *res_loss_text(int i) { return i >= 0 && i < RES_LOSS_N ? loss_text[i] : "?"; }
+
+uint64_t res_loss_value(const struct res_losses *l, int i)
+{
+	switch (i) {
+#define X(key, text) case RES_LOSS_##key: return l->key;
+	RES_LOSSES(X)
+#undef X
+	}
+	return 0;
+}
+
 static int proto_init(struct res_proto *p)
 {
 	for (int c = 0; c < RC_N; c++)
@@ -73,8 +97,7 @@ void res_free(struct results *r)
 		hist_free(r->point[i].tcp_handshake);
 		hist_free(r->point[i].tcp_synack);
 	}
-	if (r->windows && r->windows_free)
-		r->windows_free(r->windows);
+	ser_free_rows(r->windows);
 	free(r);
 }
 

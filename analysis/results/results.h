@@ -2,8 +2,8 @@
  * (text, JSON, JSONL, CSV). Reports never recompute; they read this.
  *
  * One point fills the per-point counters and, per protocol, the total (and
- * for HTTP response) histograms. Cross-point analysis fills the other
- * components, loss, matching, clock and windows. */
+ * for HTTP response) histograms, and the time series. Cross-point analysis
+ * fills the other components, loss, matching and clock. */
 #ifndef HOPLAT_RESULTS_H
 #define HOPLAT_RESULTS_H
 
@@ -11,6 +11,7 @@
 #include "analysis/point/point.h"
 #include "analysis/point/txn.h"
 #include "common/hist.h"
+#include "analysis/results/series.h"
 
 /* Latency components, in JSON key order. */
 #define RES_COMPONENTS(X) \
@@ -63,7 +64,37 @@ struct res_clock {
 	uint64_t samples;
 };
 
-struct res_series;			/* time series, defined by the cross-point engine */
+/* Data hoplat could not keep, each counter under its own name (JSON key,
+ * text). The per-point ones are every point's added (points.<role> has
+ * each point's own). */
+#define RES_LOSSES(X) \
+	X(tcp_evicted, "TCP connections evicted (table full)") \
+	X(dns_evicted, "DNS queries evicted before their answer (table full)") \
+	X(http_queue_overflows, "HTTP connections given up (request queue full)") \
+	X(buffers_exhausted, "HTTP heads or DNS-over-TCP messages not kept (buffers full)") \
+	X(ip_fragments_evicted, "IP datagrams evicted before reassembly (table full)") \
+	X(attribution_evicted, "transactions joined early (attribution table full)") \
+	X(attribution_incomplete, "transactions not reported by every point") \
+	X(attribution_headless, "transactions seen only past the first point (not reported)") \
+	X(match_evicted, "packets retired early from cross-point matching (table full)") \
+	X(windows_late, "transactions or packets too late for their window") \
+	X(windows_dropped, "windows not kept (the oldest, beyond the rows kept)") \
+	X(clock_out_of_order, "clock samples out of time order (not used)")
+
+struct res_losses {
+#define X(key, text) uint64_t key;
+	RES_LOSSES(X)
+#undef X
+};
+enum {
+#define X(key, text) RES_LOSS_##key,
+	RES_LOSSES(X)
+#undef X
+	RES_LOSS_N
+};
+const char *res_loss_key(int i);	/* "tcp_evicted", ... */
+const char *res_loss_text(int i);
+uint64_t res_loss_value(const struct res_losses *l, int i);
 
 /* A guest silence the detector (analysis/hang.h) reported: kept as data
  * for every report. Times on the Dom0 clock when several points are given
@@ -93,8 +124,8 @@ struct results {
 	int64_t window_ns;
 	struct res_match match[PT_N][PT_N];	/* [a][b], a < b */
 	struct res_clock clock;
-	struct res_series *windows;	/* NULL unless cross-point time series exist */
-	void (*windows_free)(struct res_series *);
+	struct res_series *windows;	/* the time series (NULL only when out of memory) */
+	struct res_losses losses;
 	struct res_incident incident[RES_MAX_INCIDENTS];	/* in the order they began */
 	unsigned n_incidents;
 	uint64_t incidents_total;	/* beyond RES_MAX_INCIDENTS counted, not kept */

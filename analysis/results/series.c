@@ -1,4 +1,5 @@
-/* Time series of the cross-point analysis; see windows.h. */
+/* The time series; see series.h. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/results/series.h"
@@ -6,129 +7,281 @@
 
 const char *const ser_comp_name[SER_COMPS] = { "total", "client", "link", "bridge", "guest",
 					       "network", "server" };
-static const double pcts[SER_PCTS] = { 50, 90, 99 };
-static const char *const pct_name[SER_PCTS] = { "p50", "p90", "p99" };
+const double ser_pct_q[SER_PCTS] = { 50, 90, 99 };
+const char *const ser_pct_name[SER_PCTS] = { "p50", "p90", "p99" };
+
+/* What a point's counters say was seen, in the order of struct seen's use. */
+enum { SEEN_PKTS, SEEN_DNS_Q, SEEN_DNS_R, SEEN_HTTP_Q, SEEN_HTTP_R, SEEN_HTTP_C, SEEN_N };
 
 struct open_win {
-	int used;
+	int used;			/* something landed in it */
 	uint64_t start;
 	struct ser_row row;
-	struct hist *h[2][SER_COMPS];
+	struct hist *h[SER_PROTOS][SER_COMPS];
 };
 
 struct series {
-	int64_t width;
-	struct open_win o[SER_OPEN];
-	uint64_t newest;	/* start of the newest open window */
+	uint64_t width;
 	int any;
+	uint64_t next_close;		/* start of the oldest window not closed yet */
+	uint64_t newest;		/* start of the window time has reached */
+	struct open_win o[SER_OPEN];
+	uint64_t last[PT_N][SEEN_N];	/* each point's counters at its last ser_point */
+	ser_row_fn fn;
+	void *ctx;
 	struct res_series *rows;
 };
 
-struct series *ser_new(unsigned roles, int64_t window_ns)
+/* ---- reading rows ---- */
+
+const struct ser_row *ser_row(const struct res_series *rs, size_t i)
 {
-	struct series *w = calloc(1, sizeof *w);
-	if (!w)
+	return i < rs->n ? &rs->rows[(rs->first + i) % rs->cap] : NULL;
+}
+
+double ser_lat_mean(const struct ser_lat *l)
+{
+	return l->n ? l->sum / (double)l->n : 0;
+}
+
+double ser_lat_stddev(const struct ser_lat *l)
+{
+	if (!l->n)
+		return 0;
+	double m = ser_lat_mean(l), v = l->sumsq / (double)l->n - m * m;
+	return v > 0 ? sqrt(v) : 0;	/* rounding can leave a tiny negative */
+}
+
+uint64_t ser_requests(const struct ser_row *r, int point)
+{
+	return r->req[SER_DNS][point] + r->req[SER_HTTP][point];
+}
+
+uint64_t ser_responses(const struct ser_row *r, int point)
+{
+	return r->resp[SER_DNS][point] + r->resp[SER_HTTP][point];
+}
+
+/* ---- setup ---- */
+
+struct series *ser_new(unsigned roles, int64_t window_ns, size_t max_rows)
+{
+	struct series *s = calloc(1, sizeof *s);
+	if (!s)
 		return NULL;
-	w->width = window_ns > 0 ? window_ns : 1000000000ll;
-	w->rows = calloc(1, sizeof *w->rows);
-	if (!w->rows)
+	s->width = window_ns > 0 ? (uint64_t)window_ns : 1000000000ull;
+	s->rows = calloc(1, sizeof *s->rows);
+	if (!s->rows)
 		goto fail;
-	w->rows->window_ns = w->width;
-	w->rows->roles = roles;
+	s->rows->window_ns = (int64_t)s->width;
+	s->rows->roles = roles;
+	s->rows->max_rows = max_rows ? max_rows : SER_MAX_ROWS_DEFAULT;
 	for (int i = 0; i < SER_OPEN; i++)
-		for (int p = 0; p < 2; p++)
+		for (int p = 0; p < SER_PROTOS; p++)
 			for (int c = 0; c < SER_COMPS; c++)
-				if (!(w->o[i].h[p][c] = hist_new()))
+				if (!(s->o[i].h[p][c] = hist_new()))
 					goto fail;
-				else	/* touch it now: memory stays flat however long the capture */
-					hist_reset(w->o[i].h[p][c]);
-	return w;
+	return s;
 fail:
-	ser_free(w);
+	ser_free(s);
 	return NULL;
 }
 
-static void close_win(struct series *w, struct open_win *o)
+void ser_set_row_hook(struct series *s, ser_row_fn fn, void *ctx)
 {
-	struct res_series *r = w->rows;
-	if (r->n == r->cap) {
+	s->fn = fn;
+	s->ctx = ctx;
+}
+
+/* ---- closing windows into rows ---- */
+
+/* Room for one more row: grows while under max_rows, then the oldest gives
+ * way. NULL when memory ran out (the row is counted as dropped). */
+static struct ser_row *append(struct res_series *r)
+{
+	if (r->n == r->cap && r->cap < r->max_rows) {	/* not wrapped yet: first is 0 */
 		size_t cap = r->cap ? r->cap * 2 : 64;
+		cap = cap < r->max_rows ? cap : r->max_rows;
 		struct ser_row *n = realloc(r->rows, cap * sizeof *n);
-		if (!n)
-			return;
-		r->rows = n;
-		r->cap = cap;
+		if (n) {
+			r->rows = n;
+			r->cap = cap;
+		}
 	}
-	for (int p = 0; p < 2; p++)
+	if (r->n < r->cap)
+		return &r->rows[(r->first + r->n++) % r->cap];
+	r->dropped++;
+	if (!r->cap)
+		return NULL;
+	struct ser_row *oldest = &r->rows[r->first];
+	r->first = (r->first + 1) % r->cap;
+	return oldest;
+}
+
+static void emit(struct series *s, const struct ser_row *row)
+{
+	struct ser_row *to = append(s->rows);
+	if (to)
+		*to = *row;
+	if (s->fn)
+		s->fn(s->ctx, s->rows, to ? to : row);
+}
+
+/* The window's percentiles out of its histograms, which are emptied. */
+static void close_win(struct series *s, struct open_win *o)
+{
+	for (int p = 0; p < SER_PROTOS; p++)
 		for (int c = 0; c < SER_COMPS; c++) {
-			o->row.n[p][c] = hist_count(o->h[p][c]);
-			for (int k = 0; k < SER_PCTS; k++)
-				o->row.pct[p][c][k] = hist_percentile(o->h[p][c], pcts[k]);
+			struct ser_lat *l = &o->row.lat[p][c];
+			if (!(l->n = hist_count(o->h[p][c])))
+				continue;
+			hist_percentiles(o->h[p][c], ser_pct_q, SER_PCTS, l->pct);
 			hist_reset(o->h[p][c]);
 		}
-	r->rows[r->n++] = o->row;
+	emit(s, &o->row);
 	o->used = 0;
 }
 
-/* The open window holding t, opening (and closing old ones) as time moves on. */
-static struct open_win *slot(struct series *w, uint64_t t)
+static struct open_win *win_of(struct series *s, uint64_t start)
 {
-	uint64_t start = t - t % (uint64_t)w->width;
-	if (!w->any) {
-		w->any = 1;
-		w->newest = start;
+	return &s->o[(start / s->width) % SER_OPEN];
+}
+
+/* The oldest window still open closes: its row, or an empty one. */
+static void close_next(struct series *s)
+{
+	struct open_win *o = win_of(s, s->next_close);
+	if (o->used && o->start == s->next_close) {
+		close_win(s, o);
+	} else {
+		struct ser_row empty;
+		memset(&empty, 0, sizeof empty);
+		empty.start_ns = s->next_close;
+		emit(s, &empty);
 	}
-	if (start + (uint64_t)w->width * SER_OPEN <= w->newest)
-		return NULL;	/* too late */
-	if (start > w->newest + (uint64_t)w->width * SER_OPEN) {
-		ser_finish(w);	/* a gap: close everything open, jump */
-		w->newest = start;
+	s->next_close += s->width;
+}
+
+/* A gap longer than the rows kept: what is open closes, and the empty
+ * windows that would only scroll out of the kept rows are counted, not made. */
+static void skip_gap(struct series *s, uint64_t w)
+{
+	uint64_t keep = s->rows->max_rows + SER_OPEN;
+	if ((w - s->next_close) / s->width <= keep)
+		return;
+	while (s->next_close <= s->newest)
+		close_next(s);
+	uint64_t skip = (w - s->next_close) / s->width - keep;
+	s->rows->dropped += skip;
+	s->next_close += skip * s->width;
+}
+
+void ser_advance(struct series *s, uint64_t now_ns)
+{
+	if (!s->rows)
+		return;		/* handed over: the series is final */
+	uint64_t w = now_ns - now_ns % s->width;
+	if (!s->any) {
+		s->any = 1;
+		s->next_close = s->newest = w;
+		return;
 	}
-	while (start > w->newest) {
-		w->newest += (uint64_t)w->width;
-		struct open_win *o = &w->o[(w->newest / (uint64_t)w->width) % SER_OPEN];
-		if (o->used)
-			close_win(w, o);
-	}
-	struct open_win *o = &w->o[(start / (uint64_t)w->width) % SER_OPEN];
-	if (!o->used) {
+	if (w <= s->newest)
+		return;
+	skip_gap(s, w);
+	s->newest = w;
+	while (s->newest - s->next_close >= SER_OPEN * s->width)
+		close_next(s);
+}
+
+void ser_finish(struct series *s)
+{
+	while (s->rows && s->any && s->next_close <= s->newest)
+		close_next(s);
+}
+
+/* ---- filling the open windows ---- */
+
+/* The open window holding t (time moves on to it when it is ahead), or
+ * NULL when it has closed already. */
+static struct open_win *slot(struct series *s, uint64_t t)
+{
+	ser_advance(s, t);
+	uint64_t w = t - t % s->width;
+	if (w < s->next_close)
+		return NULL;
+	struct open_win *o = win_of(s, w);
+	if (!o->used || o->start != w) {
 		o->used = 1;
-		o->start = start;
+		o->start = w;
 		memset(&o->row, 0, sizeof o->row);
-		o->row.start_ns = start;
+		o->row.start_ns = w;
 	}
 	return o;
 }
 
-void ser_point(struct series *w, uint8_t point, uint64_t req_ns, uint64_t resp_ns)
+static void seen_of(const struct pt_counts *c, uint64_t v[SEEN_N])
 {
-	if (point >= PT_N)
+	v[SEEN_PKTS] = c->packets;
+	v[SEEN_DNS_Q] = c->dns_queries;
+	v[SEEN_DNS_R] = c->dns_responses;
+	v[SEEN_HTTP_Q] = c->http_requests;
+	v[SEEN_HTTP_R] = c->http_responses;
+	v[SEEN_HTTP_C] = c->http_connections;
+}
+
+static uint64_t *seen_field(struct ser_row *r, int k, uint8_t p)
+{
+	switch (k) {
+	case SEEN_PKTS: return &r->packets[p];
+	case SEEN_DNS_Q: return &r->req[SER_DNS][p];
+	case SEEN_DNS_R: return &r->resp[SER_DNS][p];
+	case SEEN_HTTP_Q: return &r->req[SER_HTTP][p];
+	case SEEN_HTTP_R: return &r->resp[SER_HTTP][p];
+	default: return &r->conns[p];
+	}
+}
+
+void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c)
+{
+	if (point >= PT_N || !s->rows)
 		return;
-	struct open_win *o;
-	if (req_ns && (o = slot(w, req_ns)))
-		o->row.req[point]++;
-	if (resp_ns && (o = slot(w, resp_ns)))
-		o->row.resp[point]++;
+	uint64_t v[SEEN_N], *last = s->last[point], any = 0;
+	seen_of(c, v);
+	for (int k = 0; k < SEEN_N; k++)
+		any |= v[k] - last[k];
+	if (!any)
+		return;
+	struct open_win *o = slot(s, ts_ns);
+	if (!o)
+		s->rows->late++;
+	for (int k = 0; k < SEEN_N; k++) {
+		if (o)
+			*seen_field(&o->row, k, point) += v[k] - last[k];
+		last[k] = v[k];
+	}
 }
 
 static int64_t comp(const struct txn *t, int c)
 {
 	switch (c) {
-	case 0: return t->total_ns;
-	case 1: return t->client_ns;
-	case 2: return t->link_ns;
-	case 3: return t->bridge_ns;
-	case 4: return t->guest_ns;
-	case 5: return t->network_ns;
+	case SC_TOTAL: return t->total_ns;
+	case SC_CLIENT: return t->client_ns;
+	case SC_LINK: return t->link_ns;
+	case SC_BRIDGE: return t->bridge_ns;
+	case SC_GUEST: return t->guest_ns;
+	case SC_NETWORK: return t->network_ns;
 	default: return t->server_ns;
 	}
 }
 
-void ser_txn(struct series *w, const struct txn *t, uint64_t end_ns)
+void ser_txn(struct series *s, const struct txn *t, uint64_t end_ns)
 {
-	struct open_win *o = end_ns || w->any ? slot(w, end_ns ? end_ns : w->newest) : NULL;
+	if (!s->rows)
+		return;
+	struct open_win *o = s->any ? slot(s, end_ns ? end_ns : s->newest) : NULL;
 	if (!o) {
-		w->rows->late++;
+		s->rows->late++;
 		return;
 	}
 	int p = t->proto == TXN_HTTP;
@@ -137,26 +290,20 @@ void ser_txn(struct series *w, const struct txn *t, uint64_t end_ns)
 		o->row.lost[p]++;
 	for (int c = 0; c < SER_COMPS; c++) {
 		int64_t v = comp(t, c);
-		if (v != TXN_NS_NONE)
-			hist_record(o->h[p][c], v < 0 ? 0 : v);
+		if (v == TXN_NS_NONE)
+			continue;
+		hist_record(o->h[p][c], v);
+		o->row.lat[p][c].sum += (double)v;
+		o->row.lat[p][c].sumsq += (double)v * (double)v;
 	}
 }
 
-void ser_finish(struct series *w)
-{
-	/* close in time order */
-	for (int k = SER_OPEN - 1; k >= 0; k--) {
-		uint64_t start = w->newest - (uint64_t)k * (uint64_t)w->width;
-		struct open_win *o = &w->o[(start / (uint64_t)w->width) % SER_OPEN];
-		if (o->used && o->start == start)
-			close_win(w, o);
-	}
-}
+/* ---- handing over ---- */
 
-struct res_series *ser_take(struct series *w)
+struct res_series *ser_take(struct series *s)
 {
-	struct res_series *r = w->rows;
-	w->rows = NULL;
+	struct res_series *r = s->rows;
+	s->rows = NULL;
 	return r;
 }
 
@@ -168,95 +315,14 @@ void ser_free_rows(struct res_series *r)
 	free(r);
 }
 
-void ser_free(struct series *w)
+void ser_free(struct series *s)
 {
-	if (!w)
+	if (!s)
 		return;
 	for (int i = 0; i < SER_OPEN; i++)
-		for (int p = 0; p < 2; p++)
+		for (int p = 0; p < SER_PROTOS; p++)
 			for (int c = 0; c < SER_COMPS; c++)
-				hist_free(w->o[i].h[p][c]);
-	ser_free_rows(w->rows);
-	free(w);
-}
-
-static const char *const role_name[PT_N] = { "client", "uplink", "vif" };
-
-static void json_rates(FILE *f, const char *key, const uint64_t *v, const struct res_series *w)
-{
-	double secs = (double)w->window_ns / 1e9;
-	fprintf(f, ",\"%s\":{", key);
-	int any = 0;
-	for (int p = 0; p < PT_N; p++)
-		if (w->roles & 1u << p) {
-			fprintf(f, "%s\"%s\":%.3f", any ? "," : "", role_name[p], (double)v[p] / secs);
-			any = 1;
-		}
-	putc('}', f);
-}
-
-void ser_json(FILE *f, const struct res_series *w)
-{
-	fputs("\"windows\":[", f);
-	for (size_t i = 0; w && i < w->n; i++) {
-		const struct ser_row *r = &w->rows[i];
-		fprintf(f, "%s{\"start_ns\":%llu", i ? "," : "", (unsigned long long)r->start_ns);
-		json_rates(f, "requests_per_s", r->req, w);
-		json_rates(f, "responses_per_s", r->resp, w);
-		for (int p = 0; p < 2; p++) {
-			fprintf(f, ",\"%s\":{\"transactions\":%llu,\"lost\":%llu,\"latency_us\":{",
-				p ? "http" : "dns", (unsigned long long)r->txns[p],
-				(unsigned long long)r->lost[p]);
-			int any = 0;
-			for (int c = 0; c < SER_COMPS; c++) {
-				if (!r->n[p][c])
-					continue;
-				fprintf(f, "%s\"%s\":{", any ? "," : "", ser_comp_name[c]);
-				for (int k = 0; k < SER_PCTS; k++)
-					fprintf(f, "%s\"%s\":%.3f", k ? "," : "", pct_name[k],
-						(double)r->pct[p][c][k] / 1000.0);
-				putc('}', f);
-				any = 1;
-			}
-			fputs("}}", f);
-		}
-		putc('}', f);
-	}
-	putc(']', f);
-}
-
-void ser_csv(FILE *f, const struct res_series *w)
-{
-	fputs("kind,start_ns,window_s", f);
-	for (int p = 0; p < PT_N; p++)
-		fprintf(f, ",%s_requests_per_s,%s_responses_per_s", role_name[p], role_name[p]);
-	for (int p = 0; p < 2; p++) {
-		fprintf(f, ",%s_transactions,%s_lost", p ? "http" : "dns", p ? "http" : "dns");
-		for (int c = 0; c < SER_COMPS; c++)
-			for (int k = 0; k < SER_PCTS; k++)
-				fprintf(f, ",%s_%s_%s_us", p ? "http" : "dns", ser_comp_name[c], pct_name[k]);
-	}
-	putc('\n', f);
-	double secs = w ? (double)w->window_ns / 1e9 : 1;
-	for (size_t i = 0; w && i < w->n; i++) {
-		const struct ser_row *r = &w->rows[i];
-		fprintf(f, "window,%llu,%.6f", (unsigned long long)r->start_ns, secs);
-		for (int p = 0; p < PT_N; p++) {
-			if (w->roles & 1u << p)
-				fprintf(f, ",%.3f,%.3f", (double)r->req[p] / secs, (double)r->resp[p] / secs);
-			else
-				fputs(",,", f);
-		}
-		for (int p = 0; p < 2; p++) {
-			fprintf(f, ",%llu,%llu", (unsigned long long)r->txns[p], (unsigned long long)r->lost[p]);
-			for (int c = 0; c < SER_COMPS; c++)
-				for (int k = 0; k < SER_PCTS; k++) {
-					if (r->n[p][c])
-						fprintf(f, ",%.3f", (double)r->pct[p][c][k] / 1000.0);
-					else
-						putc(',', f);
-				}
-		}
-		putc('\n', f);
-	}
+				hist_free(s->o[i].h[p][c]);
+	ser_free_rows(s->rows);
+	free(s);
 }

@@ -1,56 +1,102 @@
-/* Time series of the cross-point analysis (--window DUR): per window of
- * Dom0 time, request and response rates at each point and the percentiles
- * of each latency component per protocol.
+/* The time series ("windows" in the reports): one row per window of time
+ * (Dom0's clock with several points, else the one capture's), for every
+ * window from the first packet to the last, silent ones included. The
+ * engine owns it and feeds it with one point as with three; `analyze`
+ * reports the rows, `live` prints each as it closes.
  *
- * Open windows (a few, each with its histograms allocated once) collect the
- * transactions as they finish; a window is closed into a compact row when
- * time has moved SER_OPEN windows past it. Rows are kept for the report
- * (a few hundred bytes per window). */
+ * Per row and point: packets, requests (DNS queries, HTTP requests),
+ * responses and HTTP connections opened, counted when they are seen (a
+ * silent guest still shows the requests reaching it). Per row and protocol:
+ * the transactions that ended in the window (answered: by their last
+ * response packet; unanswered: when hoplat found them so), the lost ones,
+ * and per latency component the count, p50/p90/p99 (from a histogram per
+ * open window) and the sum and sum of squares (mean, standard deviation,
+ * and mergeable over several windows).
+ *
+ * Memory is flat: SER_OPEN windows are open at a time, each with its
+ * histograms allocated once; a window closes into a compact row when time
+ * has moved SER_OPEN windows past it. Rows are kept up to max_rows, then the
+ * oldest give way (counted in `dropped`). Anything that arrives for a
+ * window already closed is counted in `late`, not added. */
 #ifndef HOPLAT_SERIES_H
 #define HOPLAT_SERIES_H
 
-#include <stdio.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "analysis/point/txn.h"
+#include "analysis/point/pt_config.h"
 
 #define SER_OPEN 4
 #define SER_COMPS 7	/* total, client, link, bridge, guest, network, server */
 #define SER_PCTS 3	/* p50, p90, p99 */
+#define SER_MAX_ROWS_DEFAULT 65536	/* 18 h of 1 s windows, about 56 MB at most */
+
+enum ser_proto { SER_DNS, SER_HTTP, SER_PROTOS };
+enum ser_comp { SC_TOTAL, SC_CLIENT, SC_LINK, SC_BRIDGE, SC_GUEST, SC_NETWORK, SC_SERVER };
+
+/* One latency component in one window. */
+struct ser_lat {
+	uint64_t n;
+	int64_t pct[SER_PCTS];		/* ns; 0 when n is 0 */
+	double sum, sumsq;		/* ns, ns^2 */
+};
 
 struct ser_row {
-	uint64_t start_ns;			/* Dom0 clock */
-	uint64_t req[PT_N], resp[PT_N];		/* requests/queries and responses seen per point */
-	uint64_t txns[2], lost[2];		/* [0] DNS, [1] HTTP */
-	uint64_t n[2][SER_COMPS];		/* samples per component */
-	int64_t pct[2][SER_COMPS][SER_PCTS];	/* ns */
+	uint64_t start_ns;
+	uint64_t packets[PT_N];
+	uint64_t req[SER_PROTOS][PT_N];		/* DNS queries, HTTP requests seen at each point */
+	uint64_t resp[SER_PROTOS][PT_N];	/* DNS and HTTP responses seen at each point */
+	uint64_t conns[PT_N];			/* HTTP connections opened (SYN seen) */
+	uint64_t txns[SER_PROTOS], lost[SER_PROTOS];
+	struct ser_lat lat[SER_PROTOS][SER_COMPS];
 };
 
+/* The rows, handed to the results. A ring once max_rows is reached: read
+ * them with ser_row(). */
 struct res_series {
 	int64_t window_ns;
-	unsigned roles;
-	size_t n, cap;
+	unsigned roles;			/* points given (1 << PT_*) */
+	size_t n, cap, max_rows, first;
 	struct ser_row *rows;
-	uint64_t late;				/* transactions older than every open window */
+	uint64_t late;			/* transactions or sightings for a window already closed */
+	uint64_t dropped;		/* windows not kept: the oldest, beyond max_rows */
 };
+
+extern const char *const ser_comp_name[SER_COMPS];	/* "total", "client", ... */
+extern const double ser_pct_q[SER_PCTS];		/* 50, 90, 99 */
+extern const char *const ser_pct_name[SER_PCTS];	/* "p50", "p90", "p99" */
+
+/* Row i (0: the oldest kept) of n. */
+const struct ser_row *ser_row(const struct res_series *rs, size_t i);
+/* Mean and standard deviation (population) of a component, ns; 0 when n is 0. */
+double ser_lat_mean(const struct ser_lat *l);
+double ser_lat_stddev(const struct ser_lat *l);
+/* Every point's requests and responses of both protocols added (rates per point). */
+uint64_t ser_requests(const struct ser_row *r, int point);
+uint64_t ser_responses(const struct ser_row *r, int point);
 
 struct series;
 
-struct series *ser_new(unsigned roles, int64_t window_ns);
-/* A request (query) seen at point at req_ns and its response at resp_ns (0: none). */
-void ser_point(struct series *w, uint8_t point, uint64_t req_ns, uint64_t resp_ns);
-/* An attributed transaction that ended at end_ns (Dom0 clock); 0: now (a loss
- * found late goes into the newest window). */
-void ser_txn(struct series *w, const struct txn *t, uint64_t end_ns);
-void ser_finish(struct series *w);
-/* The rows, handed over (the caller frees them with ser_free_rows). */
-struct res_series *ser_take(struct series *w);
-void ser_free_rows(struct res_series *rows);
-void ser_free(struct series *w);
+/* Called with each row as it closes (live prints it). */
+typedef void (*ser_row_fn)(void *ctx, const struct res_series *rs, const struct ser_row *row);
 
-extern const char *const ser_comp_name[SER_COMPS];
-/* `"windows":[...]` (no leading comma) */
-void ser_json(FILE *f, const struct res_series *w);
-/* CSV section: its own header line, then one row per window. */
-void ser_csv(FILE *f, const struct res_series *w);
+/* max_rows 0: SER_MAX_ROWS_DEFAULT. NULL when out of memory. */
+struct series *ser_new(unsigned roles, int64_t window_ns, size_t max_rows);
+void ser_set_row_hook(struct series *s, ser_row_fn fn, void *ctx);
+/* Time moved on to now_ns: windows SER_OPEN behind close into rows, empty
+ * ones too. The first call sets where the series begins. */
+void ser_advance(struct series *s, uint64_t now_ns);
+/* A point's counters after a packet seen there at ts_ns: what grew since
+ * the last call for that point is counted in the window of ts_ns. */
+void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c);
+/* A final transaction that ended at end_ns; 0: it was found now (an
+ * unanswered one), the window time has reached. */
+void ser_txn(struct series *s, const struct txn *t, uint64_t end_ns);
+/* End of input: every open window closes, in time order. */
+void ser_finish(struct series *s);
+/* The rows, handed over (free them with ser_free_rows). */
+struct res_series *ser_take(struct series *s);
+void ser_free_rows(struct res_series *rs);
+void ser_free(struct series *s);
 
 #endif

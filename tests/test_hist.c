@@ -1,5 +1,6 @@
 /* hist: bucket layout, the stated error bound over a wide range, and
  * percentiles against exact sorted values. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -133,6 +134,69 @@ static void test_merge_and_empty(void **state)
 	hist_free(b);
 }
 
+/* Percentiles of a list in one pass: the values hist_percentile gives one
+ * at a time (signed samples too), a list not ascending refused, an empty
+ * histogram all zeros. */
+static void test_batch_percentiles(void **state)
+{
+	(void)state;
+	struct hist *h = hist_new();
+	const double q[] = { 0, 1, 25, 50, 50, 90, 99, 99.9, 100 };
+	enum { NQ = sizeof q / sizeof q[0] };
+	int64_t out[NQ];
+	assert_int_equal(hist_percentiles(h, q, NQ, out), 0);
+	for (int k = 0; k < NQ; k++)
+		assert_int_equal(out[k], 0);
+	for (int i = 0; i < 100000; i++)
+		hist_record(h, (int64_t)(xorshift() % 3000000) - 500000);
+	assert_int_equal(hist_percentiles(h, q, NQ, out), 0);
+	for (int k = 0; k < NQ; k++)
+		assert_int_equal(out[k], hist_percentile(h, q[k]));
+	assert_true(out[0] >= hist_min(h) && out[NQ - 1] <= hist_max(h));
+	const double bad[] = { 90, 50 };
+	assert_int_equal(hist_percentiles(h, bad, 2, out), -EINVAL);
+	hist_free(h);
+}
+
+/* A reset clears only the buckets between min and max: nothing of the
+ * previous samples may show through, whatever range comes next (checked
+ * against a fresh histogram given the same samples). */
+static void test_reset_range(void **state)
+{
+	(void)state;
+	struct hist *h = hist_new(), *g = hist_new();
+	const double q[] = { 1, 50, 99, 100 };
+	for (int round = 0; round < 50; round++) {
+		int64_t base = (int64_t)(xorshift() % 10000000) - 3000000;
+		int64_t width = 1 + (int64_t)(xorshift() % 500000);
+		for (int i = 0; i < 200; i++)
+			hist_record(h, base + (int64_t)(xorshift() % (uint64_t)width));
+		hist_reset(h);
+		assert_int_equal(hist_count(h), 0);
+		assert_int_equal(hist_percentile(h, 50), 0);
+		/* the next samples span every range the earlier ones could take */
+		int64_t next[] = { -4000000, 12345, 8000000 };
+		for (int i = 0; i < 3; i++) {
+			hist_record(h, next[i]);
+			hist_record(g, next[i]);
+		}
+		for (int k = 0; k < 4; k++)
+			assert_int_equal(hist_percentile(h, q[k]), hist_percentile(g, q[k]));
+		hist_reset(h);
+		hist_reset(g);
+	}
+	/* the two extremes */
+	hist_record(h, INT64_MIN);
+	hist_record(h, INT64_MAX);
+	hist_reset(h);
+	hist_record(h, -7);
+	hist_record(h, 7);
+	assert_int_equal(hist_percentile(h, 50), -7);
+	assert_int_equal(hist_percentile(h, 100), 7);
+	hist_free(h);
+	hist_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +204,8 @@ int main(void)
 		cmocka_unit_test(test_single_values_wide_range),
 		cmocka_unit_test(test_percentiles_vs_sorted),
 		cmocka_unit_test(test_merge_and_empty),
+		cmocka_unit_test(test_batch_percentiles),
+		cmocka_unit_test(test_reset_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -303,6 +303,99 @@ static void test_text_dns_no_client(void **state)
 	res_free(r);
 }
 
+static int csv_windows(FILE *f, const struct results *r)
+{
+	rpt_csv_windows(f, r);
+	return 0;
+}
+
+/* The time series drawn: a JSON row per window (silent ones too) with rates
+ * per point, per-protocol counts and latency (percentiles, mean, stddev);
+ * a CSV section with its header and a row per window. */
+static void test_windows(void **state)
+{
+	(void)state;
+	struct results *r = res_new();
+	r->point[PT_CLIENT].present = r->point[PT_VIF].present = 1;
+	r->npoints = 2;
+	r->window_ns = 1000000000;
+	struct series *w = ser_new(7, r->window_ns, 0);
+	struct pt_counts c = { 0 }, v = { 0 };
+	uint64_t t0 = 1000000000000ull;
+	for (int i = 0; i < 100; i++) {
+		uint64_t t = t0 + (uint64_t)i * 10000000;
+		c.dns_queries++, v.dns_queries++;
+		ser_point(w, PT_CLIENT, t, &c);
+		ser_point(w, PT_VIF, t, &v);
+		c.dns_responses++;
+		ser_point(w, PT_CLIENT, t + 1000, &c);
+		struct txn x = sample(TXN_DNS);
+		x.total_ns = 1000 * (i + 1);
+		ser_txn(w, &x, t + 1000);
+	}
+	ser_advance(w, t0 + 2500000000ull);	/* two more seconds, silent */
+	ser_finish(w);
+	r->windows = ser_take(w);
+	ser_free(w);
+	char *s = render(rpt_json, r);
+	const char *keys[] = { "\"window_s\":1.000000,\"windows\":[{\"start_ns\":1000000000000",
+			       "\"requests_per_s\":{\"client\":100.000,\"uplink\":0.000,\"vif\":100.000}",
+			       "\"dns\":{\"transactions\":100,\"lost\":0,\"requests\":{\"client\":100,",
+			       "\"latency_us\":{\"total\":{\"count\":100,\"p50\":",
+			       ",\"mean\":50.500,\"stddev\":28.866}",
+			       "{\"start_ns\":1002000000000,\"packets\":{\"client\":0,\"uplink\":0,\"vif\":0}" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!strstr(s, keys[i]))
+			fail_msg("missing %s in %s", keys[i], s);
+	free(s);
+	s = render(csv_windows, r);
+	assert_true(strncmp(s, "kind,start_ns,window_s,client_requests_per_s", 44) == 0);
+	unsigned rows = 0;
+	for (char *p = s; (p = strstr(p, "\nwindow,")); p++)
+		rows++;
+	assert_int_equal(rows, 3);
+	assert_non_null(strstr(s, "\nwindow,1001000000000,1.000000,0.000,0.000,"));
+	free(s);
+	res_free(r);
+}
+
+/* Every counter of data hoplat could not keep: always in the JSON, in the
+ * text only when one is not zero, each under its own name. */
+static void test_losses(void **state)
+{
+	(void)state;
+	struct results *r = res_new();
+	r->point[0].present = 1;
+	r->npoints = 1;
+	char *s = render(rpt_json, r);
+	for (int i = 0; i < RES_LOSS_N; i++) {
+		char key[64];
+		snprintf(key, sizeof key, "\"%s\":0", res_loss_key(i));
+		if (!strstr(s, key))
+			fail_msg("missing %s in %s", key, s);
+	}
+	assert_non_null(strstr(s, "\"losses\":{\"tcp_evicted\":0,"));
+	free(s);
+	s = render(rpt_text, r);
+	assert_null(strstr(s, "could not keep"));
+	free(s);
+	r->losses.attribution_incomplete = 3;
+	r->losses.windows_late = 2;
+	r->point[0].counts.tcp_evicted = 5;	/* each point's own, under points.<role> */
+	s = render(rpt_json, r);
+	assert_non_null(strstr(s, "\"attribution_incomplete\":3"));
+	assert_non_null(strstr(s, "\"windows_late\":2"));
+	assert_non_null(strstr(s, "\"client\":{\"source\":"));
+	assert_non_null(strstr(s, "\"tcp_evicted\":5"));
+	free(s);
+	s = render(rpt_text, r);
+	if (!strstr(s, "data hoplat could not keep: transactions not reported by every point 3; "
+		       "transactions or packets too late for their window 2\n"))
+		fail_msg("text: %s", s);
+	free(s);
+	res_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +407,8 @@ int main(void)
 		cmocka_unit_test(test_json_per_point),
 		cmocka_unit_test(test_csv_row),
 		cmocka_unit_test(test_json_summary_keys),
+		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_losses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

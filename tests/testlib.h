@@ -47,4 +47,65 @@ static void collect(void *ctx, const struct txn *t)
 }
 #endif
 
+/* ---- DNS frames, as a capture would hold them ----
+ * Opt in with #define TL_DNS_FRAMES before including this, after
+ * decode/pkt.h. A query or response for "a.test" A over UDP/IPv4 with
+ * the raw-IP link type: client 10.0.0.1:cport, server 10.0.0.53:53; the IP
+ * ID follows the DNS id, so a frame is the same packet wherever it is fed. */
+#ifdef TL_DNS_FRAMES
+#include <string.h>
+
+#define TL_DNS_FRAME_MAX 128
+
+static inline size_t tl_put16(uint8_t *b, size_t o, unsigned v)
+{
+	b[o] = (uint8_t)(v >> 8);
+	b[o + 1] = (uint8_t)v;
+	return o + 2;
+}
+
+static inline size_t tl_dns_msg(uint8_t *b, uint16_t id, int response)
+{
+	static const uint8_t name[] = "\1a\4test";
+	size_t o = tl_put16(b, 0, id);
+	o = tl_put16(b, o, response ? 0x8180 : 0x0100);
+	o = tl_put16(b, o, 1);
+	o = tl_put16(b, o, response ? 1 : 0);
+	o = tl_put16(b, tl_put16(b, o, 0), 0);
+	memcpy(b + o, name, sizeof name);
+	o = tl_put16(b, tl_put16(b, o + sizeof name, 1), 1);
+	if (response) {		/* a.test A 192.0.2.1, by a pointer to the question's name */
+		o = tl_put16(b, tl_put16(b, tl_put16(b, o, 0xc00c), 1), 1);
+		o = tl_put16(b, tl_put16(b, tl_put16(b, o, 0), 300), 4);
+		b[o++] = 192, b[o++] = 0, b[o++] = 2, b[o++] = 1;
+	}
+	return o;
+}
+
+/* The frame into f (TL_DNS_FRAME_MAX bytes); its length. */
+static inline size_t tl_dns_frame(uint8_t *f, uint16_t id, uint16_t cport, int response)
+{
+	static const uint8_t cli[4] = { 10, 0, 0, 1 }, srv[4] = { 10, 0, 0, 53 };
+	size_t n = tl_dns_msg(f + 28, id, response);
+	memset(f, 0, 28);
+	f[0] = 0x45;
+	tl_put16(f, 2, (unsigned)(28 + n));
+	tl_put16(f, 4, (unsigned)(id * 2 + !!response));
+	f[8] = 64, f[9] = 17;
+	memcpy(f + 12, response ? srv : cli, 4);
+	memcpy(f + 16, response ? cli : srv, 4);
+	tl_put16(f, 20, response ? 53 : cport);
+	tl_put16(f, 22, response ? cport : 53);
+	tl_put16(f, 24, (unsigned)(8 + n));
+	return 28 + n;
+}
+
+static inline struct pkt tl_pkt(const uint8_t *f, size_t n, uint64_t ts, uint8_t point)
+{
+	struct pkt p = { .ts_ns = ts, .caplen = (uint32_t)n, .wirelen = (uint32_t)n,
+			 .linktype = LT_RAW, .point = point, .data = f };
+	return p;
+}
+#endif
+
 #endif

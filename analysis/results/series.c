@@ -279,7 +279,7 @@ void ser_txn(struct series *s, const struct txn *t, uint64_t end_ns)
 {
 	if (!s->rows)
 		return;
-	struct open_win *o = s->any ? slot(s, end_ns ? end_ns : s->newest) : NULL;
+	struct open_win *o = end_ns ? slot(s, end_ns) : s->any ? slot(s, s->newest) : NULL;
 	if (!o) {
 		s->rows->late++;
 		return;

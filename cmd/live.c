@@ -1,8 +1,9 @@
 /* hoplat live: capture plus the streaming analysis, as it happens.
- * The capture loop (capture.c) hands every packet, in time order, to the
- * engine (analysis/engine.h) with the point role of its interface; the
- * engine runs the guest-silence detector (analysis/hang.h). A line per window of packet
- * time, an alert line when a guest goes silent; the summary, --json and
+ * The capture loop (capture/capture.c) hands every packet, in time order, to
+ * the engine (analysis/engine/engine.h) with the point role of its
+ * interface; the engine runs the guest-silence detector and keeps the time
+ * series. A line per row of that series as it closes (the windows `analyze`
+ * reports), an alert line when a guest goes silent; the summary, --json and
  * --transactions at the end; -w keeps the packets. -r FILE replays a
  * capture through the same path at its recorded pace. */
 #include <errno.h>

@@ -23,8 +23,8 @@ int tbl_init(struct tbl *t, uint32_t cap)
 	t->bucket = calloc((size_t)t->mask + 1, sizeof *t->bucket);
 	t->chain = calloc(cap, sizeof *t->chain);
 	t->age = calloc(cap, sizeof *t->age);
-	t->free = calloc(cap, sizeof *t->free);
-	return t->bucket && t->chain && t->age && t->free ? 0 : -ENOMEM;
+	int rc = slots_init(&t->free, cap);
+	return t->bucket && t->chain && t->age && rc == 0 ? 0 : -ENOMEM;
 }
 
 void tbl_fini(struct tbl *t)
@@ -32,7 +32,7 @@ void tbl_fini(struct tbl *t)
 	free(t->bucket);
 	free(t->chain);
 	free(t->age);
-	free(t->free);
+	slots_fini(&t->free);
 	memset(t, 0, sizeof *t);
 }
 
@@ -82,19 +82,14 @@ void tbl_move(struct tbl *t, uint32_t i, unsigned list)
 
 uint32_t tbl_add(struct tbl *t, uint64_t hash, unsigned list)
 {
-	uint32_t i;
-	if (t->nfree)
-		i = t->free[--t->nfree];
-	else if (t->fresh < t->cap)
-		i = t->fresh++;
-	else
+	if (!t->free.nfree)
 		return TBL_NONE;
+	uint32_t i = slots_get(&t->free);
 	uint32_t h = (uint32_t)hash, *b = &t->bucket[h & t->mask];
 	t->chain[i].hash = h;
 	t->chain[i].next = *b;		/* newest first */
 	*b = i + 1;
 	age_append(t, i, list);
-	t->used++;
 	return i;
 }
 
@@ -105,6 +100,5 @@ void tbl_del(struct tbl *t, uint32_t i)
 		p = &t->chain[*p - 1].next;
 	*p = t->chain[i].next;
 	age_unlink(t, i);
-	t->free[t->nfree++] = i;
-	t->used--;
+	slots_put(&t->free, i);
 }

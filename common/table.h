@@ -21,8 +21,9 @@
  * return entries of the same 32-bit hash, and the caller compares its key
  * (no callback). Every entry in use is on one chain and on one of up to
  * TBL_LISTS age lists, oldest first. Buckets are a power of two, at least
- * twice the entries (chains stay short). Free entries are handed out lowest
- * index first, then the last released first (memory in use stays compact).
+ * twice the entries (chains stay short). Free entries come from
+ * common/slots.h: lowest index first, then the last released first (memory
+ * in use stays compact).
  *
  * Inside, links hold index + 1 so that zeroed memory means "none": setup
  * needs no pass over the arrays, and pages are touched only when used. */
@@ -30,6 +31,7 @@
 #define HOPLAT_TABLE_H
 
 #include <stdint.h>
+#include "common/slots.h"
 
 #define TBL_NONE UINT32_MAX	/* no entry */
 #define TBL_LISTS 4		/* age lists per table */
@@ -47,14 +49,11 @@ struct tbl_age {
 
 struct tbl {
 	uint32_t cap;		/* entries: the caller's array has this many */
-	uint32_t used;		/* entries in use */
 	uint32_t mask;		/* buckets - 1 */
-	uint32_t fresh;		/* entries fresh .. cap-1 were never used */
-	uint32_t nfree;		/* released entries on the free stack */
 	uint32_t *bucket;	/* index + 1 of each chain's newest entry, 0 when empty */
 	struct tbl_chain *chain;
 	struct tbl_age *age;
-	uint32_t *free;
+	struct slots free;
 	uint32_t oldest[TBL_LISTS], newest[TBL_LISTS];	/* index + 1, 0 when empty */
 };
 
@@ -107,9 +106,15 @@ static inline unsigned tbl_list(const struct tbl *t, uint32_t i)
 	return t->age[i].list;
 }
 
+/* Entries in use. */
+static inline uint32_t tbl_used(const struct tbl *t)
+{
+	return t->cap - t->free.nfree;
+}
+
 static inline int tbl_full(const struct tbl *t)
 {
-	return t->used == t->cap;
+	return t->free.nfree == 0;
 }
 
 #endif

@@ -63,7 +63,7 @@ static void test_add_find_del(void **st)
 		assert_int_equal(find(&t, keys, key_hash(k), k), k);
 	for (uint64_t k = 0; k < 100; k += 2)
 		tbl_del(&t, (uint32_t)k);
-	assert_int_equal(t.used, 50);
+	assert_int_equal(tbl_used(&t), 50);
 	for (uint64_t k = 0; k < 100; k++)
 		assert_int_equal(find(&t, keys, key_hash(k), k), k % 2 ? (uint32_t)k : TBL_NONE);
 	tbl_fini(&t);
@@ -140,7 +140,7 @@ static void test_age_order(void **st)
 		n++;
 	}
 	assert_int_equal(n, 2);
-	assert_int_equal(t.used, 1);
+	assert_int_equal(tbl_used(&t), 1);
 	tbl_fini(&t);
 }
 
@@ -205,7 +205,7 @@ static void model_check(const struct tbl *t, const struct model *m)
 		assert_int_equal(find(t, m->key, small_hash(m->key[i]), m->key[i]), i);
 		assert_int_equal(tbl_list(t, i), m->list[i]);
 	}
-	assert_int_equal(t->used, used);
+	assert_int_equal(tbl_used(t), used);
 	for (unsigned l = 0; l < 3; l++) {
 		uint64_t prev = 0;
 		unsigned n = 0;

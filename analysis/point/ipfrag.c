@@ -162,5 +162,5 @@ unsigned ipfrag_advance(struct ipfrag *f, uint64_t now_ns)
 
 unsigned ipfrag_pending(const struct ipfrag *f)
 {
-	return f->tbl.used;
+	return tbl_used(&f->tbl);
 }

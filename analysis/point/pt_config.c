@@ -1,6 +1,7 @@
 /* What every part of a point is configured with: service ports, timeouts,
  * table bounds. */
 #include <string.h>
+#include <netinet/in.h>
 #include "analysis/point/pt_config.h"
 
 void pt_config_default(struct pt_config *cfg)
@@ -31,4 +32,44 @@ int pt_is_dns_port(const struct pt_config *cfg, uint16_t port)
 int pt_is_http_port(const struct pt_config *cfg, uint16_t port)
 {
 	return port_in(cfg->http_ports, cfg->n_http_ports, port);
+}
+
+/* The server's side by port: +1 the destination, -1 the source, 0 neither. */
+static int service_side(const struct pt_config *cfg, const struct dec_pkt *d)
+{
+	static const struct pt_config defaults = { .dns_ports = { 53 }, .n_dns_ports = 1,
+						   .http_ports = { 80 }, .n_http_ports = 1 };
+	const struct pt_config *c = cfg ? cfg : &defaults;
+	int tcp = d->proto == IPPROTO_TCP;
+	if (pt_is_dns_port(c, d->dport) || (tcp && pt_is_http_port(c, d->dport)))
+		return 1;
+	if (pt_is_dns_port(c, d->sport) || (tcp && pt_is_http_port(c, d->sport)))
+		return -1;
+	return 0;
+}
+
+enum pt_dir pt_dir(const struct pt_config *cfg, const struct ipaddr *guest,
+		   const struct dec_pkt *d)
+{
+	if (guest && guest->family) {
+		if (ipaddr_eq(&d->dst, guest))
+			return PT_DIR_TO_SERVER;
+		if (ipaddr_eq(&d->src, guest))
+			return PT_DIR_TO_CLIENT;
+	}
+	if (d->is_frag)		/* no transport header decoded: its fields are zero */
+		return PT_DIR_UNKNOWN;
+	if (d->proto == IPPROTO_TCP && (d->tcp.flags & TCP_SYN))
+		return d->tcp.flags & TCP_ACK ? PT_DIR_TO_CLIENT : PT_DIR_TO_SERVER;
+	if (d->proto == IPPROTO_TCP || d->proto == IPPROTO_UDP) {
+		int side = service_side(cfg, d);
+		return side > 0 ? PT_DIR_TO_SERVER : side < 0 ? PT_DIR_TO_CLIENT : PT_DIR_UNKNOWN;
+	}
+	if (d->proto == IPPROTO_ICMP || d->proto == IPPROTO_ICMPV6) {
+		if (d->icmp_type == 8 || d->icmp_type == 128)
+			return PT_DIR_TO_SERVER;
+		if (d->icmp_type == 0 || d->icmp_type == 129)
+			return PT_DIR_TO_CLIENT;
+	}
+	return PT_DIR_UNKNOWN;
 }

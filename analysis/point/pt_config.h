@@ -23,6 +23,21 @@ void pt_config_default(struct pt_config *cfg);
 int pt_is_dns_port(const struct pt_config *cfg, uint16_t port);
 int pt_is_http_port(const struct pt_config *cfg, uint16_t port);
 
+/* Which way a packet goes between a client and a server (the guest). */
+enum pt_dir { PT_DIR_UNKNOWN = 0, PT_DIR_TO_SERVER = 1, PT_DIR_TO_CLIENT = 2 };
+
+/* The one decision of which side is the client, first rule that applies:
+ *  1. the guest's address (guest non-NULL with a family): toward it is to
+ *     the server, from it to the client;
+ *  2. the TCP handshake: a SYN is the client's, a SYN-ACK the server's;
+ *  3. a service port, destination first: a DNS port (UDP or TCP) or an HTTP
+ *     port (TCP) is the server's side;
+ *  4. ICMP and ICMPv6 echo: the request goes to the server, the reply back.
+ * Anything else is PT_DIR_UNKNOWN, a fragment (no transport fields) too
+ * unless rule 1 applies. cfg NULL: the default ports. */
+enum pt_dir pt_dir(const struct pt_config *cfg, const struct ipaddr *guest,
+		   const struct dec_pkt *d);
+
 /* Counters of one point, drawn by the reports. */
 struct pt_counts {
 	uint64_t packets, bytes;

@@ -278,16 +278,12 @@ static struct conn *conn_new(struct tcpt *t, const struct endpoint *cli,
 
 /* ---- packets ---- */
 
-/* Which end is the server when the SYN was not seen: the side on a service port. */
+/* Which end is the client when the SYN was not seen (pt_dir); when nothing
+ * tells, the one on the higher (likely ephemeral) port. */
 static int src_is_client(const struct tcpt *t, const struct dec_pkt *d)
 {
-	if ((d->tcp.flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
-		return 0;
-	if (app_of(t, d->dport) != APP_NONE)
-		return 1;
-	if (app_of(t, d->sport) != APP_NONE)
-		return 0;
-	return d->sport > d->dport;
+	enum pt_dir dir = pt_dir(&t->cfg, NULL, d);
+	return dir == PT_DIR_UNKNOWN ? d->sport > d->dport : dir == PT_DIR_TO_SERVER;
 }
 
 /* A SYN without ACK: a new connection, or a retransmitted SYN. */

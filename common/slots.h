@@ -19,7 +19,7 @@ struct slots {
 /* Slots 0 .. n-1, all free: 0, or -ENOMEM. */
 static inline int slots_init(struct slots *s, unsigned n)
 {
-	s->idx = calloc(n ? n : 1, sizeof *s->idx);
+	s->idx = malloc((n ? n : 1) * sizeof *s->idx);	/* written before read */
 	s->nrel = s->fresh = 0;
 	s->n = s->nfree = n;
 	return s->idx ? 0 : -ENOMEM;

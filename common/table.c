@@ -19,10 +19,11 @@ int tbl_init(struct tbl *t, uint32_t cap)
 		return -EINVAL;
 	t->cap = cap;
 	t->mask = tbl_pow2(2 * cap) - 1;
-	/* calloc: zero is "none" (table.h), so nothing is walked here */
+	/* calloc: zero is "none" (table.h), so nothing is walked here; an
+	 * entry's links are written when it is added, before any read */
 	t->bucket = calloc((size_t)t->mask + 1, sizeof *t->bucket);
-	t->chain = calloc(cap, sizeof *t->chain);
-	t->age = calloc(cap, sizeof *t->age);
+	t->chain = malloc((size_t)cap * sizeof *t->chain);
+	t->age = malloc((size_t)cap * sizeof *t->age);
 	int rc = slots_init(&t->free, cap);
 	return t->bucket && t->chain && t->age && rc == 0 ? 0 : -ENOMEM;
 }

@@ -59,21 +59,24 @@ static void test_service_ports(void **st)
 	assert_int_equal(pt_dir(NULL, NULL, &d), PT_DIR_TO_SERVER);
 }
 
-/* The handshake says who the client is, whatever the ports. */
+/* On service traffic the handshake says who the client is, whatever port
+ * it sends from; other traffic stays unknown, handshake or not. */
 static void test_tcp_handshake(void **st)
 {
 	(void)st;
 	struct pt_config c;
 	pt_config_default(&c);
-	struct dec_pkt d = pkt(6, 40000, 40001, TCP_SYN);
-	assert_int_equal(pt_dir(&c, NULL, &d), PT_DIR_TO_SERVER);
-	d = pkt(6, 40001, 40000, TCP_SYN | TCP_ACK);
-	assert_int_equal(pt_dir(&c, NULL, &d), PT_DIR_TO_CLIENT);
-	d = pkt(6, 80, 8080, TCP_SYN);			/* a client on port 80 */
 	c.http_ports[c.n_http_ports++] = 8080;
+	struct dec_pkt d = pkt(6, 8080, 80, TCP_SYN);	/* a client on port 8080 */
 	assert_int_equal(pt_dir(&c, NULL, &d), PT_DIR_TO_SERVER);
-	d = pkt(6, 8080, 80, TCP_SYN | TCP_ACK);
+	d = pkt(6, 80, 8080, TCP_SYN | TCP_ACK);
 	assert_int_equal(pt_dir(&c, NULL, &d), PT_DIR_TO_CLIENT);
+	d = pkt(6, 80, 8080, TCP_ACK);			/* by ports: the destination's */
+	assert_int_equal(pt_dir(&c, NULL, &d), PT_DIR_TO_SERVER);
+	d = pkt(6, 40000, 40001, TCP_SYN);
+	assert_int_equal(pt_dir(&c, NULL, &d), PT_DIR_UNKNOWN);
+	d = pkt(6, 40001, 40000, TCP_SYN | TCP_ACK);
+	assert_int_equal(pt_dir(&c, NULL, &d), PT_DIR_UNKNOWN);
 }
 
 static void test_icmp_echo(void **st)

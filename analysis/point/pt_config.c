@@ -7,9 +7,9 @@
 void pt_config_default(struct pt_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
-	cfg->dns_ports[0] = 53;
+	cfg->dns_ports[0] = PT_DNS_PORT;
 	cfg->n_dns_ports = 1;
-	cfg->http_ports[0] = 80;
+	cfg->http_ports[0] = PT_HTTP_PORT;
 	cfg->n_http_ports = 1;
 	cfg->dns_timeout_ns = 10000000000LL;	/* 10 s: past dnsperf's 5 s timeout */
 	cfg->tcp_idle_ns = 300000000000LL;	/* 5 min */
@@ -37,8 +37,8 @@ int pt_is_http_port(const struct pt_config *cfg, uint16_t port)
 /* The server's side by port: +1 the destination, -1 the source, 0 neither. */
 static int service_side(const struct pt_config *cfg, const struct dec_pkt *d)
 {
-	static const struct pt_config defaults = { .dns_ports = { 53 }, .n_dns_ports = 1,
-						   .http_ports = { 80 }, .n_http_ports = 1 };
+	static const struct pt_config defaults = { .dns_ports = { PT_DNS_PORT }, .n_dns_ports = 1,
+						   .http_ports = { PT_HTTP_PORT }, .n_http_ports = 1 };
 	const struct pt_config *c = cfg ? cfg : &defaults;
 	int tcp = d->proto == IPPROTO_TCP;
 	if (pt_is_dns_port(c, d->dport) || (tcp && pt_is_http_port(c, d->dport)))
@@ -46,6 +46,19 @@ static int service_side(const struct pt_config *cfg, const struct dec_pkt *d)
 	if (pt_is_dns_port(c, d->sport) || (tcp && pt_is_http_port(c, d->sport)))
 		return -1;
 	return 0;
+}
+
+/* Service traffic over TCP or UDP: the side on the service port is the
+ * server, unless the handshake says otherwise (a client may send from a
+ * port that is another service's). */
+static enum pt_dir transport_dir(const struct pt_config *cfg, const struct dec_pkt *d)
+{
+	int side = service_side(cfg, d);
+	if (!side)
+		return PT_DIR_UNKNOWN;
+	if (d->proto == IPPROTO_TCP && (d->tcp.flags & TCP_SYN))
+		return d->tcp.flags & TCP_ACK ? PT_DIR_TO_CLIENT : PT_DIR_TO_SERVER;
+	return side > 0 ? PT_DIR_TO_SERVER : PT_DIR_TO_CLIENT;
 }
 
 enum pt_dir pt_dir(const struct pt_config *cfg, const struct ipaddr *guest,
@@ -59,12 +72,8 @@ enum pt_dir pt_dir(const struct pt_config *cfg, const struct ipaddr *guest,
 	}
 	if (d->is_frag)		/* no transport header decoded: its fields are zero */
 		return PT_DIR_UNKNOWN;
-	if (d->proto == IPPROTO_TCP && (d->tcp.flags & TCP_SYN))
-		return d->tcp.flags & TCP_ACK ? PT_DIR_TO_CLIENT : PT_DIR_TO_SERVER;
-	if (d->proto == IPPROTO_TCP || d->proto == IPPROTO_UDP) {
-		int side = service_side(cfg, d);
-		return side > 0 ? PT_DIR_TO_SERVER : side < 0 ? PT_DIR_TO_CLIENT : PT_DIR_UNKNOWN;
-	}
+	if (d->proto == IPPROTO_TCP || d->proto == IPPROTO_UDP)
+		return transport_dir(cfg, d);
 	if (d->proto == IPPROTO_ICMP || d->proto == IPPROTO_ICMPV6) {
 		if (d->icmp_type == 8 || d->icmp_type == 128)
 			return PT_DIR_TO_SERVER;

@@ -8,15 +8,7 @@
 #include <math.h>
 #include <cmocka.h>
 #include "common/hist.h"
-
-static uint64_t rng = 88172645463325252ull;
-static uint64_t xorshift(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+#include "tests/testlib.h"
 
 static int cmp64(const void *a, const void *b)
 {
@@ -95,15 +87,15 @@ static void test_percentiles_vs_sorted(void **state)
 	size_t n = 200000;
 	int64_t *v = malloc(n * sizeof *v);
 	for (size_t i = 0; i < n; i++)
-		v[i] = (int64_t)exp((double)(xorshift() % 1000000) / 1000000.0 * log(1e11));
+		v[i] = (int64_t)exp((double)(tl_rand() % 1000000) / 1000000.0 * log(1e11));
 	check_against_sorted(v, n);
 	/* a narrow cluster (typical latencies around 150 us) */
 	for (size_t i = 0; i < n; i++)
-		v[i] = 150000 + (int64_t)(xorshift() % 20000);
+		v[i] = 150000 + (int64_t)(tl_rand() % 20000);
 	check_against_sorted(v, n);
 	/* signed values (clock-corrected components) */
 	for (size_t i = 0; i < n; i++)
-		v[i] = (int64_t)(xorshift() % 2000000) - 1000000;
+		v[i] = (int64_t)(tl_rand() % 2000000) - 1000000;
 	struct hist *h = hist_new();
 	for (size_t i = 0; i < n; i++)
 		hist_record(h, v[i]);

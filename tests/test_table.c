@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "common/table.h"
 #include "common/hash.h"
+#include "tests/testlib.h"
 
 static uint64_t key_hash(uint64_t k) { return hash_end(hash_word(HASH_SEED, k)); }
 
@@ -184,15 +185,6 @@ struct model {
 	uint64_t key[M_CAP], stamp[M_CAP];
 };
 
-static uint64_t rng = 88172645463325252ull;
-static uint64_t xorshift(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 static uint64_t small_hash(uint64_t k) { return k % 5; }	/* 5 chains, all collide */
 
 static void model_check(const struct tbl *t, const struct model *m)
@@ -230,8 +222,8 @@ static void test_random_vs_model(void **st)
 	assert_int_equal(tbl_init(&t, M_CAP), 0);
 	uint64_t now = 0, next_key = 1;
 	for (unsigned step = 0; step < 20000; step++) {
-		uint32_t i = (uint32_t)(xorshift() % M_CAP);
-		unsigned op = (unsigned)(xorshift() % 4), l = (unsigned)(xorshift() % 3);
+		uint32_t i = (uint32_t)(tl_rand() % M_CAP);
+		unsigned op = (unsigned)(tl_rand() % 4), l = (unsigned)(tl_rand() % 3);
 		if (!m.live[i] && !tbl_full(&t)) {
 			uint64_t k = next_key++;
 			i = tbl_add(&t, small_hash(k), l);

@@ -226,7 +226,7 @@ struct attrib *attrib_new(const struct attrib_config *cfg)
 	uint8_t pts[PT_N];
 	points_of(cfg->roles, pts);
 	a->head = pts[0];
-	a->pool = calloc(a->cfg.max_pending, sizeof *a->pool);
+	a->pool = malloc((size_t)a->cfg.max_pending * sizeof *a->pool);	/* cleared as joins open */
 	if (tbl_init(&a->tbl, a->cfg.max_pending) < 0 || !a->pool) {
 		attrib_free(a);
 		return NULL;

@@ -76,9 +76,10 @@ struct pktm *pktm_new(const struct pktm_config *cfg)
 	x->cfg = *cfg;
 	if (x->cfg.max_records < 16)
 		x->cfg.max_records = 16;
-	/* calloc: pages are touched only as records are used (the table hands
-	 * out released records first, so memory follows the records alive) */
-	x->pool = calloc(x->cfg.max_records, sizeof *x->pool);
+	/* not cleared (a record is when it opens): pages are touched only as
+	 * records are used, and the table hands out released records first, so
+	 * memory follows the records alive */
+	x->pool = malloc((size_t)x->cfg.max_records * sizeof *x->pool);
 	if (tbl_init(&x->tbl, x->cfg.max_records) < 0 || !x->pool) {
 		pktm_free(x);
 		return NULL;

@@ -36,7 +36,9 @@ struct ipfrag *ipfrag_new(unsigned slots, int64_t timeout_ns)
 	if (!f)
 		return NULL;
 	f->timeout_ns = timeout_ns > 0 ? timeout_ns : 30000000000LL;
-	f->s = calloc(slots ? slots : 1, sizeof *f->s);	/* pages touched only when used */
+	/* not cleared: slot_new sets a slot up, and data is read only where
+	 * fragments wrote it; pages are touched only when used */
+	f->s = malloc((slots ? slots : 1) * sizeof *f->s);
 	if (tbl_init(&f->tbl, slots ? slots : 1) < 0 || !f->s) {
 		ipfrag_free(f);
 		return NULL;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <errno.h>
+#include "common/hash.h"
 
 struct cur {
 	const uint8_t *base;
@@ -178,16 +179,14 @@ static inline int cur_starts(const struct cur *c, const char *s, size_t n, int c
 	return 1;
 }
 
-/* FNV-1a over up to n of the next bytes, without moving (packet fingerprints). */
-static inline uint32_t cur_hash(const struct cur *c, size_t n)
+/* The hash (common/hash.h, not finalised) of up to n of the next bytes,
+ * without moving (packet fingerprints). */
+static inline uint64_t cur_hash(const struct cur *c, size_t n)
 {
-	uint32_t h = 2166136261u;
 	size_t left = cur_left(c);
-	if (n > left)
-		n = left;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ c->base[c->pos + i]) * 16777619u;
-	return h;
+	if (!left)
+		return hash_bytes(HASH_SEED, "", 0);	/* base may be NULL */
+	return hash_bytes(HASH_SEED, c->base + c->pos, n < left ? n : left);
 }
 
 /* Copies up to cap-1 of the next bytes into a C string, without moving. */

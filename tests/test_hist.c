@@ -9,15 +9,7 @@
 #include <math.h>
 #include <cmocka.h>
 #include "common/hist.h"
-
-static uint64_t rng = 88172645463325252ull;
-static uint64_t xorshift(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+#include "tests/testlib.h"
 
 static int cmp64(const void *a, const void *b)
 {
@@ -96,15 +88,15 @@ static void test_percentiles_vs_sorted(void **state)
 	size_t n = 200000;
 	int64_t *v = malloc(n * sizeof *v);
 	for (size_t i = 0; i < n; i++)
-		v[i] = (int64_t)exp((double)(xorshift() % 1000000) / 1000000.0 * log(1e11));
+		v[i] = (int64_t)exp((double)(tl_rand() % 1000000) / 1000000.0 * log(1e11));
 	check_against_sorted(v, n);
 	/* a narrow cluster (typical latencies around 150 us) */
 	for (size_t i = 0; i < n; i++)
-		v[i] = 150000 + (int64_t)(xorshift() % 20000);
+		v[i] = 150000 + (int64_t)(tl_rand() % 20000);
 	check_against_sorted(v, n);
 	/* signed values (clock-corrected components) */
 	for (size_t i = 0; i < n; i++)
-		v[i] = (int64_t)(xorshift() % 2000000) - 1000000;
+		v[i] = (int64_t)(tl_rand() % 2000000) - 1000000;
 	struct hist *h = hist_new();
 	for (size_t i = 0; i < n; i++)
 		hist_record(h, v[i]);
@@ -148,7 +140,7 @@ static void test_batch_percentiles(void **state)
 	for (int k = 0; k < NQ; k++)
 		assert_int_equal(out[k], 0);
 	for (int i = 0; i < 100000; i++)
-		hist_record(h, (int64_t)(xorshift() % 3000000) - 500000);
+		hist_record(h, (int64_t)(tl_rand() % 3000000) - 500000);
 	assert_int_equal(hist_percentiles(h, q, NQ, out), 0);
 	for (int k = 0; k < NQ; k++)
 		assert_int_equal(out[k], hist_percentile(h, q[k]));
@@ -167,10 +159,10 @@ static void test_reset_range(void **state)
 	struct hist *h = hist_new(), *g = hist_new();
 	const double q[] = { 1, 50, 99, 100 };
 	for (int round = 0; round < 50; round++) {
-		int64_t base = (int64_t)(xorshift() % 10000000) - 3000000;
-		int64_t width = 1 + (int64_t)(xorshift() % 500000);
+		int64_t base = (int64_t)(tl_rand() % 10000000) - 3000000;
+		int64_t width = 1 + (int64_t)(tl_rand() % 500000);
 		for (int i = 0; i < 200; i++)
-			hist_record(h, base + (int64_t)(xorshift() % (uint64_t)width));
+			hist_record(h, base + (int64_t)(tl_rand() % (uint64_t)width));
 		hist_reset(h);
 		assert_int_equal(hist_count(h), 0);
 		assert_int_equal(hist_percentile(h, 50), 0);

@@ -86,14 +86,14 @@ static void test_three_points_and_loss(void **st)
 	struct seen s;
 	struct pktm *x = mk(7, 1000000, 64, &s);
 	/* packet A crosses everything; B is lost on the bridge; C lost on the link */
-	pktm_observe(x, PT_CLIENT, 100, 5100, 0xA, PKTM_DIR_IN);
-	pktm_observe(x, PT_CLIENT, 110, 5110, 0xB, PKTM_DIR_IN);
-	pktm_observe(x, PT_CLIENT, 120, 5120, 0xC, PKTM_DIR_IN);
-	assert_int_equal(pktm_observe(x, PT_UPLINK, 150, 150, 0xA, PKTM_DIR_IN), 1);
-	assert_int_equal(pktm_observe(x, PT_UPLINK, 160, 160, 0xB, PKTM_DIR_IN), 1);
-	assert_int_equal(pktm_observe(x, PT_VIF, 170, 170, 0xA, PKTM_DIR_IN), 1);
+	pktm_observe(x, PT_CLIENT, 100, 5100, 0xA, PT_DIR_TO_SERVER);
+	pktm_observe(x, PT_CLIENT, 110, 5110, 0xB, PT_DIR_TO_SERVER);
+	pktm_observe(x, PT_CLIENT, 120, 5120, 0xC, PT_DIR_TO_SERVER);
+	assert_int_equal(pktm_observe(x, PT_UPLINK, 150, 150, 0xA, PT_DIR_TO_SERVER), 1);
+	assert_int_equal(pktm_observe(x, PT_UPLINK, 160, 160, 0xB, PT_DIR_TO_SERVER), 1);
+	assert_int_equal(pktm_observe(x, PT_VIF, 170, 170, 0xA, PT_DIR_TO_SERVER), 1);
 	/* a packet only at the vif (a guest-originated one lost on the way out) */
-	assert_int_equal(pktm_observe(x, PT_VIF, 180, 180, 0xD, PKTM_DIR_OUT), 0);
+	assert_int_equal(pktm_observe(x, PT_VIF, 180, 180, 0xD, PT_DIR_TO_CLIENT), 0);
 	pktm_finish(x);
 	const struct pktm_pair *cu = pktm_pair(x, PT_CLIENT, PT_UPLINK);
 	const struct pktm_pair *uv = pktm_pair(x, PT_UPLINK, PT_VIF);

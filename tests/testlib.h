@@ -3,6 +3,7 @@
 #ifndef HOPLAT_TESTLIB_H
 #define HOPLAT_TESTLIB_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -29,6 +30,18 @@ static inline int tl_tmpdir_remove(void)
 static inline void tl_tmp_path(char *out, size_t n, const char *name)
 {
 	snprintf(out, n, "%s/%s", tl_tmpdir, name);
+}
+
+/* ---- a repeatable pseudo-random sequence (xorshift64) ---- */
+
+static uint64_t tl_rng = 88172645463325252ull;
+
+static inline uint64_t tl_rand(void)
+{
+	tl_rng ^= tl_rng << 13;
+	tl_rng ^= tl_rng >> 7;
+	tl_rng ^= tl_rng << 17;
+	return tl_rng;
 }
 
 /* ---- the transactions a sink emitted, in order ----

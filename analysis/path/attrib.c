@@ -5,8 +5,9 @@
 #include <string.h>
 #include "analysis/path/attrib.h"
 #include "analysis/point/endpoint.h"
+#include "common/table.h"
 
-#define A_NIL UINT32_MAX
+#define L_CREATED 0	/* the one age list: joins in order of their first report */
 
 /* ---- the arithmetic ---------------------------------------------------- */
 
@@ -166,11 +167,9 @@ void attrib_compute(unsigned roles, const uint8_t have[PT_N], const uint8_t answ
 
 /* ---- joining the points' transactions ---------------------------------- */
 
+/* A join waiting for the other points. */
 struct pend {
-	uint64_t hash;
 	uint64_t created;	/* Dom0 time of the first report */
-	uint32_t next;		/* hash chain, or free list */
-	uint32_t older, newer;	/* creation order */
 	uint8_t have[PT_N], answered[PT_N];
 	struct txn_times t[PT_N];
 	struct txn txn;		/* the head's (or the first report until the head's arrives) */
@@ -179,9 +178,8 @@ struct pend {
 struct attrib {
 	struct attrib_config cfg;
 	uint8_t head;
-	struct pend *pool;
-	uint32_t *bucket, nbucket;
-	uint32_t free_list, oldest, newest;
+	struct pend *pool;	/* pool[tbl.cap] */
+	struct tbl tbl;
 	uint64_t now;
 	struct clk_est clock;
 	struct attrib_stats st;
@@ -197,15 +195,14 @@ void attrib_config_default(struct attrib_config *cfg)
 
 static uint64_t key_hash(const struct txn *t)
 {
-	uint64_t h = fnv64(FNV64_BASIS, &t->proto, 1);
-	h = ep_hash64(h, &t->client);
-	h = ep_hash64(h, &t->server);
-	h = fnv64(h, &t->id, sizeof t->id);
+	uint64_t h = hash_word(HASH_SEED, (uint64_t)t->proto << 32 | t->id);
+	h = ep_hash(h, &t->client);
+	h = ep_hash(h, &t->server);
 	if (t->proto == TXN_HTTP)
-		h = fnv64(h, &t->conn_isn, sizeof t->conn_isn);
+		h = hash_word(h, t->conn_isn);
 	else
-		h = fnv64(h, t->name, strnlen(t->name, TXN_NAME_MAX));
-	return h;
+		h = hash_bytes(h, t->name, strnlen(t->name, TXN_NAME_MAX));
+	return hash_end(h);
 }
 
 static int key_eq(const struct txn *a, const struct txn *b)
@@ -229,20 +226,11 @@ struct attrib *attrib_new(const struct attrib_config *cfg)
 	uint8_t pts[PT_N];
 	points_of(cfg->roles, pts);
 	a->head = pts[0];
-	a->nbucket = 16;
-	while (a->nbucket < a->cfg.max_pending)
-		a->nbucket <<= 1;
-	a->pool = calloc(a->cfg.max_pending, sizeof *a->pool);
-	a->bucket = malloc(a->nbucket * sizeof *a->bucket);
-	if (!a->pool || !a->bucket) {
+	a->pool = malloc((size_t)a->cfg.max_pending * sizeof *a->pool);	/* cleared as joins open */
+	if (tbl_init(&a->tbl, a->cfg.max_pending) < 0 || !a->pool) {
 		attrib_free(a);
 		return NULL;
 	}
-	memset(a->bucket, 0xff, a->nbucket * sizeof *a->bucket);
-	for (uint32_t i = 0; i < a->cfg.max_pending; i++)
-		a->pool[i].next = i + 1 < a->cfg.max_pending ? i + 1 : A_NIL;
-	a->free_list = 0;
-	a->oldest = a->newest = A_NIL;
 	return a;
 }
 
@@ -251,7 +239,7 @@ void attrib_free(struct attrib *a)
 	if (!a)
 		return;
 	free(a->pool);
-	free(a->bucket);
+	tbl_fini(&a->tbl);
 	free(a);
 }
 
@@ -262,37 +250,12 @@ void attrib_set_clock(struct attrib *a, const struct clk_est *e)
 
 const struct attrib_stats *attrib_stats(const struct attrib *a) { return &a->st; }
 
-static uint32_t *chain(struct attrib *a, uint64_t h)
-{
-	return &a->bucket[(h ^ h >> 29) & (a->nbucket - 1)];
-}
-
-static void detach(struct attrib *a, uint32_t i)
-{
-	struct pend *p = &a->pool[i];
-	uint32_t *c = chain(a, p->hash);
-	while (*c != A_NIL && *c != i)
-		c = &a->pool[*c].next;
-	if (*c == i)
-		*c = p->next;
-	if (p->older != A_NIL)
-		a->pool[p->older].newer = p->newer;
-	else
-		a->oldest = p->newer;
-	if (p->newer != A_NIL)
-		a->pool[p->newer].older = p->older;
-	else
-		a->newest = p->older;
-	p->next = a->free_list;
-	a->free_list = i;
-}
-
 static void emit(struct attrib *a, uint32_t i)
 {
 	struct pend *p = &a->pool[i];
 	if (!p->have[a->head]) {
 		a->st.headless++;
-		detach(a, i);
+		tbl_del(&a->tbl, i);
 		return;
 	}
 	int all = 1;
@@ -308,7 +271,7 @@ static void emit(struct attrib *a, uint32_t i)
 	if (o->lost_at && o->lost_at < 4)
 		a->st.lost[o->lost_at]++;
 	txn_emit(&a->cfg.out, o);
-	detach(a, i);
+	tbl_del(&a->tbl, i);
 }
 
 /* Client times onto the Dom0 clock. */
@@ -324,37 +287,25 @@ static struct txn_times to_dom0(const struct clk_est *e, const struct txn_times 
 
 static uint32_t lookup(struct attrib *a, const struct txn *t, uint64_t h)
 {
-	for (uint32_t i = *chain(a, h); i != A_NIL; i = a->pool[i].next) {
+	for (uint32_t i = tbl_first(&a->tbl, h); i != TBL_NONE; i = tbl_next(&a->tbl, i)) {
 		struct pend *p = &a->pool[i];
-		if (p->hash == h && !p->have[t->point] && key_eq(&p->txn, t))
+		if (!p->have[t->point] && key_eq(&p->txn, t))
 			return i;
 	}
-	return A_NIL;
+	return TBL_NONE;
 }
 
 static uint32_t open_pend(struct attrib *a, const struct txn *t, uint64_t h)
 {
-	if (a->free_list == A_NIL) {
+	if (tbl_full(&a->tbl)) {
 		a->st.evicted++;
-		emit(a, a->oldest);
+		emit(a, tbl_oldest(&a->tbl, L_CREATED));
 	}
-	uint32_t i = a->free_list;
+	uint32_t i = tbl_add(&a->tbl, h, L_CREATED);
 	struct pend *p = &a->pool[i];
-	a->free_list = p->next;
 	memset(p, 0, sizeof *p);
-	p->hash = h;
 	p->created = a->now;
 	p->txn = *t;
-	uint32_t *c = chain(a, h);
-	p->next = *c;
-	*c = i;
-	p->older = a->newest;
-	p->newer = A_NIL;
-	if (a->newest != A_NIL)
-		a->pool[a->newest].newer = i;
-	else
-		a->oldest = i;
-	a->newest = i;
 	return i;
 }
 
@@ -365,7 +316,7 @@ static void on_txn(void *ctx, const struct txn *t)
 		return;
 	uint64_t h = key_hash(t);
 	uint32_t i = lookup(a, t, h);
-	if (i == A_NIL)
+	if (i == TBL_NONE)
 		i = open_pend(a, t, h);
 	struct pend *p = &a->pool[i];
 	p->have[t->point] = 1;
@@ -389,12 +340,15 @@ void attrib_advance(struct attrib *a, uint64_t now_ns)
 {
 	if (now_ns > a->now)
 		a->now = now_ns;
-	while (a->oldest != A_NIL && a->pool[a->oldest].created + (uint64_t)a->cfg.wait_ns < a->now)
-		emit(a, a->oldest);
+	uint32_t i;
+	while ((i = tbl_oldest(&a->tbl, L_CREATED)) != TBL_NONE &&
+	       a->pool[i].created + (uint64_t)a->cfg.wait_ns < a->now)
+		emit(a, i);
 }
 
 void attrib_finish(struct attrib *a)
 {
-	while (a->oldest != A_NIL)
-		emit(a, a->oldest);
+	uint32_t i;
+	while ((i = tbl_oldest(&a->tbl, L_CREATED)) != TBL_NONE)
+		emit(a, i);
 }

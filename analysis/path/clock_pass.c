@@ -21,23 +21,6 @@ struct xsrc {
 	int has_head;
 };
 
-uint8_t clkpass_dir(const struct dec_pkt *d, const struct pt_config *pc, const struct ipaddr *guest)
-{
-	if (guest && guest->family) {
-		if (ipaddr_eq(&d->dst, guest))
-			return PKTM_DIR_IN;
-		if (ipaddr_eq(&d->src, guest))
-			return PKTM_DIR_OUT;
-	}
-	if (d->proto != 6 && d->proto != 17)
-		return PKTM_DIR_UNKNOWN;
-	if (pt_is_dns_port(pc, d->dport) || pt_is_http_port(pc, d->dport))
-		return PKTM_DIR_IN;
-	if (pt_is_dns_port(pc, d->sport) || pt_is_http_port(pc, d->sport))
-		return PKTM_DIR_OUT;
-	return PKTM_DIR_UNKNOWN;
-}
-
 static int src_open(struct xsrc *x, const struct clkpass_src *s, char *err, size_t cap)
 {
 	char e[CAPFILE_ERRBUF];
@@ -199,9 +182,9 @@ static void on_rec(void *ctx, const struct pktm_rec *r)
 	struct fine *f = ctx;
 	if (!(r->seen & 1u << PT_CLIENT) || !(r->seen & 1u << f->ref))
 		return;
-	if (r->dir == PKTM_DIR_IN)
+	if (r->dir == PT_DIR_TO_SERVER)
 		clk_sample(f->clk, r->raw[PT_CLIENT], r->raw[f->ref], CLK_IN);
-	else if (r->dir == PKTM_DIR_OUT)
+	else if (r->dir == PT_DIR_TO_CLIENT)
 		clk_sample(f->clk, r->raw[PT_CLIENT], r->raw[f->ref], CLK_OUT);
 }
 
@@ -236,7 +219,7 @@ static void fine_pass(struct xsrc *c, struct xsrc *d, int64_t coarse_off, struct
 		if (dec_packet(&s->head, &dp) == DEC_OK) {
 			uint64_t fp = pktm_fingerprint(&dp);
 			if (fp)
-				pktm_observe(x, s->s->role, t, s->head.ts_ns, fp, clkpass_dir(&dp, pc, guest));
+				pktm_observe(x, s->s->role, t, s->head.ts_ns, fp, pt_dir(pc, guest, &dp));
 		}
 		if (t >= next_track) {
 			struct clk_est e;

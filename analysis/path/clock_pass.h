@@ -32,8 +32,4 @@ struct clkpass_src {
 int clkpass_clock(const struct clkpass_src *src, unsigned n, const struct pt_config *pc,
 		const struct ipaddr *guest, struct clk_est *out, char *err, size_t errcap);
 
-/* Direction of a packet on the path from ports and the guest address:
- * PKTM_DIR_IN toward the server, PKTM_DIR_OUT back, PKTM_DIR_UNKNOWN. */
-uint8_t clkpass_dir(const struct dec_pkt *d, const struct pt_config *pc, const struct ipaddr *guest);
-
 #endif

@@ -54,7 +54,7 @@ void cross_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 	uint64_t fp = pktm_fingerprint(d);
 	if (fp)
 		pktm_observe(x->xpt, p->point, cross_time(x, p), p->ts_ns, fp,
-			    clkpass_dir(d, &x->cfg.pt, &x->cfg.guest));
+			    pt_dir(&x->cfg.pt, &x->cfg.guest, d));
 }
 
 void cross_advance(struct cross *x, uint64_t now_ns)

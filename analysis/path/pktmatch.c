@@ -1,29 +1,27 @@
-/* Cross-point matching of the same packet; see xpt.h.
+/* Cross-point matching of the same packet; see pktmatch.h.
  *
- * Records sit in a ring in order of their first sighting (sightings arrive
- * in time order, so the ring is also in expiry order) and in a hash table of
- * chains by fingerprint for lookup. */
+ * Records sit in an index table (common/table.h) by fingerprint, on one age
+ * list in order of their first sighting (sightings arrive in time order, so
+ * that is also their expiry order). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/path/pktmatch.h"
+#include "analysis/point/endpoint.h"
+#include "common/table.h"
 
-#define PKTM_NIL UINT32_MAX
 #define PKTM_PAYLOAD_HASH 32	/* payload bytes in the fingerprint: fits a 128-byte snaplen */
+#define L_SEEN 0		/* the one age list: records by first sighting */
 
 struct xrec {
 	struct pktm_rec r;
 	uint64_t first_ts;
-	uint32_t next;		/* hash chain */
-	uint8_t live;
 };
 
 struct pktm {
 	struct pktm_config cfg;
-	struct xrec *pool;	/* ring of cfg.max_records */
-	uint32_t head, count;	/* oldest record, records in the ring */
-	uint32_t *bucket;
-	uint32_t nbucket;	/* power of two */
+	struct xrec *pool;	/* pool[tbl.cap] */
+	struct tbl tbl;
 	struct pktm_pair pair[PT_N][PT_N];
 	uint64_t evicted, sightings;
 	pktm_done_fn done;
@@ -38,54 +36,36 @@ void pktm_config_default(struct pktm_config *cfg)
 	cfg->max_records = 1u << 17;
 }
 
-/* splitmix64 finaliser, folding one field in at a time. */
-static uint64_t mix(uint64_t h, uint64_t v)
+/* The fields of the fingerprint after the addresses and ports: what
+ * identifies the packet in its protocol, and its payload's first bytes. */
+static uint64_t fp_transport(uint64_t h, const struct dec_pkt *d)
 {
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	return h ^ (h >> 31);
+	struct cur c = d->is_frag ? d->l3_payload : d->payload;
+	if (d->is_frag)
+		h = hash_word(h, (uint64_t)d->frag_off << 32 | d->frag_id);
+	else if (d->proto == 6)
+		h = hash_word(h, (uint64_t)d->tcp.seq << 32 | d->tcp.ack);
+	else if (d->proto == 1 || d->proto == 58)
+		h = hash_word(h, (uint64_t)d->icmp_type << 40 | (uint64_t)d->icmp_code << 32 |
+				 (uint64_t)d->icmp_id << 16 | d->icmp_seq);
+	if (!d->is_frag)
+		h = hash_word(h, d->payload_wire);
+	return hash_word(h, cur_hash(&c, PKTM_PAYLOAD_HASH));
 }
 
-static uint64_t mix_addr(uint64_t h, const struct ipaddr *a)
-{
-	unsigned n = a->family == 4 ? 4 : 16;
-	uint64_t w = 0;
-	for (unsigned i = 0; i < n; i++) {
-		w = w << 8 | a->b[i];
-		if (i % 8 == 7 || i == n - 1) {
-			h = mix(h, w);
-			w = 0;
-		}
-	}
-	return h;
-}
-
-/* TTL and checksums are left out: a router changes them, a bridge does not. */
+/* TTL and checksums are left out: a router changes them, a bridge does not.
+ * A fragment has no ports or transport fields (dec_packet stops at layer 3:
+ * they are zero); its fragment offset and id stand in for them. */
 uint64_t pktm_fingerprint(const struct dec_pkt *d)
 {
 	if (d->ipver != 4 && d->ipver != 6)
 		return 0;
-	uint64_t h = mix(0x686f706c6174ull, d->ipver);
-	h = mix_addr(h, &d->src);
-	h = mix_addr(h, &d->dst);
-	h = mix(h, (uint64_t)d->proto << 32 | (uint64_t)d->ip_id << 16 | d->ip_len);
-	if (d->is_frag) {
-		struct cur c = d->l3_payload;
-		h = mix(h, (uint64_t)d->frag_off << 32 | d->frag_id);
-		return mix(h, cur_hash(&c, PKTM_PAYLOAD_HASH)) | 1;
-	}
-	h = mix(h, (uint64_t)d->sport << 16 | d->dport);
-	if (d->proto == 6)
-		h = mix(h, (uint64_t)d->tcp.seq << 32 | d->tcp.ack) ^ d->tcp.flags;
-	else if (d->proto == 1 || d->proto == 58)
-		h = mix(h, (uint64_t)d->icmp_type << 40 | (uint64_t)d->icmp_code << 32 |
-			   (uint64_t)d->icmp_id << 16 | d->icmp_seq);
-	struct cur c = d->payload;
-	h = mix(h, (uint64_t)d->payload_wire << 32 | cur_hash(&c, PKTM_PAYLOAD_HASH));
-	return h | 1;	/* never 0 */
+	uint64_t flags = d->proto == 6 && !d->is_frag ? d->tcp.flags : 0;
+	uint64_t h = hash_word(HASH_SEED, flags << 48 | (uint64_t)d->ipver << 40 |
+				       (uint64_t)d->proto << 32 | (uint64_t)d->ip_id << 16 | d->ip_len);
+	h = ep_hash_addr(h, &d->src, d->is_frag ? 0 : d->sport);
+	h = ep_hash_addr(h, &d->dst, d->is_frag ? 0 : d->dport);
+	return hash_end(fp_transport(h, d)) | 1;	/* never 0 */
 }
 
 struct pktm *pktm_new(const struct pktm_config *cfg)
@@ -96,21 +76,14 @@ struct pktm *pktm_new(const struct pktm_config *cfg)
 	x->cfg = *cfg;
 	if (x->cfg.max_records < 16)
 		x->cfg.max_records = 16;
-	x->nbucket = 16;
-	while (x->nbucket < x->cfg.max_records)
-		x->nbucket <<= 1;
-	x->pool = calloc(x->cfg.max_records, sizeof *x->pool);
-	x->bucket = malloc(x->nbucket * sizeof *x->bucket);
-	if (!x->pool || !x->bucket) {
+	/* not cleared (a record is when it opens): pages are touched only as
+	 * records are used, and the table hands out released records first, so
+	 * memory follows the records alive */
+	x->pool = malloc((size_t)x->cfg.max_records * sizeof *x->pool);
+	if (tbl_init(&x->tbl, x->cfg.max_records) < 0 || !x->pool) {
 		pktm_free(x);
 		return NULL;
 	}
-	memset(x->bucket, 0xff, x->nbucket * sizeof *x->bucket);
-	/* The ring walks through the whole pool as time goes on: touch it now,
-	 * so that memory is what it will be from the start (not growing with
-	 * the capture's length). */
-	for (uint32_t i = 0; i < x->cfg.max_records; i++)
-		x->pool[i].next = PKTM_NIL;
 	return x;
 }
 
@@ -118,20 +91,6 @@ void pktm_set_done(struct pktm *x, pktm_done_fn fn, void *ctx)
 {
 	x->done = fn;
 	x->done_ctx = ctx;
-}
-
-static uint32_t *chain_of(struct pktm *x, uint64_t fp)
-{
-	return &x->bucket[(fp ^ fp >> 32) & (x->nbucket - 1)];
-}
-
-static void unlink_rec(struct pktm *x, uint32_t idx)
-{
-	uint32_t *p = chain_of(x, x->pool[idx].r.fp);
-	while (*p != PKTM_NIL && *p != idx)
-		p = &x->pool[*p].next;
-	if (*p == idx)
-		*p = x->pool[idx].next;
 }
 
 /* Counts a retired record for every pair of given points. */
@@ -151,43 +110,43 @@ static void tally(struct pktm *x, const struct pktm_rec *r)
 		}
 }
 
-static void retire_oldest(struct pktm *x)
+static void retire(struct pktm *x, uint32_t i)
 {
-	struct xrec *e = &x->pool[x->head];
-	unlink_rec(x, x->head);
-	e->live = 0;
+	struct xrec *e = &x->pool[i];
+	tbl_del(&x->tbl, i);
 	tally(x, &e->r);
 	if (x->done)
 		x->done(x->done_ctx, &e->r);
-	x->head = (x->head + 1) % x->cfg.max_records;
-	x->count--;
 }
 
 void pktm_advance(struct pktm *x, uint64_t now_ns)
 {
-	while (x->count && x->pool[x->head].first_ts + (uint64_t)x->cfg.window_ns < now_ns)
-		retire_oldest(x);
+	uint32_t i;
+	while ((i = tbl_oldest(&x->tbl, L_SEEN)) != TBL_NONE &&
+	       x->pool[i].first_ts + (uint64_t)x->cfg.window_ns < now_ns)
+		retire(x, i);
 }
 
 void pktm_finish(struct pktm *x)
 {
-	while (x->count)
-		retire_oldest(x);
+	uint32_t i;
+	while ((i = tbl_oldest(&x->tbl, L_SEEN)) != TBL_NONE)
+		retire(x, i);
 }
 
 /* The oldest live record with this fingerprint not yet seen at point and
- * within the window of ts; PKTM_NIL when none. */
+ * within the window of ts; TBL_NONE when none. */
 static uint32_t find_match(struct pktm *x, uint64_t fp, uint8_t point, uint64_t ts)
 {
-	uint32_t best = PKTM_NIL;
-	for (uint32_t i = *chain_of(x, fp); i != PKTM_NIL; i = x->pool[i].next) {
+	uint32_t best = TBL_NONE;
+	for (uint32_t i = tbl_first(&x->tbl, fp); i != TBL_NONE; i = tbl_next(&x->tbl, i)) {
 		const struct xrec *e = &x->pool[i];
 		if (e->r.fp != fp || (e->r.seen & 1u << point))
 			continue;
 		uint64_t d = ts > e->first_ts ? ts - e->first_ts : e->first_ts - ts;
 		if (d > (uint64_t)x->cfg.window_ns)
 			continue;
-		if (best == PKTM_NIL || e->first_ts < x->pool[best].first_ts)
+		if (best == TBL_NONE || e->first_ts < x->pool[best].first_ts)
 			best = i;
 	}
 	return best;
@@ -200,7 +159,7 @@ int pktm_observe(struct pktm *x, uint8_t point, uint64_t ts, uint64_t raw, uint6
 	x->sightings++;
 	pktm_advance(x, ts);
 	uint32_t i = find_match(x, fp, point, ts);
-	if (i != PKTM_NIL) {
+	if (i != TBL_NONE) {
 		struct pktm_rec *r = &x->pool[i].r;
 		r->seen |= (uint8_t)(1u << point);
 		r->ts[point] = ts;
@@ -209,12 +168,11 @@ int pktm_observe(struct pktm *x, uint8_t point, uint64_t ts, uint64_t raw, uint6
 			r->dir = dir;
 		return 1;
 	}
-	if (x->count == x->cfg.max_records) {
+	if (tbl_full(&x->tbl)) {
 		x->evicted++;
-		retire_oldest(x);
+		retire(x, tbl_oldest(&x->tbl, L_SEEN));
 	}
-	uint32_t idx = (x->head + x->count) % x->cfg.max_records;
-	struct xrec *e = &x->pool[idx];
+	struct xrec *e = &x->pool[tbl_add(&x->tbl, fp, L_SEEN)];
 	memset(e, 0, sizeof *e);
 	e->r.fp = fp;
 	e->r.dir = dir;
@@ -222,11 +180,6 @@ int pktm_observe(struct pktm *x, uint8_t point, uint64_t ts, uint64_t raw, uint6
 	e->r.ts[point] = ts;
 	e->r.raw[point] = raw;
 	e->first_ts = ts;
-	e->live = 1;
-	uint32_t *b = chain_of(x, fp);
-	e->next = *b;
-	*b = idx;
-	x->count++;
 	return 0;
 }
 
@@ -245,6 +198,6 @@ void pktm_free(struct pktm *x)
 	if (!x)
 		return;
 	free(x->pool);
-	free(x->bucket);
+	tbl_fini(&x->tbl);
 	free(x);
 }

@@ -18,9 +18,7 @@
 #include <stdint.h>
 #include "decode/layers.h"
 #include "analysis/point/txn.h"
-
-/* Direction of a packet on the path. */
-enum pktm_dir { PKTM_DIR_UNKNOWN = 0, PKTM_DIR_IN = 1 /* toward the guest */, PKTM_DIR_OUT = 2 };
+#include "analysis/point/pt_config.h"
 
 struct pktm_config {
 	unsigned roles;		/* bit (1 << PT_*) per point given */
@@ -39,7 +37,7 @@ struct pktm_pair {
 struct pktm_rec {
 	uint64_t fp;
 	uint8_t seen;			/* bit (1 << PT_*) per point */
-	uint8_t dir;			/* enum pktm_dir */
+	uint8_t dir;			/* enum pt_dir, of the first sighting that knew it */
 	uint64_t ts[PT_N];		/* corrected time at each point seen */
 	uint64_t raw[PT_N];		/* time as written in that point's capture */
 };

@@ -20,9 +20,10 @@
  * reused for another name inside 5 s, and times correctly when it is
  * (benchmark clients reuse ids).
  *
- * Memory: one pool of max_flows entries allocated at setup, a hash of
- * chains (newest first), and two age lists: pending (by first query) and
- * answered (kept 2 s to recognise duplicate responses, by response time). State
+ * Memory: max_flows entries allocated at setup in an index table
+ * (common/table.h: chains newest first) on two age lists: pending (by first
+ * query) and answered (kept 2 s to recognise duplicate responses, by
+ * response time); the list is the entry's state. State
  * expires by packet time: a query unanswered for dns_timeout is emitted
  * unanswered; a full pool drops the oldest answered entry, else the oldest
  * pending one (emitted unanswered, counted in table_full). */
@@ -30,37 +31,24 @@
 #include <string.h>
 #include "analysis/point/dns_match.h"
 #include "analysis/point/endpoint.h"
+#include "common/table.h"
 
 #define DNSM_RETRANS_NS 5000000000LL	/* Wireshark's dns.retransmission_timer */
 /* Answered entries stay this long to tell duplicate responses from
  * unsolicited ones (neither is timed); short, so memory follows the rate
  * of queries, not the length of the capture. */
 #define DNSM_LINGER_NS 2000000000LL
-#define NIL 0u				/* entry indices are 1-based */
-
-enum { DQ_FREE = 0, DQ_PENDING, DQ_ANSWERED };
+/* The age lists, which are also the entries' states. */
+enum { L_PENDING, L_ANSWERED };
 
 struct dq {
 	struct endpoint client, server;
 	uint16_t id, qtype;
-	uint8_t state, has_q, multi, over_tcp;
+	uint8_t has_q, multi, over_tcp;
 	uint64_t qhash;
 	uint64_t req_ts, resp_ts;
-	uint32_t prev, next;		/* age list */
-	uint32_t bucket;
 	int status;
 	char name[TXN_NAME_MAX];
-};
-
-/* Hash chains in a dense array of their own, with a tag of the key, so a
- * lookup touches an entry's cache lines only when the tag matches. */
-struct dlink {
-	uint32_t hnext;			/* hash chain; free list when free */
-	uint32_t tag;
-};
-
-struct dlist {
-	uint32_t head, tail;
 };
 
 struct dnsm {
@@ -69,74 +57,34 @@ struct dnsm {
 	struct txn_sink sink;
 	struct pt_counts *counts;
 	int64_t timeout_ns;
-	uint32_t cap, nbuckets;
-	struct dq *e;			/* e[1..cap] */
-	struct dlink *l;		/* l[1..cap] */
-	uint32_t *bucket;
-	uint32_t free_head;		/* free list through hnext */
-	struct dlist pending, answered;
+	struct dq *e;			/* e[tbl.cap] */
+	struct tbl tbl;
 };
-
-/* ---- age lists ---- */
-
-static void list_push(struct dnsm *m, struct dlist *l, uint32_t i)
-{
-	struct dq *q = &m->e[i];
-	q->prev = l->tail;
-	q->next = NIL;
-	if (l->tail)
-		m->e[l->tail].next = i;
-	else
-		l->head = i;
-	l->tail = i;
-}
-
-static void list_del(struct dnsm *m, struct dlist *l, uint32_t i)
-{
-	struct dq *q = &m->e[i];
-	if (q->prev)
-		m->e[q->prev].next = q->next;
-	else
-		l->head = q->next;
-	if (q->next)
-		m->e[q->next].prev = q->prev;
-	else
-		l->tail = q->prev;
-	q->prev = q->next = NIL;
-}
-
-static struct dlist *list_of(struct dnsm *m, const struct dq *q)
-{
-	return q->state == DQ_PENDING ? &m->pending : &m->answered;
-}
 
 /* ---- keys ---- */
 
-struct dkey {
-	uint32_t bucket, tag;
-};
-
-static struct dkey key_of(const struct dnsm *m, const struct endpoint *c,
-			  const struct endpoint *s, uint16_t id, int over_tcp)
+/* The table hash: conversation and id (the question is compared apart). */
+static uint64_t key_of(const struct endpoint *c, const struct endpoint *s, uint16_t id,
+		       int over_tcp)
 {
-	uint64_t h = ep_hash64(FNV64_BASIS, c);
-	h = ep_hash64(h, s);
-	h = fnv64(h, &id, sizeof id);
-	h = fnv64(h, &over_tcp, 1);
-	struct dkey k = { (uint32_t)h & (m->nbuckets - 1), (uint32_t)(h >> 32) };
-	return k;
+	uint64_t h = hash_word(HASH_SEED, (uint64_t)id << 1 | (unsigned)over_tcp);
+	h = ep_hash(h, c);
+	return hash_end(ep_hash(h, s));
 }
 
 static uint64_t question_hash(const struct dns_msg *msg)
 {
-	uint64_t h = 14695981039346656037ull;
-	h = fnv64(h, msg->qname_wire, msg->qname_wlen);
-	h = fnv64(h, &msg->qtype, sizeof msg->qtype);
-	h = fnv64(h, &msg->qclass, sizeof msg->qclass);
-	return h | 1;	/* never 0 */
+	uint64_t h = hash_bytes(HASH_SEED, msg->qname_wire, msg->qname_wlen);
+	h = hash_word(h, (uint64_t)msg->qtype << 16 | msg->qclass);
+	return hash_end(h) | 1;	/* never 0 */
 }
 
-/* ---- pool ---- */
+static int pending(const struct dnsm *m, uint32_t i)
+{
+	return tbl_list(&m->tbl, i) == L_PENDING;
+}
+
+/* ---- entries ---- */
 
 struct dnsm *dnsm_new(const struct pt_config *cfg, uint8_t role, struct txn_sink sink,
 		      struct pt_counts *counts)
@@ -149,21 +97,12 @@ struct dnsm *dnsm_new(const struct pt_config *cfg, uint8_t role, struct txn_sink
 	m->sink = sink;
 	m->counts = counts;
 	m->timeout_ns = cfg->dns_timeout_ns > 0 ? cfg->dns_timeout_ns : 10000000000LL;
-	m->cap = cfg->max_flows ? cfg->max_flows : 1024;
-	m->nbuckets = 1;
-	while (m->nbuckets < 2 * m->cap)
-		m->nbuckets <<= 1;
-	/* calloc: pages are touched only as entries are used (LIFO free list) */
-	m->e = calloc((size_t)m->cap + 1, sizeof *m->e);
-	m->l = calloc((size_t)m->cap + 1, sizeof *m->l);
-	m->bucket = calloc(m->nbuckets, sizeof *m->bucket);
-	if (!m->e || !m->l || !m->bucket) {
+	uint32_t cap = cfg->max_flows ? cfg->max_flows : 1024;
+	/* calloc: pages are touched only as entries are used (lowest first) */
+	m->e = calloc(cap, sizeof *m->e);
+	if (tbl_init(&m->tbl, cap) < 0 || !m->e) {
 		dnsm_free(m);
 		return NULL;
-	}
-	for (uint32_t i = m->cap; i >= 1; i--) {
-		m->l[i].hnext = m->free_head;
-		m->free_head = i;
 	}
 	return m;
 }
@@ -173,28 +112,8 @@ void dnsm_free(struct dnsm *m)
 	if (!m)
 		return;
 	free(m->e);
-	free(m->l);
-	free(m->bucket);
+	tbl_fini(&m->tbl);
 	free(m);
-}
-
-static void chain_del(struct dnsm *m, uint32_t i)
-{
-	uint32_t *pp = &m->bucket[m->e[i].bucket];
-	while (*pp && *pp != i)
-		pp = &m->l[*pp].hnext;
-	if (*pp)
-		*pp = m->l[i].hnext;
-}
-
-static void entry_release(struct dnsm *m, uint32_t i)
-{
-	struct dq *q = &m->e[i];
-	chain_del(m, i);
-	list_del(m, list_of(m, q), i);
-	q->state = DQ_FREE;
-	m->l[i].hnext = m->free_head;
-	m->free_head = i;
 }
 
 /* ---- transactions out ---- */
@@ -225,25 +144,25 @@ static void emit(struct dnsm *m, const struct dq *q, int answered, uint64_t resp
 static void drop_pending(struct dnsm *m, uint32_t i)
 {
 	emit(m, &m->e[i], 0, 0, -1);
-	entry_release(m, i);
+	tbl_del(&m->tbl, i);
 }
 
-static uint32_t entry_alloc(struct dnsm *m)
+/* A new pending entry on the chain of hash h. */
+static uint32_t entry_alloc(struct dnsm *m, uint64_t h)
 {
-	if (!m->free_head) {
+	if (tbl_full(&m->tbl)) {
 		/* an answered entry only serves to spot duplicate responses: it
 		 * goes first, and quietly */
-		if (m->answered.head) {
-			entry_release(m, m->answered.head);
+		uint32_t old = tbl_oldest(&m->tbl, L_ANSWERED);
+		if (old != TBL_NONE) {
+			tbl_del(&m->tbl, old);
 		} else {
 			m->counts->table_full++;
 			m->counts->dns_evicted++;
-			drop_pending(m, m->pending.head);
+			drop_pending(m, tbl_oldest(&m->tbl, L_PENDING));
 		}
 	}
-	uint32_t i = m->free_head;
-	m->free_head = m->l[i].hnext;
-	return i;
+	return tbl_add(&m->tbl, h, L_PENDING);
 }
 
 static int question_fits(const struct dq *q, const struct dns_msg *msg, uint64_t qh)
@@ -252,40 +171,36 @@ static int question_fits(const struct dq *q, const struct dns_msg *msg, uint64_t
 }
 
 /* The newest entry for this conversation, id and question. */
-static uint32_t lookup(struct dnsm *m, struct dkey k, const struct endpoint *c,
+static uint32_t lookup(struct dnsm *m, uint64_t h, const struct endpoint *c,
 		       const struct endpoint *s, const struct dns_msg *msg, uint64_t qh,
 		       int over_tcp)
 {
-	for (uint32_t i = m->bucket[k.bucket]; i; i = m->l[i].hnext) {
-		if (m->l[i].tag != k.tag)
-			continue;
+	for (uint32_t i = tbl_first(&m->tbl, h); i != TBL_NONE; i = tbl_next(&m->tbl, i)) {
 		const struct dq *q = &m->e[i];
 		if (q->id == msg->id && q->over_tcp == over_tcp && ep_eq(&q->client, c) &&
 		    ep_eq(&q->server, s) && question_fits(q, msg, qh))
 			return i;
 	}
-	return NIL;
+	return TBL_NONE;
 }
 
 /* The newest entry for this conversation and id, whatever its question. */
-static uint32_t lookup_any(struct dnsm *m, struct dkey k, const struct endpoint *c,
+static uint32_t lookup_any(struct dnsm *m, uint64_t h, const struct endpoint *c,
 			   const struct endpoint *s, uint16_t id, int over_tcp)
 {
-	for (uint32_t i = m->bucket[k.bucket]; i; i = m->l[i].hnext) {
-		if (m->l[i].tag != k.tag)
-			continue;
+	for (uint32_t i = tbl_first(&m->tbl, h); i != TBL_NONE; i = tbl_next(&m->tbl, i)) {
 		const struct dq *q = &m->e[i];
 		if (q->id == id && q->over_tcp == over_tcp && ep_eq(&q->client, c) &&
 		    ep_eq(&q->server, s))
 			return i;
 	}
-	return NIL;
+	return TBL_NONE;
 }
 
-static void new_query(struct dnsm *m, struct dkey k, const struct dns_msg *msg, uint64_t qh,
+static void new_query(struct dnsm *m, uint64_t h, const struct dns_msg *msg, uint64_t qh,
 		      const struct endpoint *c, const struct endpoint *s, uint64_t ts, int over_tcp)
 {
-	uint32_t i = entry_alloc(m);
+	uint32_t i = entry_alloc(m, h);
 	struct dq *q = &m->e[i];
 	q->client = *c;
 	q->server = *s;
@@ -301,50 +216,44 @@ static void new_query(struct dnsm *m, struct dkey k, const struct dns_msg *msg, 
 	size_t n = msg->has_question ? strnlen(msg->qname, sizeof q->name - 1) : 0;
 	memcpy(q->name, msg->qname, n);
 	q->name[n] = 0;
-	q->state = DQ_PENDING;
-	q->bucket = k.bucket;
-	m->l[i].tag = k.tag;
-	m->l[i].hnext = m->bucket[k.bucket];	/* newest first */
-	m->bucket[k.bucket] = i;
-	list_push(m, &m->pending, i);
 }
 
 static void on_query(struct dnsm *m, const struct dns_msg *msg, const struct endpoint *c,
 		     const struct endpoint *s, uint64_t ts, int over_tcp)
 {
 	uint64_t qh = msg->has_question ? question_hash(msg) : 0;
-	struct dkey k = key_of(m, c, s, msg->id, over_tcp);
-	uint32_t i = lookup(m, k, c, s, msg, qh, over_tcp);
+	uint64_t h = key_of(c, s, msg->id, over_tcp);
+	uint32_t i = lookup(m, h, c, s, msg, qh, over_tcp);
 	m->counts->dns_queries++;
-	if (i && m->e[i].state == DQ_PENDING && (int64_t)(ts - m->e[i].req_ts) < DNSM_RETRANS_NS) {
+	if (i != TBL_NONE && pending(m, i) && (int64_t)(ts - m->e[i].req_ts) < DNSM_RETRANS_NS) {
 		m->counts->dns_retransmissions++;
 		return;
 	}
 	/* Wireshark never finds the older transaction again: it is done */
-	if (i && m->e[i].state == DQ_PENDING)
+	if (i != TBL_NONE && pending(m, i))
 		drop_pending(m, i);
-	else if (i)
-		entry_release(m, i);
-	new_query(m, k, msg, qh, c, s, ts, over_tcp);
+	else if (i != TBL_NONE)
+		tbl_del(&m->tbl, i);
+	new_query(m, h, msg, qh, c, s, ts, over_tcp);
 }
 
 static void on_response(struct dnsm *m, const struct dns_msg *msg, const struct endpoint *c,
 			const struct endpoint *s, uint64_t ts, int over_tcp)
 {
 	uint64_t qh = msg->has_question ? question_hash(msg) : 0;
-	struct dkey k = key_of(m, c, s, msg->id, over_tcp);
-	uint32_t i = lookup(m, k, c, s, msg, qh, over_tcp);
+	uint64_t h = key_of(c, s, msg->id, over_tcp);
+	uint32_t i = lookup(m, h, c, s, msg, qh, over_tcp);
 	/* a response whose question was mangled still answers its id (Wireshark
 	 * matches on the id alone) */
-	if (!i && msg->has_question)
-		i = lookup_any(m, k, c, s, msg->id, over_tcp);
+	if (i == TBL_NONE && msg->has_question)
+		i = lookup_any(m, h, c, s, msg->id, over_tcp);
 	m->counts->dns_responses++;
-	if (!i) {
+	if (i == TBL_NONE) {
 		m->counts->dns_unmatched_responses++;
 		return;
 	}
 	struct dq *q = &m->e[i];
-	if (q->state == DQ_ANSWERED && !q->multi) {
+	if (!pending(m, i) && !q->multi) {
 		m->counts->dns_dup_responses++;
 		return;
 	}
@@ -354,11 +263,8 @@ static void on_response(struct dnsm *m, const struct dns_msg *msg, const struct 
 		q->name[n] = 0;
 	}
 	emit(m, q, 1, ts, msg->rcode);
-	if (q->state == DQ_PENDING) {
-		list_del(m, &m->pending, i);
-		q->state = DQ_ANSWERED;
-		list_push(m, &m->answered, i);
-	}
+	if (pending(m, i))
+		tbl_move(&m->tbl, i, L_ANSWERED);
 	q->resp_ts = ts;
 	q->status = msg->rcode;
 }
@@ -374,18 +280,21 @@ void dnsm_message(struct dnsm *m, const struct dns_msg *msg, const struct endpoi
 
 void dnsm_advance(struct dnsm *m, uint64_t now_ns)
 {
-	while (m->pending.head && (int64_t)(now_ns - m->e[m->pending.head].req_ts) >= m->timeout_ns)
-		drop_pending(m, m->pending.head);
+	uint32_t i;
+	while ((i = tbl_oldest(&m->tbl, L_PENDING)) != TBL_NONE &&
+	       (int64_t)(now_ns - m->e[i].req_ts) >= m->timeout_ns)
+		drop_pending(m, i);
 	int64_t linger = m->timeout_ns < DNSM_LINGER_NS ? m->timeout_ns : DNSM_LINGER_NS;
-	while (m->answered.head &&
-	       (int64_t)(now_ns - m->e[m->answered.head].resp_ts) >= linger)
-		entry_release(m, m->answered.head);
+	while ((i = tbl_oldest(&m->tbl, L_ANSWERED)) != TBL_NONE &&
+	       (int64_t)(now_ns - m->e[i].resp_ts) >= linger)
+		tbl_del(&m->tbl, i);
 }
 
 void dnsm_finish(struct dnsm *m)
 {
-	while (m->pending.head)
-		drop_pending(m, m->pending.head);
-	while (m->answered.head)
-		entry_release(m, m->answered.head);
+	uint32_t i;
+	while ((i = tbl_oldest(&m->tbl, L_PENDING)) != TBL_NONE)
+		drop_pending(m, i);
+	while ((i = tbl_oldest(&m->tbl, L_ANSWERED)) != TBL_NONE)
+		tbl_del(&m->tbl, i);
 }

@@ -1,28 +1,28 @@
-/* Endpoint keys for the matchers' hash tables: a 64-bit FNV-1a over the
- * address family, the address and the port, and endpoint equality. */
+/* Endpoint keys for the state tables (common/table.h): an address and a
+ * port folded into the one hash (common/hash.h), and endpoint equality. */
 #ifndef HOPLAT_ENDPOINT_H
 #define HOPLAT_ENDPOINT_H
 
-#include <stddef.h>
 #include <stdint.h>
+#include "common/hash.h"
 #include "analysis/point/txn.h"
 
-#define FNV64_BASIS 14695981039346656037ull
-
-static inline uint64_t fnv64(uint64_t h, const void *p, size_t n)
+/* An address and a 16-bit value beside it (a port; 0 when there is none):
+ * one word for IPv4, three for IPv6. Only the address bytes the family uses
+ * count, as ipaddr_eq compares. */
+static inline uint64_t ep_hash_addr(uint64_t h, const struct ipaddr *a, uint16_t port)
 {
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h;
+	uint64_t w = (uint64_t)a->family << 48 | (uint64_t)port << 32;
+	if (a->family == 4)
+		return hash_word(h, w | hash_load32(a->b));
+	h = hash_word(h, hash_load64(a->b));
+	h = hash_word(h, hash_load64(a->b + 8));
+	return hash_word(h, w);
 }
 
-/* Only the address bytes the family uses are hashed (as ipaddr_eq compares). */
-static inline uint64_t ep_hash64(uint64_t h, const struct endpoint *e)
+static inline uint64_t ep_hash(uint64_t h, const struct endpoint *e)
 {
-	h = fnv64(h, &e->ip.family, 1);
-	h = fnv64(h, e->ip.b, e->ip.family == 4 ? 4 : 16);
-	return fnv64(h, &e->port, sizeof e->port);
+	return ep_hash_addr(h, &e->ip, e->port);
 }
 
 static inline int ep_eq(const struct endpoint *a, const struct endpoint *b)

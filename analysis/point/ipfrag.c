@@ -1,12 +1,19 @@
+/* IP reassembly; see ipfrag.h. Datagrams in reassembly are found by their
+ * key (addresses, protocol, id) in an index table (common/table.h) and kept
+ * on one age list in order of their first fragment, which is the order they
+ * expire and are evicted in. */
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/point/ipfrag.h"
+#include "analysis/point/endpoint.h"
+#include "common/table.h"
 
 #define UNIT 8u				/* fragment offsets are in 8-byte units */
 #define NUNITS ((IPFRAG_MAX_LEN + UNIT) / UNIT)
+#define L_FIRST 0			/* the one age list: by first fragment */
 
 struct slot {
-	uint8_t used, ipver, proto;
+	uint8_t ipver, proto;
 	struct ipaddr src, dst;
 	uint32_t id;
 	uint64_t first_ts;
@@ -17,10 +24,10 @@ struct slot {
 };
 
 struct ipfrag {
-	unsigned nslots;
 	int64_t timeout_ns;
 	struct ipfrag_stats st;
-	struct slot *s;
+	struct slot *s;			/* s[tbl.cap] */
+	struct tbl tbl;
 };
 
 struct ipfrag *ipfrag_new(unsigned slots, int64_t timeout_ns)
@@ -28,11 +35,12 @@ struct ipfrag *ipfrag_new(unsigned slots, int64_t timeout_ns)
 	struct ipfrag *f = calloc(1, sizeof *f);
 	if (!f)
 		return NULL;
-	f->nslots = slots ? slots : 1;
 	f->timeout_ns = timeout_ns > 0 ? timeout_ns : 30000000000LL;
-	f->s = calloc(f->nslots, sizeof *f->s);	/* pages touched only when used */
-	if (!f->s) {
-		free(f);
+	/* not cleared: slot_new sets a slot up, and data is read only where
+	 * fragments wrote it; pages are touched only when used */
+	f->s = malloc((slots ? slots : 1) * sizeof *f->s);
+	if (tbl_init(&f->tbl, slots ? slots : 1) < 0 || !f->s) {
+		ipfrag_free(f);
 		return NULL;
 	}
 	return f;
@@ -43,51 +51,54 @@ void ipfrag_free(struct ipfrag *f)
 	if (!f)
 		return;
 	free(f->s);
+	tbl_fini(&f->tbl);
 	free(f);
 }
 
 const struct ipfrag_stats *ipfrag_stats(const struct ipfrag *f) { return &f->st; }
 
+static uint64_t key_hash(const struct dec_pkt *d)
+{
+	uint64_t h = hash_word(HASH_SEED, (uint64_t)d->frag_id << 16 | d->proto << 8 | d->ipver);
+	h = ep_hash_addr(h, &d->src, 0);
+	return hash_end(ep_hash_addr(h, &d->dst, 0));
+}
+
 static int same(const struct slot *s, const struct dec_pkt *d)
 {
-	return s->used && s->id == d->frag_id && s->proto == d->proto && s->ipver == d->ipver &&
+	return s->id == d->frag_id && s->proto == d->proto && s->ipver == d->ipver &&
 	       ipaddr_eq(&s->src, &d->src) && ipaddr_eq(&s->dst, &d->dst);
 }
 
-static void slot_clear(struct slot *s)
+/* A new datagram's slot: a free one, or the oldest datagram's (evicted). */
+static uint32_t slot_new(struct ipfrag *f, const struct dec_pkt *d, uint64_t h, uint64_t ts)
 {
-	s->used = 0;
+	if (tbl_full(&f->tbl)) {
+		f->st.evicted++;
+		tbl_del(&f->tbl, tbl_oldest(&f->tbl, L_FIRST));
+	}
+	uint32_t i = tbl_add(&f->tbl, h, L_FIRST);
+	struct slot *s = &f->s[i];
+	s->ipver = d->ipver;
+	s->proto = d->proto;
+	s->src = d->src;
+	s->dst = d->dst;
+	s->id = d->frag_id;
+	s->first_ts = ts;
 	s->total = 0;
 	s->have_units = 0;
 	memset(s->map, 0, sizeof s->map);
+	return i;
 }
 
-/* The slot of this datagram, a free one, or the oldest one (evicted). */
-static struct slot *slot_for(struct ipfrag *f, const struct dec_pkt *d, uint64_t ts)
+/* The slot of this datagram, or a new one. */
+static uint32_t slot_for(struct ipfrag *f, const struct dec_pkt *d, uint64_t ts)
 {
-	struct slot *free_s = NULL, *oldest = NULL;
-	for (unsigned i = 0; i < f->nslots; i++) {
-		struct slot *s = &f->s[i];
-		if (same(s, d))
-			return s;
-		if (!s->used && !free_s)
-			free_s = s;
-		if (s->used && (!oldest || s->first_ts < oldest->first_ts))
-			oldest = s;
-	}
-	if (!free_s) {
-		f->st.evicted++;
-		slot_clear(oldest);
-		free_s = oldest;
-	}
-	free_s->used = 1;
-	free_s->ipver = d->ipver;
-	free_s->proto = d->proto;
-	free_s->src = d->src;
-	free_s->dst = d->dst;
-	free_s->id = d->frag_id;
-	free_s->first_ts = ts;
-	return free_s;
+	uint64_t h = key_hash(d);
+	for (uint32_t i = tbl_first(&f->tbl, h); i != TBL_NONE; i = tbl_next(&f->tbl, i))
+		if (same(&f->s[i], d))
+			return i;
+	return slot_new(f, d, h, ts);
 }
 
 static void mark(struct slot *s, uint32_t from, uint32_t to)
@@ -113,11 +124,12 @@ int ipfrag_add(struct ipfrag *f, const struct dec_pkt *d, uint64_t ts_ns, struct
 		f->st.bad++;
 		return -DEC_R_FRAG;
 	}
-	struct slot *s = slot_for(f, d, ts_ns);
+	uint32_t i = slot_for(f, d, ts_ns);
+	struct slot *s = &f->s[i];
 	if (!d->frag_more) {
 		if (s->total && s->total != off + len) {
 			f->st.bad++;
-			slot_clear(s);
+			tbl_del(&f->tbl, i);
 			return -DEC_R_FRAG;
 		}
 		s->total = off + len;
@@ -133,19 +145,18 @@ int ipfrag_add(struct ipfrag *f, const struct dec_pkt *d, uint64_t ts_ns, struct
 	*out = cur_make(s->data, s->total);
 	*wire_len = s->total;
 	f->st.reassembled++;
-	slot_clear(s);		/* data stays readable until the slot is reused */
+	tbl_del(&f->tbl, i);	/* data stays readable until the slot is reused */
 	return 1;
 }
 
 unsigned ipfrag_advance(struct ipfrag *f, uint64_t now_ns)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < f->nslots; i++) {
-		struct slot *s = &f->s[i];
-		if (s->used && (int64_t)(now_ns - s->first_ts) >= f->timeout_ns) {
-			slot_clear(s);
-			n++;
-		}
+	uint32_t i;
+	while ((i = tbl_oldest(&f->tbl, L_FIRST)) != TBL_NONE &&
+	       (int64_t)(now_ns - f->s[i].first_ts) >= f->timeout_ns) {
+		tbl_del(&f->tbl, i);
+		n++;
 	}
 	f->st.expired += n;
 	return n;
@@ -153,8 +164,5 @@ unsigned ipfrag_advance(struct ipfrag *f, uint64_t now_ns)
 
 unsigned ipfrag_pending(const struct ipfrag *f)
 {
-	unsigned n = 0;
-	for (unsigned i = 0; i < f->nslots; i++)
-		n += f->s[i].used;
-	return n;
+	return tbl_used(&f->tbl);
 }

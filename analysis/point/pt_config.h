@@ -8,6 +8,8 @@
 #include "decode/layers.h"
 
 #define PT_MAX_PORTS 16
+#define PT_DNS_PORT 53		/* the default service ports */
+#define PT_HTTP_PORT 80
 
 struct pt_config {
 	uint16_t dns_ports[PT_MAX_PORTS];
@@ -22,6 +24,24 @@ struct pt_config {
 void pt_config_default(struct pt_config *cfg);
 int pt_is_dns_port(const struct pt_config *cfg, uint16_t port);
 int pt_is_http_port(const struct pt_config *cfg, uint16_t port);
+
+/* Which way a packet goes between a client and a server (the guest). */
+enum pt_dir { PT_DIR_UNKNOWN = 0, PT_DIR_TO_SERVER = 1, PT_DIR_TO_CLIENT = 2 };
+
+/* The one decision of which side is the client, first rule that applies:
+ *  1. the guest's address (guest non-NULL with a family): toward it is to
+ *     the server, from it to the client, whatever the protocol;
+ *  2. service traffic: TCP or UDP with a DNS port, or TCP with an HTTP
+ *     port, on either side. A TCP SYN is the client's and a SYN-ACK the
+ *     server's; any other segment or datagram goes to the server when its
+ *     destination port is a service port, else back to the client;
+ *  3. ICMP and ICMPv6 echo: the request goes to the server, the reply back.
+ * Anything else is PT_DIR_UNKNOWN (other ports, other protocols, and a
+ * fragment, which has no transport fields, unless rule 1 applies). cfg
+ * NULL: the default ports. The silence detector calls it with
+ * guest NULL: it learns its guests from their answers. */
+enum pt_dir pt_dir(const struct pt_config *cfg, const struct ipaddr *guest,
+		   const struct dec_pkt *d);
 
 /* Counters of one point, drawn by the reports. */
 struct pt_counts {

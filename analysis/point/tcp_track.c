@@ -1,22 +1,22 @@
 /* TCP connections at one point; see tcp_track.h.
  *
- * Connections live in a table allocated once (pt_config.max_flows entries),
- * found through a hash of the 4-tuple (both directions hash alike) and kept
- * on two lists in order of last activity: open ones expire after
- * tcp_idle_ns, closed ones (both FINs or a RST) linger briefly so their last
- * ACKs do not look like new connections. A SYN with a new ISN on a tuple
- * replaces what was there (ports are reused quickly under load). */
+ * Connections live in an index table allocated once (common/table.h,
+ * pt_config.max_flows entries), found through a hash of the 4-tuple (both
+ * directions hash alike) and kept on three age lists in order of last
+ * activity: open ones expire after tcp_idle_ns, closed ones (both FINs or a
+ * RST) linger briefly so their last ACKs do not look like new connections,
+ * unanswered attempts go after SYN_TIMEOUT_NS. A SYN with a new ISN on a
+ * tuple replaces what was there (ports are reused quickly under load). */
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/point/tcp_track.h"
 #include "analysis/point/endpoint.h"
-#include "common/slots.h"
+#include "common/table.h"
 #include "analysis/point/tcp_stream.h"
 #include "analysis/point/http_match.h"
 #include "analysis/point/dns_tcp.h"
 #include "common/hist.h"
 
-#define NIL UINT32_MAX
 #define CLOSED_LINGER_NS 1000000000LL	/* closed connections kept 1 s (or idle, if less) */
 /* A SYN the server never answered ends the attempt after this long without
  * a retransmission (or idle, if less): longer than the largest gap between
@@ -25,18 +25,18 @@
 #define SYN_TIMEOUT_NS 60000000000LL
 
 enum { APP_NONE, APP_HTTP, APP_DNS };
-/* open, closed, and attempts (a SYN, nothing from the server yet) */
+/* the age lists: open, closed, and attempts (a SYN, nothing from the server yet) */
 enum { L_OPEN, L_CLOSED, L_SYN, L_N };
+_Static_assert(L_N <= TBL_LISTS, "one table list per state");
 
 struct conn {
 	struct endpoint cli, srv;
 	uint32_t isn, srv_isn;
-	uint8_t used, has_isn, app, syn_seen, synack_seen, ack_seen;
+	uint8_t has_isn, app, syn_seen, synack_seen, ack_seen;
 	uint8_t fin_by;			/* 0, 1 client, 2 server: who closed first */
-	uint8_t fin_seen[2], reset, ended, list;
+	uint8_t fin_seen[2], reset, ended;
 	uint8_t srv_pkt;		/* the server sent something (SYN-ACK, RST, data) */
 	uint64_t t_syn, t_synack, t_ack, t_last;
-	uint32_t hnext, lprev, lnext, bucket;
 	struct tcps_dir dir[2];		/* 0: client -> server, 1: server -> client */
 	union {
 		struct httpm_conn http;
@@ -48,12 +48,8 @@ struct tcpt {
 	struct pt_config cfg;
 	uint8_t role;
 	struct pt_counts *counts;
-	struct conn *conns;
-	unsigned n;		/* connections */
-	struct slots free;
-	uint32_t *buckets;
-	uint32_t mask;
-	uint32_t head[L_N], tail[L_N];
+	struct conn *conns;	/* conns[tbl.cap] */
+	struct tbl tbl;		/* on lists L_* */
 	int64_t linger_ns, syn_timeout_ns;
 	struct tcps_pool *pool;
 	struct tcps_bufs *bufs;
@@ -73,14 +69,6 @@ struct deliver_ctx {
 
 /* ---- setup ---- */
 
-static unsigned pow2_at_least(unsigned n)
-{
-	unsigned p = 16;
-	while (p < n)
-		p <<= 1;
-	return p;
-}
-
 struct tcpt *tcpt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink http_sink,
 		      struct dnsm *dns, struct pt_counts *counts)
 {
@@ -90,31 +78,24 @@ struct tcpt *tcpt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink
 	t->cfg = *cfg;
 	t->role = role;
 	t->counts = counts;
-	t->n = cfg->max_flows ? cfg->max_flows : 1024;
-	unsigned nb = pow2_at_least(2 * t->n);
-	t->mask = nb - 1;
-	t->conns = calloc(t->n, sizeof(*t->conns));
-	int free_rc = slots_init(&t->free, t->n);
-	t->buckets = malloc(nb * sizeof(*t->buckets));
+	unsigned n = cfg->max_flows ? cfg->max_flows : 1024;
+	int tbl_rc = tbl_init(&t->tbl, n);
+	t->conns = calloc(n, sizeof(*t->conns));
 	/* held segments and message buffers: far fewer than connections are
 	 * ever mid-message across segments or out of order at once */
-	unsigned nslots = (t->n < 2048 ? t->n : 2048) + 64;
-	unsigned nreq = (t->n < 16384 ? t->n : 16384) + 256;
+	unsigned nslots = (n < 2048 ? n : 2048) + 64;
+	unsigned nreq = (n < 16384 ? n : 16384) + 256;
 	t->pool = tcps_pool_new(nslots);
 	t->bufs = tcps_bufs_new(nslots);
 	t->http = httpm_new(nreq, role, http_sink, t->bufs, counts);
 	t->rtt = hist_new();
 	t->synack_rtt = hist_new();
 	_Static_assert(sizeof(struct conn) <= 512, "struct conn grew: max_flows of them are allocated");
-	if (!t->conns || free_rc < 0 || !t->buckets || !t->pool || !t->bufs || !t->http || !t->rtt ||
+	if (!t->conns || tbl_rc < 0 || !t->pool || !t->bufs || !t->http || !t->rtt ||
 	    !t->synack_rtt) {
 		tcpt_free(t);
 		return NULL;
 	}
-	for (unsigned i = 0; i < nb; i++)
-		t->buckets[i] = NIL;
-	for (int l = 0; l < L_N; l++)
-		t->head[l] = t->tail[l] = NIL;
 	t->linger_ns = cfg->tcp_idle_ns > 0 && cfg->tcp_idle_ns < CLOSED_LINGER_NS ?
 		       cfg->tcp_idle_ns : CLOSED_LINGER_NS;
 	t->syn_timeout_ns = cfg->tcp_idle_ns > 0 && cfg->tcp_idle_ns < SYN_TIMEOUT_NS ?
@@ -128,8 +109,7 @@ void tcpt_free(struct tcpt *t)
 	if (!t)
 		return;
 	free(t->conns);
-	slots_fini(&t->free);
-	free(t->buckets);
+	tbl_fini(&t->tbl);
 	tcps_pool_free(t->pool);
 	tcps_bufs_free(t->bufs);
 	httpm_free(t->http);
@@ -150,71 +130,39 @@ const struct hist *tcpt_synack_hist(const struct tcpt *t)
 
 /* ---- table ---- */
 
-static uint32_t ep_hash(const struct endpoint *e)
+static uint64_t tuple_hash(const struct endpoint *a, const struct endpoint *b)
 {
-	uint32_t h = 2166136261u;
-	unsigned n = e->ip.family == 6 ? 16 : 4;
-	for (unsigned i = 0; i < n; i++)
-		h = (h ^ e->ip.b[i]) * 16777619u;
-	h = (h ^ e->port) * 16777619u;
-	return h;
+	return hash_end(ep_hash(HASH_SEED, a) + ep_hash(HASH_SEED, b));	/* symmetric */
 }
 
-static uint32_t tuple_hash(const struct endpoint *a, const struct endpoint *b)
+static uint32_t idx(const struct tcpt *t, const struct conn *c)
 {
-	uint32_t h = ep_hash(a) + ep_hash(b);	/* symmetric */
-	h ^= h >> 16;
-	h *= 0x45d9f3bu;
-	h ^= h >> 16;
-	return h;
+	return (uint32_t)(c - t->conns);
 }
 
 static struct conn *lookup(struct tcpt *t, const struct endpoint *src, const struct endpoint *dst)
 {
-	uint32_t i = t->buckets[tuple_hash(src, dst) & t->mask];
-	while (i != NIL) {
+	for (uint32_t i = tbl_first(&t->tbl, tuple_hash(src, dst)); i != TBL_NONE;
+	     i = tbl_next(&t->tbl, i)) {
 		struct conn *c = &t->conns[i];
 		if ((ep_eq(&c->cli, src) && ep_eq(&c->srv, dst)) ||
 		    (ep_eq(&c->cli, dst) && ep_eq(&c->srv, src)))
 			return c;
-		i = c->hnext;
 	}
 	return NULL;
 }
 
-static void list_unlink(struct tcpt *t, struct conn *c)
+/* The age list the connection is on (L_*). */
+static unsigned list_of(const struct tcpt *t, const struct conn *c)
 {
-	uint32_t i = (uint32_t)(c - t->conns);
-	if (c->lprev != NIL)
-		t->conns[c->lprev].lnext = c->lnext;
-	else
-		t->head[c->list] = c->lnext;
-	if (c->lnext != NIL)
-		t->conns[c->lnext].lprev = c->lprev;
-	else
-		t->tail[c->list] = c->lprev;
-	c->lprev = c->lnext = i;	/* not NIL: marks "was linked" only for debugging */
-}
-
-static void list_append(struct tcpt *t, struct conn *c, int list)
-{
-	uint32_t i = (uint32_t)(c - t->conns);
-	c->list = (uint8_t)list;
-	c->lnext = NIL;
-	c->lprev = t->tail[list];
-	if (t->tail[list] != NIL)
-		t->conns[t->tail[list]].lnext = i;
-	else
-		t->head[list] = i;
-	t->tail[list] = i;
+	return tbl_list(&t->tbl, idx(t, c));
 }
 
 static void touch(struct tcpt *t, struct conn *c, uint64_t ts)
 {
 	if (ts > c->t_last)
 		c->t_last = ts;
-	list_unlink(t, c);
-	list_append(t, c, c->list);
+	tbl_touch(&t->tbl, idx(t, c));
 }
 
 static struct httpm_info info_of(const struct conn *c)
@@ -276,22 +224,14 @@ static void conn_end(struct tcpt *t, struct conn *c)
 
 static void conn_free(struct tcpt *t, struct conn *c)
 {
-	uint32_t i = (uint32_t)(c - t->conns);
 	conn_end(t, c);
-	list_unlink(t, c);
-	uint32_t *pp = &t->buckets[c->bucket];
-	while (*pp != i)
-		pp = &t->conns[*pp].hnext;
-	*pp = c->hnext;
-	c->used = 0;
-	slots_put(&t->free, i);
+	tbl_del(&t->tbl, idx(t, c));
 }
 
 static void conn_close(struct tcpt *t, struct conn *c)
 {
 	conn_end(t, c);
-	list_unlink(t, c);
-	list_append(t, c, L_CLOSED);
+	tbl_move(&t->tbl, idx(t, c), L_CLOSED);
 }
 
 static int app_of(const struct tcpt *t, uint16_t server_port)
@@ -306,31 +246,28 @@ static int app_of(const struct tcpt *t, uint16_t server_port)
 static struct conn *conn_new(struct tcpt *t, const struct endpoint *cli,
 			     const struct endpoint *srv, uint64_t ts)
 {
-	if (t->free.nfree == 0) {
+	if (tbl_full(&t->tbl)) {
 		/* full: recycle the longest-closed connection, else the oldest
 		 * unanswered attempt, else the most idle */
-		uint32_t victim = t->head[L_CLOSED];
-		if (victim == NIL)
-			victim = t->head[L_SYN] != NIL ? t->head[L_SYN] : t->head[L_OPEN];
-		if (victim == NIL)
+		uint32_t victim = tbl_oldest(&t->tbl, L_CLOSED);
+		if (victim == TBL_NONE)
+			victim = tbl_oldest(&t->tbl, L_SYN);
+		if (victim == TBL_NONE)
+			victim = tbl_oldest(&t->tbl, L_OPEN);
+		if (victim == TBL_NONE)
 			return NULL;
-		if (t->conns[victim].list != L_CLOSED) {
+		if (tbl_list(&t->tbl, victim) != L_CLOSED) {
 			t->counts->table_full++;
 			t->counts->tcp_evicted++;
 		}
 		conn_free(t, &t->conns[victim]);
 	}
-	uint32_t i = slots_get(&t->free);
+	uint32_t i = tbl_add(&t->tbl, tuple_hash(cli, srv), L_OPEN);
 	struct conn *c = &t->conns[i];
 	memset(c, 0, offsetof(struct conn, u));
-	c->used = 1;
 	c->cli = *cli;
 	c->srv = *srv;
 	c->t_last = ts;
-	c->bucket = tuple_hash(cli, srv) & t->mask;
-	c->hnext = t->buckets[c->bucket];
-	t->buckets[c->bucket] = i;
-	list_append(t, c, L_OPEN);
 	c->app = (uint8_t)app_of(t, srv->port);
 	if (c->app == APP_HTTP) {
 		httpm_conn_init(&c->u.http);
@@ -345,16 +282,12 @@ static struct conn *conn_new(struct tcpt *t, const struct endpoint *cli,
 
 /* ---- packets ---- */
 
-/* Which end is the server when the SYN was not seen: the side on a service port. */
+/* Which end is the client when the SYN was not seen (pt_dir); when nothing
+ * tells, the one on the higher (likely ephemeral) port. */
 static int src_is_client(const struct tcpt *t, const struct dec_pkt *d)
 {
-	if ((d->tcp.flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
-		return 0;
-	if (app_of(t, d->dport) != APP_NONE)
-		return 1;
-	if (app_of(t, d->sport) != APP_NONE)
-		return 0;
-	return d->sport > d->dport;
+	enum pt_dir dir = pt_dir(&t->cfg, NULL, d);
+	return dir == PT_DIR_UNKNOWN ? d->sport > d->dport : dir == PT_DIR_TO_SERVER;
 }
 
 /* A SYN without ACK: a new connection, or a retransmitted SYN. */
@@ -375,8 +308,7 @@ static void on_syn(struct tcpt *t, struct conn *c, const struct endpoint *src,
 	c->isn = d->tcp.seq;
 	c->syn_seen = 1;
 	c->t_syn = ts;
-	list_unlink(t, c);
-	list_append(t, c, L_SYN);	/* until the server sends something */
+	tbl_move(&t->tbl, idx(t, c), L_SYN);	/* until the server sends something */
 	tcps_init(&c->dir[0], d->tcp.seq + 1);
 }
 
@@ -467,10 +399,8 @@ void tcpt_packet(struct tcpt *t, const struct pkt *p, const struct dec_pkt *d)
 		t->counts->http_refused++;	/* the attempt was answered: refused */
 	if (dir == 1 && !c->srv_pkt) {
 		c->srv_pkt = 1;
-		if (c->list == L_SYN) {		/* answered: an open connection */
-			list_unlink(t, c);
-			list_append(t, c, L_OPEN);
-		}
+		if (list_of(t, c) == L_SYN)	/* answered: an open connection */
+			tbl_move(&t->tbl, idx(t, c), L_OPEN);
 	}
 	if ((fl & TCP_SYN) && dir == 1) {
 		on_synack(t, c, d, ts);
@@ -490,27 +420,29 @@ void tcpt_packet(struct tcpt *t, const struct pkt *p, const struct dec_pkt *d)
 		on_fin(t, c, dir, d, ts);
 }
 
+/* Frees the connections of list idle longer than max_ns, oldest first. */
+static void expire(struct tcpt *t, unsigned list, uint64_t now_ns, int64_t max_ns)
+{
+	uint32_t i;
+	while ((i = tbl_oldest(&t->tbl, list)) != TBL_NONE &&
+	       (int64_t)(now_ns - t->conns[i].t_last) > max_ns)
+		conn_free(t, &t->conns[i]);
+}
+
 void tcpt_advance(struct tcpt *t, uint64_t now_ns)
 {
-	int64_t idle = t->cfg.tcp_idle_ns > 0 ? t->cfg.tcp_idle_ns : 60000000000LL;
-	uint32_t i;
-
-	while ((i = t->head[L_OPEN]) != NIL && (int64_t)(now_ns - t->conns[i].t_last) > idle)
-		conn_free(t, &t->conns[i]);
-	while ((i = t->head[L_CLOSED]) != NIL &&
-	       (int64_t)(now_ns - t->conns[i].t_last) > t->linger_ns)
-		conn_free(t, &t->conns[i]);
-	while ((i = t->head[L_SYN]) != NIL &&
-	       (int64_t)(now_ns - t->conns[i].t_last) > t->syn_timeout_ns)
-		conn_free(t, &t->conns[i]);
+	expire(t, L_OPEN, now_ns, t->cfg.tcp_idle_ns > 0 ? t->cfg.tcp_idle_ns : 60000000000LL);
+	expire(t, L_CLOSED, now_ns, t->linger_ns);
+	expire(t, L_SYN, now_ns, t->syn_timeout_ns);
 }
 
 void tcpt_finish(struct tcpt *t)
 {
 	/* in order of last activity, so transactions come out roughly in time order */
 	t->eof = 1;
-	for (int l = 0; l < L_N; l++)
-		while (t->head[l] != NIL)
-			conn_free(t, &t->conns[t->head[l]]);
+	uint32_t i;
+	for (unsigned l = 0; l < L_N; l++)
+		while ((i = tbl_oldest(&t->tbl, l)) != TBL_NONE)
+			conn_free(t, &t->conns[i]);
 	t->eof = 0;
 }

@@ -1,0 +1,74 @@
+/* The one hash of hoplat's tables and packet fingerprints: 64-bit words
+ * folded in one at a time by a multiply and a rotation, then a finaliser.
+ *
+ *   uint64_t h = hash_word(HASH_SEED, a);
+ *   h = hash_bytes(h, name, len);
+ *   h = hash_end(h);		(before using any of its bits)
+ *
+ * Each step is a bijection of the state for a given word (xor, multiply by
+ * an odd constant, rotate), so two keys of the same shape that differ in one
+ * word never collide; the finaliser (Stafford's variant 13 of MurmurHash3's,
+ * as in splitmix64) makes every output bit depend on every input bit, low
+ * bits included, which is what a power-of-two table indexes with. Bytes are
+ * read 8 at a time through memcpy: no unaligned loads, any buffer. Not a
+ * defence against chosen collisions: tables bound their chains by their
+ * size, not by the hash. */
+#ifndef HOPLAT_HASH_H
+#define HOPLAT_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define HASH_SEED 0x686f706c6174ull	/* "hoplat" */
+
+static inline uint64_t hash_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h << 31 | h >> 33;	/* the product's mixed high bits meet the next word */
+}
+
+static inline uint64_t hash_end(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
+}
+
+static inline uint64_t hash_load64(const uint8_t *b)
+{
+	uint64_t v;
+	memcpy(&v, b, 8);
+	return v;
+}
+
+static inline uint64_t hash_load32(const uint8_t *b)
+{
+	uint32_t v;
+	memcpy(&v, b, 4);
+	return v;
+}
+
+/* n bytes at p, n folded in first (so "a" and "aa" differ). The last 1..8
+ * bytes are read as one word with overlapping fixed-size loads (as wyhash
+ * does), so no byte-at-a-time loop and no variable-length copy. */
+static inline uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t w = 0;
+	h = hash_word(h, n);
+	if (n > 8) {
+		for (; n > 8; b += 8, n -= 8)
+			h = hash_word(h, hash_load64(b));
+		w = hash_load64(b + n - 8);	/* the last 8, partly hashed already */
+	} else if (n >= 4) {
+		w = hash_load32(b) << 32 | hash_load32(b + n - 4);
+	} else if (n) {
+		w = (uint64_t)b[0] << 16 | (uint64_t)b[n / 2] << 8 | b[n - 1];
+	}
+	return hash_word(h, w);
+}
+
+#endif

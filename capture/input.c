@@ -482,12 +482,12 @@ static int once_ok(struct in_set *s, unsigned i, unsigned mask)
 		if (!src->files[k].once)
 			continue;
 		if (src->n_files > 1)
-			return fail(s, -EINVAL, "%s: a pipe or FIFO is read once, as a point's only file", p);
+			return fail(s, -EINVAL, "%s: a pipe, FIFO or standard input is read once, as a point's only file", p);
 		if (s->consumed & 1u << i)
-			return fail(s, -EINVAL, "%s: a pipe or FIFO is read once; it was read already", p);
+			return fail(s, -EINVAL, "%s: a pipe, FIFO or standard input is read once; it was read already", p);
 		for (unsigned j = 0; j < s->n; j++)
 			if (j != i && mask & 1u << j && s->src[j].n_files && !strcmp(s->src[j].files[0].path, p))
-				return fail(s, -EINVAL, "%s: a pipe or FIFO is read once, by one point", p);
+				return fail(s, -EINVAL, "%s: a pipe, FIFO or standard input is read once, by one point", p);
 	}
 	return 0;
 }

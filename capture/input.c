@@ -12,6 +12,8 @@
 
 #define IN_MAX_LINKTYPES 8	/* filter programs, one per link type met */
 #define IN_SNAPLEN 262144
+#define IN_MAX_IFACES 256	/* interfaces of a source, across its files */
+#define IN_LOOKAHEAD 65536	/* packets read ahead for interface blocks that come late */
 
 struct in_file {
 	char *path;
@@ -19,6 +21,14 @@ struct in_file {
 	unsigned given;		/* position as given: the order of equal firsts */
 	int sel_index;		/* #INDEX resolved in this file; -1: by name (or all) */
 	uint8_t once;		/* a pipe, FIFO or stdin */
+};
+
+/* An interface of a source: the same name in several files is one. */
+struct in_iface {
+	char name[64];
+	uint8_t named;
+	uint32_t file_index;	/* an unnamed one: by its number in the file */
+	uint32_t linktype;
 };
 
 struct in_source {
@@ -36,6 +46,11 @@ struct in_source {
 	struct pkt head;	/* the packet waiting in the merge, or read ahead */
 	int head_rc;		/* the probe's read, still to be looked at when raw_pending */
 	uint8_t raw_pending, has_head, ended;
+	/* interfaces numbered across the files (struct pkt's iface) */
+	struct in_iface ifs[IN_MAX_IFACES];
+	unsigned n_ifs;
+	uint16_t fmap[IN_MAX_IFACES];	/* interface k of the current file -> ifs[] */
+	unsigned fmapped;		/* of the current file's interfaces */
 };
 
 struct in_bpf {
@@ -422,6 +437,69 @@ static int check_filter(struct in_set *s, const struct in_file *f, const struct 
 	return 0;
 }
 
+/* Is the question the interface blocks must answer still open: the
+ * #IFACE/#INDEX not among them, or (the pick) fewer than two of them? */
+static int ifaces_unsure(const struct in_source *src, const struct capfile *cf, int picking)
+{
+	unsigned n = capfile_iface_count(cf);
+	if (!src->sel[0])
+		return picking && src->want != IFROLE_OTHER && n < 2;
+	for (unsigned k = 0; k < n; k++) {
+		const char *name = capfile_iface_name(cf, k);
+		if (name && !strcmp(name, src->sel))
+			return 0;
+	}
+	char *end;
+	unsigned long v = strtoul(src->sel, &end, 10);
+	return !(src->sel[0] >= '0' && src->sel[0] <= '9' && !*end && v < n);
+}
+
+/* The interfaces a file declares before its first packet answer most
+ * questions; when they leave one open, a second reader looks at those it
+ * declares within its first packets: some writers add an interface block
+ * when its first packet comes (a replay's -w). Not for a pipe. */
+static struct capfile *look_ahead(struct in_source *src, const struct in_file *f, int picking)
+{
+	char eb[CAPFILE_ERRBUF];
+	struct pkt p;
+	if (f->once || !ifaces_unsure(src, src->cf, picking))
+		return src->cf;
+	struct capfile *cf = capfile_open(f->path, eb);
+	if (!cf)
+		return src->cf;
+	for (unsigned n = 0; n < IN_LOOKAHEAD && ifaces_unsure(src, cf, picking); n++)
+		if (capfile_next(cf, &p) != 1)
+			break;
+	return cf;
+}
+
+/* ---- interfaces across files ---- */
+
+static unsigned iface_id(struct in_source *src, const struct capfile *cf, unsigned k)
+{
+	const char *name = capfile_iface_name(cf, k);
+	for (unsigned i = 0; i < src->n_ifs; i++) {
+		const struct in_iface *e = &src->ifs[i];
+		if (name ? e->named && !strcmp(e->name, name) : !e->named && e->file_index == k)
+			return i;
+	}
+	if (src->n_ifs == IN_MAX_IFACES)
+		return k;	/* beyond: the file's own numbers */
+	struct in_iface *e = &src->ifs[src->n_ifs];
+	*e = (struct in_iface){ .named = name != NULL, .file_index = k,
+				.linktype = capfile_iface_linktype(cf, k) };
+	snprintf(e->name, sizeof e->name, "%s", name ? name : "");
+	return src->n_ifs++;
+}
+
+/* The current file's interfaces declared so far, numbered for the source. */
+static void map_ifaces(struct in_source *src)
+{
+	unsigned n = capfile_iface_count(src->cf);
+	for (; src->fmapped < n && src->fmapped < IN_MAX_IFACES; src->fmapped++)
+		src->fmap[src->fmapped] = (uint16_t)iface_id(src, src->cf, src->fmapped);
+}
+
 /* ---- opening ---- */
 
 /* Opens file k and reads up to its first packet (its interface blocks are
@@ -430,6 +508,7 @@ static int file_open(struct in_set *s, struct in_source *src, unsigned k)
 {
 	char eb[CAPFILE_ERRBUF];
 	src->cur = k;
+	src->fmapped = 0;
 	src->cf = capfile_open(src->files[k].path, eb);
 	if (!src->cf)
 		return fail(s, -ENOENT, "%s", eb);
@@ -450,12 +529,15 @@ static int probe_file(struct in_set *s, struct in_source *src, unsigned k, unsig
 	int rc = file_open(s, src, k);
 	if (!rc) {
 		f->first = src->head_rc == 1 ? src->head.ts_ns : UINT64_MAX;
+		struct capfile *view = look_ahead(src, f, k == 0);
 		if (k == 0 && src->head_rc == 1)
-			pick(src, src->cf);
-		rc = resolve_sel(s, src, f, src->cf);
+			pick(src, view);
+		rc = resolve_sel(s, src, f, view);
+		if (!rc)
+			rc = check_filter(s, f, view);
+		if (view != src->cf)
+			capfile_close(view);
 	}
-	if (!rc)
-		rc = check_filter(s, f, src->cf);
 	if (!rc && (!keep || f->first < src->files[*best].first)) {
 		capfile_close(keep);
 		*best = k;
@@ -509,6 +591,8 @@ static int open_source(struct in_set *s, unsigned i, unsigned mask)
 	(void)best;	/* kept open, it sorts first: the least time, then the first given */
 	qsort(src->files, src->n_files, sizeof *src->files, cmp_file);
 	src->cur = 0;
+	src->n_ifs = src->fmapped = 0;
+	map_ifaces(src);
 	for (unsigned k = 0; k < src->n_files; k++)
 		if (src->files[k].once)
 			s->consumed |= 1u << i;
@@ -551,6 +635,8 @@ void in_close(struct in_set *s)
  * stay known) and the source has ended. */
 static int next_file(struct in_set *s, struct in_source *src)
 {
+	if (src->cf)
+		map_ifaces(src);	/* blocks after the last packet */
 	if (src->cur + 1 >= src->n_files) {
 		src->ended = 1;
 		return 0;
@@ -572,8 +658,9 @@ static int read_raw(struct in_source *src)
 	return capfile_next(src->cf, &src->head);
 }
 
-/* 1: the source keeps this packet (its interface, the filter). */
-static int takes(struct in_set *s, const struct in_source *src, const struct pkt *p)
+/* 1: the source keeps this packet (its interface, the filter), numbered
+ * then by the source's interfaces. */
+static int takes(struct in_set *s, struct in_source *src, struct pkt *p)
 {
 	if (src->sel[0]) {
 		int idx = src->files[src->cur].sel_index;
@@ -581,7 +668,12 @@ static int takes(struct in_set *s, const struct in_source *src, const struct pkt
 		if (idx >= 0 ? p->iface != (uint32_t)idx : !name || strcmp(name, src->sel))
 			return 0;
 	}
-	return filter_takes(s, p);
+	int rc = filter_takes(s, p);
+	if (rc == 1 && p->iface >= src->fmapped)
+		map_ifaces(src);
+	if (rc == 1 && p->iface < src->fmapped)
+		p->iface = src->fmap[p->iface];
+	return rc;
 }
 
 /* The source's next packet it keeps, into src->head (has_head), across its
@@ -669,19 +761,18 @@ int in_rereadable(const struct in_set *s, unsigned src)
 	return 1;
 }
 
-unsigned in_iface_count(const struct in_set *s, unsigned src)
-{
-	return s->src[src].cf ? capfile_iface_count(s->src[src].cf) : 0;
-}
+unsigned in_iface_count(const struct in_set *s, unsigned src) { return s->src[src].n_ifs; }
 
 const char *in_iface_name(const struct in_set *s, unsigned src, unsigned k)
 {
-	return s->src[src].cf ? capfile_iface_name(s->src[src].cf, k) : NULL;
+	const struct in_source *x = &s->src[src];
+	return k < x->n_ifs && x->ifs[k].named ? x->ifs[k].name : NULL;
 }
 
 uint32_t in_iface_linktype(const struct in_set *s, unsigned src, unsigned k)
 {
-	return s->src[src].cf ? capfile_iface_linktype(s->src[src].cf, k) : 0;
+	const struct in_source *x = &s->src[src];
+	return k < x->n_ifs ? x->ifs[k].linktype : 0;
 }
 
 const char *in_format(const struct in_set *s, unsigned src)

@@ -99,11 +99,14 @@ const char *in_picked(const struct in_set *s, unsigned src);
 /* 0 when a file of the source is a pipe, FIFO or standard input. */
 int in_rereadable(const struct in_set *s, unsigned src);
 
-/* The interfaces of a source's current file (open: its first; after the
- * end: its last), numbered as in struct pkt's iface. */
+/* The interfaces of a source, numbered as in struct pkt's iface: across
+ * its files, one name is one interface (the first file's keep their
+ * numbers); those declared so far (after in_open: the first file's, up to
+ * its first packet). */
 unsigned in_iface_count(const struct in_set *s, unsigned src);
 const char *in_iface_name(const struct in_set *s, unsigned src, unsigned k);	/* NULL unnamed */
 uint32_t in_iface_linktype(const struct in_set *s, unsigned src, unsigned k);
-const char *in_format(const struct in_set *s, unsigned src);	/* "pcapng", "pcap+gz" ... */
+/* The current file's format: "pcapng", "pcap+gz" ... */
+const char *in_format(const struct in_set *s, unsigned src);
 
 #endif

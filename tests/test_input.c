@@ -1,6 +1,7 @@
 /* The input layer (capture/input.c): the heap; the merge by time across
  * sources, with ties and a mapped clock; #IFACE, #INDEX and the pick by
- * name, and a wrong one refused at open with what the file has; several
+ * name (interface blocks after the first packet too), a wrong one refused
+ * at open with what the file has, one numbering across files; several
  * files of one point read as one capture whatever order they are given in
  * (and a glob); a damaged file in the middle; the BPF filter; pipes. Every
  * capture is written here by hoplat's pcapng writer. */
@@ -252,6 +253,63 @@ static void test_iface_unknown(void **st)
 	}
 }
 
+/* A Dom0 capture as a replay's -w writes it: an interface block when the
+ * interface's first packet comes, so vif1.0 is declared after packets;
+ * first is the name declared first. */
+static void write_lazy(const char *name, const char *first, const char *second)
+{
+	char path[256], err[PCAPNG_ERRBUF];
+	tl_tmp_path(path, sizeof path, name);
+	struct pcapng_w *w = pcapng_w_open(path, NULL, err);
+	assert_non_null(w);
+	struct pcapng_iface a = { .name = first, .linktype = LT_ETHERNET, .snaplen = 262144, .tsresol = 9 };
+	struct pcapng_iface b = a;
+	b.name = second;
+	assert_int_equal(pcapng_w_add_iface(w, &a), 0);
+	struct tc_frame f = tc_packet(17, CLIENT, 40000, SERVER, 53, 1, 1);
+	tc_write(w, 0, T0, &f, LT_ETHERNET);
+	tc_write(w, 0, T0 + 1000, &f, LT_ETHERNET);
+	assert_int_equal(pcapng_w_add_iface(w, &b), 1);
+	tc_write(w, 1, T0 + 2000, &f, LT_ETHERNET);
+	tc_close(w);
+}
+
+static void test_iface_late_block(void **st)
+{
+	(void)st;
+	write_lazy("lazy.pcapng", "peth0", "vif1.0");
+	char picked[64];
+	assert_int_equal(count_spec("lazy.pcapng", IFROLE_VIF, picked), 1);
+	assert_string_equal(picked, "vif1.0");
+	assert_int_equal(count_spec("lazy.pcapng#vif1.0", 0, NULL), 1);
+	assert_int_equal(count_spec("lazy.pcapng#1", 0, NULL), 1);
+}
+
+/* Rotated files need not declare their interfaces in one order: one name
+ * is one interface of the source, numbered as in the first file. */
+static void test_iface_numbers_across_files(void **st)
+{
+	(void)st;
+	write_lazy("r_1.pcapng", "peth0", "vif1.0");
+	write_lazy("r_2.pcapng", "vif1.0", "peth0");	/* same times: read after r_1 */
+	const char *specs[] = { "r_*.pcapng" };
+	const uint8_t points[] = { 1 };
+	struct in_set *s = set_of(specs, points, 1);
+	assert_int_equal(in_open(s, ~0u), 0);
+	struct pkt p;
+	const uint32_t want[] = { 0, 0, 1, 1, 1, 0 };	/* peth0 peth0 vif, then vif vif peth0 */
+	for (unsigned i = 0; i < 6; i++) {
+		assert_int_equal(in_next(s, &p, NULL), 1);
+		assert_int_equal(p.iface, want[i]);
+	}
+	assert_int_equal(in_next(s, &p, NULL), 0);
+	assert_int_equal(in_iface_count(s, 0), 2);
+	assert_string_equal(in_iface_name(s, 0, 0), "peth0");
+	assert_string_equal(in_iface_name(s, 0, 1), "vif1.0");
+	assert_int_equal(in_iface_linktype(s, 0, 1), LT_ETHERNET);
+	in_free(s);
+}
+
 /* A path holding '#' that exists is a file, not FILE#IFACE. */
 static void test_hash_in_path(void **st)
 {
@@ -456,6 +514,8 @@ int main(void)
 		cmocka_unit_test(test_merge_mapped),
 		cmocka_unit_test(test_iface_select),
 		cmocka_unit_test(test_iface_unknown),
+		cmocka_unit_test(test_iface_late_block),
+		cmocka_unit_test(test_iface_numbers_across_files),
 		cmocka_unit_test(test_hash_in_path),
 		cmocka_unit_test(test_several_files),
 		cmocka_unit_test(test_damaged_middle),

@@ -114,7 +114,8 @@ void in_heap_pop(struct in_heap *h)
 
 /* ---- setup ---- */
 
-static int fail(struct in_set *s, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct in_set *s, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static int fail(struct in_set *s, int rc, const char *fmt, ...)
 {
@@ -137,8 +138,8 @@ void in_free(struct in_set *s)
 {
 	if (!s)
 		return;
-	in_close(s);
 	for (unsigned i = 0; i < s->n; i++) {
+		capfile_close(s->src[i].cf);	/* a pipe kept for the next open too */
 		for (unsigned k = 0; k < s->src[i].n_files; k++)
 			free(s->src[i].files[k].path);
 		free(s->src[i].files);
@@ -164,7 +165,8 @@ static int read_once(const char *path)
 	struct stat st;
 	if (!strcmp(path, "-"))
 		return 1;
-	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) && !S_ISDIR(st.st_mode);
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) &&
+	       !S_ISDIR(st.st_mode);
 }
 
 static int add_file(struct in_set *s, struct in_source *src, const char *path)
@@ -197,7 +199,8 @@ static int add_paths(struct in_set *s, struct in_source *src, const char *path)
 	if (rc == GLOB_NOMATCH)
 		return fail(s, -ENOENT, "%s: no file matches", path);
 	if (rc)
-		return fail(s, -EINVAL, "%s: %s", path, rc == GLOB_NOSPACE ? "out of memory" : "cannot read a directory");
+		return fail(s, -EINVAL, "%s: %s", path,
+			    rc == GLOB_NOSPACE ? "out of memory" : "cannot read a directory");
 	for (size_t i = 0; !rc && i < g.gl_pathc; i++)
 		rc = add_file(s, src, g.gl_pathv[i]);
 	globfree(&g);
@@ -276,7 +279,8 @@ static int dlt_of(uint32_t linktype)
 }
 
 /* libpcap's compiler for a link type: 0, or -EINVAL with its message in why. */
-static int compile(const char *expr, uint32_t linktype, struct bpf_program *prog, char *why, size_t cap)
+static int compile(const char *expr, uint32_t linktype, struct bpf_program *prog, char *why,
+		   size_t cap)
 {
 	pcap_t *p = pcap_open_dead(dlt_of(linktype), IN_SNAPLEN);
 	if (!p) {
@@ -399,25 +403,32 @@ static void iface_list(const struct capfile *cf, char *dst, size_t cap)
 		snprintf(dst, cap, "none");
 }
 
+/* The interface sel names in the file (*index -1), else the one it numbers
+ * (*index); 0: neither, among those declared so far. */
+static int find_sel(const struct capfile *cf, const char *sel, int *index)
+{
+	unsigned n = capfile_iface_count(cf);
+	*index = -1;
+	for (unsigned k = 0; k < n; k++) {
+		const char *name = capfile_iface_name(cf, k);
+		if (name && !strcmp(name, sel))
+			return 1;
+	}
+	char *end;
+	unsigned long v = strtoul(sel, &end, 10);
+	if (sel[0] < '0' || sel[0] > '9' || *end || v >= n)
+		return 0;
+	*index = (int)v;
+	return 1;
+}
+
 /* #IFACE names an interface of the file, else #INDEX numbers one. */
 static int resolve_sel(struct in_set *s, struct in_source *src, struct in_file *f,
 		       const struct capfile *cf)
 {
-	unsigned n = capfile_iface_count(cf);
 	f->sel_index = -1;
-	if (!src->sel[0])
+	if (!src->sel[0] || find_sel(cf, src->sel, &f->sel_index))
 		return 0;
-	for (unsigned k = 0; k < n; k++) {
-		const char *name = capfile_iface_name(cf, k);
-		if (name && !strcmp(name, src->sel))
-			return 0;
-	}
-	char *end;
-	unsigned long v = strtoul(src->sel, &end, 10);
-	if (src->sel[0] >= '0' && src->sel[0] <= '9' && !*end && v < n) {
-		f->sel_index = (int)v;
-		return 0;
-	}
 	char have[300];
 	iface_list(cf, have, sizeof have);
 	return fail(s, -ENOENT, "%s has no interface named '%s' (it has: %s)", f->path, src->sel, have);
@@ -441,17 +452,10 @@ static int check_filter(struct in_set *s, const struct in_file *f, const struct 
  * #IFACE/#INDEX not among them, or (the pick) fewer than two of them? */
 static int ifaces_unsure(const struct in_source *src, const struct capfile *cf, int picking)
 {
-	unsigned n = capfile_iface_count(cf);
+	int index;
 	if (!src->sel[0])
-		return picking && src->want != IFROLE_OTHER && n < 2;
-	for (unsigned k = 0; k < n; k++) {
-		const char *name = capfile_iface_name(cf, k);
-		if (name && !strcmp(name, src->sel))
-			return 0;
-	}
-	char *end;
-	unsigned long v = strtoul(src->sel, &end, 10);
-	return !(src->sel[0] >= '0' && src->sel[0] <= '9' && !*end && v < n);
+		return picking && src->want != IFROLE_OTHER && capfile_iface_count(cf) < 2;
+	return !find_sel(cf, src->sel, &index);
 }
 
 /* The interfaces a file declares before its first packet answer most
@@ -556,22 +560,24 @@ static int cmp_file(const void *a, const void *b)
 	return x->given < y->given ? -1 : x->given > y->given;
 }
 
+/* A pipe is a point's only file, opened once, by one point. */
 static int once_ok(struct in_set *s, unsigned i, unsigned mask)
 {
 	const struct in_source *src = &s->src[i];
-	for (unsigned k = 0; k < src->n_files; k++) {
-		const char *p = src->files[k].path;
+	const char *why = NULL, *p = NULL;
+	for (unsigned k = 0; !why && k < src->n_files; k++) {
+		p = src->files[k].path;
 		if (!src->files[k].once)
 			continue;
 		if (src->n_files > 1)
-			return fail(s, -EINVAL, "%s: a pipe, FIFO or standard input is read once, as a point's only file", p);
-		if (s->consumed & 1u << i)
-			return fail(s, -EINVAL, "%s: a pipe, FIFO or standard input is read once; it was read already", p);
-		for (unsigned j = 0; j < s->n; j++)
+			why = "as a point's only file";
+		else if (s->consumed & 1u << i)
+			why = "and it was read already";
+		for (unsigned j = 0; !why && j < s->n; j++)
 			if (j != i && mask & 1u << j && s->src[j].n_files && !strcmp(s->src[j].files[0].path, p))
-				return fail(s, -EINVAL, "%s: a pipe, FIFO or standard input is read once, by one point", p);
+				why = "by one point";
 	}
-	return 0;
+	return why ? fail(s, -EINVAL, "%s: a pipe, FIFO or standard input is read once, %s", p, why) : 0;
 }
 
 /* Every file of a source opened once (checks, reading order); the first
@@ -599,6 +605,15 @@ static int open_source(struct in_set *s, unsigned i, unsigned mask)
 	return 0;
 }
 
+/* A pipe opened and not read from beyond its first packet stays open when
+ * the set is closed: it cannot be opened again, and the next in_open takes
+ * it as it is (analyze opens every input to check it, the clock pass reads
+ * the others, then the analysis reads all). */
+static int kept(const struct in_source *src)
+{
+	return src->cf && src->files[0].once && src->raw_pending && src->cur == 0;
+}
+
 int in_open(struct in_set *s, unsigned mask)
 {
 	in_close(s);
@@ -607,7 +622,7 @@ int in_open(struct in_set *s, unsigned mask)
 			continue;
 		struct in_source *src = &s->src[i];
 		src->has_head = src->ended = 0;
-		int rc = open_source(s, i, mask);
+		int rc = kept(src) ? 0 : open_source(s, i, mask);
 		if (rc) {
 			in_close(s);
 			return rc;
@@ -621,8 +636,10 @@ int in_open(struct in_set *s, unsigned mask)
 void in_close(struct in_set *s)
 {
 	for (unsigned i = 0; i < s->n; i++) {
-		capfile_close(s->src[i].cf);
-		s->src[i].cf = NULL;
+		if (!kept(&s->src[i])) {
+			capfile_close(s->src[i].cf);
+			s->src[i].cf = NULL;
+		}
 		s->src[i].has_head = 0;
 	}
 	s->opened = s->pending = 0;

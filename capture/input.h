@@ -79,7 +79,8 @@ void in_remap(struct in_set *s);
 
 /* Opens the sources in mask (bit per source index; ~0u: all): 0 or -errno
  * with in_error() set. A pipe, FIFO or "-" can be read once: a second open
- * of one fails, and so does one named by two sources. */
+ * of one fails, and so does one named by two sources; one opened and not
+ * yet read from stays open through in_close, for the next in_open. */
 int in_open(struct in_set *s, unsigned mask);
 /* 1: the next packet in merge order in *out (its key in *key if not NULL);
  * 0: every source ended; -errno: a file is damaged or cut here (in_error()

@@ -504,6 +504,26 @@ static void test_pipes(void **st)
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(status, 0);
+	/* opened, not read, while the set reads another source alone (the
+	 * clock pass): still whole at the next open */
+	pid = fork();
+	if (pid == 0) {
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "cat '%s' > '%s'", file, fifo);
+		_exit(system(cmd) == 0 ? 0 : 1);
+	}
+	s = in_new();
+	assert_int_equal(in_add(s, file, 0), 0);
+	assert_int_equal(in_add(s, fifo, 1), 1);
+	assert_int_equal(in_open(s, ~0u), 0);
+	assert_int_equal(in_open(s, 1u << 0), 0);
+	assert_int_equal(read_all(s, us, NULL, 8), 3);
+	in_close(s);
+	assert_int_equal(in_open(s, ~0u), 0);
+	assert_int_equal(read_all(s, us, NULL, 8), 6);
+	in_free(s);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
 }
 
 int main(void)

@@ -35,16 +35,7 @@ fail() { echo "FAIL: $*"; rc=1; }
 H=./hoplat
 
 # same A.json B.json: equal but for the points' sources
-same() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-for j in (a, b):
-    for p in j["points"].values():
-        p.pop("source")
-sys.exit(0 if a == b else 1)
-PY
-}
+same() { python3 tests/it/lib/same_summary.py "$1" "$2"; }
 packets() { python3 -c 'import json,sys; print(sum(p["packets"] for p in json.load(open(sys.argv[1]))["points"].values()))' "$1"; }
 
 # ---- 1. several files per point
@@ -201,6 +192,10 @@ echo "cross-point from a pipe: $(cat $D/x.err)"
 timeout 20 $H analyze --uplink $P/dom0.pcapng#peth0 --vif -#vif1.0 --json $D/pv.json <$P/dom0.pcapng >/dev/null 2>&1 ||
 	fail "the vif from stdin"
 same $D/name.json $D/pv.json || fail "the vif from stdin differs from the file"
+# shellcheck disable=SC2086
+timeout 20 $H analyze --client $P/client.pcapng --uplink $P/dom0.pcapng#peth0 --vif -#vif1.0 --json $D/pv3.json \
+	<$P/dom0.pcapng >/dev/null 2>&1 || fail "three points, the vif from stdin"
+same $D/whole.json $D/pv3.json || fail "three points with the vif from stdin differ from the files"
 
 # ---- 5. version and help
 v=$($H -V) && [ "$v" = "$($H --version)" ] && [[ $v == "hoplat "[0-9]* ]] || fail "-V: '$v'"

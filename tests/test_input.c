@@ -458,6 +458,26 @@ static void test_filter(void **st)
 	in_free(s);
 }
 
+/* A child writes file into fifo (once a reader opens it). */
+static pid_t feed(const char *file, const char *fifo)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "cat '%s' > '%s'", file, fifo);
+		_exit(system(cmd) == 0 ? 0 : 1);
+	}
+	return pid;
+}
+
+static void fed(pid_t pid)
+{
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+}
+
 /* A FIFO is read once: by one point, and not a second time. */
 static void test_pipes(void **st)
 {
@@ -487,12 +507,7 @@ static void test_pipes(void **st)
 	assert_non_null(strstr(in_error(s), "read once"));
 	in_free(s);
 	/* read through a FIFO: once */
-	pid_t pid = fork();
-	if (pid == 0) {
-		char cmd[600];
-		snprintf(cmd, sizeof cmd, "cat '%s' > '%s'", file, fifo);
-		_exit(system(cmd) == 0 ? 0 : 1);
-	}
+	pid_t pid = feed(file, fifo);
 	s = in_new();
 	assert_int_equal(in_add(s, fifo, 0), 0);
 	assert_int_equal(in_open(s, ~0u), 0);
@@ -501,17 +516,10 @@ static void test_pipes(void **st)
 	assert_int_equal(in_open(s, ~0u), -EINVAL);
 	assert_non_null(strstr(in_error(s), "read once"));
 	in_free(s);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_int_equal(status, 0);
+	fed(pid);
 	/* opened, not read, while the set reads another source alone (the
 	 * clock pass): still whole at the next open */
-	pid = fork();
-	if (pid == 0) {
-		char cmd[600];
-		snprintf(cmd, sizeof cmd, "cat '%s' > '%s'", file, fifo);
-		_exit(system(cmd) == 0 ? 0 : 1);
-	}
+	pid = feed(file, fifo);
 	s = in_new();
 	assert_int_equal(in_add(s, file, 0), 0);
 	assert_int_equal(in_add(s, fifo, 1), 1);
@@ -522,8 +530,7 @@ static void test_pipes(void **st)
 	assert_int_equal(in_open(s, ~0u), 0);
 	assert_int_equal(read_all(s, us, NULL, 8), 6);
 	in_free(s);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_int_equal(status, 0);
+	fed(pid);
 }
 
 int main(void)

@@ -207,15 +207,18 @@ static int add_paths(struct in_set *s, struct in_source *src, const char *path)
 	return rc;
 }
 
+/* The names as given, joined; " ..." for those that do not fit. */
 static void add_display(struct in_source *src, const char *path)
 {
-	size_t len = strlen(src->paths);
-	if (len + 1 + strlen(path) >= sizeof src->paths - 4) {
+	size_t len = strlen(src->paths), n = strlen(path);
+	if (len + 1 + n + sizeof " ..." > sizeof src->paths) {
 		if (!strstr(src->paths, " ..."))
-			snprintf(src->paths + len, sizeof src->paths - len, " ...");
+			memcpy(src->paths + len, " ...", sizeof " ...");
 		return;
 	}
-	snprintf(src->paths + len, sizeof src->paths - len, "%s%s", len ? " " : "", path);
+	if (len)
+		src->paths[len++] = ' ';
+	memcpy(src->paths + len, path, n + 1);
 }
 
 static struct in_source *source_of(struct in_set *s, uint8_t point)

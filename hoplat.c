@@ -18,11 +18,35 @@ static const struct {
 	{ "testbed", cmd_testbed, "the paper's path in network namespaces" },
 };
 
+#define N_CMDS (sizeof cmds / sizeof cmds[0])
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hoplat COMMAND [options]   (hoplat COMMAND --help)\n\n");
-	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+	fprintf(f, "usage: hoplat COMMAND [options]   (hoplat help COMMAND, hoplat COMMAND --help)\n\n");
+	for (size_t i = 0; i < N_CMDS; i++)
 		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "\n  hoplat -V, --version   the version\n");
+}
+
+static int run(const char *name, int argc, char **argv)
+{
+	for (size_t i = 0; i < N_CMDS; i++)
+		if (!strcmp(name, cmds[i].name))
+			return cmds[i].run(argc, argv);
+	fprintf(stderr, "hoplat: unknown command '%s'\n", name);
+	usage(stderr);
+	return 2;
+}
+
+/* hoplat help [COMMAND]: the list, or the command's own --help. */
+static int help(int argc, char **argv)
+{
+	if (argc < 3) {
+		usage(stdout);
+		return 0;
+	}
+	char *args[] = { argv[2], "--help", NULL };
+	return run(argv[2], 2, args);
 }
 
 int main(int argc, char **argv)
@@ -31,14 +55,11 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("hoplat %s\n", HOPLAT_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "hoplat: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return 2;
+	if (!strcmp(argv[1], "help"))
+		return help(argc, argv);
+	return run(argv[1], argc - 1, argv + 1);
 }

@@ -1,19 +1,20 @@
-/* Replay backend: a capture file through decode/capfile.h, at its recorded
- * pace (speed 1), faster or slower (speed x), or as fast as possible
- * (speed 0), so tests and demos go through the same path as live capture.
- * The packet read ahead waits in the reader's buffer until it is due. */
+/* Replay backend: capture files through the input layer (capture/input.h:
+ * one file, a glob of rotated ones, FILE#IFACE, the BPF filter), at their
+ * recorded pace (speed 1), faster or slower (speed x), or as fast as
+ * possible (speed 0), so tests and demos go through the same path as live
+ * capture. The packet read ahead waits in the reader's buffer until it is due. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "capture/cap.h"
-#include "decode/capfile.h"
+#include "capture/input.h"
 
 struct replay_priv {
-	struct capfile *cf;
+	struct in_set *in;	/* one source */
 	double speed;
-	struct pkt next;	/* read ahead, valid until the next capfile_next */
+	struct pkt next;	/* read ahead, valid until the next in_next */
 	int have, ended;
 	uint64_t t0_mono, ts0;	/* first packet: wall and packet time */
 	uint64_t delivered;
@@ -28,10 +29,10 @@ static uint64_t mono_ns(void)
 
 static int replay_read(struct cap_src *s, struct replay_priv *rp)
 {
-	int rc = capfile_next(rp->cf, &rp->next);
+	int rc = in_next(rp->in, &rp->next, NULL);
 	rp->have = rc == 1;
 	if (rc < 0) {
-		snprintf(s->err, sizeof s->err, "%s", capfile_error(rp->cf));
+		snprintf(s->err, sizeof s->err, "%s", in_error(rp->in));
 		return -EIO;
 	}
 	if (rc == 0)
@@ -41,23 +42,24 @@ static int replay_read(struct cap_src *s, struct replay_priv *rp)
 
 static int replay_open(struct cap_src *s, const struct cap_opts *o)
 {
-	char eb[CAPFILE_ERRBUF];
 	struct replay_priv *rp = calloc(1, sizeof *rp);
 
-	if (!rp)
+	if (!rp || !(rp->in = in_new())) {
+		free(rp);
 		return -ENOMEM;
+	}
 	s->priv = rp;
 	rp->speed = o->speed;
-	rp->cf = capfile_open(o->name, eb);
-	if (!rp->cf) {
-		snprintf(s->err, sizeof s->err, "%s", eb);
+	if (in_add(rp->in, o->name, 0) < 0 || (o->filter && in_filter(rp->in, o->filter) < 0) ||
+	    in_open(rp->in, ~0u) < 0) {
+		snprintf(s->err, sizeof s->err, "%s", in_error(rp->in));
 		return -ENOENT;
 	}
 	s->linktype = UINT32_MAX;	/* interfaces come with the packets */
 	s->snaplen = 262144;
 	snprintf(s->clock, sizeof s->clock, "replayed");
 	snprintf(s->desc, sizeof s->desc, "replay of %.100s (%s) at speed %g", o->name,
-		 capfile_format(rp->cf), o->speed);
+		 in_format(rp->in, 0), o->speed);
 	return replay_read(s, rp);
 }
 
@@ -112,8 +114,7 @@ static void replay_close(struct cap_src *s)
 	struct replay_priv *rp = s->priv;
 	if (!rp)
 		return;
-	if (rp->cf)
-		capfile_close(rp->cf);
+	in_free(rp->in);
 	free(rp);
 	s->priv = NULL;
 }
@@ -121,13 +122,13 @@ static void replay_close(struct cap_src *s)
 static const char *replay_sub_name(struct cap_src *s, unsigned k)
 {
 	struct replay_priv *rp = s->priv;
-	return capfile_iface_name(rp->cf, k);
+	return in_iface_name(rp->in, 0, k);
 }
 
 static uint32_t replay_sub_linktype(struct cap_src *s, unsigned k)
 {
 	struct replay_priv *rp = s->priv;
-	return k < capfile_iface_count(rp->cf) ? capfile_iface_linktype(rp->cf, k) : rp->next.linktype;
+	return k < in_iface_count(rp->in, 0) ? in_iface_linktype(rp->in, 0, k) : rp->next.linktype;
 }
 
 const struct cap_ops cap_replay_ops = {

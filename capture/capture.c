@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "capture/capture.h"
+#include "capture/input.h"
 #include "capture/pcapng_writer.h"
 
 #define Q_SLOTS (1u << 16)		/* queued packets per interface */
@@ -31,12 +32,6 @@ struct qent {
 	uint64_t ts, arr;		/* packet time; arrival (monotonic) */
 	uint32_t caplen, wirelen, off, sub;
 	uint8_t emitted;		/* written; its slot frees when the ring's head gets here */
-};
-
-struct hent {
-	uint64_t ts, seq;
-	uint32_t slot;
-	uint16_t iface;
 };
 
 struct cif {
@@ -66,8 +61,16 @@ struct cap_run {
 	uint64_t arr_now;		/* arrival time of the batch being read */
 	unsigned cur;			/* interface being read */
 	int direct;			/* one source: no merging */
-	struct hent *heap;		/* queued packets of all interfaces, by time */
-	unsigned hn;
+	/* Queued packets of all interfaces by timestamp, ties in the order they
+	 * came in: the input layer's heap (key the time, tie the arrival
+	 * sequence, a the ring slot, b the interface). Each interface's ring
+	 * keeps its packets in arrival order, so its bytes are freed in order;
+	 * a packet leaves the heap when it is written and the ring's head moves
+	 * past packets already written. A heap and not a merge of ring heads:
+	 * one interface's own packets are not always in timestamp order (a
+	 * received packet is stamped when it enters the stack, one sent
+	 * meanwhile is stamped when it leaves). */
+	struct in_heap heap;
 	uint64_t seq;
 	int stop, failed;
 	char errmsg[512];
@@ -365,47 +368,6 @@ static int q_alloc(struct cif *ci, uint32_t len, uint32_t *off)
 	return 0;
 }
 
-/* The heap of queued packets of all interfaces, by timestamp (ties: the
- * order they came in). Each interface's ring keeps its packets in arrival
- * order, so its bytes are freed in order; a packet leaves the heap when it
- * is written and the ring's head moves past packets already written. A
- * heap and not a merge of ring heads: one interface's own packets are not
- * always in timestamp order (a received packet is stamped when it enters
- * the stack, one sent meanwhile is stamped when it leaves). */
-static int h_less(const struct hent *a, const struct hent *b)
-{
-	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
-}
-
-static void h_push(struct cap_run *r, struct hent e)
-{
-	unsigned i = r->hn++;
-	while (i > 0 && h_less(&e, &r->heap[(i - 1) / 2])) {
-		r->heap[i] = r->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	r->heap[i] = e;
-}
-
-static void h_pop(struct cap_run *r)
-{
-	struct hent last = r->heap[--r->hn];
-	unsigned i = 0;
-	for (;;) {
-		unsigned c = 2 * i + 1;
-		if (c >= r->hn)
-			break;
-		if (c + 1 < r->hn && h_less(&r->heap[c + 1], &r->heap[c]))
-			c++;
-		if (!h_less(&r->heap[c], &last))
-			break;
-		r->heap[i] = r->heap[c];
-		i = c;
-	}
-	if (r->hn)
-		r->heap[i] = last;
-}
-
 /* The ring's head moves past what was written; its bytes are free again. */
 static void q_trim(struct cif *ci)
 {
@@ -419,15 +381,15 @@ static void q_trim(struct cif *ci)
 /* Writes the packet on top of the heap. */
 static void h_emit_top(struct cap_run *r)
 {
-	struct hent t = r->heap[0];
-	struct cif *ci = &r->ifs[t.iface];
-	struct qent *e = &ci->q[t.slot];
+	struct in_hent t = r->heap.e[0];
+	struct cif *ci = &r->ifs[t.b];
+	struct qent *e = &ci->q[t.a];
 	struct pkt p = {
 		.ts_ns = e->ts, .caplen = e->caplen, .wirelen = e->wirelen,
 		.linktype = ci->src.linktype, .iface = e->sub, .data = ci->arena + e->off,
 	};
-	h_pop(r);
-	emit(r, t.iface, &p);
+	in_heap_pop(&r->heap);
+	emit(r, t.b, &p);
 	e->emitted = 1;
 	q_trim(ci);
 }
@@ -438,9 +400,9 @@ static void merge(struct cap_run *r, int force)
 {
 	uint64_t now = mono_ns();
 
-	while (r->hn) {
-		const struct hent *t = &r->heap[0];
-		if (!force && r->ifs[t->iface].q[t->slot].arr + (uint64_t)r->cfg->window_ns > now)
+	while (r->heap.n) {
+		const struct in_hent *t = &r->heap.e[0];
+		if (!force && r->ifs[t->b].q[t->a].arr + (uint64_t)r->cfg->window_ns > now)
 			return;
 		h_emit_top(r);
 	}
@@ -460,7 +422,7 @@ static void on_packet(void *ctx, const struct pkt *p)
 		return;		/* cannot happen with snaplen <= 256 KiB */
 	/* full: the oldest packets leave early (order kept as far as it goes) */
 	while (q_alloc(ci, p->caplen, &off) < 0) {
-		if (!r->hn)
+		if (!r->heap.n)
 			return;	/* cannot happen: an empty heap means an empty ring */
 		h_emit_top(r);
 	}
@@ -470,7 +432,7 @@ static void on_packet(void *ctx, const struct pkt *p)
 			    .wirelen = p->wirelen, .off = off, .sub = p->iface };
 	memcpy(ci->arena + off, p->data, p->caplen);
 	ci->qn++;
-	h_push(r, (struct hent){ .ts = p->ts_ns, .seq = r->seq++, .slot = slot, .iface = (uint16_t)r->cur });
+	in_heap_push(&r->heap, (struct in_hent){ .key = p->ts_ns, .tie = r->seq++, .a = slot, .b = r->cur });
 }
 
 /* ---- reading ---- */
@@ -524,9 +486,9 @@ static int poll_timeout(struct cap_run *r)
 	int64_t t = 100 * 1000000LL;
 	uint64_t now = mono_ns();
 
-	if (r->hn) {
-		const struct hent *h = &r->heap[0];
-		int64_t d = (int64_t)(r->ifs[h->iface].q[h->slot].arr + (uint64_t)r->cfg->window_ns - now);
+	if (r->heap.n) {
+		const struct in_hent *h = &r->heap.e[0];
+		int64_t d = (int64_t)(r->ifs[h->b].q[h->a].arr + (uint64_t)r->cfg->window_ns - now);
 		if (d < t)
 			t = d;
 	}
@@ -649,8 +611,8 @@ static int alloc_queues(struct cap_run *r)
 		return -ENOMEM;
 	if (r->direct)
 		return 0;
-	r->heap = malloc((size_t)r->n * Q_SLOTS * sizeof *r->heap);
-	if (!r->heap)
+	r->heap.e = malloc((size_t)r->n * Q_SLOTS * sizeof *r->heap.e);
+	if (!r->heap.e)
 		return -ENOMEM;
 	for (unsigned i = 0; i < r->n; i++) {
 		r->ifs[i].q = malloc(Q_SLOTS * sizeof *r->ifs[i].q);
@@ -672,7 +634,7 @@ static void free_run(struct cap_run *r)
 	free(r->ifs);
 	free(r->recent_end);
 	free(r->recent_if);
-	free(r->heap);
+	free(r->heap.e);
 }
 
 /* Periodic work: statistics blocks, -G rotation, the status line, the tick. */

@@ -1,38 +1,29 @@
 /* hoplat analyze: capture files in, transactions timed, summary out.
  *
- * The input side is a list of inputs (path, optional #IFACE, role), merged
- * by timestamp (k-way) into the one streaming engine. One FILE is one
- * point; --client/--uplink/--vif name the points on the path. */
+ * The input side is the input layer (capture/input.h): a source per point
+ * (its files, an optional #IFACE, a BPF filter), merged by timestamp into
+ * the one streaming engine. FILE... (or -r FILE) is one point; --client/
+ * --uplink/--vif name the points on the path. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include "capture/input.h"
 #include "cmd/cmd.h"
 #include "common/dur.h"
-#include "decode/capfile.h"
 #include "analysis/engine/engine.h"
 #include "analysis/results/results.h"
 #include "analysis/report/rpt.h"
 #include "analysis/path/clock_pass.h"
 #include "decode/ifrole.h"	/* port roles by name, as `bridge show` */
 
-#define MAX_INPUTS 8
-
-struct input {
-	char path[400];
-	char iface[128];		/* "" = every interface */
-	uint8_t role;
-	struct capfile *cf;
-	struct pkt head;
-	int has_head, done;
-	uint64_t matched;		/* packets taken (after the #IFACE filter) */
-};
-
 struct analyze {
-	struct input in[MAX_INPUTS];
-	unsigned n;
+	struct in_set *in;
+	unsigned points;		/* bit per point named by --client/--uplink/--vif */
+	int by_r;			/* -r given: the arguments after the options are a filter */
+	const char *filter;		/* --filter */
+	char *filter_args;		/* FILTER... joined */
 	const char *json, *txns, *csv;
 	struct eng_config cfg;
 	struct rpt_out jsonl_out, csv_out;
@@ -41,8 +32,16 @@ struct analyze {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: hoplat analyze FILE [options]\n"
+		"usage: hoplat analyze FILE... [options]\n"
+		"       hoplat analyze -r FILE [options] [FILTER...]\n"
 		"       hoplat analyze --client FILE[#IFACE] --uplink FILE[#IFACE] --vif FILE[#IFACE] [options]\n"
+		"                      [FILTER...]\n"
+		"  FILE                   pcap or pcapng, gzip'd or not ('-': standard input); a quoted glob\n"
+		"                         ('dir/g_*.pcapng') or several FILEs are one point's capture, read\n"
+		"                         in time order; FILE#IFACE keeps one interface, by name or number\n"
+		"  -r FILE                the capture of the one point (repeatable), as tcpdump -r\n"
+		"  --filter EXPR          a BPF filter (tcpdump's syntax) on every packet; or FILTER after\n"
+		"                         the options with -r or --client/--uplink/--vif\n"
 		"  --json FILE            summary as JSON ('-': stdout)\n"
 		"  --transactions FILE    one JSON object per transaction (JSON Lines)\n"
 		"  --csv FILE             one CSV row per transaction\n"
@@ -73,35 +72,66 @@ static int add_port(uint16_t *ports, unsigned *n, const char *arg, const char *w
 	return 0;
 }
 
-/* FILE or FILE#IFACE: a path that exists is taken whole (paths may hold '#'). */
+/* A point's capture: FILE[#IFACE] (a glob too); the uplink and the vif take
+ * their interface of a Dom0 capture by name when none is given. */
 static int add_input(struct analyze *a, const char *spec, uint8_t role)
 {
-	if (a->n >= MAX_INPUTS) {
-		fprintf(stderr, "hoplat analyze: too many inputs\n");
+	int src = in_add(a->in, spec, role);
+	if (src < 0) {
+		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
 		return -EINVAL;
 	}
-	for (unsigned i = 0; i < a->n; i++)
-		if (a->in[i].role == role) {
-			fprintf(stderr, "hoplat analyze: the %s point is given twice\n", rpt_role_name[role]);
-			return -EINVAL;
-		}
-	size_t len = strlen(spec);
-	struct input *in = a->in + a->n;
-	if (len >= sizeof in->path) {
-		fprintf(stderr, "hoplat analyze: path too long: %s\n", spec);
-		return -EINVAL;
-	}
-	memset(in, 0, sizeof *in);
-	in->role = role;
-	memcpy(in->path, spec, len + 1);
-	struct stat st;
-	char *hash = strrchr(in->path, '#');
-	if (hash && stat(in->path, &st) != 0 && strlen(hash + 1) < sizeof in->iface) {
-		*hash = 0;
-		memcpy(in->iface, hash + 1, strlen(hash + 1) + 1);
-	}
-	a->n++;
+	if (role == PT_UPLINK || role == PT_VIF)
+		in_pick(a->in, (unsigned)src, role == PT_VIF ? IFROLE_VIF : IFROLE_UPLINK);
 	return 0;
+}
+
+/* --client/--uplink/--vif: each point once (its files: a glob). */
+static int add_point(struct analyze *a, const char *spec, uint8_t role)
+{
+	if (a->points & 1u << role) {
+		fprintf(stderr, "hoplat analyze: the %s point is given twice (several files: a quoted "
+			"glob)\n", rpt_role_name[role]);
+		return -EINVAL;
+	}
+	a->points |= 1u << role;
+	return add_input(a, spec, role);
+}
+
+/* FILTER...: the words after the options, one expression as tcpdump joins them. */
+static int filter_words(struct analyze *a, int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = optind; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	a->filter_args = calloc(1, len);
+	if (!a->filter_args)
+		return -ENOMEM;
+	for (int i = optind; i < argc; i++)
+		strcat(strcat(a->filter_args, i > optind ? " " : ""), argv[i]);
+	if (a->filter) {
+		fprintf(stderr, "hoplat analyze: a filter given twice (--filter '%s' and '%s')\n",
+			a->filter, a->filter_args);
+		return -EINVAL;
+	}
+	a->filter = a->filter_args;
+	return 0;
+}
+
+/* After the options: FILTER... with -r or named points, else FILEs of one point. */
+static int positional(struct analyze *a, int argc, char **argv)
+{
+	if (a->by_r && a->points) {
+		fprintf(stderr, "hoplat analyze: -r is the one point's capture; with --client/--uplink/"
+			"--vif give each point's files there\n");
+		return -EINVAL;
+	}
+	if (optind < argc && (a->by_r || a->points))
+		return filter_words(a, argc, argv);
+	int rc = 0;
+	while (!rc && optind < argc)
+		rc = add_input(a, argv[optind++], PT_SINGLE);
+	return rc;
 }
 
 static int parse_dur(const char *arg, const char *what, int64_t *ns)
@@ -115,7 +145,7 @@ static int parse_dur(const char *arg, const char *what, int64_t *ns)
 }
 
 enum { O_JSON = 256, O_TXNS, O_CSV, O_DNSPORT, O_HTTPPORT, O_DNSTO, O_FLOWS, O_GUEST,
-       O_WINDOW, O_SILENCE, O_CLIENT, O_UPLINK, O_VIF };
+       O_WINDOW, O_SILENCE, O_CLIENT, O_UPLINK, O_VIF, O_FILTER };
 
 static int parse_args(struct analyze *a, int argc, char **argv)
 {
@@ -125,12 +155,12 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		{ "dns-timeout", 1, 0, O_DNSTO }, { "max-flows", 1, 0, O_FLOWS },
 		{ "guest", 1, 0, O_GUEST }, { "window", 1, 0, O_WINDOW }, { "silence", 1, 0, O_SILENCE },
 		{ "client", 1, 0, O_CLIENT }, { "uplink", 1, 0, O_UPLINK }, { "vif", 1, 0, O_VIF },
-		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+		{ "filter", 1, 0, O_FILTER }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	struct pt_config *pc = &a->cfg.pt;
 	int o, rc = 0;
 	optind = 1;
-	while (!rc && (o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while (!rc && (o = getopt_long(argc, argv, "hr:", opts, NULL)) != -1) {
 		switch (o) {
 		case O_JSON: a->json = optarg; break;
 		case O_TXNS: a->txns = optarg; break;
@@ -156,24 +186,24 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 				rc = -EINVAL;
 			}
 			break;
-		case O_CLIENT: rc = add_input(a, optarg, PT_CLIENT); break;
-		case O_UPLINK: rc = add_input(a, optarg, PT_UPLINK); break;
-		case O_VIF: rc = add_input(a, optarg, PT_VIF); break;
+		case O_CLIENT: rc = add_point(a, optarg, PT_CLIENT); break;
+		case O_UPLINK: rc = add_point(a, optarg, PT_UPLINK); break;
+		case O_VIF: rc = add_point(a, optarg, PT_VIF); break;
+		case 'r': a->by_r = 1; rc = add_input(a, optarg, PT_SINGLE); break;
+		case O_FILTER: a->filter = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: rc = -EINVAL;
 		}
 	}
-	if (rc)
-		return rc;
-	if (optind < argc && a->n == 0)
-		rc = add_input(a, argv[optind++], PT_SINGLE);
-	if (!rc && optind < argc) {
-		fprintf(stderr, "hoplat analyze: unexpected argument '%s'\n", argv[optind]);
-		return -EINVAL;
-	}
-	if (!rc && a->n == 0) {
+	if (!rc)
+		rc = positional(a, argc, argv);
+	if (!rc && in_count(a->in) == 0) {
 		fprintf(stderr, "hoplat analyze: no capture file given\n");
 		usage(stderr);
+		return -EINVAL;
+	}
+	if (!rc && a->filter && in_filter(a->in, a->filter)) {
+		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
 		return -EINVAL;
 	}
 	return rc;
@@ -211,158 +241,80 @@ static int close_out(FILE *f, const char *path)
 	return bad ? -EIO : 0;
 }
 
-/* Next packet of an input that passes its #IFACE filter; sets done at the end. */
-static void input_next(struct input *in, struct engine *e)
-{
-	in->has_head = 0;
-	while (!in->done) {
-		int rc = capfile_next(in->cf, &in->head);
-		if (rc < 0) {
-			fprintf(stderr, "hoplat analyze: %s\n", capfile_error(in->cf));
-			eng_input_error(e, capfile_error(in->cf));
-		}
-		if (rc <= 0) {
-			in->done = 1;
-			return;
-		}
-		if (in->iface[0]) {
-			const char *name = capfile_iface_name(in->cf, in->head.iface);
-			if (!name || strcmp(name, in->iface))
-				continue;
-		}
-		in->head.point = in->role;
-		in->matched++;
-		in->has_head = 1;
-		return;
-	}
-}
-
 /* Merge key: the client's times on the Dom0 clock (cross-point). */
-static uint64_t merge_ts(const struct analyze *a, const struct input *in)
+static uint64_t merge_key(void *ctx, uint8_t point, uint64_t ts_ns)
 {
-	return in->role == PT_CLIENT ? clk_to_dom0(&a->cfg.clock, in->head.ts_ns) : in->head.ts_ns;
+	const struct analyze *a = ctx;
+	return point == PT_CLIENT ? clk_to_dom0(&a->cfg.clock, ts_ns) : ts_ns;
 }
 
-/* k-way merge by corrected timestamp (k is at most a handful: a linear minimum). */
+/* Every packet of every point, in merge order, into the engine; a damaged
+ * file is said and the others go on. */
 static void run(struct analyze *a, struct engine *e)
 {
-	for (unsigned i = 0; i < a->n; i++)
-		input_next(&a->in[i], e);
-	for (;;) {
-		struct input *min = NULL;
-		for (unsigned i = 0; i < a->n; i++)
-			if (a->in[i].has_head && (!min || merge_ts(a, &a->in[i]) < merge_ts(a, min)))
-				min = &a->in[i];
-		if (!min)
-			break;
-		eng_feed(e, &min->head);
-		input_next(min, e);
-	}
-}
-
-/* Of a Dom0 capture's interfaces, the one that plays role by its name, as
- * `bridge show` tells ports apart: for the vif the only guest-port name
- * (vifD.N, tapN, vnetN); for the uplink the only NIC name, else the one of
- * two that is not a guest port. -1: no single one. */
-static int iface_by_role(const struct capfile *cf, uint8_t role)
-{
-	unsigned n = capfile_iface_count(cf);
-	enum ifrole want = role == PT_VIF ? IFROLE_VIF : IFROLE_UPLINK;
-	int pick = -1, other = -1, hits = 0, vifs = 0;
-	for (unsigned k = 0; k < n; k++) {
-		enum ifrole r = ifrole_by_name(capfile_iface_name(cf, k));
-		if (r == want)
-			hits++, pick = (int)k;
-		if (r == IFROLE_VIF)
-			vifs++;
-		else
-			other = (int)k;
-	}
-	if (hits == 1)
-		return pick;
-	return role == PT_UPLINK && hits == 0 && n == 2 && vifs == 1 ? other : -1;
-}
-
-/* --uplink/--vif given a capture of several interfaces without #IFACE (a
- * Dom0 capture of both bridge ports, as `testbed run` writes): each takes its
- * own interface by name, where the names say which. Interface blocks come
- * before the first packet in every writer's files, so one packet is read. */
-static void pick_ifaces(struct analyze *a)
-{
-	for (unsigned i = 0; i < a->n; i++) {
-		struct input *in = &a->in[i];
-		if (in->iface[0] || (in->role != PT_UPLINK && in->role != PT_VIF) || !strcmp(in->path, "-"))
+	struct pkt p;
+	int rc;
+	in_map(a->in, merge_key, a);
+	while ((rc = in_next(a->in, &p, NULL)) != 0) {
+		if (rc > 0) {
+			eng_feed(e, &p);
 			continue;
-		char err[CAPFILE_ERRBUF];
-		struct pkt p;
-		struct capfile *cf = capfile_open(in->path, err);
-		if (!cf)
-			continue;	/* open_inputs says why */
-		int k = capfile_next(cf, &p) > 0 && capfile_iface_count(cf) > 1 ? iface_by_role(cf, in->role) : -1;
-		const char *name = k >= 0 ? capfile_iface_name(cf, (unsigned)k) : NULL;
-		if (name && strlen(name) < sizeof in->iface) {
-			memcpy(in->iface, name, strlen(name) + 1);
-			fprintf(stderr, "hoplat analyze: note: %s: the %s is interface %s, by its name "
-				"(%s#NAME picks another)\n", in->path, rpt_role_name[in->role], name, in->path);
 		}
-		capfile_close(cf);
+		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		eng_input_error(e, in_error(a->in));
 	}
 }
 
-static int open_inputs(struct analyze *a)
+/* The clock pass reads the client's and the Dom0 capture before the
+ * analysis: neither may be a pipe (a second open of a FIFO waits forever
+ * for a writer; stdin would be half read). */
+static int check_rereadable(const struct analyze *a)
 {
-	for (unsigned i = 0; i < a->n; i++) {
-		char err[CAPFILE_ERRBUF];
-		a->in[i].cf = capfile_open(a->in[i].path, err);
-		if (!a->in[i].cf) {
-			fprintf(stderr, "hoplat analyze: %s\n", err);
+	unsigned reads = in_count(a->in) > 1 ? clkpass_reads(a->in) : 0;
+	for (unsigned i = 0; i < in_count(a->in); i++)
+		if (reads & 1u << i && !in_rereadable(a->in, i)) {
+			fprintf(stderr, "hoplat analyze: --%s %s: a pipe, FIFO or standard input is read once, "
+				"and the clock alignment reads the client and Dom0 captures before the analysis "
+				"(write it to a file first)\n", rpt_role_name[in_point(a->in, i)],
+				in_name(a->in, i));
 			return -EINVAL;
 		}
-		a->cfg.roles |= 1u << a->in[i].role;
-	}
 	return 0;
 }
 
-static int check_ifaces(struct analyze *a)
+/* Opens every point's files (checked: interfaces, filter) and says which
+ * interface a Dom0 capture gave the uplink and the vif. */
+static int open_inputs(struct analyze *a)
 {
-	int rc = 0;
-	for (unsigned i = 0; i < a->n; i++) {
-		struct input *in = &a->in[i];
-		if (!in->iface[0] || in->matched)
-			continue;
-		unsigned n = capfile_iface_count(in->cf);
-		int found = 0;
-		for (unsigned k = 0; k < n; k++) {
-			const char *name = capfile_iface_name(in->cf, k);
-			found |= name && !strcmp(name, in->iface);
-		}
-		if (!found) {
-			fprintf(stderr, "hoplat analyze: %s has no interface named '%s' (it has:", in->path,
-				in->iface);
-			for (unsigned k = 0; k < n; k++) {
-				const char *name = capfile_iface_name(in->cf, k);
-				fprintf(stderr, " %s", name ? name : "(unnamed)");
-			}
-			fprintf(stderr, ")\n");
-			rc = -ENOENT;
-		}
+	if (check_rereadable(a))
+		return -EINVAL;
+	if (in_open(a->in, ~0u)) {
+		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		return -EINVAL;
 	}
-	return rc;
+	for (unsigned i = 0; i < in_count(a->in); i++) {
+		const char *name = in_picked(a->in, i), *path = in_paths(a->in, i);
+		a->cfg.roles |= 1u << in_point(a->in, i);
+		if (name)
+			fprintf(stderr, "hoplat analyze: note: %s: the %s is interface %s, by its name "
+				"(%s#NAME picks another)\n", path, rpt_role_name[in_point(a->in, i)], name, path);
+	}
+	return 0;
 }
 
 /* One point fed from several interfaces sees each packet once per
  * interface (a bridge's ports): say so, the user likely wants FILE#IFACE. */
 static void note_merged_ifaces(const struct analyze *a)
 {
-	for (unsigned i = 0; i < a->n; i++) {
-		const struct input *in = &a->in[i];
-		unsigned n = capfile_iface_count(in->cf);
-		if (in->iface[0] || n < 2)
-			continue;
+	for (unsigned i = 0; i < in_count(a->in); i++) {
+		unsigned n = in_iface_count(a->in, i);
+		const char *path = in_paths(a->in, i);
+		if (strcmp(in_name(a->in, i), path) || n < 2)
+			continue;	/* an interface taken */
 		fprintf(stderr, "hoplat analyze: note: %s has %u interfaces, analyzed as one point "
-			"(pick one with %s#NAME:", in->path, n, in->path);
+			"(pick one with %s#NAME:", path, n, path);
 		for (unsigned k = 0; k < n; k++) {
-			const char *name = capfile_iface_name(in->cf, k);
+			const char *name = in_iface_name(a->in, i, k);
 			fprintf(stderr, " %s", name ? name : "(unnamed)");
 		}
 		fprintf(stderr, ")\n");
@@ -402,29 +354,34 @@ static int write_outputs(struct analyze *a, const struct results *r)
 	return rc;
 }
 
-/* Cross-point: the client clock against Dom0's, before the analysis pass. */
+/* Cross-point: the client clock against Dom0's, before the analysis pass
+ * (which opens the files again when the pass read them). */
 static int clock_pass(struct analyze *a)
 {
-	struct clkpass_src src[MAX_INPUTS];
 	char err[512];
-	for (unsigned i = 0; i < a->n; i++)
-		src[i] = (struct clkpass_src){ a->in[i].path, a->in[i].iface, a->in[i].role };
-	int rc = clkpass_clock(src, a->n, &a->cfg.pt, &a->cfg.guest, &a->cfg.clock, err, sizeof err);
+	unsigned reads = clkpass_reads(a->in);
+	int rc = clkpass_clock(a->in, &a->cfg.pt, &a->cfg.guest, &a->cfg.clock, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "hoplat analyze: clock pass: %s\n", rc == -ENOMEM ? "out of memory" : err);
 	int client = 0, dom0 = 0;
-	for (unsigned i = 0; i < a->n; i++)
-		client |= a->in[i].role == PT_CLIENT, dom0 |= a->in[i].role != PT_CLIENT;
+	for (unsigned i = 0; i < in_count(a->in); i++)
+		client |= in_point(a->in, i) == PT_CLIENT, dom0 |= in_point(a->in, i) != PT_CLIENT;
 	if (!rc && client && dom0 && !a->cfg.clock.ok)
 		fprintf(stderr, "hoplat analyze: warning: no packet seen both at the client and at Dom0: "
 			"the client clock cannot be aligned (times left as captured)\n");
+	if (!rc && reads && in_open(a->in, ~0u)) {
+		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		rc = -EIO;
+	}
 	return rc;
 }
 
 static void close_inputs(struct analyze *a)
 {
-	for (unsigned i = 0; i < a->n; i++)
-		capfile_close(a->in[i].cf);
+	in_free(a->in);
+	a->in = NULL;
+	free(a->filter_args);
+	a->filter_args = NULL;
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -434,9 +391,14 @@ int cmd_analyze(int argc, char **argv)
 	eng_config_default(&a.cfg);
 	a.cfg.roles = 0;
 	default_ports(&a);
-	if (parse_args(&a, argc, argv))
+	if (!(a.in = in_new())) {
+		fprintf(stderr, "hoplat analyze: out of memory\n");
 		return 2;
-	pick_ifaces(&a);
+	}
+	if (parse_args(&a, argc, argv)) {
+		close_inputs(&a);
+		return 2;
+	}
 	if (open_inputs(&a)) {
 		close_inputs(&a);
 		return 2;
@@ -449,23 +411,22 @@ int cmd_analyze(int argc, char **argv)
 		rpt_csv_header(a.csv_out.f);
 	if (a.jsonl_out.f || a.csv_out.f)
 		a.cfg.out = (struct txn_sink){ tee_txn, &a };
-	if (a.n > 1 && clock_pass(&a))
+	if (in_count(a.in) > 1 && clock_pass(&a)) {
+		close_inputs(&a);
 		return 2;
+	}
 	struct engine *e = eng_new(&a.cfg);
 	if (!e) {
 		fprintf(stderr, "hoplat analyze: out of memory setting up the tables (try --max-flows)\n");
 		close_inputs(&a);
 		return 2;
 	}
-	for (unsigned i = 0; i < a.n; i++) {
-		char src[sizeof a.in[i].path + sizeof a.in[i].iface + 1];
-		snprintf(src, sizeof src, "%s%s%s", a.in[i].path, a.in[i].iface[0] ? "#" : "", a.in[i].iface);
-		eng_set_source(e, a.in[i].role, src);
-	}
+	for (unsigned i = 0; i < in_count(a.in); i++)
+		eng_set_source(e, in_point(a.in, i), in_name(a.in, i));
 	run(&a, e);
 	eng_finish(e);
 	const struct results *r = eng_results(e);
-	int status = check_ifaces(&a) ? 2 : 0;
+	int status = 0;
 	note_merged_ifaces(&a);
 	if (write_outputs(&a, r))
 		status = 2;

@@ -213,8 +213,10 @@ static void live_usage(FILE *f)
 	fprintf(f,
 		"usage: hoplat live (--uplink IF --vif IF | --client IF | -i IF) [options] [FILTER...]\n"
 		"       hoplat live -r FILE [--speed X] [--uplink NAME --vif NAME | --client NAME] [options]\n"
+		"                 [FILTER...]\n"
 		"  --client/--uplink/--vif IF  interfaces of this host and their point roles\n"
-		"  -r FILE          replay a capture at its recorded pace (interfaces by name)\n"
+		"  -r FILE          replay a capture at its recorded pace (interfaces by name); a quoted\n"
+		"                   glob ('g_*.pcapng') replays rotated files as one capture\n"
 		"  --speed X        replay X times faster (0: as fast as possible)\n"
 		"  --window DUR     a line per window (default 1s)\n"
 		"  --silence DUR    alert when a guest is silent this long (default 1s)\n"
@@ -316,7 +318,7 @@ static int setup_sources(struct live *l, const char *file, const struct cap_opts
 			return 2;
 		}
 	}
-	capture_fill_sources(&l->cap, proto, file ? NULL : filter);
+	capture_fill_sources(&l->cap, proto, filter);	/* a replay filters as tcpdump -r F EXPR */
 	if (file)
 		l->cap.src[0].speed = l->speed;
 	return 0;

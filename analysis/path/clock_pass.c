@@ -1,11 +1,10 @@
-/* The clock pass over capture files; see xpass.h. */
+/* The clock pass over capture files; see clock_pass.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/path/clock_pass.h"
 #include "analysis/path/pktmatch.h"
-#include "decode/capfile.h"
 
 #define XP_SAMPLE 50000			/* packets from a capture's start, for the coarse offset */
 #define XP_SAMPLE_NS 10000000000ull	/* ... or this much of its time */
@@ -14,42 +13,14 @@
 #define XP_WINDOW_NS 200000000ll	/* fine pass matching window (coarse error + drift) */
 #define XP_TRACK_NS 1000000000ull	/* re-estimate the drift this often */
 
-struct xsrc {
-	const struct clkpass_src *s;
-	struct capfile *cf;
-	struct pkt head;
-	int has_head;
-};
-
-static int src_open(struct xsrc *x, const struct clkpass_src *s, char *err, size_t cap)
+/* The next packet of the sources open, 0 at their end; a damaged file
+ * ends its source here (the analysis pass reports it). */
+static int next(struct in_set *in, struct pkt *p, uint64_t *key)
 {
-	char e[CAPFILE_ERRBUF];
-	memset(x, 0, sizeof *x);
-	x->s = s;
-	x->cf = capfile_open(s->path, e);
-	if (!x->cf) {
-		snprintf(err, cap, "%s", e);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* Next packet passing the #IFACE filter; 0 at the end (or a damaged file:
- * the analysis pass reports that). */
-static int src_next(struct xsrc *x)
-{
-	x->has_head = 0;
-	while (capfile_next(x->cf, &x->head) == 1) {
-		if (x->s->iface && x->s->iface[0]) {
-			const char *name = capfile_iface_name(x->cf, x->head.iface);
-			if (!name || strcmp(name, x->s->iface))
-				continue;
-		}
-		x->head.point = x->s->role;
-		x->has_head = 1;
-		return 1;
-	}
-	return 0;
+	int rc;
+	while ((rc = in_next(in, p, key)) < 0)
+		;
+	return rc;
 }
 
 /* One fingerprint from the start of a capture: its time there, how often it
@@ -67,21 +38,22 @@ static int cmp_fp(const void *a, const void *b)
 
 /* The first fingerprints of a source (XP_SAMPLE packets or XP_SAMPLE_NS),
  * sorted, with repeats counted on the first of each run. */
-static size_t sample(struct xsrc *x, struct fpts *out)
+static size_t sample(struct in_set *in, struct fpts *out)
 {
 	size_t n = 0;
 	uint64_t first = 0;
-	while (n < XP_SAMPLE && src_next(x)) {
+	struct pkt p;
+	while (n < XP_SAMPLE && next(in, &p, NULL)) {
 		if (!first)
-			first = x->head.ts_ns;
-		if (x->head.ts_ns - first > XP_SAMPLE_NS)
+			first = p.ts_ns;
+		if (p.ts_ns - first > XP_SAMPLE_NS)
 			break;
 		struct dec_pkt d;
-		if (dec_packet(&x->head, &d) != DEC_OK)
+		if (dec_packet(&p, &d) != DEC_OK)
 			continue;
 		uint64_t fp = pktm_fingerprint(&d);
 		if (fp)
-			out[n++] = (struct fpts){ .fp = fp, .ts = x->head.ts_ns, .n = 1 };
+			out[n++] = (struct fpts){ .fp = fp, .ts = p.ts_ns, .n = 1 };
 	}
 	qsort(out, n, sizeof *out, cmp_fp);
 	size_t k = 0;	/* one entry per fingerprint, n = its count */
@@ -109,18 +81,19 @@ static struct fpts *lookup(struct fpts *a, size_t n, uint64_t fp)
 
 /* Streams y until XP_ENOUGH sample fingerprints were met (or its end); the
  * differences (sample time - y time) of those unique on both sides. */
-static size_t search(struct xsrc *y, struct fpts *a, size_t na, int64_t *diff)
+static size_t search(struct in_set *in, struct fpts *a, size_t na, int64_t *diff)
 {
 	size_t met = 0, nd = 0;
-	while (met < XP_ENOUGH && src_next(y)) {
+	struct pkt p;
+	while (met < XP_ENOUGH && next(in, &p, NULL)) {
 		struct dec_pkt d;
-		if (dec_packet(&y->head, &d) != DEC_OK)
+		if (dec_packet(&p, &d) != DEC_OK)
 			continue;
 		struct fpts *e = lookup(a, na, pktm_fingerprint(&d));
 		if (!e)
 			continue;
 		if (!e->hits++) {
-			e->other_ts = y->head.ts_ns;
+			e->other_ts = p.ts_ns;
 			met++;
 		}
 	}
@@ -132,20 +105,18 @@ static size_t search(struct xsrc *y, struct fpts *a, size_t na, int64_t *diff)
 
 /* The start of one capture looked up in the other; sign +1 when the sample
  * is the client's. 0 and *off (client - Dom0), -EAGAIN when too few met. */
-static int coarse_from(const struct clkpass_src *sa, const struct clkpass_src *sb, int sign,
+static int coarse_from(struct in_set *in, unsigned sa, unsigned sb, int sign,
 		       struct fpts *a, int64_t *diff, int64_t *off, char *err, size_t cap)
 {
-	struct xsrc x, y;
-	if (src_open(&x, sa, err, cap))
-		return -EINVAL;
-	if (src_open(&y, sb, err, cap)) {
-		capfile_close(x.cf);
-		return -EINVAL;
+	int rc = in_open(in, 1u << sa);
+	size_t na = rc ? 0 : sample(in, a);
+	rc = rc ? rc : in_open(in, 1u << sb);	/* in_open closes what was open */
+	size_t nd = rc ? 0 : search(in, a, na, diff);
+	in_close(in);
+	if (rc) {
+		snprintf(err, cap, "%s", in_error(in));
+		return rc;
 	}
-	size_t na = sample(&x, a);
-	size_t nd = search(&y, a, na, diff);
-	capfile_close(x.cf);
-	capfile_close(y.cf);
 	if (nd < XP_MIN_MET)
 		return -EAGAIN;
 	for (size_t i = 0; i < nd; i++)
@@ -156,16 +127,15 @@ static int coarse_from(const struct clkpass_src *sa, const struct clkpass_src *s
 /* Median of (client - Dom0) over fingerprints unique in both: the client's
  * start looked up in the Dom0 capture, or (when the client capture started
  * long before Dom0's) Dom0's start looked up in the client's. */
-static int coarse(const struct clkpass_src *cs, const struct clkpass_src *ds, int64_t *off,
-		  char *err, size_t cap)
+static int coarse(struct in_set *in, unsigned cs, unsigned ds, int64_t *off, char *err, size_t cap)
 {
 	struct fpts *a = malloc(XP_SAMPLE * sizeof *a);
 	int64_t *diff = malloc(XP_SAMPLE * sizeof *diff);
 	int rc = -ENOMEM;
 	if (a && diff) {
-		rc = coarse_from(cs, ds, 1, a, diff, off, err, cap);
+		rc = coarse_from(in, cs, ds, 1, a, diff, off, err, cap);
 		if (rc == -EAGAIN)
-			rc = coarse_from(ds, cs, -1, a, diff, off, err, cap);
+			rc = coarse_from(in, ds, cs, -1, a, diff, off, err, cap);
 	}
 	free(a);
 	free(diff);
@@ -194,7 +164,32 @@ static uint64_t corrected(const struct clk_est *track, int64_t coarse_off, uint6
 	return track->ok ? clk_to_dom0(track, t) : t - (uint64_t)coarse_off;
 }
 
-static void fine_pass(struct xsrc *c, struct xsrc *d, int64_t coarse_off, struct fine *f,
+/* The fine pass's merge key: the client's packets at their corrected time. */
+struct fine_map {
+	const struct clk_est *track;
+	int64_t coarse_off;
+};
+
+static uint64_t fine_key(void *ctx, uint8_t point, uint64_t ts)
+{
+	const struct fine_map *m = ctx;
+	return point == PT_CLIENT ? corrected(m->track, m->coarse_off, ts) : ts;
+}
+
+static void observe(struct pktm *x, const struct pkt *p, uint64_t t, const struct pt_config *pc,
+		    const struct ipaddr *guest)
+{
+	struct dec_pkt dp;
+	if (dec_packet(p, &dp) != DEC_OK)
+		return;
+	uint64_t fp = pktm_fingerprint(&dp);
+	if (fp)
+		pktm_observe(x, p->point, t, p->ts_ns, fp, pt_dir(pc, guest, &dp));
+}
+
+/* The two captures merged by corrected time (sources in mask); *first: the
+ * client's first packet. */
+static void fine_pass(struct in_set *in, unsigned mask, int64_t coarse_off, struct fine *f,
 		      const struct pt_config *pc, const struct ipaddr *guest, uint64_t *first)
 {
 	struct pktm_config xc;
@@ -206,69 +201,78 @@ static void fine_pass(struct xsrc *c, struct xsrc *d, int64_t coarse_off, struct
 		return;
 	pktm_set_done(x, on_rec, f);
 	struct clk_est track = { 0 };
-	uint64_t next_track = 0;
-	src_next(c);
-	src_next(d);
-	*first = c->has_head ? c->head.ts_ns : 0;
-	while (c->has_head || d->has_head) {
-		uint64_t tc = c->has_head ? corrected(&track, coarse_off, c->head.ts_ns) : UINT64_MAX;
-		int from_c = c->has_head && (!d->has_head || tc <= d->head.ts_ns);
-		struct xsrc *s = from_c ? c : d;
-		uint64_t t = from_c ? tc : d->head.ts_ns;
-		struct dec_pkt dp;
-		if (dec_packet(&s->head, &dp) == DEC_OK) {
-			uint64_t fp = pktm_fingerprint(&dp);
-			if (fp)
-				pktm_observe(x, s->s->role, t, s->head.ts_ns, fp, pt_dir(pc, guest, &dp));
-		}
-		if (t >= next_track) {
+	struct fine_map m = { &track, coarse_off };
+	uint64_t next_track = 0, t;
+	int seen_client = 0;
+	struct pkt p;
+	in_map(in, fine_key, &m);
+	if (in_open(in, mask) == 0) {
+		while (next(in, &p, &t)) {
+			if (!seen_client && p.point == PT_CLIENT)
+				*first = p.ts_ns, seen_client = 1;
+			observe(x, &p, t, pc, guest);
+			if (t < next_track)
+				continue;
 			struct clk_est e;
-			if (clk_estimate(f->clk, &e) == 0 && e.samples[0] > 8 && e.samples[1] > 8)
+			if (clk_estimate(f->clk, &e) == 0 && e.samples[0] > 8 && e.samples[1] > 8) {
 				track = e;
+				in_remap(in);	/* the client's packet waiting takes the new time */
+			}
 			next_track = t + XP_TRACK_NS;
 		}
-		src_next(s);
 	}
+	in_close(in);
+	in_map(in, NULL, NULL);
 	pktm_finish(x);
 	pktm_free(x);
 }
 
-int clkpass_clock(const struct clkpass_src *src, unsigned n, const struct pt_config *pc,
-		const struct ipaddr *guest, struct clk_est *out, char *err, size_t errcap)
+/* The client source and the Dom0 one its clock is measured against (the
+ * uplink, else another Dom0 point); 0 when there is no such pair. */
+static int pair(const struct in_set *in, unsigned *cs, unsigned *ds)
+{
+	int c = -1, d = -1;
+	for (unsigned i = 0; i < in_count(in); i++) {
+		if (in_point(in, i) == PT_CLIENT)
+			c = (int)i;
+		else if (d < 0 || in_point(in, i) == PT_UPLINK)
+			d = (int)i;
+	}
+	*cs = (unsigned)c, *ds = (unsigned)d;
+	return c >= 0 && d >= 0;
+}
+
+unsigned clkpass_reads(const struct in_set *in)
+{
+	unsigned cs, ds;
+	if (!pair(in, &cs, &ds) || !strcmp(in_paths(in, cs), in_paths(in, ds)))
+		return 0;
+	return 1u << cs | 1u << ds;
+}
+
+int clkpass_clock(struct in_set *in, const struct pt_config *pc, const struct ipaddr *guest,
+		  struct clk_est *out, char *err, size_t errcap)
 {
 	memset(out, 0, sizeof *out);
-	const struct clkpass_src *cs = NULL, *ds = NULL;
-	for (unsigned i = 0; i < n; i++) {
-		if (src[i].role == PT_CLIENT)
-			cs = &src[i];
-		else if (!ds || src[i].role == PT_UPLINK)
-			ds = &src[i];
-	}
-	if (!cs || !ds)
+	unsigned cs, ds;
+	if (!pair(in, &cs, &ds))
 		return 0;
-	if (!strcmp(cs->path, ds->path)) {
+	if (!clkpass_reads(in)) {
 		/* the client's interface is in a Dom0 file: one host, one clock */
 		out->ok = 1;
 		return 0;
 	}
-	struct xsrc c, d;
 	int64_t off = 0;
-	int rc = coarse(cs, ds, &off, err, errcap);
+	int rc = coarse(in, cs, ds, &off, err, errcap);
 	if (rc == -EAGAIN)
 		return 0;	/* nothing in common: no clock */
 	if (rc)
 		return rc;
-	struct fine f = { clk_new(4096), ds->role };
+	struct fine f = { clk_new(4096), in_point(in, ds) };
 	if (!f.clk)
 		return -ENOMEM;
 	uint64_t first = 0;
-	if (src_open(&c, cs, err, errcap) == 0) {
-		if (src_open(&d, ds, err, errcap) == 0) {
-			fine_pass(&c, &d, off, &f, pc, guest, &first);
-			capfile_close(d.cf);
-		}
-		capfile_close(c.cf);
-	}
+	fine_pass(in, 1u << cs | 1u << ds, off, &f, pc, guest, &first);
 	clk_set_origin(f.clk, first);
 	if (clk_estimate(f.clk, out) != 0) {
 		/* one direction only: the coarse offset is all there is */

@@ -1,4 +1,5 @@
-/* The clock pass over capture files, before the analysis pass: the client
+/* The clock pass over capture files (the input layer, capture/input.h),
+ * before the analysis pass: the client
  * clock's offset and skew relative to Dom0, so that the analysis can merge
  * the points by corrected time and match packets in a narrow window.
  *
@@ -19,17 +20,19 @@
 #include "analysis/point/point.h"
 #include "analysis/path/clock.h"
 #include "analysis/path/pktmatch.h"
+#include "capture/input.h"
 
-struct clkpass_src {
-	const char *path;
-	const char *iface;	/* NULL or "": every interface */
-	uint8_t role;		/* enum pt_role */
-};
+/* The sources (bit per index of in) the pass reads before the analysis
+ * does, each once more: the client's and the Dom0 point's it is measured
+ * against. 0: no pass (no client and Dom0 pair, or both in one file: one
+ * host, one clock). A pipe cannot be one of them. */
+unsigned clkpass_reads(const struct in_set *in);
 
-/* 0 with *out filled (out->ok 0 when there is no client and Dom0 pair, or
- * nothing matched); -errno with a one-line message in err when a file cannot
- * be read. */
-int clkpass_clock(const struct clkpass_src *src, unsigned n, const struct pt_config *pc,
-		const struct ipaddr *guest, struct clk_est *out, char *err, size_t errcap);
+/* Sources by point (in_point: enum pt_role), read with the set's filter;
+ * the set is closed and its mapping unset afterwards. 0 with *out filled
+ * (out->ok 0 when there is no client and Dom0 pair, or nothing matched);
+ * -errno with a one-line message in err when a file cannot be read. */
+int clkpass_clock(struct in_set *in, const struct pt_config *pc, const struct ipaddr *guest,
+		  struct clk_est *out, char *err, size_t errcap);
 
 #endif

@@ -15,16 +15,7 @@ rc=0
 fail() { echo "FAIL: $*"; rc=1; }
 
 # same A.json B.json: equal but for the points' sources
-same() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-for j in (a, b):
-    for p in j["points"].values():
-        p.pop("source")
-sys.exit(0 if a == b else 1)
-PY
-}
+same() { python3 tests/it/lib/same_summary.py "$1" "$2"; }
 
 for P in pcaps/*/; do
 	c=$P/client.pcapng d=$P/dom0.pcapng

@@ -1,0 +1,801 @@
+/* The input of capture files (see input.h). */
+#include <errno.h>
+#include <glob.h>
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "capture/input.h"
+#include "decode/capfile.h"
+
+#define IN_MAX_LINKTYPES 8	/* filter programs, one per link type met */
+#define IN_SNAPLEN 262144
+#define IN_MAX_IFACES 256	/* interfaces of a source, across its files */
+#define IN_LOOKAHEAD 65536	/* packets read ahead for interface blocks that come late */
+
+struct in_file {
+	char *path;
+	uint64_t first;		/* first packet's time (UINT64_MAX: none): the reading order */
+	unsigned given;		/* position as given: the order of equal firsts */
+	int sel_index;		/* #INDEX resolved in this file; -1: by name (or all) */
+	uint8_t once;		/* a pipe, FIFO or stdin */
+};
+
+/* An interface of a source: the same name in several files is one. */
+struct in_iface {
+	char name[64];
+	uint8_t named;
+	uint32_t file_index;	/* an unnamed one: by its number in the file */
+	uint32_t linktype;
+};
+
+struct in_source {
+	uint8_t point;
+	uint8_t want;		/* enum ifrole to pick by name; IFROLE_OTHER: none */
+	uint8_t picked;
+	char sel[128];		/* #IFACE or #INDEX as given; "" every interface */
+	char paths[400];	/* the names as given, for messages */
+	char name[540];		/* paths#sel */
+	struct in_file *files;
+	unsigned n_files, cap_files;
+	/* reading */
+	struct capfile *cf;	/* files[cur], open */
+	unsigned cur;
+	struct pkt head;	/* the packet waiting in the merge, or read ahead */
+	int head_rc;		/* the probe's read, still to be looked at when raw_pending */
+	uint8_t raw_pending, has_head, ended;
+	/* interfaces numbered across the files (struct pkt's iface) */
+	struct in_iface ifs[IN_MAX_IFACES];
+	unsigned n_ifs;
+	uint16_t fmap[IN_MAX_IFACES];	/* interface k of the current file -> ifs[] */
+	unsigned fmapped;		/* of the current file's interfaces */
+};
+
+struct in_bpf {
+	uint32_t linktype;
+	int ok;			/* compiled; 0: its packets are left out (reported once) */
+	struct bpf_program prog;
+	char why[160];		/* libpcap's message when it did not compile */
+};
+
+struct in_set {
+	struct in_source src[IN_MAX_SOURCES];
+	unsigned n;
+	char *filter;
+	struct in_bpf bpf[IN_MAX_LINKTYPES];
+	unsigned n_bpf;
+	in_map_fn map;
+	void *map_ctx;
+	struct in_hent hbuf[IN_MAX_SOURCES];
+	struct in_heap heap;
+	unsigned opened;	/* sources open */
+	unsigned pending;	/* sources whose next packet is still to be read */
+	unsigned consumed;	/* sources with a pipe that was read (it cannot be again) */
+	char err[IN_ERRBUF];
+};
+
+/* ---- the heap ---- */
+
+static int h_less(const struct in_hent *a, const struct in_hent *b)
+{
+	return a->key < b->key || (a->key == b->key && a->tie < b->tie);
+}
+
+void in_heap_push(struct in_heap *h, struct in_hent e)
+{
+	unsigned i = h->n++;
+	while (i > 0 && h_less(&e, &h->e[(i - 1) / 2])) {
+		h->e[i] = h->e[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->e[i] = e;
+}
+
+void in_heap_pop(struct in_heap *h)
+{
+	struct in_hent last = h->e[--h->n];
+	unsigned i = 0;
+	for (;;) {
+		unsigned c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h_less(&h->e[c + 1], &h->e[c]))
+			c++;
+		if (!h_less(&h->e[c], &last))
+			break;
+		h->e[i] = h->e[c];
+		i = c;
+	}
+	if (h->n)
+		h->e[i] = last;
+}
+
+/* ---- setup ---- */
+
+static int fail(struct in_set *s, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct in_set *s, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof s->err, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+struct in_set *in_new(void)
+{
+	struct in_set *s = calloc(1, sizeof *s);
+	if (s)
+		s->heap.e = s->hbuf;
+	return s;
+}
+
+void in_free(struct in_set *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < s->n; i++) {
+		capfile_close(s->src[i].cf);	/* a pipe kept for the next open too */
+		for (unsigned k = 0; k < s->src[i].n_files; k++)
+			free(s->src[i].files[k].path);
+		free(s->src[i].files);
+	}
+	for (unsigned i = 0; i < s->n_bpf; i++)
+		pcap_freecode(&s->bpf[i].prog);
+	free(s->filter);
+	free(s);
+}
+
+const char *in_error(const struct in_set *s) { return s->err; }
+
+static void set_name(struct in_source *src)
+{
+	char name[sizeof src->name];	/* apart: GCC cannot tell the fields do not overlap */
+	snprintf(name, sizeof name, "%s%s%s", src->paths, src->sel[0] ? "#" : "", src->sel);
+	memcpy(src->name, name, sizeof name);
+}
+
+/* A pipe, FIFO, socket or terminal (or "-"): read once, from the start. */
+static int read_once(const char *path)
+{
+	struct stat st;
+	if (!strcmp(path, "-"))
+		return 1;
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) &&
+	       !S_ISDIR(st.st_mode);
+}
+
+static int add_file(struct in_set *s, struct in_source *src, const char *path)
+{
+	if (src->n_files == src->cap_files) {
+		unsigned cap = src->cap_files ? src->cap_files * 2 : 4;
+		struct in_file *f = realloc(src->files, cap * sizeof *f);
+		if (!f)
+			return fail(s, -ENOMEM, "out of memory");
+		src->files = f;
+		src->cap_files = cap;
+	}
+	struct in_file *f = &src->files[src->n_files];
+	*f = (struct in_file){ .path = strdup(path), .given = src->n_files, .sel_index = -1,
+			       .once = (uint8_t)read_once(path) };
+	if (!f->path)
+		return fail(s, -ENOMEM, "out of memory");
+	src->n_files++;
+	return 0;
+}
+
+/* A path, or the files a pattern names (in glob's sorted order). */
+static int add_paths(struct in_set *s, struct in_source *src, const char *path)
+{
+	struct stat st;
+	if (!strcmp(path, "-") || stat(path, &st) == 0 || !strpbrk(path, "*?["))
+		return add_file(s, src, path);
+	glob_t g;
+	int rc = glob(path, 0, NULL, &g);
+	if (rc == GLOB_NOMATCH)
+		return fail(s, -ENOENT, "%s: no file matches", path);
+	if (rc)
+		return fail(s, -EINVAL, "%s: %s", path,
+			    rc == GLOB_NOSPACE ? "out of memory" : "cannot read a directory");
+	for (size_t i = 0; !rc && i < g.gl_pathc; i++)
+		rc = add_file(s, src, g.gl_pathv[i]);
+	globfree(&g);
+	return rc;
+}
+
+/* The names as given, joined; " ..." for those that do not fit. */
+static void add_display(struct in_source *src, const char *path)
+{
+	size_t len = strlen(src->paths), n = strlen(path);
+	if (len + 1 + n + sizeof " ..." > sizeof src->paths) {
+		if (!strstr(src->paths, " ..."))
+			memcpy(src->paths + len, " ...", sizeof " ...");
+		return;
+	}
+	if (len)
+		src->paths[len++] = ' ';
+	memcpy(src->paths + len, path, n + 1);
+}
+
+static struct in_source *source_of(struct in_set *s, uint8_t point)
+{
+	for (unsigned i = 0; i < s->n; i++)
+		if (s->src[i].point == point)
+			return &s->src[i];
+	if (s->n == IN_MAX_SOURCES)
+		return NULL;
+	struct in_source *src = &s->src[s->n++];
+	memset(src, 0, sizeof *src);
+	src->point = point;
+	return src;
+}
+
+int in_add(struct in_set *s, const char *spec, uint8_t point)
+{
+	char path[4096];
+	const char *sel = "";
+	if (snprintf(path, sizeof path, "%s", spec) >= (int)sizeof path)
+		return fail(s, -ENAMETOOLONG, "%.100s...: path too long", spec);
+	struct stat st;
+	char *hash = strrchr(path, '#');
+	if (hash && stat(path, &st) != 0 && strlen(hash + 1) < sizeof s->src[0].sel) {
+		*hash = 0;
+		sel = hash + 1;
+	}
+	struct in_source *src = source_of(s, point);
+	if (!src)
+		return fail(s, -EINVAL, "too many inputs (at most %d points)", IN_MAX_SOURCES);
+	if (src->n_files && strcmp(src->sel, sel))
+		return fail(s, -EINVAL, "%s: the files of one point take the same interface (#%s before)",
+			    spec, src->sel);
+	snprintf(src->sel, sizeof src->sel, "%s", sel);
+	int rc = add_paths(s, src, path);
+	if (rc)
+		return rc;
+	add_display(src, path);
+	set_name(src);
+	return (int)(src - s->src);
+}
+
+void in_pick(struct in_set *s, unsigned src, enum ifrole role)
+{
+	if (src < s->n)
+		s->src[src].want = (uint8_t)role;
+}
+
+void in_map(struct in_set *s, in_map_fn fn, void *ctx)
+{
+	s->map = fn;
+	s->map_ctx = ctx;
+}
+
+/* ---- the filter ---- */
+
+/* LINKTYPE_ values (files) are DLT_ values (libpcap) but for raw IP. */
+static int dlt_of(uint32_t linktype)
+{
+	return linktype == LT_RAW ? DLT_RAW : (int)linktype;
+}
+
+/* libpcap's compiler for a link type: 0, or -EINVAL with its message in why. */
+static int compile(const char *expr, uint32_t linktype, struct bpf_program *prog, char *why,
+		   size_t cap)
+{
+	pcap_t *p = pcap_open_dead(dlt_of(linktype), IN_SNAPLEN);
+	if (!p) {
+		snprintf(why, cap, "out of memory");
+		return -ENOMEM;
+	}
+	int rc = pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+	if (rc < 0)
+		snprintf(why, cap, "%s", pcap_geterr(p));
+	pcap_close(p);
+	return rc < 0 ? -EINVAL : 0;
+}
+
+int in_filter(struct in_set *s, const char *expr)
+{
+	struct bpf_program prog;
+	free(s->filter);
+	s->filter = strdup(expr);
+	if (!s->filter)
+		return fail(s, -ENOMEM, "out of memory");
+	char why[160];
+	int rc = compile(expr, LT_ETHERNET, &prog, why, sizeof why);	/* before any file is read */
+	if (rc)
+		return fail(s, rc, "filter '%s': %s", expr, why);
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static const char *lt_name(uint32_t linktype)
+{
+	const char *n = pcap_datalink_val_to_name(dlt_of(linktype));
+	return n ? n : "?";
+}
+
+/* The program for a link type, compiled the first time it is met; NULL
+ * when there is no room (more link types than any capture has). */
+static struct in_bpf *bpf_for(struct in_set *s, uint32_t linktype, int *rc)
+{
+	*rc = 0;
+	for (unsigned i = 0; i < s->n_bpf; i++)
+		if (s->bpf[i].linktype == linktype)
+			return &s->bpf[i];
+	if (s->n_bpf == IN_MAX_LINKTYPES)
+		return NULL;
+	struct in_bpf *b = &s->bpf[s->n_bpf];
+	memset(b, 0, sizeof *b);
+	b->linktype = linktype;
+	*rc = compile(s->filter, linktype, &b->prog, b->why, sizeof b->why);
+	b->ok = *rc == 0;
+	s->n_bpf++;
+	if (*rc)
+		fail(s, *rc, "filter '%s' does not apply to link type %s: %s; its packets are left out",
+		     s->filter, lt_name(linktype), b->why);
+	return b;
+}
+
+/* 1: the filter takes the packet; 0: not; -EINVAL: the filter does not
+ * apply to its link type (said once, those packets are left out). */
+static int filter_takes(struct in_set *s, const struct pkt *p)
+{
+	if (!s->filter)
+		return 1;
+	int rc;
+	const struct in_bpf *b = bpf_for(s, p->linktype, &rc);
+	if (!b || !b->ok)
+		return rc;
+	struct pcap_pkthdr h = { .caplen = p->caplen, .len = p->wirelen };
+	return pcap_offline_filter(&b->prog, &h, p->data) != 0;
+}
+
+/* ---- interfaces ---- */
+
+/* Of a file's interfaces, the one that plays role by its name, as `bridge
+ * show` tells ports apart: for the vif the only guest-port name (vifD.N,
+ * tapN, vnetN); for the uplink the only NIC name, else the one of two that
+ * is not a guest port. -1: no single one. */
+static int iface_by_role(const struct capfile *cf, enum ifrole want)
+{
+	unsigned n = capfile_iface_count(cf);
+	int pick = -1, other = -1, hits = 0, vifs = 0;
+	for (unsigned k = 0; k < n; k++) {
+		enum ifrole r = ifrole_by_name(capfile_iface_name(cf, k));
+		if (r == want)
+			hits++, pick = (int)k;
+		if (r == IFROLE_VIF)
+			vifs++;
+		else
+			other = (int)k;
+	}
+	if (hits == 1)
+		return pick;
+	return want == IFROLE_UPLINK && hits == 0 && n == 2 && vifs == 1 ? other : -1;
+}
+
+static void pick(struct in_source *src, const struct capfile *cf)
+{
+	if (src->sel[0] || src->want == IFROLE_OTHER || capfile_iface_count(cf) < 2)
+		return;
+	int k = iface_by_role(cf, (enum ifrole)src->want);
+	const char *name = k >= 0 ? capfile_iface_name(cf, (unsigned)k) : NULL;
+	if (!name || strlen(name) >= sizeof src->sel)
+		return;
+	snprintf(src->sel, sizeof src->sel, "%s", name);
+	src->picked = 1;
+	set_name(src);
+}
+
+/* "#0 peth0, #1 vif1.0": what a file has, for the message. */
+static void iface_list(const struct capfile *cf, char *dst, size_t cap)
+{
+	unsigned n = capfile_iface_count(cf);
+	size_t len = 0;
+	dst[0] = 0;
+	for (unsigned k = 0; k < n && len < cap; k++) {
+		const char *name = capfile_iface_name(cf, k);
+		len += (size_t)snprintf(dst + len, cap - len, "%s#%u %s", k ? ", " : "", k,
+					name ? name : "(unnamed)");
+	}
+	if (!n)
+		snprintf(dst, cap, "none");
+}
+
+/* The interface sel names in the file (*index -1), else the one it numbers
+ * (*index); 0: neither, among those declared so far. */
+static int find_sel(const struct capfile *cf, const char *sel, int *index)
+{
+	unsigned n = capfile_iface_count(cf);
+	*index = -1;
+	for (unsigned k = 0; k < n; k++) {
+		const char *name = capfile_iface_name(cf, k);
+		if (name && !strcmp(name, sel))
+			return 1;
+	}
+	char *end;
+	unsigned long v = strtoul(sel, &end, 10);
+	if (sel[0] < '0' || sel[0] > '9' || *end || v >= n)
+		return 0;
+	*index = (int)v;
+	return 1;
+}
+
+/* #IFACE names an interface of the file, else #INDEX numbers one. */
+static int resolve_sel(struct in_set *s, struct in_source *src, struct in_file *f,
+		       const struct capfile *cf)
+{
+	f->sel_index = -1;
+	if (!src->sel[0] || find_sel(cf, src->sel, &f->sel_index))
+		return 0;
+	char have[300];
+	iface_list(cf, have, sizeof have);
+	return fail(s, -ENOENT, "%s has no interface named '%s' (it has: %s)", f->path, src->sel, have);
+}
+
+/* The filter compiles for every link type of the file's interfaces. */
+static int check_filter(struct in_set *s, const struct in_file *f, const struct capfile *cf)
+{
+	for (unsigned k = 0; s->filter && k < capfile_iface_count(cf); k++) {
+		int rc;
+		uint32_t lt = capfile_iface_linktype(cf, k);
+		const struct in_bpf *b = bpf_for(s, lt, &rc);
+		if (b && !b->ok)
+			return fail(s, -EINVAL, "filter '%s' does not apply to %s (link type %s): %s",
+				    s->filter, f->path, lt_name(lt), b->why);
+	}
+	return 0;
+}
+
+/* Is the question the interface blocks must answer still open: the
+ * #IFACE/#INDEX not among them, or (the pick) fewer than two of them? */
+static int ifaces_unsure(const struct in_source *src, const struct capfile *cf, int picking)
+{
+	int index;
+	if (!src->sel[0])
+		return picking && src->want != IFROLE_OTHER && capfile_iface_count(cf) < 2;
+	return !find_sel(cf, src->sel, &index);
+}
+
+/* The interfaces a file declares before its first packet answer most
+ * questions; when they leave one open, a second reader looks at those it
+ * declares within its first packets: some writers add an interface block
+ * when its first packet comes (a replay's -w). Not for a pipe. */
+static struct capfile *look_ahead(struct in_source *src, const struct in_file *f, int picking)
+{
+	char eb[CAPFILE_ERRBUF];
+	struct pkt p;
+	if (f->once || !ifaces_unsure(src, src->cf, picking))
+		return src->cf;
+	struct capfile *cf = capfile_open(f->path, eb);
+	if (!cf)
+		return src->cf;
+	for (unsigned n = 0; n < IN_LOOKAHEAD && ifaces_unsure(src, cf, picking); n++)
+		if (capfile_next(cf, &p) != 1)
+			break;
+	return cf;
+}
+
+/* ---- interfaces across files ---- */
+
+static unsigned iface_id(struct in_source *src, const struct capfile *cf, unsigned k)
+{
+	const char *name = capfile_iface_name(cf, k);
+	for (unsigned i = 0; i < src->n_ifs; i++) {
+		const struct in_iface *e = &src->ifs[i];
+		if (name ? e->named && !strcmp(e->name, name) : !e->named && e->file_index == k)
+			return i;
+	}
+	if (src->n_ifs == IN_MAX_IFACES)
+		return k;	/* beyond: the file's own numbers */
+	struct in_iface *e = &src->ifs[src->n_ifs];
+	*e = (struct in_iface){ .named = name != NULL, .file_index = k,
+				.linktype = capfile_iface_linktype(cf, k) };
+	snprintf(e->name, sizeof e->name, "%s", name ? name : "");
+	return src->n_ifs++;
+}
+
+/* The current file's interfaces declared so far, numbered for the source. */
+static void map_ifaces(struct in_source *src)
+{
+	unsigned n = capfile_iface_count(src->cf);
+	for (; src->fmapped < n && src->fmapped < IN_MAX_IFACES; src->fmapped++)
+		src->fmap[src->fmapped] = (uint16_t)iface_id(src, src->cf, src->fmapped);
+}
+
+/* ---- opening ---- */
+
+/* Opens file k and reads up to its first packet (its interface blocks are
+ * known then), kept in src->head for the first fill. */
+static int file_open(struct in_set *s, struct in_source *src, unsigned k)
+{
+	char eb[CAPFILE_ERRBUF];
+	src->cur = k;
+	src->fmapped = 0;
+	src->cf = capfile_open(src->files[k].path, eb);
+	if (!src->cf)
+		return fail(s, -ENOENT, "%s", eb);
+	src->head_rc = capfile_next(src->cf, &src->head);
+	src->raw_pending = 1;
+	return 0;
+}
+
+/* One file of a source at in_open: its first packet's time, the picked
+ * interface, the checks. It stays open (in src->cf) when it is the first
+ * to read so far. */
+static int probe_file(struct in_set *s, struct in_source *src, unsigned k, unsigned *best)
+{
+	struct capfile *keep = src->cf;
+	struct pkt keep_head = src->head;
+	int keep_rc = src->head_rc;
+	struct in_file *f = &src->files[k];
+	int rc = file_open(s, src, k);
+	if (!rc) {
+		f->first = src->head_rc == 1 ? src->head.ts_ns : UINT64_MAX;
+		struct capfile *view = look_ahead(src, f, k == 0);
+		if (k == 0 && src->head_rc == 1)
+			pick(src, view);
+		rc = resolve_sel(s, src, f, view);
+		if (!rc)
+			rc = check_filter(s, f, view);
+		if (view != src->cf)
+			capfile_close(view);
+	}
+	if (!rc && (!keep || f->first < src->files[*best].first)) {
+		capfile_close(keep);
+		*best = k;
+		return 0;
+	}
+	capfile_close(src->cf);
+	src->cf = keep, src->head = keep_head, src->head_rc = keep_rc;
+	return rc;
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	const struct in_file *x = a, *y = b;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return x->given < y->given ? -1 : x->given > y->given;
+}
+
+/* A pipe is a point's only file, opened once, by one point. */
+static int once_ok(struct in_set *s, unsigned i, unsigned mask)
+{
+	const struct in_source *src = &s->src[i];
+	const char *why = NULL, *p = NULL;
+	for (unsigned k = 0; !why && k < src->n_files; k++) {
+		p = src->files[k].path;
+		if (!src->files[k].once)
+			continue;
+		if (src->n_files > 1)
+			why = "as a point's only file";
+		else if (s->consumed & 1u << i)
+			why = "and it was read already";
+		for (unsigned j = 0; !why && j < s->n; j++)
+			if (j != i && mask & 1u << j && s->src[j].n_files && !strcmp(s->src[j].files[0].path, p))
+				why = "by one point";
+	}
+	return why ? fail(s, -EINVAL, "%s: a pipe, FIFO or standard input is read once, %s", p, why) : 0;
+}
+
+/* Every file of a source opened once (checks, reading order); the first
+ * to read stays open. */
+static int open_source(struct in_set *s, unsigned i, unsigned mask)
+{
+	struct in_source *src = &s->src[i];
+	unsigned best = 0;
+	int rc = once_ok(s, i, mask);
+	for (unsigned k = 0; !rc && k < src->n_files; k++)
+		rc = probe_file(s, src, k, &best);
+	if (rc) {
+		capfile_close(src->cf);
+		src->cf = NULL;
+		return rc;
+	}
+	(void)best;	/* kept open, it sorts first: the least time, then the first given */
+	qsort(src->files, src->n_files, sizeof *src->files, cmp_file);
+	src->cur = 0;
+	src->n_ifs = src->fmapped = 0;
+	map_ifaces(src);
+	for (unsigned k = 0; k < src->n_files; k++)
+		if (src->files[k].once)
+			s->consumed |= 1u << i;
+	return 0;
+}
+
+/* A pipe opened and not read from beyond its first packet stays open when
+ * the set is closed: it cannot be opened again, and the next in_open takes
+ * it as it is (analyze opens every input to check it, the clock pass reads
+ * the others, then the analysis reads all). */
+static int kept(const struct in_source *src)
+{
+	return src->cf && src->files[0].once && src->raw_pending && src->cur == 0;
+}
+
+int in_open(struct in_set *s, unsigned mask)
+{
+	in_close(s);
+	for (unsigned i = 0; i < s->n; i++) {
+		if (!(mask & 1u << i))
+			continue;
+		struct in_source *src = &s->src[i];
+		src->has_head = src->ended = 0;
+		int rc = kept(src) ? 0 : open_source(s, i, mask);
+		if (rc) {
+			in_close(s);
+			return rc;
+		}
+		s->opened |= 1u << i;
+	}
+	s->pending = s->opened;
+	return 0;
+}
+
+void in_close(struct in_set *s)
+{
+	for (unsigned i = 0; i < s->n; i++) {
+		if (!kept(&s->src[i])) {
+			capfile_close(s->src[i].cf);
+			s->src[i].cf = NULL;
+		}
+		s->src[i].has_head = 0;
+	}
+	s->opened = s->pending = 0;
+	s->heap.n = 0;
+}
+
+/* ---- reading ---- */
+
+/* On to the source's next file; the last one stays open (its interfaces
+ * stay known) and the source has ended. */
+static int next_file(struct in_set *s, struct in_source *src)
+{
+	if (src->cf)
+		map_ifaces(src);	/* blocks after the last packet */
+	if (src->cur + 1 >= src->n_files) {
+		src->ended = 1;
+		return 0;
+	}
+	capfile_close(src->cf);
+	src->cf = NULL;
+	return file_open(s, src, src->cur + 1);
+}
+
+/* 1: a packet of the current file in src->head; 0 its end; < 0 damaged. */
+static int read_raw(struct in_source *src)
+{
+	if (!src->cf)
+		return 0;	/* it could not be opened (said): on to the next */
+	if (src->raw_pending) {
+		src->raw_pending = 0;
+		return src->head_rc;
+	}
+	return capfile_next(src->cf, &src->head);
+}
+
+/* 1: the source keeps this packet (its interface, the filter), numbered
+ * then by the source's interfaces. */
+static int takes(struct in_set *s, struct in_source *src, struct pkt *p)
+{
+	if (src->sel[0]) {
+		int idx = src->files[src->cur].sel_index;
+		const char *name = idx >= 0 ? NULL : capfile_iface_name(src->cf, p->iface);
+		if (idx >= 0 ? p->iface != (uint32_t)idx : !name || strcmp(name, src->sel))
+			return 0;
+	}
+	int rc = filter_takes(s, p);
+	if (rc == 1 && p->iface >= src->fmapped)
+		map_ifaces(src);
+	if (rc == 1 && p->iface < src->fmapped)
+		p->iface = src->fmap[p->iface];
+	return rc;
+}
+
+/* The source's next packet it keeps, into src->head (has_head), across its
+ * files. 0, or -errno when a file is damaged (the source moved on). */
+static int fill(struct in_set *s, struct in_source *src)
+{
+	src->has_head = 0;
+	while (!src->ended) {
+		int rc = read_raw(src);
+		if (rc == 1) {
+			rc = takes(s, src, &src->head);
+			if (rc == 1)
+				src->has_head = 1;
+			if (rc != 0)
+				return rc < 0 ? rc : 0;
+			continue;
+		}
+		if (rc < 0)
+			fail(s, rc, "%s", capfile_error(src->cf));
+		int orc = next_file(s, src);
+		if (rc < 0 || orc < 0)
+			return rc < 0 ? rc : orc;
+	}
+	return 0;
+}
+
+static void push(struct in_set *s, unsigned i)
+{
+	const struct in_source *src = &s->src[i];
+	uint64_t key = s->map ? s->map(s->map_ctx, src->point, src->head.ts_ns) : src->head.ts_ns;
+	in_heap_push(&s->heap, (struct in_hent){ .key = key, .tie = i, .b = i });
+}
+
+void in_remap(struct in_set *s)
+{
+	unsigned n = s->heap.n;
+	struct in_hent old[IN_MAX_SOURCES];
+	memcpy(old, s->heap.e, n * sizeof *old);
+	s->heap.n = 0;
+	for (unsigned k = 0; k < n; k++)
+		push(s, old[k].b);
+}
+
+int in_next(struct in_set *s, struct pkt *out, uint64_t *key)
+{
+	while (s->pending) {
+		unsigned i = (unsigned)__builtin_ctz(s->pending);
+		int rc = fill(s, &s->src[i]);
+		if (rc < 0)
+			return rc;	/* still pending: the next call goes on */
+		s->pending &= ~(1u << i);
+		if (s->src[i].has_head)
+			push(s, i);
+	}
+	if (!s->heap.n)
+		return 0;
+	struct in_hent top = s->heap.e[0];
+	in_heap_pop(&s->heap);
+	struct in_source *src = &s->src[top.b];
+	*out = src->head;
+	out->point = src->point;
+	if (key)
+		*key = top.key;
+	s->pending |= 1u << top.b;
+	return 1;
+}
+
+/* ---- what a source is ---- */
+
+unsigned in_count(const struct in_set *s) { return s->n; }
+uint8_t in_point(const struct in_set *s, unsigned src) { return s->src[src].point; }
+const char *in_name(const struct in_set *s, unsigned src) { return s->src[src].name; }
+const char *in_paths(const struct in_set *s, unsigned src) { return s->src[src].paths; }
+
+const char *in_picked(const struct in_set *s, unsigned src)
+{
+	return s->src[src].picked ? s->src[src].sel : NULL;
+}
+
+int in_rereadable(const struct in_set *s, unsigned src)
+{
+	for (unsigned k = 0; k < s->src[src].n_files; k++)
+		if (s->src[src].files[k].once)
+			return 0;
+	return 1;
+}
+
+unsigned in_iface_count(const struct in_set *s, unsigned src) { return s->src[src].n_ifs; }
+
+const char *in_iface_name(const struct in_set *s, unsigned src, unsigned k)
+{
+	const struct in_source *x = &s->src[src];
+	return k < x->n_ifs && x->ifs[k].named ? x->ifs[k].name : NULL;
+}
+
+uint32_t in_iface_linktype(const struct in_set *s, unsigned src, unsigned k)
+{
+	const struct in_source *x = &s->src[src];
+	return k < x->n_ifs ? x->ifs[k].linktype : 0;
+}
+
+const char *in_format(const struct in_set *s, unsigned src)
+{
+	return s->src[src].cf ? capfile_format(s->src[src].cf) : "";
+}

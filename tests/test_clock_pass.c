@@ -1,0 +1,259 @@
+/* The clock pass (analysis/path/clock_pass.c) on captures made here with a
+ * known client clock: DNS queries every 10 ms seen at the client and at the
+ * Dom0 uplink, one-way delays of a minimum plus jitter, the client clock
+ * C(t) = t + offset + skew * (t - t0). The estimate must find the offset
+ * (plus half the link's asymmetry, which no clock pass can tell from an
+ * offset) and the skew: an offset of seconds or of a day, either sign, a
+ * drift that outruns the matching window, a client capture that starts long
+ * before Dom0's (found the other way round), the client capture in three
+ * files (the same estimate as in one), both points in one file (one host,
+ * one clock), and no packet in common (no clock). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/path/clock_pass.h"
+#include "capture/input.h"
+#include "tests/testlib.h"
+#include "tests/testcap.h"
+
+#define T0 1700000000000000000ull
+#define GAP_NS 10000000ull		/* one query every 10 ms */
+#define CLIENT 0x0a000001u
+#define SERVER 0x0a000002u
+
+struct scen {
+	int64_t offset_ns;
+	double skew_ppm;
+	int64_t in_ns, out_ns;		/* minimum one-way delays, client -> Dom0 and back */
+	int64_t jitter_ns;		/* mean of the exponential jitter on each crossing */
+	unsigned n;			/* transactions */
+	unsigned lead;			/* the first ones happen before Dom0's capture starts */
+	unsigned files;			/* client capture in this many files */
+	int one_file;			/* both points in one file (eth0 and peth0) */
+	int disjoint;			/* Dom0 sees other queries than the client's */
+};
+
+static int setup(void **state)
+{
+	(void)state;
+	return tl_tmpdir_make("hoplat-clkpass");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return tl_tmpdir_remove();
+}
+
+static uint64_t rng = 88172645463325252ull;
+
+static int64_t jitter(int64_t mean)
+{
+	rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+	double u = ((double)(rng >> 11) + 0.5) / 9007199254740992.0;
+	return (int64_t)(-log(u) * (double)mean);
+}
+
+static uint64_t client_clock(const struct scen *c, uint64_t t)
+{
+	return t + (uint64_t)c->offset_ns + (uint64_t)(int64_t)(c->skew_ppm * 1e-6 * (double)(t - T0));
+}
+
+static struct pcapng_w *open_w(const char *name, const char *ifname)
+{
+	char path[256];
+	tl_tmp_path(path, sizeof path, name);
+	return tc_open(path, &ifname, 1, LT_ETHERNET);
+}
+
+/* Query i and its answer: at the client (its clock) and at the uplink. */
+static void transaction(const struct scen *c, unsigned i, struct pcapng_w *cw, struct pcapng_w *dw,
+			uint32_t dw_if)
+{
+	uint16_t port = (uint16_t)(10000 + i % 50000);
+	struct tc_frame q = tc_packet(17, CLIENT, port, SERVER, 53, (uint16_t)i, i);
+	struct tc_frame r = tc_packet(17, SERVER, 53, CLIENT, port, (uint16_t)(i + 7), i);
+	uint64_t sent = T0 + i * GAP_NS;
+	uint64_t at_dom0 = sent + (uint64_t)(c->in_ns + jitter(c->jitter_ns));
+	uint64_t back = at_dom0 + 200000 + (uint64_t)jitter(c->jitter_ns);	/* the guest's time */
+	uint64_t home = back + (uint64_t)(c->out_ns + jitter(c->jitter_ns));
+	tc_write(cw, 0, client_clock(c, sent), &q, LT_ETHERNET);
+	tc_write(cw, 0, client_clock(c, home), &r, LT_ETHERNET);
+	if (i < c->lead)
+		return;
+	if (c->disjoint) {
+		q = tc_packet(17, CLIENT + 5, port, SERVER, 53, (uint16_t)i, i);
+		r = tc_packet(17, SERVER, 53, CLIENT + 5, port, (uint16_t)(i + 7), i);
+	}
+	tc_write(dw, dw_if, at_dom0, &q, LT_ETHERNET);
+	tc_write(dw, dw_if, back, &r, LT_ETHERNET);
+}
+
+/* Writes the scenario's captures and runs the clock pass on them. */
+static int estimate(const struct scen *c, struct clk_est *e)
+{
+	rng = 88172645463325252ull;
+	const char *both[] = { "eth0", "peth0" };
+	char path[256], spec[64];
+	struct pcapng_w *dw, *cw = NULL;
+	if (c->one_file) {
+		tl_tmp_path(path, sizeof path, "host.pcapng");
+		dw = cw = tc_open(path, both, 2, LT_ETHERNET);
+	} else {
+		dw = open_w("dom0.pcapng", "peth0");
+	}
+	unsigned files = c->files ? c->files : 1, per = c->n / files;
+	for (unsigned i = 0; i < c->n; i++) {
+		if (!c->one_file && (i % per == 0 && i / per < files)) {
+			if (cw)
+				tc_close(cw);
+			snprintf(spec, sizeof spec, "client_%u.pcapng", i / per);
+			cw = open_w(spec, "eth0");
+		}
+		transaction(c, i, cw, dw, c->one_file ? 1 : 0);
+	}
+	if (cw != dw)
+		tc_close(cw);
+	tc_close(dw);
+
+	struct in_set *in = in_new();
+	assert_non_null(in);
+	tl_tmp_path(path, sizeof path, c->one_file ? "host.pcapng#eth0" : "client_*.pcapng");
+	assert_int_equal(in_add(in, path, PT_CLIENT), 0);
+	tl_tmp_path(path, sizeof path, c->one_file ? "host.pcapng#peth0" : "dom0.pcapng");
+	assert_int_equal(in_add(in, path, PT_UPLINK), 1);
+	assert_int_equal(in_open(in, ~0u), 0);	/* as analyze does before the pass */
+	struct pt_config pc;
+	pt_config_default(&pc);
+	struct ipaddr guest = { 0 };
+	char err[256] = "";
+	int rc = clkpass_clock(in, &pc, &guest, e, err, sizeof err);
+	in_free(in);
+	char rm[300];
+	snprintf(rm, sizeof rm, "rm -f %s/*.pcapng", tl_tmpdir);
+	assert_int_equal(system(rm), 0);
+	return rc;
+}
+
+/* The estimate against the truth: offset (client - Dom0 at the client's
+ * first packet, which is the first query: t0) off by half the asymmetry. */
+static void check(const struct scen *c, int64_t offset_tol_ns, double skew_tol_ppm)
+{
+	struct clk_est e;
+	assert_int_equal(estimate(c, &e), 0);
+	assert_true(e.ok);
+	int64_t want = c->offset_ns + (c->out_ns - c->in_ns) / 2;
+	printf("    offset %lld ns (truth %lld, error %lld), skew %.4f ppm (truth %.4f), split +-%lld ns, "
+	       "samples %llu/%llu\n", (long long)e.offset_ns, (long long)want,
+	       (long long)(e.offset_ns - want), e.skew_ppm, c->skew_ppm,
+	       (long long)e.split_uncertainty_ns, (unsigned long long)e.samples[0],
+	       (unsigned long long)e.samples[1]);
+	assert_true(llabs(e.offset_ns - want) <= offset_tol_ns);
+	assert_true(fabs(e.skew_ppm - c->skew_ppm) <= skew_tol_ppm);
+	/* every query and answer at both points is a sample: none left unmatched */
+	assert_int_equal(e.samples[0], c->n - c->lead);
+	assert_int_equal(e.samples[1], c->n - c->lead);
+	int64_t half_rtt = (c->in_ns + c->out_ns) / 2;
+	assert_true(llabs(e.split_uncertainty_ns - half_rtt) <= offset_tol_ns);
+}
+
+static void test_ahead_fast(void **st)
+{
+	(void)st;
+	struct scen c = { .offset_ns = 2500000000ll, .skew_ppm = 40, .in_ns = 60000, .out_ns = 60000,
+			  .jitter_ns = 10000, .n = 6000 };
+	check(&c, 2000, 0.05);
+}
+
+/* Behind and slow, an asymmetric link (its half is in the offset). */
+static void test_behind_slow_asymmetric(void **st)
+{
+	(void)st;
+	struct scen c = { .offset_ns = -7300000000ll, .skew_ppm = -85, .in_ns = 40000, .out_ns = 140000,
+			  .jitter_ns = 20000, .n = 6000 };
+	check(&c, 2000, 0.05);
+}
+
+/* A day off, and 1000 ppm: over 4 minutes the client clock moves 240 ms,
+ * more than the fine pass's matching window; the pass must track it. */
+static void test_day_off_drifting(void **st)
+{
+	(void)st;
+	struct scen c = { .offset_ns = 86400000000000ll, .skew_ppm = 1000, .in_ns = 50000, .out_ns = 50000,
+			  .jitter_ns = 10000, .n = 24000 };
+	check(&c, 2000, 0.05);
+}
+
+/* The client capture starts 30 s before Dom0's: its first seconds are not
+ * in Dom0's, so Dom0's start is looked up in the client's. */
+static void test_client_starts_first(void **st)
+{
+	(void)st;
+	struct scen c = { .offset_ns = 1500000000ll, .skew_ppm = 20, .in_ns = 60000, .out_ns = 60000,
+			  .jitter_ns = 10000, .n = 9000, .lead = 3000 };
+	check(&c, 2000, 0.05);
+}
+
+/* The client's capture in three files: the very same estimate as in one. */
+static void test_several_files(void **st)
+{
+	(void)st;
+	struct scen c = { .offset_ns = 2500000000ll, .skew_ppm = 40, .in_ns = 60000, .out_ns = 80000,
+			  .jitter_ns = 10000, .n = 6000 };
+	struct clk_est one, three;
+	assert_int_equal(estimate(&c, &one), 0);
+	c.files = 3;
+	assert_int_equal(estimate(&c, &three), 0);
+	assert_true(one.ok && three.ok);
+	assert_int_equal(one.offset_ns, three.offset_ns);
+	assert_true(one.skew_ppm == three.skew_ppm);
+	assert_int_equal(one.origin_ns, three.origin_ns);
+	assert_int_equal(one.samples[0], three.samples[0]);
+	assert_int_equal(one.samples[1], three.samples[1]);
+}
+
+/* Client and uplink interfaces in one file: one host, one clock. */
+static void test_one_file(void **st)
+{
+	(void)st;
+	struct scen c = { .offset_ns = 0, .in_ns = 60000, .out_ns = 60000, .jitter_ns = 10000, .n = 100,
+			  .one_file = 1 };
+	struct clk_est e;
+	assert_int_equal(estimate(&c, &e), 0);
+	assert_true(e.ok);
+	assert_int_equal(e.offset_ns, 0);
+	assert_true(e.skew_ppm == 0);
+}
+
+/* Nothing in common: no clock (and no error). */
+static void test_nothing_in_common(void **st)
+{
+	(void)st;
+	struct scen c = { .offset_ns = 1000000, .in_ns = 60000, .out_ns = 60000, .jitter_ns = 10000,
+			  .n = 500, .disjoint = 1 };
+	struct clk_est e;
+	assert_int_equal(estimate(&c, &e), 0);
+	assert_false(e.ok);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ahead_fast),
+		cmocka_unit_test(test_behind_slow_asymmetric),
+		cmocka_unit_test(test_day_off_drifting),
+		cmocka_unit_test(test_client_starts_first),
+		cmocka_unit_test(test_several_files),
+		cmocka_unit_test(test_one_file),
+		cmocka_unit_test(test_nothing_in_common),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

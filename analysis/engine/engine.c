@@ -7,8 +7,9 @@
  * transactions of the first point on the path (client, else uplink, else
  * vif) are the ones reported.
  *
- * The guest-silence detector (hang.c) sees every decoded packet of every
- * point here, so `analyze` and `live` report the same incidents. */
+ * The detectors (watch.c) see every decoded packet of every point and the
+ * final transactions here, so `analyze` and `live` report the same
+ * incidents. */
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/engine/engine.h"
@@ -36,9 +37,7 @@ struct engine {
 	struct results *res;
 	struct cross *x;			/* cross-point part, two or three points (xeng.c) */
 	struct txn_sink joiner;		/* the points' transactions when x is set */
-	struct silence hang;		/* guest-silence detector */
-	/* per kept incident and point: the request counter when it began */
-	uint64_t inc_base[RES_MAX_INCIDENTS][PT_N];
+	struct watch *w;		/* the detectors: incidents */
 };
 
 void eng_config_default(struct eng_config *cfg)
@@ -47,12 +46,18 @@ void eng_config_default(struct eng_config *cfg)
 	pt_config_default(&cfg->pt);
 	cfg->roles = 1u << PT_SINGLE;
 	cfg->window_ns = 1000000000LL;
-	sil_config_default(&cfg->hang);
+	struct watch_config wc;
+	watch_config_default(&wc);
+	cfg->hang = wc.silence;
+	cfg->ports = wc.ports;
+	cfg->syn_bursts = wc.syn_bursts;
+	cfg->loss_bursts = wc.loss_bursts;
 }
 
 static void finalize(struct engine *e, const struct txn *t)
 {
 	res_add_txn(e->res, t);
+	watch_txn(e->w, t);
 	txn_emit(&e->cfg.out, t);
 }
 
@@ -70,66 +75,25 @@ static void on_txn(void *ctx, const struct txn *t)
 		finalize(ep->e, t);
 }
 
-/* Requests that reached each point since the incident began. */
-static void incident_requests(struct engine *e, unsigned i)
-{
-	struct res_incident *in = &e->res->incident[i];
-	const struct sil_guest *g = sil_find(&e->hang, &in->guest);
-	for (int p = 0; g && p < PT_N; p++)
-		in->requests[p] = g->pt[p].requests - e->inc_base[i][p];
-}
-
-static void incident_open(struct engine *e, const struct sil_alert *a)
-{
-	struct results *r = e->res;
-	r->incidents_total++;
-	if (r->n_incidents >= RES_MAX_INCIDENTS)
-		return;
-	unsigned i = r->n_incidents++;
-	r->incident[i] = (struct res_incident){
-		.guest = a->guest, .kind = a->kind, .point = a->point, .open = 1,
-		.start_ns = a->first_unanswered_ns, .last_answer_ns = a->last_answer_ns,
-		.detected_ns = a->at_ns,
-	};
-	/* at each point, the requests since the guest's last answer there are
-	 * part of the silence (at the deciding point exactly the alert's) */
-	const struct sil_guest *g = sil_find(&e->hang, &a->guest);
-	for (int p = 0; g && p < PT_N; p++)
-		e->inc_base[i][p] = g->pt[p].requests - g->pt[p].unanswered;
-	incident_requests(e, i);
-}
-
-static void incident_close(struct engine *e, const struct sil_alert *a)
-{
-	for (unsigned i = e->res->n_incidents; i-- > 0;) {
-		struct res_incident *in = &e->res->incident[i];
-		if (in->open && ipaddr_eq(&in->guest, &a->guest)) {
-			incident_requests(e, i);
-			in->open = 0;
-			in->end_ns = a->at_ns;
-			return;
-		}
-	}
-}
-
-static void on_alert(void *ctx, const struct sil_alert *a)
-{
-	struct engine *e = ctx;
-	if (a->resumed)
-		incident_close(e, a);
-	else
-		incident_open(e, a);
-	if (e->cfg.on_alert)
-		e->cfg.on_alert(e->cfg.alert_ctx, a);
-}
-
 /* pt_packet_hook: every decoded packet of every point. */
 static void on_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 {
 	struct engine *e = ctx;
 	if (e->x)
 		cross_packet(e->x, p, d);
-	sil_packet(&e->hang, p->point, e->x ? cross_time(e->x, p) : p->ts_ns, d);
+	watch_packet(e->w, p->point, e->x ? cross_time(e->x, p) : p->ts_ns, d);
+}
+
+/* The detectors, on the engine's copy of the configuration. */
+static struct watch *new_watch(struct engine *e)
+{
+	const struct eng_config *c = &e->cfg;
+	struct watch_config wc = {
+		.silence = c->hang, .ports = c->ports, .syn_bursts = c->syn_bursts,
+		.loss_bursts = c->loss_bursts, .roles = c->roles, .pt = &c->pt, .clock = &c->clock,
+		.on_incident = c->on_incident, .ctx = c->alert_ctx,
+	};
+	return watch_new(&wc, e->res);
 }
 
 struct engine *eng_new(const struct eng_config *cfg)
@@ -142,9 +106,9 @@ struct engine *eng_new(const struct eng_config *cfg)
 	if (!e->res)
 		goto fail;
 	e->res->window_ns = cfg->window_ns;
-	struct sil_config hc = cfg->hang;
-	hc.pt = &e->cfg.pt;
-	sil_init(&e->hang, &hc, on_alert, e);
+	e->w = new_watch(e);
+	if (!e->w)
+		goto fail;
 	e->primary = PT_N;
 	for (uint8_t role = 0; role < PT_N; role++) {
 		if (!(cfg->roles & (1u << role)))
@@ -203,7 +167,7 @@ void eng_feed(struct engine *e, const struct pkt *p)
 
 void eng_advance(struct engine *e, uint64_t now_ns)
 {
-	sil_advance(&e->hang, now_ns);
+	watch_advance(e->w, now_ns);
 }
 
 void eng_finish(struct engine *e)
@@ -223,9 +187,7 @@ void eng_finish(struct engine *e)
 	}
 	if (e->x)
 		cross_finish(e->x, e->res);
-	for (unsigned i = 0; i < e->res->n_incidents; i++)
-		if (e->res->incident[i].open)
-			incident_requests(e, i);
+	watch_finish(e->w);
 }
 
 const struct results *eng_results(const struct engine *e)
@@ -246,6 +208,7 @@ void eng_free(struct engine *e)
 	for (int role = 0; role < PT_N; role++)
 		pt_free(e->p[role].pt);
 	cross_free(e->x);
+	watch_free(e->w);
 	res_free(e->res);
 	free(e);
 }

@@ -415,9 +415,11 @@ static void test_app_only_per_service(void **state)
 	assert_int_equal(http->port, 80);
 	assert_int_equal(http->last_answer_kind, INC_ANS_HTTP);
 	assert_int_equal(http->first_unanswered_ns, t1 + 2);		/* the first SYN to port 80 */
-	assert_int_equal(http->by_kind[INC_REQ_TCP_SYN] + http->by_kind[INC_REQ_TCP_DATA], http->unanswered);
-	/* noticed at the first SYN past the threshold */
-	assert_int_equal(http->by_kind[INC_REQ_TCP_SYN], http->by_kind[INC_REQ_TCP_DATA] + 1);
+	/* noticed at the first SYN past the threshold, before its SYN-ACK: the
+	 * SYNs the stack answered are not unanswered, the requests are */
+	assert_int_equal(http->unanswered, 201);
+	assert_int_equal(http->by_kind[INC_REQ_TCP_SYN], 1);
+	assert_int_equal(http->by_kind[INC_REQ_TCP_DATA], 100);
 	assert_int_equal(http->by_kind[INC_REQ_ARP], 0);
 	sil_free(h);
 }
@@ -433,6 +435,27 @@ static uint64_t one_stack_answer(struct silence *h, uint64_t after)
 			feed(h, PT_VIF, t1 + after, icmp(GUEST, CLIENT, 3));
 	}
 	return t1;
+}
+
+/* lighttpd stopped with its accept queue full: SYNs to port 80 get no
+ * SYN-ACK, pings are answered. app_only for HTTP, its SYNs unanswered. */
+static void test_app_only_backlog_full(void **state)
+{
+	(void)state;
+	struct seen s;
+	struct silence *h = setup(&s);
+	uint64_t t = answering_everything(h), t1 = t;
+	for (; t < t1 + 1500 * MS; t += 10 * MS) {
+		feed(h, PT_VIF, t, tcp(CLIENT, GUEST, 41000, 80, TCP_SYN, 0));
+		feed(h, PT_VIF, t + 1, icmp(CLIENT, GUEST, 8));
+		feed(h, PT_VIF, t + MS, icmp(GUEST, CLIENT, 0));
+	}
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.last.kind, INC_APP_ONLY);
+	assert_int_equal(s.last.service, INC_SVC_HTTP);
+	assert_int_equal(s.last.by_kind[INC_REQ_TCP_SYN], 101);
+	assert_int_equal(s.last.unanswered, 101);
+	sil_free(h);
 }
 
 /* Borderline of app_only: the stack answered once after the service's
@@ -670,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_arp_answered),
 		cmocka_unit_test(test_neighbour_solicitation),
 		cmocka_unit_test(test_app_only_per_service),
+		cmocka_unit_test(test_app_only_backlog_full),
 		cmocka_unit_test(test_stack_answer_too_old),
 		cmocka_unit_test(test_silent_three_points),
 		cmocka_unit_test(test_lost_in_bridge),

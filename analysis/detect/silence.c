@@ -50,6 +50,7 @@ struct sil_side {
 	uint8_t service;		/* enum inc_service */
 	uint16_t port;
 	uint8_t creates;		/* an answer that makes its sender a guest */
+	uint8_t syn_answer;		/* the stack answering a SYN to the service (SYN-ACK, RST) */
 };
 
 struct sil_obs {
@@ -176,8 +177,9 @@ static void obs_tcp(const struct silence *h, const struct dec_pkt *d, struct sil
 	if (ss && data)
 		side(&o->ans, &d->src, ss == INC_SVC_DNS ? INC_ANS_DNS : INC_ANS_HTTP, ss, d->sport);
 	else if (tcp_stack_answer(f) || (data && !ss))
-		side(&o->ans, &d->src, INC_ANS_TCP, 0, 0);
+		side(&o->ans, &d->src, INC_ANS_TCP, ss, d->sport);
 	o->ans.creates = ss && (data || (f & TCP_SYN));
+	o->ans.syn_answer = ss && !data && (f & (TCP_SYN | TCP_RST));
 }
 
 static void obs_udp(const struct silence *h, const struct dec_pkt *d, struct sil_obs *o)
@@ -426,9 +428,12 @@ void sil_packet(struct silence *h, uint8_t point, uint64_t ts_ns, const struct d
 		return;
 	g->answered_ever = 1;
 	count_answer(h, g, &g->t[0], point, ts_ns, o.ans.kind);
-	struct sil_tier *s = o.ans.service ? service_tier(g, o.ans.service, o.ans.port, 1) : NULL;
-	if (s)
+	int own = o.ans.kind == INC_ANS_DNS || o.ans.kind == INC_ANS_HTTP;	/* the service's, not its stack's */
+	struct sil_tier *s = o.ans.service ? service_tier(g, o.ans.service, o.ans.port, own) : NULL;
+	if (s && own)
 		count_answer(h, g, s, point, ts_ns, o.ans.kind);
+	else if (s && o.ans.syn_answer && s->pt[point].by_kind[INC_REQ_TCP_SYN])
+		s->pt[point].by_kind[INC_REQ_TCP_SYN]--;	/* answered, if not by the service */
 }
 
 void sil_advance(struct silence *h, uint64_t now_ns)

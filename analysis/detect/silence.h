@@ -65,7 +65,8 @@ struct sil_alert {
 	uint64_t first_unanswered_ns;	/* first request at point after it: the silence's start */
 	uint64_t at_ns;			/* when the detector noticed (resumed: the answer's time) */
 	uint64_t unanswered;		/* requests at point since the last answer */
-	uint64_t by_kind[INC_REQ_N];	/* the same by kind, `other` included */
+	uint64_t by_kind[INC_REQ_N];	/* the same by kind, `other` included; for a
+					 * service, less the SYNs its stack answered */
 	uint64_t requests[PT_N];	/* requests that reached each point during the silence */
 };
 

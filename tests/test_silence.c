@@ -458,6 +458,43 @@ static void test_app_only_backlog_full(void **state)
 	sil_free(h);
 }
 
+/* The whole guest silent 2 s (pings and queries), then back: its stack
+ * answers 50 ms before DNS does. One silence of the guest, no app_only.
+ * Then DNS stays dead while pings are answered: app_only, a threshold after
+ * the guest came back. */
+static void test_guest_back_before_service(void **state)
+{
+	(void)state;
+	struct seen s;
+	struct silence *h = setup(&s);
+	uint64_t t = answering(h, PT_VIF), t1 = t, back = t1 + 2000 * MS, dns_back = back + 50 * MS;
+	for (int dead_dns = 0; dead_dns < 2; dead_dns++) {
+		for (; t < t1 + 4000 * MS; t += 10 * MS) {
+			feed(h, PT_VIF, t, query());
+			feed(h, PT_VIF, t + 1, icmp(CLIENT, GUEST, 8));
+			if (t >= back)
+				feed(h, PT_VIF, t + MS, icmp(GUEST, CLIENT, 0));
+			if (t >= dns_back && !dead_dns)
+				feed(h, PT_VIF, t + MS + 1, answer());
+		}
+		if (!dead_dns) {
+			assert_int_equal(s.n, 2);		/* silent, resumed */
+			assert_int_equal(s.all[0].kind, INC_SILENT);
+			assert_true(s.all[1].resumed);
+			assert_int_equal(s.all[1].at_ns, back + MS);
+			sil_free(h);
+			h = setup(&s);
+			t = answering(h, PT_VIF);
+		}
+	}
+	assert_int_equal(s.n, 3);			/* silent, resumed, app_only */
+	assert_int_equal(s.all[2].kind, INC_APP_ONLY);
+	assert_int_equal(s.all[2].service, INC_SVC_DNS);
+	assert_int_equal(s.all[2].at_ns, back + 1000 * MS + 10 * MS);	/* the first query a second after */
+	assert_int_equal(s.all[2].first_unanswered_ns, t1);
+	sil_free(h);
+}
+
 /* Borderline of app_only: the stack answered once after the service's
  * first unanswered query, then nothing. 1 ms after (more than half a
  * threshold old when the service's threshold runs out): the whole guest is
@@ -695,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_app_only_per_service),
 		cmocka_unit_test(test_app_only_backlog_full),
 		cmocka_unit_test(test_stack_answer_too_old),
+		cmocka_unit_test(test_guest_back_before_service),
 		cmocka_unit_test(test_silent_three_points),
 		cmocka_unit_test(test_lost_in_bridge),
 		cmocka_unit_test(test_service_lost_in_bridge),

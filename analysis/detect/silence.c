@@ -14,6 +14,8 @@ struct sil_pt {
 	uint64_t unanswered;		/* requests since the last answer (not `other`) */
 	uint64_t requests, answers;	/* all along (not `other`) */
 	uint64_t by_kind[INC_REQ_N];	/* requests since the last answer, by kind */
+	uint64_t gap_end_ns;		/* the answer that ended the last silence_ns or more
+					 * without one while asked (a silence, raised or not) */
 	uint8_t last_answer_kind;	/* enum inc_answer */
 };
 
@@ -327,14 +329,18 @@ static int cut_off(const struct sil_pt *q, const struct sil_pt *p)
 
 /* The guest's stack still answers at this point (whole: the guest's layer
  * there) while a service is silent there (p): an answer since the service's
- * first unanswered request, within the last half threshold. Half: an answer
- * just after the first unanswered request may be the stack's last act
- * before the whole guest stops (an ACK to a FIN sent before), and at the
- * service's threshold it is then a whole threshold old. */
+ * first unanswered request, within the last half threshold, and none of
+ * the guest's own silences (a threshold without an answer) in the last
+ * threshold. Half: an answer just after the first unanswered request may be
+ * the stack's last act before the whole guest stops (an ACK to a FIN sent
+ * before), and at the service's threshold it is then a whole threshold old.
+ * The guest's own silence: when the guest comes back, its stack answers a
+ * little before its services do; the service counts from there. */
 static int alive(const struct silence *h, const struct sil_pt *whole, const struct sil_pt *p, uint64_t now)
 {
-	return whole->last_answer_ns > p->first_unanswered_ns &&
-	       now < whole->last_answer_ns + (uint64_t)h->cfg.silence_ns / 2;
+	uint64_t s = (uint64_t)h->cfg.silence_ns;
+	return whole->last_answer_ns > p->first_unanswered_ns && now < whole->last_answer_ns + s / 2 &&
+	       now >= whole->gap_end_ns + s;
 }
 
 static void begin(struct silence *h, struct sil_guest *g, struct sil_tier *t, int pt, uint8_t kind,
@@ -400,6 +406,8 @@ static void count_answer(struct silence *h, struct sil_guest *g, struct sil_tier
 		t->silent = 0;
 		alert(h, g, t, ts, 1);	/* with the silence's counts */
 	}
+	if (t == g->t && p->unanswered && ts >= p->first_unanswered_ns + (uint64_t)h->cfg.silence_ns)
+		p->gap_end_ns = ts;
 	p->answers++;
 	p->last_answer_ns = ts;
 	p->last_answer_kind = kind;

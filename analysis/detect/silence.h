@@ -24,8 +24,9 @@
  *   port): its requests (queries; SYNs and data to the HTTP port) against its
  *   own answers (responses). Silent likewise while the guest's stack still
  *   answers (an answer of any kind after the service's first unanswered
- *   request and within the last silence_ns / 2): `app_only`, one per
- *   service. Without such an answer the whole guest's silence decides.
+ *   request and within the last silence_ns / 2, and the guest itself not
+ *   silent for silence_ns in the last silence_ns): `app_only`, one per
+ *   service. Otherwise the whole guest's silence decides.
  * The innermost point decides: an outer point whose requests stop short of
  * the next point in (or whose answers the next point saw but it did not) is
  * a loss on the way: `lost_bridge` at the uplink, `lost_link` at the client

@@ -71,7 +71,7 @@ static void text_ports(const struct res_incident *in)
 	}
 	printf("RESUMED %s client %s connects again toward %s after a %.3f s stall, port %u",
 	       hms(in->end_ns, at, sizeof at), ip, srv, secs(in->start_ns, in->end_ns), p->resumed_port);
-	if (p->reuse_ns >= 0)
+	if (p->reuse_ns >= 0 && p->reused_port == p->resumed_port)
 		printf(" reused %.3f s after its close", (double)p->reuse_ns / 1e9);
 	putchar('\n');
 }
@@ -118,7 +118,7 @@ static void json_ports(const struct res_incident *in)
 	       p->ports_seen, p->port_min, p->port_max, p->held);
 	if (!in->open)
 		printf(",\"resumed_port\":%u,\"reuse_interval_s\":%.6f", p->resumed_port,
-		       p->reuse_ns >= 0 ? (double)p->reuse_ns / 1e9 : -1.0);
+		       p->reuse_ns >= 0 && p->reused_port == p->resumed_port ? (double)p->reuse_ns / 1e9 : -1.0);
 }
 
 static void json_line(const struct res_incident *in)

@@ -2,7 +2,8 @@
  * with its ports narrowed to 200, every connection closed first by the
  * client, stalls when they are all in TIME_WAIT and goes on 61 s later on
  * the same ports (one alert at the stall, within a second; resumed with the
- * reuse interval); borderlines: 3 ports of the range never used (1% is 2),
+ * reuse interval, or the reuse later when a fresh port ended the stall);
+ * borderlines: 3 ports of the range never used (1% is 2),
  * fewer than min_ports, a pause under the stall threshold, ports closed
  * first by the server or reset (never held), ports whose TIME_WAIT is over;
  * the input ending while full; SYN retransmissions (first and later, a new
@@ -111,7 +112,7 @@ static void test_exhaustion(void **state)
 	ports_advance(p, last + 1000 * MS);		/* a second without a new connection */
 	assert_int_equal(s.n, 1);
 	const struct ports_alert *a = &s.all[0];
-	assert_false(a->resumed);
+	assert_int_equal(a->event, PORTS_STALLED);
 	char ip[64];
 	assert_string_equal(ipaddr_str(&a->client, ip, sizeof ip), CLIENT);
 	assert_string_equal(ipaddr_str(&a->server.ip, ip, sizeof ip), SERVER);
@@ -129,7 +130,7 @@ static void test_exhaustion(void **state)
 	run(p, again, 40000, 10, BY_CLIENT);
 	assert_int_equal(s.n, 2);
 	a = &s.all[1];
-	assert_true(a->resumed);
+	assert_int_equal(a->event, PORTS_RESUMED);
 	assert_int_equal(a->port, 40000);
 	assert_int_equal(a->start_ns, last);
 	assert_int_equal(a->at_ns, again);
@@ -187,8 +188,32 @@ static void test_pause(void **state)
 	assert_int_equal(s.n, 1);
 	connection(p, last + 1500 * MS, 40201, BY_CLIENT);
 	assert_int_equal(s.n, 2);
-	assert_true(s.all[1].resumed);
+	assert_int_equal(s.all[1].event, PORTS_RESUMED);
 	assert_int_equal(s.all[1].reuse_ns, -1);
+	ports_free(p);
+}
+
+/* The stall ends on a port never seen (pcaps' real port-exhaustion: one
+ * port of the range was not the client's to use before); the first port
+ * the client closed and reuses later gives the reuse interval, once. */
+static void test_reuse_after_resume(void **state)
+{
+	(void)state;
+	struct seen s;
+	struct ports *p = setup(&s);
+	uint64_t last = run(p, T0, 40000, 200, BY_CLIENT);
+	ports_advance(p, last + 1000 * MS);
+	assert_int_equal(s.n, 1);
+	connection(p, T0 + 59000 * MS, 40200, BY_CLIENT);	/* a fresh port ends the stall */
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.all[1].event, PORTS_RESUMED);
+	assert_int_equal(s.all[1].port, 40200);
+	assert_int_equal(s.all[1].reuse_ns, -1);
+	run(p, T0 + 61000 * MS, 40005, 3, BY_CLIENT);		/* 40005 back 61 s after its SYN */
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.all[2].event, PORTS_REUSED);
+	assert_int_equal(s.all[2].port, 40005);
+	assert_int_equal(s.all[2].reuse_ns, (int64_t)(61000 - 15 - 4) * (int64_t)MS);
 	ports_free(p);
 }
 
@@ -297,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_three_free),
 		cmocka_unit_test(test_few_ports),
 		cmocka_unit_test(test_pause),
+		cmocka_unit_test(test_reuse_after_resume),
 		cmocka_unit_test(test_not_held),
 		cmocka_unit_test(test_time_wait_over),
 		cmocka_unit_test(test_input_ends_full),

@@ -118,10 +118,10 @@ static void test_silent(void **state)
 	has(s, "kind,guest,incident,point,start_ns,end_ns,duration_s,last_answer_ns,detected_ns,client_requests,"
 	       "uplink_requests,vif_requests,service,port,last_answer_kind,unanswered_arp,unanswered_icmp,"
 	       "unanswered_tcp_syn,unanswered_tcp_data,unanswered_dns,unanswered_other,client,server,ports_seen,"
-	       "port_min,port_max,ports_held,ports_open,closed_by_client,reuse_interval_s,count,connections,"
-	       "lost_link,lost_bridge\n"
+	       "port_min,port_max,ports_held,ports_open,closed_by_client,reuse_interval_s,reused_port,resumed_port,"
+	       "count,connections,lost_link,lost_bridge\n"
 	       "incident,10.77.0.10,silent,vif,1007700000000,1010200000000,2.500000,1007695000000,"
-	       "1008700000000,,95,94,,,http,0,20,74,0,0,3,,,,,,,,,,,,,\n");
+	       "1008700000000,,95,94,,,http,0,20,74,0,0,3,,,,,,,,,,,,,,,\n");
 	free(s);
 	s = render(rpt_text, r);
 	has(s, "for 2.5 s while 94 requests reached vif1.0 (uplink 95): silent at all layers; answers again at "
@@ -157,7 +157,7 @@ static void test_app_only(void **state)
 	free(s);
 	s = render(csv, r);
 	has(s, "incident,10.77.0.10,app_only,vif,1001000000000,1003000000000,2.000000,1000999999000,1002000000000,,0,100,"
-	       "dns,5353,dns,0,0,0,0,100,0,,,,,,,,,,,,,\n");
+	       "dns,5353,dns,0,0,0,0,100,0,,,,,,,,,,,,,,,\n");
 	free(s);
 	res_free(r);
 }
@@ -179,6 +179,7 @@ static void ports(struct results *r, int open)
 	in->open = (uint8_t)open;
 	in->end_ns = open ? 0 : T0 + 59 * S;
 	in->ports.reuse_ns = open ? -1 : 61000000000ll;
+	in->ports.reused_port = open ? 0 : 40001;
 	in->ports.resumed_port = open ? 0 : 40000;
 }
 
@@ -195,23 +196,23 @@ static void test_ports(void **state)
 	       "\"detected_ns\":1002000000000,\"client\":\"10.77.0.1\",\"server\":\"10.77.0.10:80\","
 	       "\"ports_seen\":200,\"port_min\":40000,\"port_max\":40199,\"ports_held\":198,\"ports_open\":2,"
 	       "\"closed_by_client\":200,\"stall_start_ns\":1001000000000,\"stall_s\":58.000000,"
-	       "\"reuse_interval_s\":61.000000,\"resumed_port\":40000}");
+	       "\"reuse_interval_s\":61.000000,\"reused_port\":40001,\"resumed_port\":40000}");
 	has(s, "\"end_ns\":null,\"open\":true,\"duration_s\":119.000000,");
-	has(s, "\"stall_s\":119.000000,\"reuse_interval_s\":null,\"resumed_port\":null}]");
+	has(s, "\"stall_s\":119.000000,\"reuse_interval_s\":null,\"reused_port\":null,\"resumed_port\":null}]");
 	free(s);
 	s = render(rpt_text, r);
 	has(s, "incidents: 2\n    client 10.77.0.1 out of source ports toward 10.77.0.10:80 from 1970-01-01 "
 	       "00:16:41.000 UTC for 58.0 s: 200 ports seen (40000-40199), 198 held in TIME_WAIT, 2 open, 200 "
 	       "connections closed first by the client; a new connection at 1970-01-01 00:17:39.000 UTC on port "
-	       "40000, reused 61.0 s after its close\n");
+	       "40000; port 40001 reused 61.0 s after its close\n");
 	has(s, "for 119.0 s (to the end of the capture): 200 ports seen (40000-40199), 198 held in TIME_WAIT, 2 "
 	       "open, 200 connections closed first by the client\n");
 	free(s);
 	s = render(csv, r);
 	has(s, "\nincident,,client_port_exhaustion,uplink,1001000000000,1059000000000,58.000000,,1002000000000,,,,,,,"
-	       ",,,,,,10.77.0.1,10.77.0.10:80,200,40000,40199,198,2,200,61.000000,,,,\n");
+	       ",,,,,,10.77.0.1,10.77.0.10:80,200,40000,40199,198,2,200,61.000000,40001,40000,,,,\n");
 	has(s, "\nincident,,client_port_exhaustion,uplink,1001000000000,,119.000000,,1002000000000,,,,,,,,,,,,,"
-	       "10.77.0.1,10.77.0.10:80,200,40000,40199,198,2,200,,,,,\n");
+	       "10.77.0.1,10.77.0.10:80,200,40000,40199,198,2,200,,,,,,,\n");
 	free(s);
 	res_free(r);
 }
@@ -248,9 +249,9 @@ static void test_bursts(void **state)
 	free(s);
 	s = render(csv, r);
 	has(s, "\nincident,,syn_retransmits,uplink,1001000000000,1003000000000,2.000000,,1001000000100,,,,,,,,,,,,,"
-	       ",,,,,,,,,94,90,,\n");
+	       ",,,,,,,,,,,94,90,,\n");
 	has(s, "\nincident,,loss_burst,uplink,1004000000000,1005000000000,1.000000,,1004000000100,,,,,,,,,,,,,"
-	       ",,,,,,,,,12,,2,10\n");
+	       ",,,,,,,,,,,12,,2,10\n");
 	free(s);
 	res_free(r);
 }

@@ -29,6 +29,7 @@ struct closes {
 
 struct group {
 	uint8_t used, full, stalled;
+	uint8_t await_reuse;		/* no port closed by the client reused since the stall began */
 	struct ipaddr client;
 	struct endpoint server;
 	uint64_t base_ns;		/* the first SYN: port times count from here */
@@ -207,37 +208,49 @@ static void fill(const struct ports *p, const struct group *g, uint64_t now, str
 	a->reuse_ns = -1;
 }
 
-static void stall(struct ports *p, struct group *g, uint64_t now)
+static void emit(struct ports *p, const struct group *g, uint8_t event, uint64_t now, uint16_t port,
+		 int64_t reuse_ns)
 {
 	struct ports_alert a;
-	g->stalled = 1;
-	g->stall_start_ns = g->last_new_ns;
-	p->stats.stalls++;
 	fill(p, g, now, &a);
+	a.event = event;
+	a.port = port;
+	a.reuse_ns = reuse_ns;
 	if (p->hooks.alert)
 		p->hooks.alert(p->hooks.ctx, &a);
+}
+
+static void stall(struct ports *p, struct group *g, uint64_t now)
+{
+	g->stalled = g->await_reuse = 1;
+	g->stall_start_ns = g->last_new_ns;
+	p->stats.stalls++;
+	emit(p, g, PORTS_STALLED, now, 0, -1);
 }
 
 static void check(struct ports *p, struct group *g, uint64_t now)
 {
 	expire(p, g, now);
+	if (g->await_reuse && now > g->stall_start_ns + 2 * (uint64_t)p->cfg.time_wait_ns)
+		g->await_reuse = 0;	/* its ports had every chance to come back */
 	g->full = full(p, g);
 	if (g->full && !g->stalled && now >= g->last_new_ns + (uint64_t)p->cfg.stall_ns)
 		stall(p, g, now);
 }
 
-/* A new connection on port after a stall; reuse_ns: from the port's close
- * by the client to now (-1: it was not closed first by the client). */
-static void resume(struct ports *p, struct group *g, uint16_t port, uint64_t ts, int64_t reuse_ns)
+/* A new connection on port since a stall began: the stall's end (the
+ * first), and the reuse interval (the first on a port the client closed);
+ * reuse_ns: -1 when the port was not closed first by the client. */
+static void after_stall(struct ports *p, struct group *g, uint16_t port, uint64_t ts, int64_t reuse_ns)
 {
-	struct ports_alert a;
-	fill(p, g, ts, &a);
-	a.resumed = 1;
-	a.port = port;
-	a.reuse_ns = reuse_ns;
+	int reused = g->await_reuse && reuse_ns >= 0;
+	if (g->stalled)
+		emit(p, g, PORTS_RESUMED, ts, port, reused ? reuse_ns : -1);
+	else if (reused)
+		emit(p, g, PORTS_REUSED, ts, port, reuse_ns);
 	g->stalled = 0;
-	if (p->hooks.alert)
-		p->hooks.alert(p->hooks.ctx, &a);
+	if (reused)
+		g->await_reuse = 0;
 }
 
 /* ---- connections ---- */
@@ -262,8 +275,8 @@ static void new_connection(struct ports *p, struct group *g, uint16_t port, uint
 	memset(pt, 0, sizeof *pt);
 	pt->state = P_TRYING;
 	pt->isn = isn;
-	if (g->stalled)
-		resume(p, g, port, ts, reuse_ns);
+	if (g->stalled || g->await_reuse)
+		after_stall(p, g, port, ts, reuse_ns);
 	g->last_new_ns = ts;
 	check(p, g, ts);
 }

@@ -11,14 +11,16 @@
  * distinct ports were seen and the open and held ones cover all but 1% of
  * the observed range (lowest to highest port seen), and it stalls when no
  * new connection follows for stall_ns: an alert, the stall starting at the
- * last new connection. The first new connection ends it (resumed), with its
- * port's reuse interval (from its close by the client to its reuse). When
- * the input ends while full and not stalled yet, the stall runs to the end
- * (ports_finish alerts it). Linux picks source ports spread over its range,
+ * last new connection. The first new connection ends it (resumed). The
+ * first connection since the stall began on a port closed first by the
+ * client gives the reuse interval (from that close to the reuse): with the
+ * resumed alert when it is that one, else an alert of its own (reused).
+ * When the input ends while full and not stalled yet, the stall runs to the
+ * end (ports_finish alerts it). Linux picks source ports spread over its range,
  * so the observed range is the real one only once nearly all of it was used;
  * a client that hands out ports in sequence looks full early, and a pause of
- * stall_ns would pass for a stall (its stall then ends on a port never seen:
- * reuse interval -1).
+ * stall_ns would pass for a stall (its stall then ends on a port never seen,
+ * and no reuse follows soon).
  *
  * SYN retransmissions: a SYN with its connection's ISN again, handed to
  * the syn hook with whether it is its connection's first.
@@ -41,9 +43,15 @@ struct ports_config {
 	const struct pt_config *pt;	/* service ports; NULL: 53 and 80 */
 };
 
+enum ports_event {
+	PORTS_STALLED = 0,		/* out of ports, no new connection for stall_ns */
+	PORTS_RESUMED,			/* a new connection again */
+	PORTS_REUSED,			/* later, the first reuse of a port the client closed */
+};
+
 struct ports_alert {
 	unsigned id;			/* the group */
-	uint8_t resumed;		/* 0: stalled; 1: a new connection again */
+	uint8_t event;			/* enum ports_event */
 	struct ipaddr client;
 	struct endpoint server;
 	uint32_t ports_seen;		/* distinct source ports */
@@ -51,9 +59,10 @@ struct ports_alert {
 	uint32_t held, open;		/* ports in TIME_WAIT, and of open connections, when noticed */
 	uint64_t closed_by_client;	/* connections closed first by the client, so far */
 	uint64_t start_ns;		/* the stall's start: the last new connection */
-	uint64_t at_ns;			/* when noticed; resumed: the new connection's SYN */
-	int64_t reuse_ns;		/* resumed: its port's close to reuse; -1 a port not held */
-	uint16_t port;			/* resumed: its port */
+	uint64_t at_ns;			/* when noticed; resumed, reused: that connection's SYN */
+	uint16_t port;			/* resumed, reused: that connection's port */
+	int64_t reuse_ns;		/* its port's close by the client to its reuse; -1: the
+					 * port was not closed first by the client */
 };
 
 struct ports_hooks {

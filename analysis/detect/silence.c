@@ -415,6 +415,19 @@ static void count_answer(struct silence *h, struct sil_guest *g, struct sil_tier
 	memset(p->by_kind, 0, sizeof p->by_kind);
 }
 
+/* A service's SYN answered by its guest's stack (SYN-ACK, RST): no longer
+ * unanswered. Only the service answers its requests, but a client that
+ * opens connections and sends its requests late (a client falling behind)
+ * leaves none of them unanswered. Which SYN it was is not kept: a SYN
+ * waiting behind an unanswered request keeps that request's start. */
+static void syn_answered(struct sil_pt *p)
+{
+	if (!p->by_kind[INC_REQ_TCP_SYN])
+		return;
+	p->by_kind[INC_REQ_TCP_SYN]--;
+	p->unanswered--;
+}
+
 void sil_packet(struct silence *h, uint8_t point, uint64_t ts_ns, const struct dec_pkt *d)
 {
 	struct sil_obs o;
@@ -440,8 +453,8 @@ void sil_packet(struct silence *h, uint8_t point, uint64_t ts_ns, const struct d
 	struct sil_tier *s = o.ans.service ? service_tier(g, o.ans.service, o.ans.port, own) : NULL;
 	if (s && own)
 		count_answer(h, g, s, point, ts_ns, o.ans.kind);
-	else if (s && o.ans.syn_answer && s->pt[point].by_kind[INC_REQ_TCP_SYN])
-		s->pt[point].by_kind[INC_REQ_TCP_SYN]--;	/* answered, if not by the service */
+	else if (s && o.ans.syn_answer)
+		syn_answered(&s->pt[point]);
 }
 
 void sil_advance(struct silence *h, uint64_t now_ns)

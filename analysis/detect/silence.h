@@ -22,7 +22,8 @@
  *   the client's ARP cache expired, are enough);
  * - each service the guest was seen answering (DNS on its port, HTTP on its
  *   port): its requests (queries; SYNs and data to the HTTP port) against its
- *   own answers (responses). Silent likewise while the guest's stack still
+ *   own answers (responses); a SYN its stack answers (SYN-ACK, RST) is
+ *   answered. Silent likewise while the guest's stack still
  *   answers (an answer of any kind after the service's first unanswered
  *   request and within the last silence_ns / 2, and the guest itself not
  *   silent for silence_ns in the last silence_ns): `app_only`, one per
@@ -65,9 +66,9 @@ struct sil_alert {
 	uint64_t last_answer_ns;	/* ... and its time */
 	uint64_t first_unanswered_ns;	/* first request at point after it: the silence's start */
 	uint64_t at_ns;			/* when the detector noticed (resumed: the answer's time) */
-	uint64_t unanswered;		/* requests at point since the last answer */
-	uint64_t by_kind[INC_REQ_N];	/* the same by kind, `other` included; for a
-					 * service, less the SYNs its stack answered */
+	uint64_t unanswered;		/* requests at point since the last answer (for a
+					 * service, less the SYNs its stack answered) */
+	uint64_t by_kind[INC_REQ_N];	/* the same by kind, `other` included */
 	uint64_t requests[PT_N];	/* requests that reached each point during the silence */
 };
 

@@ -116,7 +116,7 @@ static void on_ports(void *ctx, const struct ports_alert *a)
 {
 	struct watch *w = ctx;
 	struct res_incident tmp, *in;
-	if (!a->resumed) {
+	if (a->event == PORTS_STALLED) {
 		memset(&tmp, 0, sizeof tmp);
 		ports_fill(&tmp, a, w->client_most);
 		tmp.detected_ns = a->at_ns;
@@ -126,9 +126,14 @@ static void on_ports(void *ctx, const struct ports_alert *a)
 	in = kept(w, w->ports_inc[a->id], &tmp);
 	if (in == &tmp)
 		ports_fill(in, a, w->client_most);
-	in->ports.reuse_ns = a->reuse_ns;
-	in->ports.resumed_port = a->port;
-	end_incident(w, in, a->at_ns);
+	if (a->reuse_ns >= 0) {
+		in->ports.reuse_ns = a->reuse_ns;
+		in->ports.reused_port = a->port;
+	}
+	if (a->event == PORTS_RESUMED) {
+		in->ports.resumed_port = a->port;
+		end_incident(w, in, a->at_ns);
+	}
 }
 
 /* ---- bursts ---- */

@@ -104,8 +104,8 @@ static void text_ports(FILE *f, const struct results *r, const struct res_incide
 	if (!in->open)
 		fprintf(f, "; a new connection at %s on port %u", utc_str(in->end_ns, to, sizeof to),
 			p->resumed_port);
-	if (!in->open && p->reuse_ns >= 0)
-		fprintf(f, ", reused %.1f s after its close", (double)p->reuse_ns / 1e9);
+	if (p->reuse_ns >= 0)
+		fprintf(f, "; port %u reused %.1f s after its close", p->reused_port, (double)p->reuse_ns / 1e9);
 	fputc('\n', f);
 }
 
@@ -197,10 +197,10 @@ static void json_ports(FILE *f, const struct results *r, const struct res_incide
 		endpoint_str(&p->server, srv, sizeof srv), p->ports_seen, p->port_min, p->port_max, p->held,
 		p->open, (unsigned long long)p->closed_by_client, (unsigned long long)in->start_ns,
 		duration_s(r, in));
-	if (!in->open && p->reuse_ns >= 0)
-		fprintf(f, "%.6f", (double)p->reuse_ns / 1e9);
+	if (p->reuse_ns >= 0)
+		fprintf(f, "%.6f,\"reused_port\":%u", (double)p->reuse_ns / 1e9, p->reused_port);
 	else
-		fputs("null", f);
+		fputs("null,\"reused_port\":null", f);
 	if (in->open)
 		fputs(",\"resumed_port\":null", f);
 	else
@@ -242,7 +242,8 @@ void rpt_json_incidents(FILE *f, const struct results *r)
 #define CSV_INCIDENT_COLS "kind,guest,incident,point,start_ns,end_ns,duration_s,last_answer_ns,detected_ns," \
 	"client_requests,uplink_requests,vif_requests,service,port,last_answer_kind,unanswered_arp," \
 	"unanswered_icmp,unanswered_tcp_syn,unanswered_tcp_data,unanswered_dns,unanswered_other,client,server," \
-	"ports_seen,port_min,port_max,ports_held,ports_open,closed_by_client,reuse_interval_s,count,connections," \
+	"ports_seen,port_min,port_max,ports_held,ports_open,closed_by_client,reuse_interval_s,reused_port," \
+	"resumed_port,count,connections," \
 	"lost_link,lost_bridge"
 
 /* ,service,port,last_answer_kind,unanswered_* (empty but for silences) */
@@ -261,20 +262,25 @@ static void csv_silence(FILE *f, const struct res_incident *in)
 			putc(',', f);
 }
 
-/* ,client,server,ports_seen,...,reuse_interval_s (empty but for port exhaustion) */
+/* ,client,server,ports_seen,...,resumed_port (empty but for port exhaustion) */
 static void csv_ports(FILE *f, const struct res_incident *in)
 {
 	const struct res_ports *p = &in->ports;
 	char ip[64], srv[80];
 	if (in->kind != INC_PORT_EXHAUSTION) {
-		fputs(",,,,,,,,,", f);
+		fputs(",,,,,,,,,,,", f);
 		return;
 	}
 	fprintf(f, ",%s,%s,%u,%u,%u,%u,%u,%llu,", ipaddr_str(&p->client, ip, sizeof ip),
 		endpoint_str(&p->server, srv, sizeof srv), p->ports_seen, p->port_min, p->port_max, p->held,
 		p->open, (unsigned long long)p->closed_by_client);
-	if (!in->open && p->reuse_ns >= 0)
-		fprintf(f, "%.6f", (double)p->reuse_ns / 1e9);
+	if (p->reuse_ns >= 0)
+		fprintf(f, "%.6f,%u", (double)p->reuse_ns / 1e9, p->reused_port);
+	else
+		putc(',', f);
+	putc(',', f);
+	if (!in->open)
+		fprintf(f, "%u", p->resumed_port);
 }
 
 /* ,count,connections,lost_link,lost_bridge (empty but for bursts) */

@@ -99,9 +99,10 @@ struct res_incident {
 		uint16_t port_min, port_max;	/* the range observed */
 		uint32_t held, open;	/* ports in TIME_WAIT, of open connections */
 		uint64_t closed_by_client;	/* connections closed first by the client */
-		int64_t reuse_ns;	/* the port that ended the stall: its close to its
-					 * reuse; -1 when open, or the port was never held */
-		uint16_t resumed_port;
+		uint16_t resumed_port;	/* the new connection that ended the stall */
+		uint16_t reused_port;	/* the first port closed by the client and reused
+					 * since the stall began (that one, or later) */
+		int64_t reuse_ns;	/* ... from its close to its reuse; -1: none seen */
 	} ports;
 	/* syn_retransmits, loss_burst (burst.h: the rule) */
 	struct res_burst {

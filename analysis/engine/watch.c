@@ -156,7 +156,8 @@ static void burst_incident(struct watch *w, const struct burst_state *s, uint8_t
 	if (!s->ended) {
 		memset(&tmp, 0, sizeof tmp);
 		burst_fill(&tmp, s, kind, w->client_most);
-		tmp.detected_ns = s->last_ns;
+		/* lost transactions are final late: noticed now, not at the event */
+		tmp.detected_ns = s->last_ns > w->now ? s->last_ns : w->now;
 		*inc = raise_incident(w, &tmp);
 		return;
 	}

@@ -81,16 +81,17 @@ static void text_burst(const struct res_incident *in)
 	const struct res_burst *b = &in->burst;
 	char at[32], since[32];
 	int syn = in->kind == INC_SYN_RETRANSMITS;
+	printf("%s %s %s at %s: %llu %s", in->open ? "ALERT" : "ENDED",
+	       hms(in->open ? in->detected_ns : in->end_ns, at, sizeof at), inc_kind_text(in->kind), role(in->point),
+	       (unsigned long long)b->count, syn ? "retransmissions" : "transactions lost");
 	if (in->open)
-		printf("ALERT %s %s at %s: %llu since %s", hms(in->detected_ns, at, sizeof at), inc_kind_text(in->kind),
-		       role(in->point), (unsigned long long)b->count, hms(in->start_ns, since, sizeof since));
+		printf(" since %s", hms(in->start_ns, since, sizeof since));
 	else
-		printf("ENDED %s %s at %s: %llu over %.3f s", hms(in->end_ns, at, sizeof at), inc_kind_text(in->kind),
-		       role(in->point), (unsigned long long)b->count, secs(in->start_ns, in->end_ns));
+		printf(" over %.3f s", secs(in->start_ns, in->end_ns));
 	if (syn)
 		printf(" (%llu connections)\n", (unsigned long long)b->connections);
 	else
-		printf(" transactions lost (link %llu, bridge %llu)\n", (unsigned long long)b->lost[LOST_LINK],
+		printf(" (link %llu, bridge %llu)\n", (unsigned long long)b->lost[LOST_LINK],
 		       (unsigned long long)b->lost[LOST_BRIDGE]);
 }
 

@@ -310,12 +310,14 @@ static int inner_point(const struct silence *h, const struct sil_guest *g, int p
 }
 
 /* Requests unanswered at this point for the silence threshold, and still
- * arriving (a client that stopped asking is no hang). */
+ * arriving (a client that stopped asking is no hang): min_requests of them,
+ * or two ARP requests (a client asks again, a second later on Linux, only
+ * when it got no reply: with the third at 2 s the alert would come late). */
 static int silent_at(const struct silence *h, const struct sil_pt *p, uint64_t now)
 {
 	uint64_t s = (uint64_t)h->cfg.silence_ns;
-	return p->unanswered >= h->cfg.min_requests && now >= p->first_unanswered_ns + s &&
-	       now <= p->last_req_ns + s;
+	int enough = p->unanswered >= h->cfg.min_requests || p->by_kind[INC_REQ_ARP] >= 2;
+	return enough && now >= p->first_unanswered_ns + s && now <= p->last_req_ns + s;
 }
 
 /* Whether the inner point q lies beyond a loss from a silence that began at

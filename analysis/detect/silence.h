@@ -17,9 +17,10 @@
  * Two layers are watched, per guest and point:
  * - the whole guest: requests of every kind against answers of every kind.
  *   Nothing at all answered for silence_ns while at least min_requests
- *   requests arrived (the last within silence_ns) is a silence of the guest:
- *   `silent` at the innermost point where it shows (ARP requests alone, when
- *   the client's ARP cache expired, are enough);
+ *   requests arrived (or two ARP requests: the client asking again), the
+ *   last within silence_ns, is a silence of the guest: `silent` at the
+ *   innermost point where it shows (ARP requests alone, when the client's
+ *   ARP cache expired, are enough);
  * - each service the guest was seen answering (DNS on its port, HTTP on its
  *   port): its requests (queries; SYNs and data to the HTTP port) against its
  *   own answers (responses); a SYN its stack answers (SYN-ACK, RST) is

@@ -158,6 +158,7 @@ static void test_three_free(void **state)
 	ports_advance(p, last + 5000 * MS);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.all[0].ports_seen, 198);
+	assert_int_equal(s.all[0].at_ns, last + 1003 * MS);	/* when the rule held, not when told */
 	ports_free(p);
 }
 

@@ -37,6 +37,7 @@ struct group {
 	uint16_t min, max;
 	uint64_t closed_by_client;
 	uint64_t last_new_ns;		/* the last new connection's SYN */
+	uint64_t full_ns;		/* when it became full */
 	uint64_t stall_start_ns;
 	struct port *port;		/* [NPORTS] */
 	struct closes tw;
@@ -233,9 +234,14 @@ static void check(struct ports *p, struct group *g, uint64_t now)
 	expire(p, g, now);
 	if (g->await_reuse && now > g->stall_start_ns + 2 * (uint64_t)p->cfg.time_wait_ns)
 		g->await_reuse = 0;	/* its ports had every chance to come back */
+	int was = g->full;
 	g->full = full(p, g);
-	if (g->full && !g->stalled && now >= g->last_new_ns + (uint64_t)p->cfg.stall_ns)
-		stall(p, g, now);
+	if (g->full && !was)
+		g->full_ns = now;
+	uint64_t due = g->last_new_ns + (uint64_t)p->cfg.stall_ns;
+	/* noticed when the rule held, not at the packet or tick that told */
+	if (g->full && !g->stalled && now >= due)
+		stall(p, g, due > g->full_ns ? due : g->full_ns);
 }
 
 /* A new connection on port since a stall began: the stall's end (the

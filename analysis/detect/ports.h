@@ -59,7 +59,9 @@ struct ports_alert {
 	uint32_t held, open;		/* ports in TIME_WAIT, and of open connections, when noticed */
 	uint64_t closed_by_client;	/* connections closed first by the client, so far */
 	uint64_t start_ns;		/* the stall's start: the last new connection */
-	uint64_t at_ns;			/* when noticed; resumed, reused: that connection's SYN */
+	uint64_t at_ns;			/* stalled: when the rule held (stall_ns after the last
+					 * new connection, or when full if later; at the end of
+					 * input, its end); resumed, reused: that connection's SYN */
 	uint16_t port;			/* resumed, reused: that connection's port */
 	int64_t reuse_ns;		/* its port's close by the client to its reuse; -1: the
 					 * port was not closed first by the client */

@@ -58,7 +58,7 @@ static void text_silence(const struct res_incident *in)
 
 static void text_ports(const struct res_incident *in)
 {
-	const struct res_ports *p = &in->ports;
+	const struct ports_state *p = &in->ports;
 	char at[32], since[32], ip[64], srv[80];
 	ipaddr_str(&p->client, ip, sizeof ip);
 	endpoint_str(&p->server, srv, sizeof srv);
@@ -70,9 +70,9 @@ static void text_ports(const struct res_incident *in)
 		return;
 	}
 	printf("RESUMED %s client %s connects again toward %s after a %.3f s stall, port %u",
-	       hms(in->end_ns, at, sizeof at), ip, srv, secs(in->start_ns, in->end_ns), p->resumed_port);
-	if (p->reuse_ns >= 0 && p->reused_port == p->resumed_port)
-		printf(" reused %.3f s after its close", (double)p->reuse_ns / 1e9);
+	       hms(in->end_ns, at, sizeof at), ip, srv, secs(in->start_ns, in->end_ns), in->resumed_port);
+	if (in->reuse_ns >= 0 && in->reused_port == in->resumed_port)
+		printf(" reused %.3f s after its close", (double)in->reuse_ns / 1e9);
 	putchar('\n');
 }
 
@@ -112,23 +112,24 @@ static void json_silence(const struct res_incident *in)
 
 static void json_ports(const struct res_incident *in)
 {
-	const struct res_ports *p = &in->ports;
+	const struct ports_state *p = &in->ports;
 	char ip[64], srv[80];
 	printf(",\"client\":\"%s\",\"server\":\"%s\",\"ports_seen\":%u,\"port_min\":%u,\"port_max\":%u,"
 	       "\"ports_held\":%u", ipaddr_str(&p->client, ip, sizeof ip), endpoint_str(&p->server, srv, sizeof srv),
 	       p->ports_seen, p->port_min, p->port_max, p->held);
 	if (!in->open)
-		printf(",\"resumed_port\":%u,\"reuse_interval_s\":%.6f", p->resumed_port,
-		       p->reuse_ns >= 0 && p->reused_port == p->resumed_port ? (double)p->reuse_ns / 1e9 : -1.0);
+		printf(",\"resumed_port\":%u,\"reuse_interval_s\":%.6f", in->resumed_port,
+		       in->reuse_ns >= 0 && in->reused_port == in->resumed_port ? (double)in->reuse_ns / 1e9 : -1.0);
 }
 
 static void json_line(const struct res_incident *in)
 {
-	const char *what = inc_is_silence(in->kind) ? (in->open ? "silent" : "resumed") : in->open ? "raised" : "ended";
+	int sil = inc_is_silence(in->kind);
+	const char *what = in->open ? (sil ? "silent" : "raised") : sil ? "resumed" : "ended";
 	printf("{\"alert\":\"%s\",\"kind\":\"%s\",\"point\":\"%s\",\"at_ns\":%llu,\"start_ns\":%llu", what,
 	       inc_kind_key(in->kind), role(in->point),
 	       (unsigned long long)(in->open ? in->detected_ns : in->end_ns), (unsigned long long)in->start_ns);
-	if (inc_is_silence(in->kind))
+	if (sil)
 		json_silence(in);
 	else if (in->kind == INC_PORT_EXHAUSTION)
 		json_ports(in);

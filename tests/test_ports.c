@@ -114,15 +114,15 @@ static void test_exhaustion(void **state)
 	const struct ports_alert *a = &s.all[0];
 	assert_int_equal(a->event, PORTS_STALLED);
 	char ip[64];
-	assert_string_equal(ipaddr_str(&a->client, ip, sizeof ip), CLIENT);
-	assert_string_equal(ipaddr_str(&a->server.ip, ip, sizeof ip), SERVER);
-	assert_int_equal(a->server.port, 80);
-	assert_int_equal(a->ports_seen, 200);
-	assert_int_equal(a->port_min, 40000);
-	assert_int_equal(a->port_max, 40199);
-	assert_int_equal(a->held, 200);
-	assert_int_equal(a->open, 0);
-	assert_int_equal(a->closed_by_client, 200);
+	assert_string_equal(ipaddr_str(&a->st.client, ip, sizeof ip), CLIENT);
+	assert_string_equal(ipaddr_str(&a->st.server.ip, ip, sizeof ip), SERVER);
+	assert_int_equal(a->st.server.port, 80);
+	assert_int_equal(a->st.ports_seen, 200);
+	assert_int_equal(a->st.port_min, 40000);
+	assert_int_equal(a->st.port_max, 40199);
+	assert_int_equal(a->st.held, 200);
+	assert_int_equal(a->st.open, 0);
+	assert_int_equal(a->st.closed_by_client, 200);
 	assert_int_equal(a->start_ns, last);
 	assert_int_equal(a->at_ns, last + 1000 * MS);
 	/* TIME_WAIT over 60 s after each close: the same ports again */
@@ -157,7 +157,7 @@ static void test_three_free(void **state)
 	connection(p, last + 3 * MS, 40199, BY_CLIENT);
 	ports_advance(p, last + 5000 * MS);
 	assert_int_equal(s.n, 1);
-	assert_int_equal(s.all[0].ports_seen, 198);
+	assert_int_equal(s.all[0].st.ports_seen, 198);
 	assert_int_equal(s.all[0].at_ns, last + 1003 * MS);	/* when the rule held, not when told */
 	ports_free(p);
 }

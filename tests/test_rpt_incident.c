@@ -178,9 +178,9 @@ static void ports(struct results *r, int open)
 	in->detected_ns = T0 + 2 * S;
 	in->open = (uint8_t)open;
 	in->end_ns = open ? 0 : T0 + 59 * S;
-	in->ports.reuse_ns = open ? -1 : 61000000000ll;
-	in->ports.reused_port = open ? 0 : 40001;
-	in->ports.resumed_port = open ? 0 : 40000;
+	in->reuse_ns = open ? -1 : 61000000000ll;
+	in->reused_port = open ? 0 : 40001;
+	in->resumed_port = open ? 0 : 40000;
 }
 
 static void test_ports(void **state)

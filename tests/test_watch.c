@@ -169,15 +169,15 @@ static void test_ports(void **state)
 	assert_int_equal(in->point, PT_CLIENT);
 	assert_int_equal(in->start_ns, t - 3 * MS);
 	assert_int_equal(in->ports.ports_seen, 200);
-	assert_int_equal(in->ports.reuse_ns, -1);
+	assert_int_equal(in->reuse_ns, -1);
 	connection(f, PT_CLIENT, T0 + 59000 * MS, 40200);
 	assert_int_equal(f->s.ended, 1);
 	assert_false(in->open);
 	assert_int_equal(in->end_ns, T0 + 59000 * MS);
-	assert_int_equal(in->ports.resumed_port, 40200);
+	assert_int_equal(in->resumed_port, 40200);
 	connection(f, PT_CLIENT, T0 + 61000 * MS, 40000);
-	assert_int_equal(in->ports.reused_port, 40000);
-	assert_int_equal(in->ports.reuse_ns, (int64_t)(61000 - 4) * (int64_t)MS);
+	assert_int_equal(in->reused_port, 40000);
+	assert_int_equal(in->reuse_ns, (int64_t)(61000 - 4) * (int64_t)MS);
 	assert_int_equal(f->s.ended, 1);			/* a reuse is no new event */
 	teardown_fixture(f);
 }

@@ -30,12 +30,8 @@ struct closes {
 struct group {
 	uint8_t used, full, stalled;
 	uint8_t await_reuse;		/* no port closed by the client reused since the stall began */
-	struct ipaddr client;
-	struct endpoint server;
+	struct ports_state st;
 	uint64_t base_ns;		/* the first SYN: port times count from here */
-	uint32_t seen, held, open;
-	uint16_t min, max;
-	uint64_t closed_by_client;
 	uint64_t last_new_ns;		/* the last new connection's SYN */
 	uint64_t full_ns;		/* when it became full */
 	uint64_t stall_start_ns;
@@ -123,12 +119,13 @@ static struct group *group(struct ports *p, const struct ipaddr *client, const s
 			if (!create)
 				return NULL;
 			g->used = 1;
-			g->client = *client;
-			g->server.ip = *server;
-			g->server.port = sport;
+			g->st.client = *client;
+			g->st.server.ip = *server;
+			g->st.server.port = sport;
 			return g;
 		}
-		if (g->server.port == sport && ipaddr_eq(&g->server.ip, server) && ipaddr_eq(&g->client, client))
+		const struct ports_state *st = &g->st;
+		if (st->server.port == sport && ipaddr_eq(&st->server.ip, server) && ipaddr_eq(&st->client, client))
 			return g;
 	}
 	if (create)
@@ -141,7 +138,7 @@ static struct group *group(struct ports *p, const struct ipaddr *client, const s
 static void unhold(struct group *g, struct port *pt, uint8_t state)
 {
 	pt->state = state;
-	g->held--;
+	g->st.held--;
 }
 
 /* The oldest close leaves the ring; still held with that close time, its
@@ -176,8 +173,8 @@ static void hold(struct group *g, uint16_t port, uint64_t ts)
 	pt->state = P_HELD;
 	pt->cli_closed = 1;
 	pt->closed_ms = ms_of(g, ts);
-	g->held++;
-	g->closed_by_client++;
+	g->st.held++;
+	g->st.closed_by_client++;
 	unsigned k = (g->tw.head + g->tw.n++) % NPORTS;
 	g->tw.port[k] = port;
 	g->tw.ms[k] = pt->closed_ms;
@@ -188,35 +185,17 @@ static void hold(struct group *g, uint16_t port, uint64_t ts)
 /* All but 1% of the observed range open or held, over enough ports. */
 static int full(const struct ports *p, const struct group *g)
 {
-	uint32_t span = (uint32_t)g->max - g->min + 1u;
-	return g->seen >= p->cfg.min_ports && g->open + g->held >= span - span / 100;
-}
-
-static void fill(const struct ports *p, const struct group *g, uint64_t now, struct ports_alert *a)
-{
-	memset(a, 0, sizeof *a);
-	a->id = (unsigned)(g - p->g);
-	a->client = g->client;
-	a->server = g->server;
-	a->ports_seen = g->seen;
-	a->port_min = g->min;
-	a->port_max = g->max;
-	a->held = g->held;
-	a->open = g->open;
-	a->closed_by_client = g->closed_by_client;
-	a->start_ns = g->stall_start_ns;
-	a->at_ns = now;
-	a->reuse_ns = -1;
+	uint32_t span = (uint32_t)g->st.port_max - g->st.port_min + 1u;
+	return g->st.ports_seen >= p->cfg.min_ports && g->st.open + g->st.held >= span - span / 100;
 }
 
 static void emit(struct ports *p, const struct group *g, uint8_t event, uint64_t now, uint16_t port,
 		 int64_t reuse_ns)
 {
-	struct ports_alert a;
-	fill(p, g, now, &a);
-	a.event = event;
-	a.port = port;
-	a.reuse_ns = reuse_ns;
+	struct ports_alert a = {
+		.id = (unsigned)(g - p->g), .event = event, .st = g->st, .start_ns = g->stall_start_ns,
+		.at_ns = now, .port = port, .reuse_ns = reuse_ns,
+	};
 	if (p->hooks.alert)
 		p->hooks.alert(p->hooks.ctx, &a);
 }
@@ -261,6 +240,16 @@ static void after_stall(struct ports *p, struct group *g, uint16_t port, uint64_
 
 /* ---- connections ---- */
 
+/* A port used for the first time: seen, and the range observed. */
+static void first_use(struct ports_state *st, uint16_t port)
+{
+	if (!st->ports_seen || port < st->port_min)
+		st->port_min = port;
+	if (!st->ports_seen || port > st->port_max)
+		st->port_max = port;
+	st->ports_seen++;
+}
+
 static void new_connection(struct ports *p, struct group *g, uint16_t port, uint32_t isn, uint64_t ts)
 {
 	struct port *pt = &g->port[port];
@@ -268,14 +257,12 @@ static void new_connection(struct ports *p, struct group *g, uint16_t port, uint
 	if (!g->base_ns)
 		g->base_ns = ts;
 	expire(p, g, ts);
-	if (pt->state == P_NEVER) {
-		g->min = !g->seen || port < g->min ? port : g->min;
-		g->max = !g->seen || port > g->max ? port : g->max;
-		g->seen++;
-	} else if (pt->state == P_HELD)
+	if (pt->state == P_NEVER)
+		first_use(&g->st, port);
+	else if (pt->state == P_HELD)
 		unhold(g, pt, P_FREE);
 	else if (pt->state == P_OPEN)
-		g->open--;
+		g->st.open--;
 	if (pt->cli_closed)
 		reuse_ns = (int64_t)(ms_of(g, ts) - pt->closed_ms) * (int64_t)MS;
 	memset(pt, 0, sizeof *pt);
@@ -310,11 +297,11 @@ static void on_segment(struct ports *p, struct group *g, uint16_t port, int dir,
 	struct port *pt = &g->port[port];
 	if (pt->state == P_TRYING && dir == 1 && (f & TCP_SYN) && (f & TCP_ACK)) {
 		pt->state = P_OPEN;
-		g->open++;
+		g->st.open++;
 	}
 	if (f & TCP_RST) {
 		if (pt->state == P_OPEN)
-			g->open--;
+			g->st.open--;
 		if (pt->state == P_HELD)
 			unhold(g, pt, P_FREE);
 		else if (pt->state == P_TRYING || pt->state == P_OPEN)
@@ -322,7 +309,7 @@ static void on_segment(struct ports *p, struct group *g, uint16_t port, int dir,
 	} else if ((f & TCP_FIN) && dir == 1 && pt->state == P_OPEN)
 		pt->srv_fin = 1;
 	else if ((f & TCP_FIN) && dir == 0 && pt->state == P_OPEN) {
-		g->open--;
+		g->st.open--;
 		if (pt->srv_fin)
 			pt->state = P_FREE;	/* the server holds the TIME_WAIT */
 		else

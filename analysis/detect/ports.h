@@ -49,15 +49,21 @@ enum ports_event {
 	PORTS_REUSED,			/* later, the first reuse of a port the client closed */
 };
 
-struct ports_alert {
-	unsigned id;			/* the group */
-	uint8_t event;			/* enum ports_event */
+/* A group's ports as they stand: what an alert carries, and what the
+ * results keep of an exhaustion. */
+struct ports_state {
 	struct ipaddr client;
 	struct endpoint server;
 	uint32_t ports_seen;		/* distinct source ports */
 	uint16_t port_min, port_max;	/* the range observed */
-	uint32_t held, open;		/* ports in TIME_WAIT, and of open connections, when noticed */
+	uint32_t held, open;		/* ports in TIME_WAIT, and of open connections */
 	uint64_t closed_by_client;	/* connections closed first by the client, so far */
+};
+
+struct ports_alert {
+	unsigned id;			/* the group */
+	uint8_t event;			/* enum ports_event */
+	struct ports_state st;		/* when noticed */
 	uint64_t start_ns;		/* the stall's start: the last new connection */
 	uint64_t at_ns;			/* stalled: when the rule held (stall_ns after the last
 					 * new connection, or when full if later; at the end of

@@ -101,15 +101,8 @@ static void ports_fill(struct res_incident *in, const struct ports_alert *a, uin
 	in->kind = INC_PORT_EXHAUSTION;
 	in->point = point;
 	in->start_ns = a->start_ns;
-	in->ports.client = a->client;
-	in->ports.server = a->server;
-	in->ports.ports_seen = a->ports_seen;
-	in->ports.port_min = a->port_min;
-	in->ports.port_max = a->port_max;
-	in->ports.held = a->held;
-	in->ports.open = a->open;
-	in->ports.closed_by_client = a->closed_by_client;
-	in->ports.reuse_ns = -1;
+	in->ports = a->st;
+	in->reuse_ns = -1;
 }
 
 static void on_ports(void *ctx, const struct ports_alert *a)
@@ -127,11 +120,11 @@ static void on_ports(void *ctx, const struct ports_alert *a)
 	if (in == &tmp)
 		ports_fill(in, a, w->client_most);
 	if (a->reuse_ns >= 0) {
-		in->ports.reuse_ns = a->reuse_ns;
-		in->ports.reused_port = a->port;
+		in->reuse_ns = a->reuse_ns;
+		in->reused_port = a->port;
 	}
 	if (a->event == PORTS_RESUMED) {
-		in->ports.resumed_port = a->port;
+		in->resumed_port = a->port;
 		end_incident(w, in, a->at_ns);
 	}
 }

@@ -93,7 +93,7 @@ static void text_silence(FILE *f, const struct results *r, const struct res_inci
 
 static void text_ports(FILE *f, const struct results *r, const struct res_incident *in)
 {
-	const struct res_ports *p = &in->ports;
+	const struct ports_state *p = &in->ports;
 	char ip[64], srv[80], to[48];
 	fprintf(f, "    client %s out of source ports toward %s", ipaddr_str(&p->client, ip, sizeof ip),
 		endpoint_str(&p->server, srv, sizeof srv));
@@ -103,9 +103,9 @@ static void text_ports(FILE *f, const struct results *r, const struct res_incide
 		(unsigned long long)p->closed_by_client);
 	if (!in->open)
 		fprintf(f, "; a new connection at %s on port %u", utc_str(in->end_ns, to, sizeof to),
-			p->resumed_port);
-	if (p->reuse_ns >= 0)
-		fprintf(f, "; port %u reused %.1f s after its close", p->reused_port, (double)p->reuse_ns / 1e9);
+			in->resumed_port);
+	if (in->reuse_ns >= 0)
+		fprintf(f, "; port %u reused %.1f s after its close", in->reused_port, (double)in->reuse_ns / 1e9);
 	fputc('\n', f);
 }
 
@@ -189,7 +189,7 @@ static void json_silence(FILE *f, const struct results *r, const struct res_inci
 
 static void json_ports(FILE *f, const struct results *r, const struct res_incident *in)
 {
-	const struct res_ports *p = &in->ports;
+	const struct ports_state *p = &in->ports;
 	char ip[64], srv[80];
 	fprintf(f, ",\"client\":\"%s\",\"server\":\"%s\",\"ports_seen\":%u,\"port_min\":%u,\"port_max\":%u,"
 		"\"ports_held\":%u,\"ports_open\":%u,\"closed_by_client\":%llu,\"stall_start_ns\":%llu,"
@@ -197,14 +197,14 @@ static void json_ports(FILE *f, const struct results *r, const struct res_incide
 		endpoint_str(&p->server, srv, sizeof srv), p->ports_seen, p->port_min, p->port_max, p->held,
 		p->open, (unsigned long long)p->closed_by_client, (unsigned long long)in->start_ns,
 		duration_s(r, in));
-	if (p->reuse_ns >= 0)
-		fprintf(f, "%.6f,\"reused_port\":%u", (double)p->reuse_ns / 1e9, p->reused_port);
+	if (in->reuse_ns >= 0)
+		fprintf(f, "%.6f,\"reused_port\":%u", (double)in->reuse_ns / 1e9, in->reused_port);
 	else
 		fputs("null,\"reused_port\":null", f);
 	if (in->open)
 		fputs(",\"resumed_port\":null", f);
 	else
-		fprintf(f, ",\"resumed_port\":%u", p->resumed_port);
+		fprintf(f, ",\"resumed_port\":%u", in->resumed_port);
 }
 
 static void json_burst(FILE *f, const struct res_incident *in)
@@ -265,7 +265,7 @@ static void csv_silence(FILE *f, const struct res_incident *in)
 /* ,client,server,ports_seen,...,resumed_port (empty but for port exhaustion) */
 static void csv_ports(FILE *f, const struct res_incident *in)
 {
-	const struct res_ports *p = &in->ports;
+	const struct ports_state *p = &in->ports;
 	char ip[64], srv[80];
 	if (in->kind != INC_PORT_EXHAUSTION) {
 		fputs(",,,,,,,,,,,", f);
@@ -274,13 +274,13 @@ static void csv_ports(FILE *f, const struct res_incident *in)
 	fprintf(f, ",%s,%s,%u,%u,%u,%u,%u,%llu,", ipaddr_str(&p->client, ip, sizeof ip),
 		endpoint_str(&p->server, srv, sizeof srv), p->ports_seen, p->port_min, p->port_max, p->held,
 		p->open, (unsigned long long)p->closed_by_client);
-	if (p->reuse_ns >= 0)
-		fprintf(f, "%.6f,%u", (double)p->reuse_ns / 1e9, p->reused_port);
+	if (in->reuse_ns >= 0)
+		fprintf(f, "%.6f,%u", (double)in->reuse_ns / 1e9, in->reused_port);
 	else
 		putc(',', f);
 	putc(',', f);
 	if (!in->open)
-		fprintf(f, "%u", p->resumed_port);
+		fprintf(f, "%u", in->resumed_port);
 }
 
 /* ,count,connections,lost_link,lost_bridge (empty but for bursts) */

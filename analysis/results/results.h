@@ -12,6 +12,7 @@
 #include "analysis/point/txn.h"
 #include "common/hist.h"
 #include "analysis/detect/incident.h"
+#include "analysis/detect/ports.h"
 
 /* Latency components, in JSON key order. */
 #define RES_COMPONENTS(X) \
@@ -91,19 +92,12 @@ struct res_incident {
 	uint8_t last_answer_kind;	/* enum inc_answer */
 	uint64_t unanswered[INC_REQ_N];	/* requests at point during the silence, by kind */
 	uint64_t requests[PT_N];	/* requests that reached each point during the silence */
-	/* client_port_exhaustion (counts when it was noticed) */
-	struct res_ports {
-		struct ipaddr client;
-		struct endpoint server;
-		uint32_t ports_seen;	/* distinct source ports toward the server */
-		uint16_t port_min, port_max;	/* the range observed */
-		uint32_t held, open;	/* ports in TIME_WAIT, of open connections */
-		uint64_t closed_by_client;	/* connections closed first by the client */
-		uint16_t resumed_port;	/* the new connection that ended the stall */
-		uint16_t reused_port;	/* the first port closed by the client and reused
+	/* client_port_exhaustion */
+	struct ports_state ports;	/* the client's ports when it was raised */
+	uint16_t resumed_port;		/* the new connection that ended the stall */
+	uint16_t reused_port;		/* the first port closed by the client and reused
 					 * since the stall began (that one, or later) */
-		int64_t reuse_ns;	/* ... from its close to its reuse; -1: none seen */
-	} ports;
+	int64_t reuse_ns;		/* ... from its close to its reuse; -1: none seen */
 	/* syn_retransmits, loss_burst (burst.h: the rule) */
 	struct res_burst {
 		uint64_t count;		/* events: SYN retransmissions, lost transactions */

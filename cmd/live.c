@@ -1,11 +1,12 @@
 /* hoplat live: capture plus the streaming analysis, as it happens.
  * The capture loop (capture/capture.c) hands every packet, in time order, to
  * the engine (analysis/engine/engine.h) with the point role of its
- * interface; the engine runs the guest-silence detector and keeps the time
- * series. A line per row of that series as it closes (the windows `analyze`
- * reports), an alert line when a guest goes silent; the summary, --json and
- * --transactions at the end; -w keeps the packets. -r FILE replays a
- * capture through the same path at its recorded pace. */
+ * interface; the engine runs the detectors (analysis/engine/watch.h) and
+ * keeps the time series. A line per row of that series as it closes (the
+ * windows `analyze` reports), alert lines as incidents are raised and end
+ * (live_alert.c); the summary, --json and --transactions at the end; -w
+ * keeps the packets. -r FILE replays a capture through the same path at its
+ * recorded pace. */
 #include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
@@ -15,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "analysis/engine/engine.h"
-#include "analysis/detect/silence.h"
+#include "cmd/live_alert.h"
 #include "analysis/results/results.h"
 #include "analysis/report/rpt.h"
 #include "capture/capture.h"
@@ -127,28 +128,10 @@ static void on_txn(void *ctx, const struct txn *t)
 		rpt_jsonl_txn(&l->txn_out, t);
 }
 
-static void on_alert(void *ctx, const struct sil_alert *a)
+static void on_incident(void *ctx, const struct res_incident *in)
 {
 	struct live *l = ctx;
-	char ip[64], at[32], since[32], last[32], dur[32];
-
-	ipaddr_str(&a->guest, ip, sizeof ip);
-	clock_str(a->at_ns, at, sizeof at);
-	clock_str(a->first_unanswered_ns, since, sizeof since);
-	clock_str(a->last_answer_ns, last, sizeof last);
-	snprintf(dur, sizeof dur, "%.3f s", (double)(a->at_ns - a->last_answer_ns) / 1e9);
-	if (l->json_lines)
-		printf("{\"alert\":\"%s\",\"guest\":\"%s\",\"point\":\"%s\",\"kind\":\"%s\",\"at_ns\":%llu,"
-		       "\"last_answer_ns\":%llu,\"unanswered\":%llu}\n", a->resumed ? "resumed" : "silent",
-		       ip, rpt_role_name[a->point], sil_kind_key(a->kind), (unsigned long long)a->at_ns,
-		       (unsigned long long)a->last_answer_ns, (unsigned long long)a->unanswered);
-	else if (a->resumed)
-		printf("RESUMED %s guest %s answers again at %s (silent %s)\n", at, ip, rpt_role_name[a->point], dur);
-	else
-		printf("ALERT %s guest %s silent for %s at %s (%s): %llu requests unanswered since %s, "
-		       "last answer %s\n", at, ip, dur, rpt_role_name[a->point], sil_kind_text(a->kind),
-		       (unsigned long long)a->unanswered, since, last);
-	fflush(stdout);
+	live_alert(in, l->json_lines);
 }
 
 /* The point role of an interface: by the name given to --client/--uplink/--vif;
@@ -331,7 +314,7 @@ static int finish(struct live *l)
 	const struct results *r = eng_results(l->e);
 	rpt_text(stdout, r);
 	if (r->incidents_total)
-		printf("guest silence alerts: %llu\n", (unsigned long long)r->incidents_total);
+		printf("incidents raised: %llu\n", (unsigned long long)r->incidents_total);
 	if (l->json) {
 		FILE *f = strcmp(l->json, "-") ? fopen(l->json, "w") : stdout;
 		if (!f || rpt_json(f, r) < 0) {
@@ -389,7 +372,7 @@ int cmd_live(int argc, char **argv)
 		l->ecfg.roles = 1u << PT_CLIENT;
 	l->ecfg.window_ns = l->window_ns;
 	l->ecfg.out = (struct txn_sink){ on_txn, l };
-	l->ecfg.on_alert = on_alert;	/* the engine's detector reports here */
+	l->ecfg.on_incident = on_incident;	/* the engine's detectors report here */
 	l->ecfg.alert_ctx = l;
 	l->ecfg.on_window = on_window;
 	l->ecfg.window_ctx = l;

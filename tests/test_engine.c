@@ -143,7 +143,7 @@ static void check_common(const struct results *r, unsigned roles)
 	/* the guest went silent while asked: one incident, to the end */
 	assert_int_equal(r->incidents_total, 1);
 	assert_true(r->incident[0].open);
-	assert_int_equal(r->incident[0].kind, SIL_SILENT);
+	assert_int_equal(r->incident[0].kind, INC_SILENT);
 	for (int p = 0; p < PT_N; p++)
 		assert_int_equal(r->incident[0].requests[p],
 				 roles & 1u << p ? QPS * (SECONDS - ANSWERED_S) : 0);

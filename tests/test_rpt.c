@@ -200,80 +200,6 @@ static char *render(int (*fn)(FILE *, const struct results *), const struct resu
 	return buf;
 }
 
-static int csv_incidents(FILE *f, const struct results *r)
-{
-	rpt_csv_incidents(f, r);
-	return 0;
-}
-
-/* Guest silences kept in the results: the JSON incidents list (an open one
- * has end_ns null and lasts to the end of the capture), the text section,
- * the CSV kind=incident rows; none: an empty list, no section, no rows. */
-static void test_incidents(void **state)
-{
-	(void)state;
-	struct results *r = res_new();
-	r->point[PT_UPLINK].present = r->point[PT_VIF].present = 1;
-	snprintf(r->point[PT_VIF].source, sizeof r->point[PT_VIF].source, "dom0.pcapng#vif1.0");
-	r->npoints = 2;
-	r->ref_point = PT_UPLINK;
-	char *s = render(rpt_json, r);
-	assert_non_null(strstr(s, "\"incidents\":[],\"incidents_total\":0"));
-	free(s);
-	s = render(rpt_text, r);
-	assert_null(strstr(s, "incidents"));
-	free(s);
-	s = render(csv_incidents, r);
-	assert_string_equal(s, "");
-	free(s);
-
-	r->first_ns = 1000000000000ull;
-	r->last_ns = r->first_ns + 20000000000ull;
-	struct res_incident *in = &r->incident[0];
-	ipaddr_parse("10.77.0.10", &in->guest);
-	in->kind = 1;				/* SIL_SILENT */
-	in->point = PT_VIF;
-	in->open = 1;
-	in->start_ns = r->first_ns + 7700000000ull;	/* 12.3 s before the end */
-	in->last_answer_ns = in->start_ns - 5000000;
-	in->detected_ns = in->start_ns + 1000000000;
-	in->requests[PT_UPLINK] = 95;
-	in->requests[PT_VIF] = 94;
-	r->n_incidents = 1;
-	r->incidents_total = 1;
-	s = render(rpt_json, r);
-	const char *keys[] = { "\"incidents\":[{\"guest\":\"10.77.0.10\",\"kind\":\"silent\","
-			       "\"kind_text\":\"silent at all layers\",\"point\":\"vif\","
-			       "\"start_ns\":1007700000000,\"end_ns\":null,\"open\":true,"
-			       "\"duration_s\":12.300000,\"last_answer_ns\":1007695000000,"
-			       "\"detected_ns\":1008700000000,\"requests\":{\"uplink\":95,\"vif\":94}}]",
-			       "\"incidents_total\":1" };
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (!strstr(s, keys[i]))
-			fail_msg("missing %s in %s", keys[i], s);
-	free(s);
-	s = render(rpt_text, r);
-	if (!strstr(s, "incidents: 1 guest silence\n    guest 10.77.0.10 silent from 1970-01-01 00:16:47.700 UTC "
-		       "for 12.3 s (to the end of the capture) while 94 requests reached vif1.0 (uplink 95): "
-		       "silent at all layers\n"))
-		fail_msg("text: %s", s);
-	free(s);
-	in->open = 0;
-	in->end_ns = in->start_ns + 2500000000ull;
-	s = render(csv_incidents, r);
-	assert_string_equal(s, "kind,guest,incident,point,start_ns,end_ns,duration_s,last_answer_ns,detected_ns,"
-			       "client_requests,uplink_requests,vif_requests\n"
-			       "incident,10.77.0.10,silent,vif,1007700000000,1010200000000,2.500000,1007695000000,"
-			       "1008700000000,,95,94\n");
-	free(s);
-	s = render(rpt_text, r);
-	if (!strstr(s, "for 2.5 s while 94 requests reached vif1.0 (uplink 95): silent at all layers; "
-		       "answers again at 1970-01-01 00:16:50.200 UTC\n"))
-		fail_msg("text (closed): %s", s);
-	free(s);
-	res_free(r);
-}
-
 /* Issue 3's DNS formulas have no client component: no client row in the
  * text breakdown even when the transactions carry a zero there; HTTP keeps it. */
 static void test_text_dns_no_client(void **state)
@@ -400,7 +326,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_us),
-		cmocka_unit_test(test_incidents),
 		cmocka_unit_test(test_text_dns_no_client),
 		cmocka_unit_test(test_jsonl_keys),
 		cmocka_unit_test(test_jsonl_attempt),

@@ -1,19 +1,63 @@
-/* Guest-silence detector (see hang.h). */
+/* Guest-silence detector (see silence.h). */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include "decode/cursor.h"
 #include "analysis/detect/silence.h"
 
-static const char *const kind_text[] = {
-	[SIL_SILENT] = "silent at all layers", [SIL_APP_ONLY] = "application only",
-	[SIL_LOST_BRIDGE] = "lost in the bridge", [SIL_LOST_LINK] = "lost on the link",
-};
-static const char *const kind_key[] = {
-	[SIL_SILENT] = "silent", [SIL_APP_ONLY] = "app_only",
-	[SIL_LOST_BRIDGE] = "lost_bridge", [SIL_LOST_LINK] = "lost_link",
+#define SIL_TIERS (SIL_MAX_IDS / SIL_MAX_GUESTS)	/* [0]: the whole guest; then its services */
+
+/* One layer (the whole guest, or one service) at one point. */
+struct sil_pt {
+	uint64_t last_req_ns, last_answer_ns, first_unanswered_ns;
+	uint64_t unanswered;		/* requests since the last answer (not `other`) */
+	uint64_t requests, answers;	/* all along (not `other`) */
+	uint64_t by_kind[INC_REQ_N];	/* requests since the last answer, by kind */
+	uint64_t gap_end_ns;		/* the answer that ended the last silence_ns or more
+					 * without one while asked (a silence, raised or not) */
+	uint8_t last_answer_kind;	/* enum inc_answer */
 };
 
-const char *sil_kind_text(int k) { return k >= SIL_SILENT && k <= SIL_LOST_LINK ? kind_text[k] : "?"; }
-const char *sil_kind_key(int k) { return k >= SIL_SILENT && k <= SIL_LOST_LINK ? kind_key[k] : "?"; }
+struct sil_tier {
+	uint8_t used, service;		/* enum inc_service; INC_SVC_NONE: the whole guest */
+	uint16_t port;
+	uint8_t silent, silent_pt, silent_kind;	/* silent: an alert is out */
+	uint64_t base[PT_N];		/* per point: requests before the silence began */
+	struct sil_pt pt[PT_N];
+};
+
+struct sil_guest {
+	struct ipaddr ip;
+	uint8_t used, answered_ever;
+	struct sil_tier t[SIL_TIERS];
+};
+
+struct silence {
+	struct sil_config cfg;
+	sil_alert_fn fn;
+	void *ctx;
+	unsigned roles;			/* points seen (1 << role) */
+	uint64_t alerts;
+	struct sil_guest g[SIL_MAX_GUESTS];
+};
+
+/* What one packet is to the detector: a request towards `who`, or an answer
+ * from `who`, or (TCP off the service ports, decided by who is a guest)
+ * either. */
+struct sil_side {
+	uint8_t valid;
+	struct ipaddr who;
+	uint8_t kind;			/* enum inc_req for a request, enum inc_answer for an answer */
+	uint8_t service;		/* enum inc_service */
+	uint16_t port;
+	uint8_t creates;		/* an answer that makes its sender a guest */
+	uint8_t syn_answer;		/* the stack answering a SYN to the service (SYN-ACK, RST) */
+};
+
+struct sil_obs {
+	struct sil_side req, ans;
+};
 
 void sil_config_default(struct sil_config *cfg)
 {
@@ -22,28 +66,163 @@ void sil_config_default(struct sil_config *cfg)
 	cfg->min_requests = 3;
 }
 
-void sil_init(struct silence *h, const struct sil_config *cfg, sil_alert_fn fn, void *ctx)
+struct silence *sil_new(const struct sil_config *cfg, sil_alert_fn fn, void *ctx)
 {
-	memset(h, 0, sizeof *h);
+	struct silence *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
 	h->cfg = *cfg;
 	h->fn = fn;
 	h->ctx = ctx;
+	return h;
 }
 
-static int is_dns(const struct silence *h, uint16_t port)
+void sil_free(struct silence *h)
 {
-	return h->cfg.pt ? pt_is_dns_port(h->cfg.pt, port) : port == 53;
+	free(h);
 }
 
-static int is_http(const struct silence *h, uint16_t port)
+uint64_t sil_alerts(const struct silence *h)
 {
-	return h->cfg.pt ? pt_is_http_port(h->cfg.pt, port) : port == 80;
+	return h->alerts;
 }
 
-/* The guest's entry; a new one when create (the oldest-silent slot is not
- * recycled: 64 servers on one path is far beyond the testbed). Slots are
- * taken in order and never released, so the first unused one ends the
- * search: every packet looks up here, and most are not from a guest. */
+/* ---- what a packet is ---- */
+
+static uint8_t service_of(const struct silence *h, uint16_t port)
+{
+	const struct pt_config *pt = h->cfg.pt;
+	if (pt ? pt_is_dns_port(pt, port) : port == 53)
+		return INC_SVC_DNS;
+	if (pt ? pt_is_http_port(pt, port) : port == 80)
+		return INC_SVC_HTTP;
+	return INC_SVC_NONE;
+}
+
+static void side(struct sil_side *s, const struct ipaddr *who, uint8_t kind, uint8_t svc, uint16_t port)
+{
+	s->valid = 1;
+	s->who = *who;
+	s->kind = kind;
+	s->service = svc;
+	s->port = svc ? port : 0;
+}
+
+static void ip4(struct ipaddr *a, const uint8_t b[4])
+{
+	memset(a, 0, sizeof *a);
+	a->family = 4;
+	memcpy(a->b, b, 4);
+}
+
+/* ARP request (not a gratuitous one: the sender announcing itself) and reply. */
+static void obs_arp(const struct dec_pkt *d, struct sil_obs *o)
+{
+	struct ipaddr spa, tpa;
+	ip4(&spa, d->arp_spa);
+	ip4(&tpa, d->arp_tpa);
+	if (d->arp_op == 1 && !ipaddr_eq(&spa, &tpa))
+		side(&o->req, &tpa, INC_REQ_ARP, 0, 0);
+	else if (d->arp_op == 2)
+		side(&o->ans, &spa, INC_ANS_ARP, 0, 0);
+}
+
+/* IPv6 neighbour solicitation: its target follows 4 reserved bytes. */
+static int ns_target(const struct dec_pkt *d, struct ipaddr *t)
+{
+	struct cur c = d->payload;
+	memset(t, 0, sizeof *t);
+	cur_skip(&c, 4);
+	cur_copy(&c, t->b, 16);
+	t->family = 6;
+	return cur_ok(&c);
+}
+
+static void obs_icmp(const struct dec_pkt *d, struct sil_obs *o)
+{
+	uint8_t ty = d->icmp_type;
+	struct ipaddr target;
+	if (d->proto == IPPROTO_ICMP) {
+		if (ty == 8)
+			side(&o->req, &d->dst, INC_REQ_ICMP, 0, 0);
+		else if (ty == 0 || ty == 3 || ty == 11 || ty == 12)
+			side(&o->ans, &d->src, INC_ANS_ICMP, 0, 0);
+		o->ans.creates = ty == 0;
+		return;
+	}
+	if (ty == 128)
+		side(&o->req, &d->dst, INC_REQ_ICMP, 0, 0);
+	else if (ty == 135 && ns_target(d, &target))
+		side(&o->req, &target, INC_REQ_ARP, 0, 0);
+	else if (ty == 136)
+		side(&o->ans, &d->src, INC_ANS_ARP, 0, 0);
+	else if (ty == 129 || (ty >= 1 && ty <= 4))
+		side(&o->ans, &d->src, INC_ANS_ICMP, 0, 0);
+	o->ans.creates = ty == 129;
+}
+
+/* Its stack answering: SYN-ACK, ACK, RST; not a bare FIN. */
+static int tcp_stack_answer(uint8_t f)
+{
+	return (f & (TCP_ACK | TCP_RST)) && !(f & TCP_FIN);
+}
+
+static void obs_tcp(const struct silence *h, const struct dec_pkt *d, struct sil_obs *o)
+{
+	uint8_t f = d->tcp.flags, sd = service_of(h, d->dport), ss = service_of(h, d->sport);
+	int data = d->payload_wire > 0, syn = (f & TCP_SYN) && !(f & TCP_ACK), rst = f & TCP_RST;
+	if (!ss && (syn || data) && !rst)	/* towards a service, or off the service ports */
+		side(&o->req, &d->dst, syn ? INC_REQ_TCP_SYN : sd == INC_SVC_DNS ? INC_REQ_DNS : INC_REQ_TCP_DATA,
+		     sd, d->dport);
+	if (sd)
+		return;
+	if (ss && data)
+		side(&o->ans, &d->src, ss == INC_SVC_DNS ? INC_ANS_DNS : INC_ANS_HTTP, ss, d->sport);
+	else if (tcp_stack_answer(f) || (data && !ss))
+		side(&o->ans, &d->src, INC_ANS_TCP, ss, d->sport);
+	o->ans.creates = ss && (data || (f & TCP_SYN));
+	o->ans.syn_answer = ss && !data && (f & (TCP_SYN | TCP_RST));
+}
+
+static void obs_udp(const struct silence *h, const struct dec_pkt *d, struct sil_obs *o)
+{
+	uint8_t sd = service_of(h, d->dport), ss = service_of(h, d->sport);
+	if (sd == INC_SVC_DNS)
+		side(&o->req, &d->dst, INC_REQ_DNS, sd, d->dport);
+	else if (ss == INC_SVC_DNS) {
+		side(&o->ans, &d->src, INC_ANS_DNS, ss, d->sport);
+		o->ans.creates = 1;
+	} else
+		side(&o->req, &d->dst, INC_REQ_OTHER, 0, 0);
+}
+
+/* 0 when the packet is nothing to the detector. Fragments after the first
+ * carry no ports: left out (the first, or the reassembled datagram, counts). */
+static int observe(const struct silence *h, const struct dec_pkt *d, struct sil_obs *o)
+{
+	memset(o, 0, sizeof *o);
+	if (!d->ipver) {
+		if (d->arp_op)
+			obs_arp(d, o);
+	} else if (d->is_frag)
+		return 0;
+	else if (d->proto == IPPROTO_TCP)
+		obs_tcp(h, d, o);
+	else if (d->proto == IPPROTO_UDP)
+		obs_udp(h, d, o);
+	else if (d->proto == IPPROTO_ICMP || d->proto == IPPROTO_ICMPV6)
+		obs_icmp(d, o);
+	else
+		side(&o->req, &d->dst, INC_REQ_OTHER, 0, 0);
+	return o->req.valid || o->ans.valid;
+}
+
+/* ---- state ---- */
+
+/* The guest's entry; a new one when create (slots are never recycled: 64
+ * servers on one path is far beyond the testbed). Slots are taken in order
+ * and never released, so the first unused one ends the search: every packet
+ * looks up here, and most are not from a guest. */
 static struct sil_guest *guest(struct silence *h, const struct ipaddr *ip, int create)
 {
 	struct sil_guest *free_slot = NULL;
@@ -60,31 +239,64 @@ static struct sil_guest *guest(struct silence *h, const struct ipaddr *ip, int c
 	memset(free_slot, 0, sizeof *free_slot);
 	free_slot->used = 1;
 	free_slot->ip = *ip;
+	free_slot->t[0].used = 1;
 	return free_slot;
 }
 
-/* +1: a request towards d->dst; -1: an answer from d->src; 0: neither. */
-static int classify(const struct silence *h, const struct dec_pkt *d)
+/* The guest's layer for a service; a new one when create (a service is
+ * watched once seen answering). NULL when none, or all taken. */
+static struct sil_tier *service_tier(struct sil_guest *g, uint8_t svc, uint16_t port, int create)
 {
-	if (d->proto == IPPROTO_UDP) {
-		if (is_dns(h, d->dport))
-			return 1;
-		if (is_dns(h, d->sport))
-			return -1;
-	} else if (d->proto == IPPROTO_TCP) {
-		int data = d->payload_wire > 0, syn = d->tcp.flags & TCP_SYN;
-		if (is_http(h, d->dport) || is_dns(h, d->dport))
-			return (data || syn) && !(d->tcp.flags & TCP_RST) ? 1 : 0;
-		if (is_http(h, d->sport) || is_dns(h, d->sport))
-			return data || (syn && (d->tcp.flags & TCP_ACK)) ? -1 : 0;
-	} else if (d->proto == IPPROTO_ICMP || d->proto == IPPROTO_ICMPV6) {
-		if (d->icmp_type == 8 || d->icmp_type == 128)
-			return 1;
-		if (d->icmp_type == 0 || d->icmp_type == 129)
-			return -1;
+	for (unsigned i = 1; i < SIL_TIERS; i++) {
+		struct sil_tier *t = &g->t[i];
+		if (!t->used) {
+			if (!create)
+				return NULL;
+			t->used = 1;
+			t->service = svc;
+			t->port = port;
+			return t;
+		}
+		if (t->service == svc && t->port == port)
+			return t;
 	}
-	return 0;
+	return NULL;
 }
+
+static void fill(const struct silence *h, const struct sil_guest *g, const struct sil_tier *t,
+		 uint64_t now, int resumed, struct sil_alert *a)
+{
+	const struct sil_pt *p = &t->pt[t->silent_pt];
+	memset(a, 0, sizeof *a);
+	a->guest = g->ip;
+	a->id = (unsigned)((g - h->g) * SIL_TIERS + (t - g->t));
+	a->point = t->silent_pt;
+	a->kind = t->silent_kind;
+	a->resumed = (uint8_t)resumed;
+	a->service = t->service;
+	a->port = t->port;
+	a->last_answer_kind = p->last_answer_kind;
+	a->last_answer_ns = p->last_answer_ns;
+	a->first_unanswered_ns = p->first_unanswered_ns;
+	a->at_ns = now;
+	a->unanswered = p->unanswered;
+	memcpy(a->by_kind, p->by_kind, sizeof a->by_kind);
+	for (int q = 0; q < PT_N; q++)
+		a->requests[q] = t->pt[q].requests - t->base[q];
+}
+
+static void alert(struct silence *h, const struct sil_guest *g, const struct sil_tier *t, uint64_t now,
+		  int resumed)
+{
+	struct sil_alert a;
+	fill(h, g, t, now, resumed, &a);
+	if (!resumed)
+		h->alerts++;
+	if (h->fn)
+		h->fn(h->ctx, &a);
+}
+
+/* ---- the silence rules ---- */
 
 /* The next point inside pt (towards the guest) on this guest's path: one
  * where the guest was seen at all, so a vif capture of another guest does
@@ -92,18 +304,20 @@ static int classify(const struct silence *h, const struct dec_pkt *d)
 static int inner_point(const struct silence *h, const struct sil_guest *g, int pt)
 {
 	for (int q = pt + 1; q < PT_N; q++)
-		if ((h->roles & (1u << q)) && (g->pt[q].requests || g->pt[q].answers))
+		if ((h->roles & (1u << q)) && (g->t[0].pt[q].requests || g->t[0].pt[q].answers))
 			return q;
 	return -1;
 }
 
 /* Requests unanswered at this point for the silence threshold, and still
- * arriving (a client that stopped asking is no hang). */
+ * arriving (a client that stopped asking is no hang): min_requests of them,
+ * or two ARP requests (a client asks again, a second later on Linux, only
+ * when it got no reply: with the third at 2 s the alert would come late). */
 static int silent_at(const struct silence *h, const struct sil_pt *p, uint64_t now)
 {
 	uint64_t s = (uint64_t)h->cfg.silence_ns;
-	return p->unanswered >= h->cfg.min_requests && now >= p->first_unanswered_ns + s &&
-	       now <= p->last_req_ns + s;
+	int enough = p->unanswered >= h->cfg.min_requests || p->by_kind[INC_REQ_ARP] >= 2;
+	return enough && now >= p->first_unanswered_ns + s && now <= p->last_req_ns + s;
 }
 
 /* Whether the inner point q lies beyond a loss from a silence that began at
@@ -115,118 +329,155 @@ static int cut_off(const struct sil_pt *q, const struct sil_pt *p)
 	return q->last_req_ns < p->first_unanswered_ns || q->last_answer_ns > p->first_unanswered_ns;
 }
 
-/* The kind of a silence at pt; inner: the next point in (inner_point). */
-static uint8_t kind_at(const struct sil_pt *p, int pt, int inner)
+/* The guest's stack still answers at this point (whole: the guest's layer
+ * there) while a service is silent there (p): an answer since the service's
+ * first unanswered request, within the last half threshold, and none of
+ * the guest's own silences (a threshold without an answer) in the last
+ * threshold. Half: an answer just after the first unanswered request may be
+ * the stack's last act before the whole guest stops (an ACK to a FIN sent
+ * before), and at the service's threshold it is then a whole threshold old.
+ * The guest's own silence: when the guest comes back, its stack answers a
+ * little before its services do; the service counts from there. */
+static int alive(const struct silence *h, const struct sil_pt *whole, const struct sil_pt *p, uint64_t now)
 {
-	if (inner >= 0)	/* client-vif without the uplink: the link, as in attrib */
-		return pt == PT_UPLINK ? SIL_LOST_BRIDGE : SIL_LOST_LINK;
-	/* Anything else from the guest once requests went unanswered: its stack
-	 * lives. (Not merely since its last answer: the FIN closing the last
-	 * answered exchange comes after that answer and says nothing.) */
-	return p->last_any_ns > p->first_unanswered_ns ? SIL_APP_ONLY : SIL_SILENT;
+	uint64_t s = (uint64_t)h->cfg.silence_ns;
+	return whole->last_answer_ns > p->first_unanswered_ns && now < whole->last_answer_ns + s / 2 &&
+	       now >= whole->gap_end_ns + s;
 }
 
-static void alert(struct silence *h, struct sil_guest *g, uint8_t point, uint64_t now, int resumed)
+static void begin(struct silence *h, struct sil_guest *g, struct sil_tier *t, int pt, uint8_t kind,
+		  uint64_t now)
 {
-	const struct sil_pt *p = &g->pt[point];
-	struct sil_alert a = {
-		.guest = g->ip, .point = point, .resumed = (uint8_t)resumed,
-		.kind = g->silent_kind,
-		.last_answer_ns = p->last_answer_ns, .first_unanswered_ns = p->first_unanswered_ns,
-		.at_ns = now, .unanswered = p->unanswered,
-	};
-	if (!resumed)
-		h->alerts++;
-	if (h->fn)
-		h->fn(h->ctx, &a);
+	t->silent = 1;
+	t->silent_pt = (uint8_t)pt;
+	t->silent_kind = kind;
+	for (int q = 0; q < PT_N; q++)	/* the requests since the last answer there are the silence's */
+		t->base[q] = t->pt[q].requests - t->pt[q].unanswered;
+	alert(h, g, t, now, 0);
 }
 
-/* The innermost point where the guest went silent decides: the vif when
+/* The innermost point where the layer went silent decides: the vif when
  * requests reach it unanswered; an outer point when its requests stop short
  * of the next point, or the answers the next point sees never arrive. An
  * outer point's clock runs out first (it saw the first request earlier), so
- * it waits while the next point is still being asked. */
-static void check(struct silence *h, struct sil_guest *g, uint64_t now)
+ * it waits while the next point is still being asked. A service's silence
+ * waits while the guest's stack answers nothing (the whole guest decides). */
+static void check_tier(struct silence *h, struct sil_guest *g, struct sil_tier *t, uint64_t now)
 {
-	if (g->silent || !g->answered_ever)
+	if (t->silent || !g->answered_ever)
 		return;
 	for (int pt = PT_N - 1; pt >= 0; pt--) {
-		const struct sil_pt *p = &g->pt[pt];
+		const struct sil_pt *p = &t->pt[pt];
 		if (!(h->roles & (1u << pt)) || !silent_at(h, p, now))
 			continue;
-		int q = inner_point(h, g, pt);
-		if (q >= 0 && !cut_off(&g->pt[q], p))
+		int q = inner_point(h, g, pt), whole = t == g->t;
+		if (q >= 0 && !cut_off(&t->pt[q], p))
 			return;
-		g->silent = 1;
-		g->silent_pt = (uint8_t)pt;
-		g->silent_kind = kind_at(p, pt, q);
-		alert(h, g, (uint8_t)pt, now, 0);
+		if (!whole && !alive(h, &g->t[0].pt[pt], p, now))
+			return;
+		uint8_t kind = q >= 0 ? (pt == PT_UPLINK ? INC_LOST_BRIDGE : INC_LOST_LINK)
+				      : whole ? INC_SILENT : INC_APP_ONLY;
+		begin(h, g, t, pt, kind, now);
 		return;
 	}
+}
+
+static void check(struct silence *h, struct sil_guest *g, uint64_t now)
+{
+	for (unsigned i = 0; i < SIL_TIERS; i++)
+		if (g->t[i].used)
+			check_tier(h, g, &g->t[i], now);
+}
+
+static void count_request(struct sil_pt *p, uint8_t kind, uint64_t ts)
+{
+	p->by_kind[kind]++;
+	if (kind == INC_REQ_OTHER)
+		return;
+	p->requests++;
+	p->last_req_ns = ts;
+	if (!p->unanswered++)
+		p->first_unanswered_ns = ts;
+}
+
+static void count_answer(struct silence *h, struct sil_guest *g, struct sil_tier *t, uint8_t point,
+			 uint64_t ts, uint8_t kind)
+{
+	struct sil_pt *p = &t->pt[point];
+	if (t->silent && point == t->silent_pt) {
+		t->silent = 0;
+		alert(h, g, t, ts, 1);	/* with the silence's counts */
+	}
+	if (t == g->t && p->unanswered && ts >= p->first_unanswered_ns + (uint64_t)h->cfg.silence_ns)
+		p->gap_end_ns = ts;
+	p->answers++;
+	p->last_answer_ns = ts;
+	p->last_answer_kind = kind;
+	p->unanswered = 0;
+	memset(p->by_kind, 0, sizeof p->by_kind);
+}
+
+/* A service's SYN answered by its guest's stack (SYN-ACK, RST): no longer
+ * unanswered. Only the service answers its requests, but a client that
+ * opens connections and sends its requests late (a client falling behind)
+ * leaves none of them unanswered. Which SYN it was is not kept: a SYN
+ * waiting behind an unanswered request keeps that request's start. */
+static void syn_answered(struct sil_pt *p)
+{
+	if (!p->by_kind[INC_REQ_TCP_SYN])
+		return;
+	p->by_kind[INC_REQ_TCP_SYN]--;
+	p->unanswered--;
 }
 
 void sil_packet(struct silence *h, uint8_t point, uint64_t ts_ns, const struct dec_pkt *d)
 {
-	if (point >= PT_N || !d->ipver)
+	struct sil_obs o;
+	struct sil_guest *g;
+	if (point >= PT_N)
 		return;
 	h->roles |= 1u << point;
-	int dir = classify(h, d);
-	struct sil_guest *g;
-
-	if (dir > 0 && (g = guest(h, &d->dst, 0))) {
-		struct sil_pt *p = &g->pt[point];
-		p->requests++;
-		p->last_req_ns = ts_ns;
-		if (!p->unanswered++)
-			p->first_unanswered_ns = ts_ns;
+	if (!observe(h, d, &o))
+		return;
+	if (o.req.valid && (g = guest(h, &o.req.who, 0))) {
+		count_request(&g->t[0].pt[point], o.req.kind, ts_ns);
+		struct sil_tier *s = o.req.service ? service_tier(g, o.req.service, o.req.port, 0) : NULL;
+		if (s)
+			count_request(&s->pt[point], o.req.kind, ts_ns);
 		check(h, g, ts_ns);
 		return;
 	}
-	g = guest(h, &d->src, dir < 0);
-	if (!g)
+	if (!o.ans.valid || !(g = guest(h, &o.ans.who, o.ans.creates)))
 		return;
-	struct sil_pt *p = &g->pt[point];
-	p->last_any_ns = ts_ns;
-	if (dir < 0) {
-		if (g->silent && point == g->silent_pt) {
-			g->silent = 0;
-			alert(h, g, point, ts_ns, 1);	/* with the silence's times */
-		}
-		p->answers++;
-		p->last_answer_ns = ts_ns;
-		p->unanswered = 0;
-		g->answered_ever = 1;
-	}
-}
-
-void sil_pkt(struct silence *h, const struct pkt *p)
-{
-	struct dec_pkt d;
-	/* a transport truncated past the IP header still tells who talks to whom */
-	if (dec_packet(p, &d) == DEC_OK || d.ipver)
-		sil_packet(h, p->point, p->ts_ns, &d);
+	g->answered_ever = 1;
+	count_answer(h, g, &g->t[0], point, ts_ns, o.ans.kind);
+	int own = o.ans.kind == INC_ANS_DNS || o.ans.kind == INC_ANS_HTTP;	/* the service's, not its stack's */
+	struct sil_tier *s = o.ans.service ? service_tier(g, o.ans.service, o.ans.port, own) : NULL;
+	if (s && own)
+		count_answer(h, g, s, point, ts_ns, o.ans.kind);
+	else if (s && o.ans.syn_answer)
+		syn_answered(&s->pt[point]);
 }
 
 void sil_advance(struct silence *h, uint64_t now_ns)
 {
-	for (unsigned i = 0; i < SIL_MAX_GUESTS; i++)
-		if (h->g[i].used)
-			check(h, &h->g[i], now_ns);
+	for (unsigned i = 0; i < SIL_MAX_GUESTS && h->g[i].used; i++)
+		check(h, &h->g[i], now_ns);
 }
 
-const struct sil_guest *sil_find(const struct silence *h, const struct ipaddr *ip)
+int sil_current(const struct silence *h, unsigned id, uint64_t now_ns, struct sil_alert *a)
 {
-	return guest((struct silence *)h, ip, 0);
+	if (id >= SIL_MAX_IDS)
+		return -ENOENT;
+	const struct sil_guest *g = &h->g[id / SIL_TIERS];
+	const struct sil_tier *t = &g->t[id % SIL_TIERS];
+	if (!g->used || !t->silent)
+		return -ENOENT;
+	fill(h, g, t, now_ns, 0, a);
+	return 0;
 }
 
-uint64_t sil_requests(const struct silence *h, const struct ipaddr *guest, int point)
+int sil_known(const struct silence *h, const struct ipaddr *ip)
 {
-	const struct sil_guest *g = sil_find(h, guest);
-	return g && point >= 0 && point < PT_N ? g->pt[point].requests : 0;
-}
-
-uint64_t sil_unanswered(const struct silence *h, const struct ipaddr *guest, int point)
-{
-	const struct sil_guest *g = sil_find(h, guest);
-	return g && point >= 0 && point < PT_N ? g->pt[point].unanswered : 0;
+	return guest((struct silence *)h, ip, 0) != NULL;
 }

@@ -7,9 +7,9 @@
  *
  * Every point's counters feed the time series after each packet (requests
  * and responses are counted when they are seen), and every final
- * transaction lands in the window where it ended. The guest-silence
- * detector sees every decoded packet of every point here, so `analyze` and
- * `live` report the same windows and the same incidents. */
+ * transaction lands in the window where it ended. The detectors (watch.c)
+ * see every decoded packet of every point and the final transactions here,
+ * so `analyze` and `live` report the same windows and the same incidents. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +39,7 @@ struct engine {
 	struct series *ser;		/* the time series, until eng_finish hands it to res */
 	struct cross *x;		/* cross-point part, two or three points */
 	struct txn_sink joiner;		/* the points' transactions when x is set */
-	struct silence sil;		/* guest-silence detector */
-	/* per kept incident and point: the request counter when it began */
-	uint64_t inc_base[RES_MAX_INCIDENTS][PT_N];
+	struct watch *w;		/* the detectors: incidents */
 };
 
 void eng_config_default(struct eng_config *cfg)
@@ -50,7 +48,12 @@ void eng_config_default(struct eng_config *cfg)
 	pt_config_default(&cfg->pt);
 	cfg->roles = 1u << PT_SINGLE;
 	cfg->window_ns = 1000000000LL;
-	sil_config_default(&cfg->hang);
+	struct watch_config wc;
+	watch_config_default(&wc);
+	cfg->hang = wc.silence;
+	cfg->ports = wc.ports;
+	cfg->syn_bursts = wc.syn_bursts;
+	cfg->loss_bursts = wc.loss_bursts;
 }
 
 /* A time at a point on the common clock: the client's moved onto Dom0's
@@ -73,6 +76,7 @@ static void finalize(struct engine *e, const struct txn *t)
 {
 	res_add_txn(e->res, t);
 	ser_txn(e->ser, t, txn_end(e, t));
+	watch_txn(e->w, t);
 	txn_emit(&e->cfg.out, t);
 }
 
@@ -90,67 +94,25 @@ static void on_txn(void *ctx, const struct txn *t)
 		finalize(ep->e, t);
 }
 
-/* ---- incidents: the detector's alerts kept as results ---- */
-
-/* Requests that reached each point since the incident began. */
-static void incident_requests(struct engine *e, unsigned i)
-{
-	struct res_incident *in = &e->res->incident[i];
-	for (int p = 0; p < PT_N; p++)
-		in->requests[p] = sil_requests(&e->sil, &in->guest, p) - e->inc_base[i][p];
-}
-
-static void incident_open(struct engine *e, const struct sil_alert *a)
-{
-	struct results *r = e->res;
-	r->incidents_total++;
-	if (r->n_incidents >= RES_MAX_INCIDENTS)
-		return;
-	unsigned i = r->n_incidents++;
-	r->incident[i] = (struct res_incident){
-		.guest = a->guest, .kind = a->kind, .point = a->point, .open = 1,
-		.start_ns = a->first_unanswered_ns, .last_answer_ns = a->last_answer_ns,
-		.detected_ns = a->at_ns,
-	};
-	/* at each point, the requests since the guest's last answer there are
-	 * part of the silence (at the deciding point exactly the alert's) */
-	for (int p = 0; p < PT_N; p++)
-		e->inc_base[i][p] = sil_requests(&e->sil, &a->guest, p) -
-				    sil_unanswered(&e->sil, &a->guest, p);
-	incident_requests(e, i);
-}
-
-static void incident_close(struct engine *e, const struct sil_alert *a)
-{
-	for (unsigned i = e->res->n_incidents; i-- > 0;) {
-		struct res_incident *in = &e->res->incident[i];
-		if (in->open && ipaddr_eq(&in->guest, &a->guest)) {
-			incident_requests(e, i);
-			in->open = 0;
-			in->end_ns = a->at_ns;
-			return;
-		}
-	}
-}
-
-static void on_alert(void *ctx, const struct sil_alert *a)
-{
-	struct engine *e = ctx;
-	if (a->resumed)
-		incident_close(e, a);
-	else
-		incident_open(e, a);
-	if (e->cfg.on_alert)
-		e->cfg.on_alert(e->cfg.alert_ctx, a);
-}
-
 /* pt_packet_hook: every decoded packet of every point. */
 static void on_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 {
 	struct engine *e = ctx;
 	if (e->x)
 		cross_packet(e->x, p, d);
-	sil_packet(&e->sil, p->point, dom0_ns(e, p->point, p->ts_ns), d);
+	watch_packet(e->w, p->point, dom0_ns(e, p->point, p->ts_ns), d);
+}
+
+/* The detectors, on the engine's copy of the configuration. */
+static struct watch *new_watch(struct engine *e)
+{
+	const struct eng_config *c = &e->cfg;
+	struct watch_config wc = {
+		.silence = c->hang, .ports = c->ports, .syn_bursts = c->syn_bursts,
+		.loss_bursts = c->loss_bursts, .roles = c->roles, .pt = &c->pt, .clock = &c->clock,
+		.on_incident = c->on_incident, .ctx = c->alert_ctx,
+	};
+	return watch_new(&wc, e->res);
 }
 
 /* ---- setup ---- */
@@ -192,9 +154,9 @@ struct engine *eng_new(const struct eng_config *cfg)
 		goto fail;
 	e->res->window_ns = cfg->window_ns;
 	ser_set_row_hook(e->ser, cfg->on_window, cfg->window_ctx);
-	struct sil_config hc = cfg->hang;
-	hc.pt = &e->cfg.pt;
-	sil_init(&e->sil, &hc, on_alert, e);
+	e->w = new_watch(e);
+	if (!e->w)
+		goto fail;
 	for (uint8_t role = 0; role < PT_N; role++)
 		if ((cfg->roles & (1u << role)) && add_point(e, role))
 			goto fail;
@@ -255,7 +217,7 @@ void eng_feed(struct engine *e, const struct pkt *p)
 void eng_advance(struct engine *e, uint64_t now_ns)
 {
 	ser_advance(e->ser, now_ns);
-	sil_advance(&e->sil, now_ns);
+	watch_advance(e->w, now_ns);
 }
 
 /* ---- the end: everything into the results ---- */
@@ -345,9 +307,7 @@ void eng_finish(struct engine *e)
 	capture_span(e);
 	point_losses(e);
 	take_series(e);
-	for (unsigned i = 0; i < e->res->n_incidents; i++)
-		if (e->res->incident[i].open)
-			incident_requests(e, i);
+	watch_finish(e->w);
 }
 
 const struct results *eng_results(const struct engine *e)
@@ -363,6 +323,7 @@ void eng_free(struct engine *e)
 		pt_free(e->p[role].pt);
 	cross_free(e->x);
 	ser_free(e->ser);
+	watch_free(e->w);
 	res_free(e->res);
 	free(e);
 }

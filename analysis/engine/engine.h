@@ -12,8 +12,8 @@
 #include "analysis/point/point.h"
 #include "analysis/point/txn.h"
 #include "analysis/path/clock.h"
-#include "analysis/detect/silence.h"
 #include "analysis/results/series.h"
+#include "analysis/engine/watch.h"
 
 struct results;			/* analysis/results/results.h: statistics kept as data */
 
@@ -24,12 +24,14 @@ struct eng_config {
 	size_t max_windows;		/* time series rows kept (0: SER_MAX_ROWS_DEFAULT) */
 	struct ipaddr guest;		/* --guest, family 0 when not given */
 	struct txn_sink out;		/* every finished transaction (JSONL, CSV writers) */
-	struct clk_est clock;		/* client clock vs Dom0 (clock_pass.c); ok 0: none */
-	/* The guest-silence detector runs on every decoded packet of every
-	 * point; its incidents go into the results, each alert (and the
-	 * guest answering again) also to on_alert when set (live's lines). */
-	struct sil_config hang;		/* its .pt is set to pt above */
-	sil_alert_fn on_alert;
+	struct clk_est clock;		/* client clock vs Dom0 (cross-point, clock_pass.c); ok 0: none */
+	/* The detectors (watch.h) run on every decoded packet of every point
+	 * and on the final transactions; their incidents go into the results,
+	 * each raised or ended also to on_incident when set (live's lines). */
+	struct sil_config hang;		/* guest silences; its .pt is set to pt above */
+	struct ports_config ports;	/* client ports; likewise */
+	struct burst_config syn_bursts, loss_bursts;
+	watch_incident_fn on_incident;
 	void *alert_ctx;
 	/* Each time series row as it closes (live's window lines). */
 	ser_row_fn on_window;
@@ -48,7 +50,7 @@ void eng_input_error(struct engine *e, const char *msg);
 /* One packet; p->point is its enum pt_role. */
 void eng_feed(struct engine *e, const struct pkt *p);
 /* Time (packet time, Dom0 clock) moved on with no packet: the time series
- * closes the windows it passed and the silence detector checks every guest
+ * closes the windows it passed and the detectors check their timers
  * (live calls it once a second). */
 void eng_advance(struct engine *e, uint64_t now_ns);
 /* End of all input: flush pending state; results are final after this. */

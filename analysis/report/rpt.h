@@ -21,8 +21,11 @@ struct rpt_out {
 void rpt_jsonl_txn(void *ctx, const struct txn *t);	/* ctx: struct rpt_out */
 void rpt_csv_header(FILE *f);
 void rpt_csv_txn(void *ctx, const struct txn *t);	/* ctx: struct rpt_out */
-/* A section of kind=incident rows (guest silences), after the window rows;
- * nothing when there was none. */
+/* Incidents (rpt_incident.c): the text summary's section (nothing when
+ * none); the JSON summary's ,"incidents":[...],"incidents_total":N; a CSV
+ * section of kind=incident rows after the window rows (nothing when none). */
+void rpt_text_incidents(FILE *f, const struct results *r);
+void rpt_json_incidents(FILE *f, const struct results *r);
 void rpt_csv_incidents(FILE *f, const struct results *r);
 /* The time series: `,"window_s":..,"windows":[...]` inside the JSON summary;
  * a CSV section of its own header and one kind=window row per window. */

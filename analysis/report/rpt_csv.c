@@ -1,7 +1,6 @@
 /* CSV: one row per transaction, the JSON Lines columns (RFC 4180 quoting). */
 #include <stdio.h>
 #include "analysis/report/rpt.h"
-#include "analysis/detect/silence.h"
 
 #define CSV_COLS "proto,client,server,id,name,status,start_ns,total_us,response_us,client_us," \
 		 "link_us,bridge_us,guest_us,link_in_us,link_out_us,network_us,lost_at,qtype,point"
@@ -56,33 +55,4 @@ void rpt_csv_txn(void *ctx, const struct txn *t)
 		putc(',', f);
 	fprintf(f, ",%s\n", t->point < 3 ? rpt_role_name[t->point] : "");
 	o->rows++;
-}
-
-void rpt_csv_incidents(FILE *f, const struct results *r)
-{
-	if (!r->n_incidents)
-		return;
-	fputs("kind,guest,incident,point,start_ns,end_ns,duration_s,last_answer_ns,detected_ns", f);
-	for (int p = 0; p < PT_N; p++)
-		fprintf(f, ",%s_requests", rpt_role_name[p]);
-	putc('\n', f);
-	for (unsigned i = 0; i < r->n_incidents; i++) {
-		const struct res_incident *in = &r->incident[i];
-		uint64_t end = in->open ? r->last_ns : in->end_ns;
-		char ip[64];
-		fprintf(f, "incident,%s,%s,%s,%llu,", ipaddr_str(&in->guest, ip, sizeof ip),
-			sil_kind_key(in->kind), rpt_role_name[in->point < PT_N ? in->point : 0],
-			(unsigned long long)in->start_ns);
-		if (!in->open)	/* open: empty end */
-			fprintf(f, "%llu", (unsigned long long)in->end_ns);
-		fprintf(f, ",%.6f,%llu,%llu", end > in->start_ns ? (double)(end - in->start_ns) / 1e9 : 0.0,
-			(unsigned long long)in->last_answer_ns, (unsigned long long)in->detected_ns);
-		for (int p = 0; p < PT_N; p++) {
-			if (r->point[p].present)
-				fprintf(f, ",%llu", (unsigned long long)in->requests[p]);
-			else
-				putc(',', f);
-		}
-		putc('\n', f);
-	}
 }

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "analysis/report/rpt.h"
-#include "analysis/detect/silence.h"
 #include "decode/dns.h"
 
 static double span_s(const struct results *r)
@@ -207,38 +206,6 @@ static void losses(FILE *f, const struct results *r)
 	fputc('}', f);
 }
 
-/* Guest silences (analysis/hang.h), as the detector classified them. */
-static void incidents(FILE *f, const struct results *r)
-{
-	fputs(",\"incidents\":[", f);
-	for (unsigned i = 0; i < r->n_incidents; i++) {
-		const struct res_incident *in = &r->incident[i];
-		char ip[64];
-		uint64_t end = in->open ? r->last_ns : in->end_ns;
-		fprintf(f, "%s{\"guest\":\"%s\",\"kind\":\"%s\",\"kind_text\":\"%s\",\"point\":\"%s\","
-			"\"start_ns\":%llu,", i ? "," : "", ipaddr_str(&in->guest, ip, sizeof ip),
-			sil_kind_key(in->kind), sil_kind_text(in->kind),
-			rpt_role_name[in->point < PT_N ? in->point : 0], (unsigned long long)in->start_ns);
-		if (in->open)
-			fputs("\"end_ns\":null,\"open\":true", f);
-		else
-			fprintf(f, "\"end_ns\":%llu,\"open\":false", (unsigned long long)in->end_ns);
-		fprintf(f, ",\"duration_s\":%.6f,\"last_answer_ns\":%llu,\"detected_ns\":%llu,\"requests\":{",
-			end > in->start_ns ? (double)(end - in->start_ns) / 1e9 : 0.0,
-			(unsigned long long)in->last_answer_ns, (unsigned long long)in->detected_ns);
-		int first = 1;
-		for (int p = 0; p < PT_N; p++) {
-			if (!r->point[p].present)
-				continue;
-			fprintf(f, "%s\"%s\":%llu", first ? "" : ",", rpt_role_name[p],
-				(unsigned long long)in->requests[p]);
-			first = 0;
-		}
-		fputs("}}", f);
-	}
-	fprintf(f, "],\"incidents_total\":%llu", (unsigned long long)r->incidents_total);
-}
-
 int rpt_json(FILE *f, const struct results *r)
 {
 	struct pt_counts s;
@@ -264,7 +231,7 @@ int rpt_json(FILE *f, const struct results *r)
 	cross_point(f, r);
 	rpt_json_windows(f, r);
 	losses(f, r);
-	incidents(f, r);
+	rpt_json_incidents(f, r);
 	fputs(",\"read_error\":", f);
 	if (r->read_error)
 		rpt_json_str(f, r->read_error_msg);

@@ -6,9 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "analysis/report/rpt.h"
-#include "analysis/detect/silence.h"
 #include "decode/dns.h"
-#include "common/dur.h"
 
 static const char *us(int64_t ns, char *b)
 {
@@ -285,54 +283,6 @@ static void losses_block(FILE *f, const struct results *r)
 		fputc('\n', f);
 }
 
-/* ---- guest silences ---- */
-
-/* "2026-11-27 05:43:57.861 UTC" */
-static char *utc_str(uint64_t ns, char *dst, unsigned cap)
-{
-	return dur_time_format(ns, "%Y-%m-%d %H:%M:%S", 1, dst, cap);
-}
-
-/* A point by its interface when the source names one ("vif1.0"), else its role. */
-static const char *point_name(const struct results *r, int role)
-{
-	const char *hash = strrchr(r->point[role].source, '#');
-	return hash && hash[1] ? hash + 1 : rpt_role_name[role];
-}
-
-static void incidents_block(FILE *f, const struct results *r)
-{
-	if (!r->incidents_total)
-		return;
-	fprintf(f, "incidents: %llu guest silence%s", (unsigned long long)r->incidents_total,
-		r->incidents_total > 1 ? "s" : "");
-	if (r->incidents_total > r->n_incidents)
-		fprintf(f, " (the first %u listed)", r->n_incidents);
-	fputc('\n', f);
-	for (unsigned i = 0; i < r->n_incidents; i++) {
-		const struct res_incident *in = &r->incident[i];
-		int pt = in->point < PT_N ? in->point : 0;
-		uint64_t end = in->open ? r->last_ns : in->end_ns;
-		char ip[64], from[48], to[48];
-		fprintf(f, "    guest %s silent from %s for %.1f s%s while %llu requests reached %s",
-			ipaddr_str(&in->guest, ip, sizeof ip), utc_str(in->start_ns, from, sizeof from),
-			end > in->start_ns ? (double)(end - in->start_ns) / 1e9 : 0.0,
-			in->open ? " (to the end of the capture)" : "",
-			(unsigned long long)in->requests[pt], point_name(r, pt));
-		int first = 1;
-		for (int p = PT_N - 1; p >= 0; p--)
-			if (p != pt && r->point[p].present) {
-				fprintf(f, "%s%s %llu", first ? " (" : ", ", point_name(r, p),
-					(unsigned long long)in->requests[p]);
-				first = 0;
-			}
-		fprintf(f, "%s: %s", first ? "" : ")", sil_kind_text(in->kind));
-		if (!in->open)
-			fprintf(f, "; answers again at %s", utc_str(in->end_ns, to, sizeof to));
-		fputc('\n', f);
-	}
-}
-
 int rpt_text(FILE *f, const struct results *r)
 {
 	struct pt_counts s;
@@ -362,7 +312,7 @@ int rpt_text(FILE *f, const struct results *r)
 		malformed_block(f, &s);
 	cross_point_block(f, r);
 	losses_block(f, r);
-	incidents_block(f, r);
+	rpt_text_incidents(f, r);
 	if (r->read_error)
 		fprintf(f, "read error: %s (results above are for what was read)\n", r->read_error_msg);
 	return ferror(f) ? -EIO : 0;

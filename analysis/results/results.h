@@ -12,6 +12,8 @@
 #include "analysis/point/txn.h"
 #include "common/hist.h"
 #include "analysis/results/series.h"
+#include "analysis/detect/incident.h"
+#include "analysis/detect/ports.h"
 
 /* Latency components, in JSON key order. */
 #define RES_COMPONENTS(X) \
@@ -96,20 +98,43 @@ const char *res_loss_key(int i);	/* "tcp_evicted", ... */
 const char *res_loss_text(int i);
 uint64_t res_loss_value(const struct res_losses *l, int i);
 
-/* A guest silence the detector (analysis/hang.h) reported: kept as data
- * for every report. Times on the Dom0 clock when several points are given
- * (the client's corrected), else the one capture's. */
+/* An incident a detector reported (analysis/detect: incident.h names the
+ * kinds), kept as data with its evidence for every report and for the
+ * diagnosis. Times on the Dom0 clock when several points are given (the
+ * client's corrected), else the one capture's. The first fields serve every
+ * kind; then each kind's own (the others' stay zero). */
 #define RES_MAX_INCIDENTS 64
 struct res_incident {
+	uint8_t kind;			/* enum inc_kind */
+	uint8_t point;			/* silences: the point that decided (the innermost seen);
+					 * the others: the client-most point */
+	uint8_t open;			/* still going at the end of the input (end_ns 0) */
+	uint64_t start_ns;		/* silences: the first request there after the last answer;
+					 * port exhaustion: the stall's start (the last new connection);
+					 * bursts: their first event */
+	uint64_t end_ns;		/* answered again; the next new connection; the last event */
+	uint64_t detected_ns;		/* when the detector noticed (raised it) */
+	/* silences: silent, app_only, lost_bridge, lost_link */
 	struct ipaddr guest;
-	uint8_t kind;			/* enum sil_kind */
-	uint8_t point;			/* the point that decided (the innermost seen) */
-	uint8_t open;			/* still silent at the end of the input */
-	uint64_t start_ns;		/* first request there after the guest's last answer */
-	uint64_t end_ns;		/* the guest answered again there (0 while open) */
-	uint64_t last_answer_ns;	/* the guest's last answer before the silence */
-	uint64_t detected_ns;		/* when the detector noticed */
+	uint8_t service;		/* enum inc_service: INC_SVC_NONE for the whole guest */
+	uint16_t port;			/* the service's port */
+	uint64_t last_answer_ns;	/* the last answer at point before the silence (the
+					 * service's own for a service) */
+	uint8_t last_answer_kind;	/* enum inc_answer */
+	uint64_t unanswered[INC_REQ_N];	/* requests at point during the silence, by kind */
 	uint64_t requests[PT_N];	/* requests that reached each point during the silence */
+	/* client_port_exhaustion */
+	struct ports_state ports;	/* the client's ports when it was raised */
+	uint16_t resumed_port;		/* the new connection that ended the stall */
+	uint16_t reused_port;		/* the first port closed by the client and reused
+					 * since the stall began (that one, or later) */
+	int64_t reuse_ns;		/* ... from its close to its reuse; -1: none seen */
+	/* syn_retransmits, loss_burst (burst.h: the rule) */
+	struct res_burst {
+		uint64_t count;		/* events: SYN retransmissions, lost transactions */
+		uint64_t connections;	/* syn_retransmits: connections with a SYN retransmitted */
+		uint64_t lost[4];	/* loss_burst: by enum txn_lost (link, bridge) */
+	} burst;
 };
 
 struct results {
@@ -126,7 +151,7 @@ struct results {
 	struct res_clock clock;
 	struct res_series *windows;	/* the time series (NULL only when out of memory) */
 	struct res_losses losses;
-	struct res_incident incident[RES_MAX_INCIDENTS];	/* in the order they began */
+	struct res_incident incident[RES_MAX_INCIDENTS];	/* in the order they were raised */
 	unsigned n_incidents;
 	uint64_t incidents_total;	/* beyond RES_MAX_INCIDENTS counted, not kept */
 	/* input side (files): a read error stops that input; results so far stay */

@@ -16,6 +16,7 @@
 #include "analysis/point/tcp_track.h"
 #include "common/hist.h"
 #include "analysis/path/crosspoint.h"
+#include "analysis/diagnose/diagnose.h"
 
 #define ENG_TICK_NS 10000000ull	/* expire state every 10 ms of packet time */
 
@@ -37,6 +38,7 @@ struct engine {
 	struct cross *x;			/* cross-point part, two or three points (xeng.c) */
 	struct txn_sink joiner;		/* the points' transactions when x is set */
 	struct silence hang;		/* guest-silence detector */
+	struct diag *diag;		/* load steps and the verdict */
 	/* per kept incident and point: the request counter when it began */
 	uint64_t inc_base[RES_MAX_INCIDENTS][PT_N];
 };
@@ -53,6 +55,8 @@ void eng_config_default(struct eng_config *cfg)
 static void finalize(struct engine *e, const struct txn *t)
 {
 	res_add_txn(e->res, t);
+	/* on the windows' clock: a client's start is moved to the Dom0 one */
+	diag_txn(e->diag, t, e->x && t->point == PT_CLIENT ? clk_to_dom0(&e->cfg.clock, t->start_ns) : t->start_ns);
 	txn_emit(&e->cfg.out, t);
 }
 
@@ -129,7 +133,9 @@ static void on_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 	struct engine *e = ctx;
 	if (e->x)
 		cross_packet(e->x, p, d);
-	sil_packet(&e->hang, p->point, e->x ? cross_time(e->x, p) : p->ts_ns, d);
+	uint64_t t = e->x ? cross_time(e->x, p) : p->ts_ns;
+	sil_packet(&e->hang, p->point, t, d);
+	diag_packet(e->diag, p->point, t, d);
 }
 
 struct engine *eng_new(const struct eng_config *cfg)
@@ -164,6 +170,10 @@ struct engine *eng_new(const struct eng_config *cfg)
 	e->res->npoints = e->npoints;
 	e->res->ref_point = e->primary < PT_N ? e->primary : PT_CLIENT;
 	if (!e->npoints)
+		goto fail;
+	struct diag_config dc = { .pt = &e->cfg.pt, .head = e->primary, .window_ns = cfg->window_ns,
+				  .on_step = cfg->on_step, .ctx = cfg->step_ctx };
+	if (!(e->diag = diag_new(&dc, e->res)))
 		goto fail;
 	if (e->npoints > 1) {
 		e->x = cross_new(&e->cfg, (struct txn_sink){ on_final, e });
@@ -204,6 +214,7 @@ void eng_feed(struct engine *e, const struct pkt *p)
 void eng_advance(struct engine *e, uint64_t now_ns)
 {
 	sil_advance(&e->hang, now_ns);
+	diag_advance(e->diag, now_ns);
 }
 
 void eng_finish(struct engine *e)
@@ -226,6 +237,7 @@ void eng_finish(struct engine *e)
 	for (unsigned i = 0; i < e->res->n_incidents; i++)
 		if (e->res->incident[i].open)
 			incident_requests(e, i);
+	diag_finish(e->diag);	/* after the incidents: the verdict reads them */
 }
 
 const struct results *eng_results(const struct engine *e)
@@ -246,6 +258,7 @@ void eng_free(struct engine *e)
 	for (int role = 0; role < PT_N; role++)
 		pt_free(e->p[role].pt);
 	cross_free(e->x);
+	diag_free(e->diag);
 	res_free(e->res);
 	free(e);
 }

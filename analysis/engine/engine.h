@@ -5,6 +5,7 @@
 #ifndef HOPLAT_ENGINE_H
 #define HOPLAT_ENGINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "decode/pkt.h"
 #include "analysis/point/point.h"
@@ -13,6 +14,7 @@
 #include "analysis/detect/silence.h"
 
 struct results;			/* analysis/results.h: statistics kept as data */
+struct res_step;
 
 struct eng_config {
 	struct pt_config pt;
@@ -27,6 +29,9 @@ struct eng_config {
 	struct sil_config hang;	/* its .pt is set to pt above */
 	sil_alert_fn on_alert;
 	void *alert_ctx;
+	/* Each load step once judged (analysis/diagnose/steps.h; live prints it). */
+	void (*on_step)(void *ctx, const struct res_step *s, size_t index);
+	void *step_ctx;
 };
 
 void eng_config_default(struct eng_config *cfg);

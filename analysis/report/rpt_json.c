@@ -256,6 +256,7 @@ int rpt_json(FILE *f, const struct results *r)
 	points(f, r);
 	cross_point(f, r);
 	incidents(f, r);
+	rpt_json_steps(f, r);
 	fputs(",\"read_error\":", f);
 	if (r->read_error)
 		rpt_json_str(f, r->read_error_msg);

@@ -319,6 +319,7 @@ int rpt_text(FILE *f, const struct results *r)
 	const struct pt_counts *ref = res_ref_counts(r);
 	res_sum_counts(r, &s);
 	double span = r->last_ns > r->first_ns ? (double)(r->last_ns - r->first_ns) / 1e9 : 0;
+	rpt_text_verdict(f, r);
 	for (int i = 0; i < PT_N; i++)
 		if (r->point[i].present && r->point[i].source[0])
 			fprintf(f, "%s: %s: %llu packets\n", rpt_role_name[i], r->point[i].source,
@@ -344,6 +345,7 @@ int rpt_text(FILE *f, const struct results *r)
 		fprintf(f, "state tables full: %llu flows dropped (raise the table size)\n",
 			(unsigned long long)s.table_full);
 	cross_point_block(f, r);
+	rpt_text_steps(f, r);
 	incidents_block(f, r);
 	if (r->read_error)
 		fprintf(f, "read error: %s (results above are for what was read)\n", r->read_error_msg);

@@ -104,5 +104,6 @@ void sched_summary(const struct sched_bin *b, double rate_per_s, int64_t duratio
 	o->stalled_ns = b->stalled;
 	o->omitted = omitted(b, rate_per_s);
 	o->idle_stall_ns = b->idle;
-	o->kept = !o->omitted && (double)b->idle <= SCHED_KEPT_IDLE_FRACTION * (double)duration_ns;
+	o->kept = (double)o->omitted <= SCHED_KEPT_OMITTED * (double)b->sends &&
+		  (double)b->idle <= SCHED_KEPT_IDLE_FRACTION * (double)duration_ns;
 }

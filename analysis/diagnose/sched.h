@@ -27,6 +27,7 @@
 #define SCHED_IDLE_INTERVALS 10
 #define SCHED_IDLE_MIN_NS 10000000ll		/* 10 ms */
 #define SCHED_KEPT_IDLE_FRACTION 0.05		/* idle stalls beyond this share of a step: not kept */
+#define SCHED_KEPT_OMITTED 0.001		/* omitted beyond this share of the sends: not kept */
 
 struct sched_bin {
 	uint32_t sends, gaps;

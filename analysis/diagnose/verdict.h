@@ -2,8 +2,8 @@
  * its threshold and why).
  *
  * A step is judged against the run's unloaded level: per latency
- * component, the median of the step with the lowest load among those with
- * at least VERDICT_BASE_MIN samples of it. The rules are tried in order and
+ * component, the p90 of the step with the lowest load among those with at
+ * least VERDICT_BASE_MIN samples of it. The rules are tried in order and
  * the first that holds decides, with one sentence why and the figures it
  * used:
  *   server   the guest's time (p90) grew past its unloaded level (queueing),
@@ -28,13 +28,13 @@
 
 #define VERDICT_BASE_MIN 20		/* samples a step needs to set the unloaded level */
 #define VERDICT_MIN_SAMPLES 10		/* samples a step needs to be judged on a component */
-#define VERDICT_GUEST_RATIO 3.0		/* guest p90 above 3x the unloaded median ... */
+#define VERDICT_GUEST_RATIO 3.0		/* guest p90 above 3x the unloaded p90 ... */
 #define VERDICT_GUEST_ABS_NS 1000000ll	/* ... and 1 ms above it */
-#define VERDICT_NET_RATIO 2.0		/* link or bridge p90 above 2x the unloaded median ... */
+#define VERDICT_NET_RATIO 2.0		/* link or bridge p90 above 2x the unloaded p90 ... */
 #define VERDICT_NET_ABS_NS 500000ll	/* ... and 0.5 ms above it */
-#define VERDICT_CLIENT_RATIO 3.0	/* client p90 above 3x the unloaded median, ... */
+#define VERDICT_CLIENT_RATIO 3.0	/* client p90 above 3x the unloaded p90, ... */
 #define VERDICT_CLIENT_ABS_NS 2000000ll	/* 2 ms above it (httperf's timer ticks every 1 ms) ... */
-					/* ... and above the unloaded total median */
+					/* ... and above the unloaded total p90 */
 #define VERDICT_SHORT 0.05		/* answers short of requests by more than 5% ... */
 #define VERDICT_SHORT_MIN 5		/* ... and by at least 5 */
 #define VERDICT_LOSS 0.01		/* loss on a hop 1 point above the unloaded step's */

@@ -116,14 +116,17 @@ static int short_of(uint64_t asked, uint64_t answered)
 
 /* ---- the rules, in the order they are tried ---- */
 
-static int server_time(const struct judge_ctx *c, struct res_judgement *j)
+/* The component that stands for the server: the guest's time, else the
+ * time beyond the uplink, else with one point the total. -1: none. */
+static int server_comp(const struct judge_ctx *c)
 {
 	const struct res_step *s = c->s;
-	int k = s->comp[RS_GUEST].count ? RS_GUEST : s->comp[RS_SERVER].count ? RS_SERVER
+	return s->comp[RS_GUEST].count ? RS_GUEST : s->comp[RS_SERVER].count ? RS_SERVER
 		: c->r->npoints < 2 ? RS_TOTAL : -1;
-	int64_t thr;
-	if (k < 0 || !grows(c, k, VERDICT_GUEST_RATIO, VERDICT_GUEST_ABS_NS, &thr))
-		return 0;
+}
+
+static int server_time(const struct judge_ctx *c, struct res_judgement *j, int k, int64_t thr)
+{
 	static const char *const what[RES_STEP_COMPS] = {
 		[RS_GUEST] = "the guest's time",
 		[RS_SERVER] = "the time beyond the uplink (no vif capture: bridge and guest)",
@@ -131,7 +134,7 @@ static int server_time(const struct judge_ctx *c, struct res_judgement *j)
 	};
 	growth_figures(c, j, k, thr);
 	return say(j, RES_LIMIT_SERVER, "%s grew with load: p90 %.3f ms, unloaded %.3f ms: "
-		   "requests queue in the server", what[k], ms(s->comp[k].p90), ms(c->base[k]));
+		   "requests queue in the server", what[k], ms(c->s->comp[k].p90), ms(c->base[k]));
 }
 
 static int server_short(const struct judge_ctx *c, struct res_judgement *j)
@@ -156,18 +159,11 @@ static int server_short(const struct judge_ctx *c, struct res_judgement *j)
 	return 0;
 }
 
-static int network_time(const struct judge_ctx *c, struct res_judgement *j)
+static int network_time(const struct judge_ctx *c, struct res_judgement *j, int k, int64_t thr)
 {
-	static const int hops[2] = { RS_LINK, RS_BRIDGE };
-	for (int i = 0; i < 2; i++) {
-		int k = hops[i];
-		int64_t thr;
-		if (!grows(c, k, VERDICT_NET_RATIO, VERDICT_NET_ABS_NS, &thr))
-			continue;
-		growth_figures(c, j, k, thr);
-		return say(j, RES_LIMIT_NETWORK, "the %s's time grew with load: p90 %.3f ms, unloaded %.3f ms", k == RS_LINK ? "link" : "bridge", ms(c->s->comp[k].p90), ms(c->base[k]));
-	}
-	return 0;
+	growth_figures(c, j, k, thr);
+	return say(j, RES_LIMIT_NETWORK, "the %s's time grew with load: p90 %.3f ms, unloaded %.3f ms",
+		   k == RS_LINK ? "link" : "bridge", ms(c->s->comp[k].p90), ms(c->base[k]));
 }
 
 /* Packets lost between points p (outer) and q: requests and SYNs that
@@ -240,20 +236,48 @@ static int client_ports(const struct judge_ctx *c, struct res_judgement *j)
 	return 0;
 }
 
-/* The client's delay matters once it exceeds what a whole unloaded
+/* The client's delay matters once it also exceeds what a whole unloaded
  * transaction takes: the server then waits on the client, not on itself. */
-static int client_late(const struct judge_ctx *c, struct res_judgement *j)
+static int client_grows(const struct judge_ctx *c, int64_t *thr)
 {
-	int64_t thr, total = c->base[RS_TOTAL];
-	if (!grows(c, RS_CLIENT, VERDICT_CLIENT_RATIO, VERDICT_CLIENT_ABS_NS, &thr) ||
+	int64_t total = c->base[RS_TOTAL];
+	if (!grows(c, RS_CLIENT, VERDICT_CLIENT_RATIO, VERDICT_CLIENT_ABS_NS, thr) ||
 	    (total != TXN_NS_NONE && c->s->comp[RS_CLIENT].p90 <= total))
 		return 0;
-	if (total != TXN_NS_NONE && total > thr)
-		thr = total;
-	growth_figures(c, j, RS_CLIENT, thr);
+	if (total != TXN_NS_NONE && total > *thr)
+		*thr = total;
+	return 1;
+}
+
+static int client_late(const struct judge_ctx *c, struct res_judgement *j, int k, int64_t thr)
+{
+	growth_figures(c, j, k, thr);
 	return say(j, RES_LIMIT_CLIENT, "the client sent its requests late after the handshake: client time "
-		   "p90 %.3f ms, unloaded %.3f ms, while the server kept its unloaded speed",
-		   ms(c->s->comp[RS_CLIENT].p90), ms(c->base[RS_CLIENT]));
+		   "p90 %.3f ms, unloaded %.3f ms, while the server kept up", ms(c->s->comp[k].p90),
+		   ms(c->base[k]));
+}
+
+/* The latency rules: of the components whose p90 grew past their
+ * thresholds, the one that rose most above its unloaded p90 decides. A
+ * client and a guest that share a machine slow down together; the one that
+ * slows more is the one that limits. */
+static int latency(const struct judge_ctx *c, struct res_judgement *j)
+{
+	int (*say_it[RES_STEP_COMPS])(const struct judge_ctx *, struct res_judgement *, int, int64_t) = { 0 };
+	int64_t thr[RES_STEP_COMPS];
+	int k = server_comp(c);
+	if (k >= 0 && grows(c, k, VERDICT_GUEST_RATIO, VERDICT_GUEST_ABS_NS, &thr[k]))
+		say_it[k] = server_time;
+	for (k = RS_LINK; k <= RS_BRIDGE; k++)
+		if (grows(c, k, VERDICT_NET_RATIO, VERDICT_NET_ABS_NS, &thr[k]))
+			say_it[k] = network_time;
+	if (client_grows(c, &thr[RS_CLIENT]))
+		say_it[RS_CLIENT] = client_late;
+	int best = -1;
+	for (k = 0; k < RES_STEP_COMPS; k++)
+		if (say_it[k] && (best < 0 || c->s->comp[k].p90 - c->base[k] > c->s->comp[best].p90 - c->base[best]))
+			best = k;
+	return best >= 0 && say_it[best](c, j, best, thr[best]);
 }
 
 static int client_idle(const struct judge_ctx *c, struct res_judgement *j)
@@ -317,8 +341,8 @@ static int none(const struct judge_ctx *c, struct res_judgement *j)
 }
 
 static int (*const rules[])(const struct judge_ctx *, struct res_judgement *) = {
-	server_time, server_short, network_time, network_loss, client_ports, client_late, client_idle,
-	client_unused_connections, client_flat, none,
+	latency, server_short, network_loss, client_ports, client_idle, client_unused_connections,
+	client_flat, none,
 };
 
 static void judge(const struct judge_ctx *c, struct res_judgement *j)

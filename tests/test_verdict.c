@@ -204,14 +204,14 @@ static void network_loss(void **state)
 	assert_int_equal(against_base(s), RES_LIMIT_NONE);
 }
 
-/* The client stopped sending with the server idle: 5% of the step. */
+/* The client stopped sending with the server idle: 10% of the step. */
 static void idle_stalls(void **state)
 {
 	(void)state;
 	struct res_step s = step(1000);
-	s.sched.idle_stall_ns = 490 * (int64_t)MS;
+	s.sched.idle_stall_ns = 990 * (int64_t)MS;
 	assert_int_equal(against_base(s), RES_LIMIT_NONE);
-	s.sched.idle_stall_ns = 510 * (int64_t)MS;
+	s.sched.idle_stall_ns = 1010 * (int64_t)MS;
 	assert_int_equal(against_base(s), RES_LIMIT_CLIENT);
 }
 

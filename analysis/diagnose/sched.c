@@ -105,5 +105,5 @@ void sched_summary(const struct sched_bin *b, double rate_per_s, int64_t duratio
 	o->omitted = omitted(b, rate_per_s);
 	o->idle_stall_ns = b->idle;
 	o->kept = (double)o->omitted <= SCHED_KEPT_OMITTED * (double)b->sends &&
-		  (double)b->idle <= SCHED_KEPT_IDLE_FRACTION * (double)duration_ns;
+		  (double)b->idle <= SCHED_IDLE_SHARE * (double)duration_ns;
 }

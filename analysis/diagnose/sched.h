@@ -26,7 +26,7 @@
 #define SCHED_STALL_MIN_NS 1000000ll		/* 1 ms */
 #define SCHED_IDLE_INTERVALS 10
 #define SCHED_IDLE_MIN_NS 10000000ll		/* 10 ms */
-#define SCHED_KEPT_IDLE_FRACTION 0.05		/* idle stalls beyond this share of a step: not kept */
+#define SCHED_IDLE_SHARE 0.10		/* idle stalls beyond this share of a step: not kept */
 #define SCHED_KEPT_OMITTED 0.001		/* omitted beyond this share of the sends: not kept */
 
 struct sched_bin {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "analysis/diagnose/verdict.h"
 #include "analysis/detect/silence.h"
+#include "analysis/diagnose/sched.h"
 
 struct judge_ctx {
 	const struct results *r;
@@ -284,7 +285,7 @@ static int client_idle(const struct judge_ctx *c, struct res_judgement *j)
 {
 	const struct res_step *s = c->s;
 	double idle = (double)s->sched.idle_stall_ns / 1e9;
-	if (s->duration_s <= 0 || idle < VERDICT_IDLE * s->duration_s)
+	if (s->duration_s <= 0 || idle < SCHED_IDLE_SHARE * s->duration_s)
 		return 0;
 	res_figure_add(j, "idle_stall_s", idle);
 	res_figure_add(j, "duration_s", s->duration_s);
@@ -440,6 +441,14 @@ static int first_with(const struct results *r, int limit)
 	return -1;
 }
 
+static int first_unkept(const struct results *r)
+{
+	for (size_t i = 0; i < r->n_steps; i++)
+		if (!r->steps[i].sched.kept)
+			return (int)i;
+	return -1;
+}
+
 static const char *const who[RES_LIMIT_N] = {
 	[RES_LIMIT_SERVER] = "server", [RES_LIMIT_NETWORK] = "network", [RES_LIMIT_CLIENT] = "client",
 };
@@ -474,9 +483,16 @@ static void by_steps(struct results *r)
 	res_figure_add(v, "lowest_request_rate", lo);
 	res_figure_add(v, "highest_request_rate", hi);
 	res_figure_add(v, "answered_fraction", t ? (double)a / (double)t : 0);
+	char slip[96] = "and the client on schedule";
+	int k = first_unkept(r);
+	if (k >= 0) {
+		res_figure_add(v, "first_step_off_schedule", k + 1);
+		snprintf(slip, sizeof slip, "but the client off its schedule from step %d (its own latency "
+			 "figures understate there)", k + 1);
+	}
 	say(v, RES_LIMIT_NONE, "No limit found: %zu step%s from %.1f to %.1f requests/s, %.1f%% answered, "
-	    "the server at its unloaded speed and the client on schedule.", r->n_steps,
-	    r->n_steps > 1 ? "s" : "", lo, hi, t ? 100.0 * (double)a / (double)t : 0.0);
+	    "the server at its unloaded speed %s.", r->n_steps, r->n_steps > 1 ? "s" : "", lo, hi,
+	    t ? 100.0 * (double)a / (double)t : 0.0, slip);
 }
 
 void verdict_run(struct results *r)

@@ -38,7 +38,6 @@
 #define VERDICT_SHORT 0.05		/* answers short of requests by more than 5% ... */
 #define VERDICT_SHORT_MIN 5		/* ... and by at least 5 */
 #define VERDICT_LOSS 0.01		/* loss on a hop 1 point above the unloaded step's */
-#define VERDICT_IDLE 0.05		/* the client stalled with the server idle 5% of a step */
 #define VERDICT_FLAT 1.05		/* a step within 5% of the one before: the rate stopped growing */
 #define VERDICT_EXPLAIN 0.5		/* an incident explains the failures: half the unanswered */
 

@@ -25,6 +25,20 @@ static struct results *run_loads(const struct tl_load *l, const uint64_t *at, in
 	return r;
 }
 
+/* n runs at rates[i] for secs each, the first first_ns after T0, one
+ * every every_ns (a pause between them when longer than secs). */
+static struct results *ramp(const double *rates, int n, double secs, uint64_t first_ns, uint64_t every_ns,
+			    int64_t window_ns)
+{
+	struct tl_load l[8];
+	uint64_t at[8];
+	for (int i = 0; i < n; i++) {
+		l[i] = (struct tl_load){ .rate = rates[i], .seconds = secs, .link_ns = 1 * MS, .guest_ns = 500 * US };
+		at[i] = T0 + first_ns + (uint64_t)i * every_ns;
+	}
+	return run_loads(l, at, n, window_ns);
+}
+
 static void rate_near(double got, double want, double rel)
 {
 	if (fabs(got - want) > rel * want)
@@ -44,20 +58,15 @@ static void ramp_with_pauses(void **state)
 {
 	(void)state;
 	static const double rates[4] = { 200, 400, 800, 1600 };
-	struct tl_load l[4];
-	uint64_t at[4];
-	for (int i = 0; i < 4; i++) {
-		l[i] = (struct tl_load){ .rate = rates[i], .seconds = 3, .link_ns = 1 * MS, .guest_ns = 500 * US };
-		at[i] = T0 + 123 * MS + (uint64_t)i * 3500 * MS;
-	}
-	struct results *r = run_loads(l, at, 4, S);
+	struct results *r = ramp(rates, 4, 3, 123 * MS, 3500 * MS, S);
 	assert_int_equal(r->n_steps, 4);
 	for (int i = 0; i < 4; i++) {
 		const struct res_step *s = &r->steps[i];
+		uint64_t at = T0 + 123 * MS + (uint64_t)i * 3500 * MS;
 		rate_near(s->request_rate, rates[i], 0.01);
 		rate_near(s->response_rate, rates[i], 0.01);
-		near_ns(s->start_ns, at[i], 1);
-		near_ns(s->end_ns, at[i] + 3 * S, 5 * MS);
+		near_ns(s->start_ns, at, 1);
+		near_ns(s->end_ns, at + 3 * S, 5 * MS);
 		assert_true(s->after_gap == (i > 0));
 		assert_int_equal(s->transactions, (uint64_t)(rates[i] * 3));
 		assert_int_equal(s->answered_fraction, 1);
@@ -77,18 +86,12 @@ static void ramp_without_pauses(void **state)
 {
 	(void)state;
 	static const double rates[4] = { 1000, 2000, 3000, 4500 };
-	struct tl_load l[4];
-	uint64_t at[4];
-	for (int i = 0; i < 4; i++) {
-		l[i] = (struct tl_load){ .rate = rates[i], .seconds = 5, .link_ns = 1 * MS, .guest_ns = 200 * US };
-		at[i] = T0 + 370 * MS + (uint64_t)i * 5 * S;
-	}
-	struct results *r = run_loads(l, at, 4, S);
+	struct results *r = ramp(rates, 4, 5, 370 * MS, 5 * S, S);
 	assert_int_equal(r->n_steps, 4);
 	for (int i = 0; i < 4; i++) {
 		rate_near(r->steps[i].request_rate, rates[i], 0.05);
 		if (i)
-			near_ns(r->steps[i].start_ns, at[i], 100 * MS);
+			near_ns(r->steps[i].start_ns, T0 + 370 * MS + (uint64_t)i * 5 * S, 100 * MS);
 		assert_false(r->steps[i].after_gap);
 		assert_int_equal(r->steps[i].judged.limit, RES_LIMIT_NONE);
 	}
@@ -158,13 +161,7 @@ static void one_second_steps(void **state)
 {
 	(void)state;
 	static const double rates[4] = { 1000, 2000, 3000, 1500 };
-	struct tl_load l[4];
-	uint64_t at[4];
-	for (int i = 0; i < 4; i++) {
-		l[i] = (struct tl_load){ .rate = rates[i], .seconds = 1, .link_ns = 1 * MS, .guest_ns = 200 * US };
-		at[i] = T0 + 33 * MS + (uint64_t)i * S;
-	}
-	struct results *r = run_loads(l, at, 4, 100 * MS);
+	struct results *r = ramp(rates, 4, 1, 33 * MS, S, 100 * MS);
 	assert_int_equal(r->n_steps, 4);
 	for (int i = 0; i < 4; i++)
 		rate_near(r->steps[i].request_rate, rates[i], 0.05);
@@ -176,13 +173,7 @@ static void changing_rates(void **state)
 {
 	(void)state;
 	static const double rates[3] = { 800, 200, 400 };
-	struct tl_load l[3];
-	uint64_t at[3];
-	for (int i = 0; i < 3; i++) {
-		l[i] = (struct tl_load){ .rate = rates[i], .seconds = 4, .link_ns = 1 * MS, .guest_ns = 200 * US };
-		at[i] = T0 + (uint64_t)i * 5 * S;
-	}
-	struct results *r = run_loads(l, at, 3, S);
+	struct results *r = ramp(rates, 3, 4, 0, 5 * S, S);
 	assert_int_equal(r->n_steps, 3);
 	for (int i = 0; i < 3; i++)
 		rate_near(r->steps[i].request_rate, rates[i], 0.02);
@@ -256,23 +247,28 @@ static void sched_gap(struct sched *s, struct sched_bin *b, uint64_t *t, uint64_
 	sched_send(s, *t, 200 * (int64_t)MS, b);
 }
 
-/* A closed-loop client waits out a 100 ms server stall at 1000/s: 99
- * requests due and not sent. */
-static void schedule_coordinated_omission(void **state)
+/* 1000 sends 1 ms apart answered after 300 us, one gap of 100 ms with its
+ * answer at answer_at us (-1: none), 1000 more; summed over a step of step_ms. */
+static struct res_schedule one_gap(int answer_at, int64_t step_ms)
 {
-	(void)state;
 	struct sched s;
 	struct sched_bin b = { 0 };
 	struct res_schedule o;
 	sched_init(&s);
 	uint64_t t = T0;
 	sched_send(&s, t, 200 * (int64_t)MS, &b);
-	for (int i = 0; i < 1000; i++)
-		sched_gap(&s, &b, &t, 1 * MS, 300);
-	sched_gap(&s, &b, &t, 100 * MS, -1);	/* no answer in the gap */
-	for (int i = 0; i < 1000; i++)
-		sched_gap(&s, &b, &t, 1 * MS, 300);
-	sched_summary(&b, 1000, 2100 * (int64_t)MS, &o);
+	for (int i = 0; i < 2001; i++)
+		sched_gap(&s, &b, &t, i == 1000 ? 100 * MS : 1 * MS, i == 1000 ? answer_at : 300);
+	sched_summary(&b, 1000, step_ms * (int64_t)MS, &o);
+	return o;
+}
+
+/* A closed-loop client waits out a 100 ms server stall at 1000/s: 99
+ * requests due and not sent. */
+static void schedule_coordinated_omission(void **state)
+{
+	(void)state;
+	struct res_schedule o = one_gap(-1, 2100);
 	assert_int_equal(o.omitted, 99);
 	assert_int_equal(o.stalled_ns, 100 * MS);
 	assert_int_equal(o.max_gap_ns, 100 * MS);
@@ -285,23 +281,14 @@ static void schedule_coordinated_omission(void **state)
 static void schedule_idle_stall(void **state)
 {
 	(void)state;
-	struct sched s;
-	struct sched_bin b = { 0 };
-	struct res_schedule o;
-	sched_init(&s);
-	uint64_t t = T0;
-	sched_send(&s, t, 200 * (int64_t)MS, &b);
-	for (int i = 0; i < 1000; i++)
-		sched_gap(&s, &b, &t, 1 * MS, 300);
-	sched_gap(&s, &b, &t, 100 * MS, 300);
-	for (int i = 0; i < 1000; i++)
-		sched_gap(&s, &b, &t, 1 * MS, 300);
-	sched_summary(&b, 1000, 1000 * (int64_t)MS, &o);
+	struct res_schedule o = one_gap(300, 1000);
 	assert_int_equal(o.omitted, 0);
 	assert_int_equal(o.idle_stall_ns, 100 * MS - 300 * US);
 	assert_true(o.kept);	/* 9.97% of the step */
-	sched_summary(&b, 1000, 990 * (int64_t)MS, &o);
-	assert_false(o.kept);	/* 10.07% */
+	assert_false(one_gap(300, 990).kept);	/* 10.07% */
+	/* the answer in the gap's second half: the server stalled, not the client */
+	assert_int_equal(one_gap(60000, 2100).omitted, 99);
+	assert_int_equal(one_gap(40000, 2100).omitted, 0);
 }
 
 /* A gap at least a pause long is no part of the schedule (a step boundary). */

@@ -66,11 +66,13 @@ static int dns_qr(const struct cur *payload, size_t at)
 	return cur_left(payload) > at ? cur_peek(payload, at) >> 7 : -1;
 }
 
-static int classify_udp(const struct diag *d, const struct dec_pkt *p)
+/* A DNS message whose header flags are at offset at of the payload (2
+ * over UDP; 4 over TCP, after the length). */
+static int classify_dns(const struct diag *d, const struct dec_pkt *p, size_t at)
 {
-	if (pt_is_dns_port(d->cfg.pt, p->dport) && dns_qr(&p->payload, 2) == 0)
+	if (pt_is_dns_port(d->cfg.pt, p->dport) && dns_qr(&p->payload, at) == 0)
 		return EV_REQ;
-	if (pt_is_dns_port(d->cfg.pt, p->sport) && dns_qr(&p->payload, 2) == 1)
+	if (pt_is_dns_port(d->cfg.pt, p->sport) && dns_qr(&p->payload, at) == 1)
 		return EV_RESP;
 	return EV_NONE;
 }
@@ -90,11 +92,7 @@ static int classify_tcp(const struct diag *d, const struct dec_pkt *p)
 		return http_looks_request(&p->payload) ? EV_REQ : EV_NONE;
 	if (pt_is_http_port(d->cfg.pt, p->sport))
 		return http_looks_response(&p->payload) ? EV_RESP : EV_NONE;
-	if (pt_is_dns_port(d->cfg.pt, p->dport) && dns_qr(&p->payload, 4) == 0)
-		return EV_REQ;
-	if (pt_is_dns_port(d->cfg.pt, p->sport) && dns_qr(&p->payload, 4) == 1)
-		return EV_RESP;
-	return EV_NONE;
+	return classify_dns(d, p, 4);
 }
 
 static int classify(const struct diag *d, const struct dec_pkt *p)
@@ -102,7 +100,7 @@ static int classify(const struct diag *d, const struct dec_pkt *p)
 	if (p->is_frag && p->frag_off)
 		return EV_NONE;
 	if (p->proto == IPPROTO_UDP)
-		return classify_udp(d, p);
+		return classify_dns(d, p, 2);
 	return p->proto == IPPROTO_TCP ? classify_tcp(d, p) : EV_NONE;
 }
 

@@ -204,6 +204,21 @@ static void network_loss(void **state)
 	assert_int_equal(against_base(s), RES_LIMIT_NONE);
 }
 
+/* Loss that does not grow with load still limits past 5%: the unloaded
+ * step itself loses 5.1% (970 of 10000 + 9030) against 4.9% (940 of
+ * 10000 + 9060). */
+static void network_loss_at_any_load(void **state)
+{
+	(void)state;
+	struct results *r = two_points();
+	struct res_step s = step(1000);
+	s.requests[PT_VIF] = s.responses[PT_VIF] = s.responses[PT_CLIENT] = 9030;
+	assert_int_equal(judged(r, &s), RES_LIMIT_NETWORK);
+	s.requests[PT_VIF] = s.responses[PT_VIF] = s.responses[PT_CLIENT] = 9060;
+	assert_int_equal(judged(r, &s), RES_LIMIT_NONE);
+	res_free(r);
+}
+
 /* The client stopped sending with the server idle: 10% of the step. */
 static void idle_stalls(void **state)
 {
@@ -356,8 +371,30 @@ static void run_hang_explains(void **state)
 	r = run_with("silent", 499, 1000);	/* less: the steps decide */
 	assert_int_equal(r->verdict.limit, RES_LIMIT_SERVER);
 	res_free(r);
-	r = run_with("silent", 500, 0);	/* nothing failed: nothing to explain */
+	r = run_with("silent", 500, 0);	/* all answered late, in a step the server limits: its queue */
 	assert_int_equal(r->verdict.limit, RES_LIMIT_SERVER);
+	res_free(r);
+}
+
+/* A guest stopped for a while answers everything late (kill -STOP, then
+ * CONT): nothing unanswered, the silence is the failure. */
+static void run_hang_answered_late(void **state)
+{
+	(void)state;
+	struct results *r = two_points();
+	struct res_step s = step(100);
+	s.start_ns = T0;
+	s.end_ns = T0 + 10 * S;
+	res_add_step(r, &s);
+	struct res_incident *in = &r->incident[r->n_incidents++];
+	in->kind = (uint8_t)kind_of("app_only");
+	in->point = PT_VIF;
+	in->start_ns = T0 + 2 * S;
+	in->end_ns = T0 + 4 * S;
+	in->requests[PT_VIF] = 200;
+	verdict_run(r);
+	assert_int_equal(r->verdict.limit, RES_LIMIT_GUEST_HANG);
+	assert_int_equal(r->verdict_step, 0);
 	res_free(r);
 }
 
@@ -466,6 +503,7 @@ int main(void)
 		cmocka_unit_test(synacks_short),
 		cmocka_unit_test(network_time),
 		cmocka_unit_test(network_loss),
+		cmocka_unit_test(network_loss_at_any_load),
 		cmocka_unit_test(idle_stalls),
 		cmocka_unit_test(connections_without_requests),
 		cmocka_unit_test(rate_stopped_growing),
@@ -473,6 +511,7 @@ int main(void)
 		cmocka_unit_test(one_point),
 		cmocka_unit_test(run_from_steps),
 		cmocka_unit_test(run_hang_explains),
+		cmocka_unit_test(run_hang_answered_late),
 		cmocka_unit_test(run_loss_explains),
 		cmocka_unit_test(run_ports_run_out),
 		cmocka_unit_test(run_none),

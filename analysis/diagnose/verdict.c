@@ -189,6 +189,9 @@ static const char *hop_name(int p, int q)
 	return p == PT_UPLINK ? "bridge" : q == PT_UPLINK ? "link" : "link and bridge";
 }
 
+/* Loss that grew with load by VERDICT_LOSS, or any loss past VERDICT_SHORT
+ * (the bound the server is held to): a network that drops one packet in
+ * twenty limits whatever crosses it, load or not. */
 static int network_loss(const struct judge_ctx *c, struct res_judgement *j)
 {
 	int pts[PT_N], n = 0;
@@ -199,7 +202,7 @@ static int network_loss(const struct judge_ctx *c, struct res_judgement *j)
 		uint64_t lost, base_lost;
 		double f = hop_loss(c->s, pts[i], pts[i + 1], &lost);
 		double fb = c->base_step ? hop_loss(c->base_step, pts[i], pts[i + 1], &base_lost) : 0;
-		if (lost < VERDICT_SHORT_MIN || f <= fb + VERDICT_LOSS)
+		if (lost < VERDICT_SHORT_MIN || (f <= fb + VERDICT_LOSS && f <= VERDICT_SHORT))
 			continue;
 		res_figure_add(j, "lost_packets", (double)lost);
 		res_figure_add(j, "loss_fraction", f);
@@ -390,11 +393,20 @@ static const struct res_incident *worst(const struct results *r, const char *k1,
 	return best;
 }
 
+/* The incident accounts for the failures: its requests are at least
+ * VERDICT_EXPLAIN of the unanswered transactions; with none unanswered (a
+ * guest that answered everything late, after the silence), unless it fell
+ * in a step the server already limits (a queue past the silence threshold
+ * is the server falling behind, not hanging). */
 static int explains(const struct results *r, const struct res_incident *in)
 {
+	if (!in)
+		return 0;
 	uint64_t unanswered = r->dns.unanswered + r->http.unanswered;
-	return in && unanswered && (double)in->requests[in->point < PT_N ? in->point : 0] >=
-		VERDICT_EXPLAIN * (double)unanswered;
+	if (unanswered)
+		return (double)in->requests[in->point < PT_N ? in->point : 0] >= VERDICT_EXPLAIN * (double)unanswered;
+	int k = step_at(r, in->start_ns);
+	return k < 0 || r->steps[k].judged.limit != RES_LIMIT_SERVER;
 }
 
 static double incident_s(const struct results *r, const struct res_incident *in)

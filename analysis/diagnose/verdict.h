@@ -10,7 +10,8 @@
  *            or the responses (or SYN-ACKs) at the innermost point fell
  *            short of the requests (SYNs) there;
  *   network  the link's or the bridge's time grew likewise, or the loss
- *            between two points grew past the unloaded step's;
+ *            between two points grew past the unloaded step's (or is
+ *            past 5% at any load);
  *   client   with the server at its unloaded speed: the client's source
  *            ports ran out (incident), its requests followed the handshake
  *            late (client time grew), its sending stalled while the server
@@ -37,7 +38,8 @@
 					/* ... and above the unloaded total p90 */
 #define VERDICT_SHORT 0.05		/* answers short of requests by more than 5% ... */
 #define VERDICT_SHORT_MIN 5		/* ... and by at least 5 */
-#define VERDICT_LOSS 0.01		/* loss on a hop 1 point above the unloaded step's */
+#define VERDICT_LOSS 0.01		/* loss on a hop 1 point above the unloaded step's, */
+					/* or above VERDICT_SHORT whatever the load */
 #define VERDICT_FLAT 1.05		/* a step within 5% of the one before: the rate stopped growing */
 #define VERDICT_EXPLAIN 0.5		/* an incident explains the failures: half the unanswered */
 

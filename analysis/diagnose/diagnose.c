@@ -164,11 +164,26 @@ static void advance_to(struct diag *d, uint64_t index)
 	}
 }
 
+/* The window before the newest is handed on a tenth of a window after its
+ * end: enough for packets a little out of order across points, and the
+ * transactions waiting for their step are the fewer. */
+static void emit_due(struct diag *d, uint64_t ts)
+{
+	if (!d->has_prev)
+		return;
+	struct step_window_in *w = win(d, d->newest - 1);
+	if (ts >= w->start_ns + (uint64_t)(w->duration_ns + w->duration_ns / STEP_BINS)) {
+		win_emit(d, w);
+		d->has_prev = 0;
+	}
+}
+
 /* The window and bin of ts (a packet older than the open windows counts in the older). */
 static struct step_bin *bin_of(struct diag *d, uint64_t ts, struct step_window_in **wp)
 {
 	uint64_t index = ts / (uint64_t)d->cfg.window_ns;
 	advance_to(d, index);
+	emit_due(d, ts);
 	uint64_t oldest = d->has_prev ? d->newest - 1 : d->newest;
 	if (index < oldest)
 		index = oldest;
@@ -235,8 +250,10 @@ void diag_txn(struct diag *d, const struct txn *t, uint64_t start_ns)
 
 void diag_advance(struct diag *d, uint64_t now_ns)
 {
-	if (d->any)
+	if (d->any) {
 		advance_to(d, now_ns / (uint64_t)d->cfg.window_ns);
+		emit_due(d, now_ns);
+	}
 }
 
 void diag_finish(struct diag *d)

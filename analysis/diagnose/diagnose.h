@@ -7,8 +7,9 @@
  * counts them per point in tenths of windows of packet time (the Dom0
  * clock with several points), runs the schedule checks (sched.h) and finds
  * pauses in sending at the client-most point, and hands each window to the
- * step finder (steps.h) one window after it ended, so packets that arrive a
- * little out of order across points still count. No allocation per packet. */
+ * step finder (steps.h) a tenth of a window after it ended, so packets that
+ * arrive a little out of order across points still count. No allocation
+ * per packet. */
 #ifndef HOPLAT_DIAGNOSE_H
 #define HOPLAT_DIAGNOSE_H
 

@@ -34,7 +34,8 @@ struct diag *diag_new(const struct diag_config *cfg, struct results *r)
 		d->cfg.window_ns = 1000000000ll;
 	d->r = r;
 	r->head_point = cfg->head;
-	struct step_config sc = { .head = cfg->head, .on_step = cfg->on_step, .ctx = cfg->ctx };
+	struct step_config sc = { .head = cfg->head, .hold_ns = cfg->hold_ns, .on_step = cfg->on_step,
+				  .ctx = cfg->ctx };
 	d->steps = step_new(&sc, r);
 	if (!d->steps) {
 		free(d);

@@ -24,6 +24,8 @@ struct diag_config {
 	const struct pt_config *pt;	/* service ports */
 	uint8_t head;			/* the client-most point given (enum pt_role) */
 	int64_t window_ns;		/* default 1 s */
+	int64_t hold_ns;		/* a step waits this long for its transactions (0: STEP_HOLD_NS,
+					 * for attribution's joins; one point needs about a window) */
 	step_fn on_step;		/* each step once judged (live prints it) */
 	void *ctx;
 };

@@ -171,7 +171,9 @@ struct engine *eng_new(const struct eng_config *cfg)
 	e->res->ref_point = e->primary < PT_N ? e->primary : PT_CLIENT;
 	if (!e->npoints)
 		goto fail;
+	/* one point: its transactions are final when answered, a step need not wait for joins */
 	struct diag_config dc = { .pt = &e->cfg.pt, .head = e->primary, .window_ns = cfg->window_ns,
+				  .hold_ns = e->npoints > 1 ? 0 : cfg->window_ns,
 				  .on_step = cfg->on_step, .ctx = cfg->step_ctx };
 	if (!(e->diag = diag_new(&dc, e->res)))
 		goto fail;

@@ -101,7 +101,7 @@ struct res_figure {
 /* A rule's decision: the limit, one sentence why, the figures it used. */
 struct res_judgement {
 	uint8_t limit;			/* enum res_limit */
-	char why[256];
+	char why[384];
 	struct res_figure ev[RES_FIGURES];
 	unsigned n_ev;
 };

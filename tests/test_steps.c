@@ -308,6 +308,27 @@ static void schedule_pause_excluded(void **state)
 	assert_int_equal(b.sends, 4);
 }
 
+/* httperf --num-calls 6 --rate 20: each connection's requests follow its
+ * answers (closed loop by design); the connections are the schedule, kept,
+ * and the gaps between sessions are no client stall. */
+static void schedule_of_sessions(void **state)
+{
+	(void)state;
+	struct tl_load l = { .rate = 20, .seconds = 10, .http = 1, .calls = 6, .link_ns = 1 * MS,
+			     .guest_ns = 500 * US, .client_ns = 30 * US };
+	uint64_t at = T0;
+	struct results *r = run_loads(&l, &at, 1, S);
+	assert_int_equal(r->n_steps, 1);
+	const struct res_step *s = &r->steps[0];
+	rate_near(s->connection_rate, 20, 0.02);
+	rate_near(s->request_rate, 120, 0.02);
+	assert_true(s->sched.of_connections);
+	assert_true(s->sched.kept);
+	assert_true(s->sched.interarrival_cv < 0.01);
+	assert_int_equal(s->judged.limit, RES_LIMIT_NONE);
+	res_free(r);
+}
+
 /* ---- live's callback: each step as it is stored, in order ---- */
 
 struct seen {
@@ -354,6 +375,7 @@ int main(void)
 		cmocka_unit_test(schedule_coordinated_omission),
 		cmocka_unit_test(schedule_idle_stall),
 		cmocka_unit_test(schedule_pause_excluded),
+		cmocka_unit_test(schedule_of_sessions),
 		cmocka_unit_test(callback_per_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,6 +38,7 @@ struct tl_load {
 	int64_t guest_step_ns;		/* added per transaction (a queue building up) */
 	int64_t client_ns;		/* HTTP: handshake done -> request sent */
 	double answer_fraction;		/* 1: all answered (0 taken as 1) */
+	int calls;			/* HTTP: requests per connection, each after the last answer */
 	int vif;			/* also the vif point */
 };
 
@@ -104,6 +105,26 @@ txn:;
 				     .guest = answered ? guest + (l->http ? 50 * (int64_t)US : 0) : INT64_MIN });
 }
 
+/* An HTTP session from q (httperf --num-calls): the handshake, then calls
+ * requests, each as soon as the last answer came (client_ns later), all
+ * answered; a transaction per request. */
+static inline void tl_session(struct tl *tl, const struct tl_load *l, uint64_t q)
+{
+	int64_t L = l->link_ns, G = l->guest_ns, C = l->client_ns, hs = 2 * L + 50 * (int64_t)US;
+	tl_at(tl, q, TL_SYN, 0);
+	tl_at(tl, q + (uint64_t)hs, TL_SYNACK, 0);
+	uint64_t in = q + (uint64_t)(hs + C);
+	for (int i = 0; i < l->calls; i++) {
+		uint64_t out = in + (uint64_t)(2 * L + G);
+		tl_at(tl, in, TL_HREQ, 0);
+		tl_at(tl, out, TL_HRESP, 0);
+		tl_push(tl, (struct tl_ev){ .t = out + MS, .kind = TL_TXN, .answered = 1, .start = i ? in : q,
+					     .total = (int64_t)(out - (i ? in : q)), .client = i ? 0 : C,
+					     .link = 2 * L * (i ? 1 : 2), .guest = G + (i ? 0 : 50 * (int64_t)US) });
+		in = out + (uint64_t)C;
+	}
+}
+
 /* A run from t0; returns its end. */
 static inline uint64_t tl_run(struct tl *tl, uint64_t t0, const struct tl_load *l)
 {
@@ -115,7 +136,10 @@ static inline uint64_t tl_run(struct tl *tl, uint64_t t0, const struct tl_load *
 		int answered = owed >= 1 - 1e-9;
 		if (answered)
 			owed -= 1;
-		tl_one(tl, l, t0 + (uint64_t)(t * 1e9), guest, answered);
+		if (l->calls > 1)
+			tl_session(tl, l, t0 + (uint64_t)(t * 1e9));
+		else
+			tl_one(tl, l, t0 + (uint64_t)(t * 1e9), guest, answered);
 		guest += l->guest_step_ns;
 		t = l->poisson ? t - log(tl_rand(tl)) / l->rate : (double)(i + 1) / l->rate;
 	}

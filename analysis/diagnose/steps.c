@@ -319,8 +319,10 @@ static void row_of(const struct steps *s, const struct acc *a, struct res_step *
 	o->answered_fraction = a->txns ? (double)a->answered / (double)a->txns : -1;
 	for (int c = 0; c < RES_STEP_COMPS; c++)
 		stat_of(a, c, &o->comp[c]);
-	/* httperf's schedule is its connections; a kept-alive client's, its requests */
-	int conn = o->attempts[h] >= o->requests[h] && o->attempts[h];
+	/* httperf's schedule is its connections (with --num-calls, a few
+	 * requests on each, closed-loop); a client that keeps a few connections
+	 * for many requests (wrk2) paces its requests */
+	int conn = o->attempts[h] && o->attempts[h] * STEP_CALLS_PER_CONN >= o->requests[h];
 	o->sched.of_connections = (uint8_t)conn;
 	sched_summary(&a->sum.sched[conn ? STEP_CONN : STEP_REQ], conn ? o->connection_rate : o->request_rate,
 		      (int64_t)(a->end - a->start), &o->sched);

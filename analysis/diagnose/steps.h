@@ -38,6 +38,8 @@
 #define STEP_Z 3.0
 #define STEP_MIN_SENDS 5		/* fewer: stray sends in a pause, no step */
 #define STEP_HOLD_NS 3000000000ll	/* past attribution's 2 s wait for a join */
+#define STEP_CALLS_PER_CONN 10		/* up to this many requests per connection: the
+					 * connections are the schedule (sched.h) */
 
 enum { STEP_REQ = 0, STEP_CONN = 1 };	/* the two schedules of sched[] */
 

@@ -350,6 +350,8 @@ static int write_outputs(struct analyze *a, const struct results *r)
 	if (a->csv_out.f)
 		rpt_csv_incidents(a->csv_out.f, r);	/* then kind=incident rows, if any */
 	if (a->csv_out.f)
+		rpt_csv_steps(a->csv_out.f, r);	/* then kind=step rows and the verdict */
+	if (a->csv_out.f)
 		rc |= close_out(a->csv_out.f, a->csv);
 	return rc;
 }

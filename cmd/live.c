@@ -134,6 +134,31 @@ static void on_incident(void *ctx, const struct res_incident *in)
 	live_alert(in, l->json_lines);
 }
 
+/* A load step, printed once judged (a few seconds after it ended: its
+ * transactions are in). */
+static void on_step(void *ctx, const struct res_step *s, size_t i)
+{
+	struct live *l = ctx;
+	char at[32];
+	if (l->status_only)
+		return;
+	clock_str(s->start_ns, at, sizeof at);
+	if (l->json_lines) {
+		printf("{\"step\":%zu,\"start_ns\":%llu,\"end_ns\":%llu,\"request_rate\":%.3f,"
+		       "\"response_rate\":%.3f,\"limit\":\"%s\",\"why\":", i + 1,
+		       (unsigned long long)s->start_ns, (unsigned long long)s->end_ns, s->request_rate,
+		       s->response_rate, res_limit_name(s->judged.limit));
+		rpt_json_str(stdout, s->judged.why);
+		printf("}\n");
+	} else {
+		printf("STEP %zu %s for %.3f s: %.1f req/s, %.1f resp/s, total p50 %.3f ms p90 %.3f ms: "
+		       "limit %s: %s\n", i + 1, at, s->duration_s, s->request_rate, s->response_rate,
+		       (double)s->comp[RS_TOTAL].p50 / 1e6, (double)s->comp[RS_TOTAL].p90 / 1e6,
+		       res_limit_name(s->judged.limit), s->judged.why);
+	}
+	fflush(stdout);
+}
+
 /* The point role of an interface: by the name given to --client/--uplink/--vif;
  * with one role given and one unnamed interface, that one. */
 static int role_of(struct live *l, unsigned src, const char *name, uint32_t sub)
@@ -376,6 +401,8 @@ int cmd_live(int argc, char **argv)
 	l->ecfg.alert_ctx = l;
 	l->ecfg.on_window = on_window;
 	l->ecfg.window_ctx = l;
+	l->ecfg.on_step = on_step;	/* and the load steps */
+	l->ecfg.step_ctx = l;
 	if (l->txns && !(l->txn_out.f = fopen(l->txns, "w"))) {
 		fprintf(stderr, "hoplat live: %s: %s\n", l->txns, strerror(errno));
 		rc = 2;

@@ -18,6 +18,7 @@
 #include "analysis/point/tcp_track.h"
 #include "analysis/path/crosspoint.h"
 #include "common/hist.h"
+#include "analysis/diagnose/diagnose.h"
 
 #define ENG_TICK_NS 10000000ull	/* expire state every 10 ms of packet time */
 
@@ -40,6 +41,7 @@ struct engine {
 	struct cross *x;		/* cross-point part, two or three points */
 	struct txn_sink joiner;		/* the points' transactions when x is set */
 	struct watch *w;		/* the detectors: incidents */
+	struct diag *diag;		/* load steps and the verdict */
 };
 
 void eng_config_default(struct eng_config *cfg)
@@ -77,6 +79,8 @@ static void finalize(struct engine *e, const struct txn *t)
 	res_add_txn(e->res, t);
 	ser_txn(e->ser, t, txn_end(e, t));
 	watch_txn(e->w, t);
+	/* on the windows' clock: a client's start is moved to the Dom0 one */
+	diag_txn(e->diag, t, dom0_ns(e, t->point, t->start_ns));
 	txn_emit(&e->cfg.out, t);
 }
 
@@ -100,7 +104,9 @@ static void on_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 	struct engine *e = ctx;
 	if (e->x)
 		cross_packet(e->x, p, d);
-	watch_packet(e->w, p->point, dom0_ns(e, p->point, p->ts_ns), d);
+	uint64_t t = dom0_ns(e, p->point, p->ts_ns);
+	watch_packet(e->w, p->point, t, d);
+	diag_packet(e->diag, p->point, t, d);
 }
 
 /* The detectors, on the engine's copy of the configuration. */
@@ -163,6 +169,12 @@ struct engine *eng_new(const struct eng_config *cfg)
 	e->res->npoints = e->npoints;
 	if (!e->npoints || (e->npoints > 1 && add_cross(e)))
 		goto fail;
+	/* one point: its transactions are final when answered, a step need not wait for joins */
+	struct diag_config dc = { .pt = &e->cfg.pt, .head = e->res->ref_point, .window_ns = cfg->window_ns,
+				  .hold_ns = e->npoints > 1 ? 0 : cfg->window_ns,
+				  .on_step = cfg->on_step, .ctx = cfg->step_ctx };
+	if (!(e->diag = diag_new(&dc, e->res)))
+		goto fail;
 	for (int role = 0; role < PT_N; role++)
 		if (e->p[role].pt)
 			pt_set_packet_hook(e->p[role].pt, on_packet, e);
@@ -218,6 +230,7 @@ void eng_advance(struct engine *e, uint64_t now_ns)
 {
 	ser_advance(e->ser, now_ns);
 	watch_advance(e->w, now_ns);
+	diag_advance(e->diag, now_ns);
 }
 
 /* ---- the end: everything into the results ---- */
@@ -308,6 +321,7 @@ void eng_finish(struct engine *e)
 	point_losses(e);
 	take_series(e);
 	watch_finish(e->w);
+	diag_finish(e->diag);	/* after the incidents: the verdict reads them */
 }
 
 const struct results *eng_results(const struct engine *e)
@@ -324,6 +338,7 @@ void eng_free(struct engine *e)
 	cross_free(e->x);
 	ser_free(e->ser);
 	watch_free(e->w);
+	diag_free(e->diag);
 	res_free(e->res);
 	free(e);
 }

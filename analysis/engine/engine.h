@@ -16,6 +16,7 @@
 #include "analysis/engine/watch.h"
 
 struct results;			/* analysis/results/results.h: statistics kept as data */
+struct res_step;
 
 struct eng_config {
 	struct pt_config pt;
@@ -36,6 +37,9 @@ struct eng_config {
 	/* Each time series row as it closes (live's window lines). */
 	ser_row_fn on_window;
 	void *window_ctx;
+	/* Each load step once judged (analysis/diagnose/steps.h; live prints it). */
+	void (*on_step)(void *ctx, const struct res_step *s, size_t index);
+	void *step_ctx;
 };
 
 void eng_config_default(struct eng_config *cfg);

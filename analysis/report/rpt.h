@@ -32,6 +32,15 @@ void rpt_csv_incidents(FILE *f, const struct results *r);
 void rpt_json_windows(FILE *f, const struct results *r);
 void rpt_csv_windows(FILE *f, const struct results *r);
 
+/* Load steps and the verdict (analysis/diagnose): the verdict's sentence
+ * (the text report's first line), the steps table, the JSON "steps" list
+ * and "verdict" object (with a leading comma), the CSV kind=step and
+ * kind=verdict sections (nothing without steps or a verdict). */
+void rpt_text_verdict(FILE *f, const struct results *r);
+void rpt_text_steps(FILE *f, const struct results *r);
+void rpt_json_steps(FILE *f, const struct results *r);
+void rpt_csv_steps(FILE *f, const struct results *r);
+
 /* Shared formatting. */
 /* ns as microseconds with 3 decimals ("123.456", "-0.005"); "" never. */
 char *rpt_us(int64_t ns, char *dst, unsigned cap);

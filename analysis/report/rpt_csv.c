@@ -56,3 +56,59 @@ void rpt_csv_txn(void *ctx, const struct txn *t)
 	fprintf(f, ",%s\n", t->point < 3 ? rpt_role_name[t->point] : "");
 	o->rows++;
 }
+
+static void csv_stat(FILE *f, const struct res_stat *s)
+{
+	char b[3][32];
+	if (!s->count) {
+		fputs(",0,,,,,", f);
+		return;
+	}
+	fprintf(f, ",%llu,%s,%s,%s,%.3f,%.3f", (unsigned long long)s->count, rpt_us(s->p50, b[0], 32),
+		rpt_us(s->p90, b[1], 32), rpt_us(s->p99, b[2], 32), s->mean / 1e3, s->stddev / 1e3);
+}
+
+static void csv_step(FILE *f, const struct res_step *s, size_t i)
+{
+	fprintf(f, "step,%zu,%llu,%llu,%.6f,%.3f,%.3f,%.3f,", i + 1, (unsigned long long)s->start_ns,
+		(unsigned long long)s->end_ns, s->duration_s, s->request_rate, s->response_rate,
+		s->connection_rate);
+	if (s->answered_fraction >= 0)
+		fprintf(f, "%.6f", s->answered_fraction);
+	fprintf(f, ",%llu,%llu", (unsigned long long)s->transactions, (unsigned long long)s->answered);
+	for (int k = 0; k < RES_STEP_COMPS; k++)
+		csv_stat(f, &s->comp[k]);
+	const struct res_schedule *c = &s->sched;
+	fprintf(f, ",%s,%llu,", c->of_connections ? "connections" : "requests", (unsigned long long)c->sends);
+	if (c->interarrival_cv >= 0)
+		fprintf(f, "%.6f", c->interarrival_cv);
+	fprintf(f, ",%.6f,%.6f,%llu,%.6f,%s,%s,", (double)c->max_gap_ns / 1e9, (double)c->stalled_ns / 1e9,
+		(unsigned long long)c->omitted, (double)c->idle_stall_ns / 1e9, c->kept ? "true" : "false",
+		res_limit_name(s->judged.limit));
+	csv_str(f, s->judged.why);
+	putc('\n', f);
+}
+
+void rpt_csv_steps(FILE *f, const struct results *r)
+{
+	if (r->n_steps) {
+		fputs("kind,step,start_ns,end_ns,duration_s,request_rate,response_rate,connection_rate,"
+		      "answered_fraction,transactions,answered", f);
+		for (int k = 0; k < RES_STEP_COMPS; k++) {
+			const char *c = res_comp_name(res_step_comp[k]);
+			fprintf(f, ",%s_count,%s_p50_us,%s_p90_us,%s_p99_us,%s_mean_us,%s_stddev_us", c, c, c, c, c, c);
+		}
+		fputs(",schedule_of,sends,interarrival_cv,max_gap_s,stalled_s,omitted,idle_stall_s,"
+		      "schedule_kept,limit,why\n", f);
+		for (size_t i = 0; i < r->n_steps; i++)
+			csv_step(f, &r->steps[i], i);
+	}
+	if (!r->verdict_valid)
+		return;
+	fprintf(f, "kind,limit,first_limited_step,why\nverdict,%s,", res_limit_name(r->verdict.limit));
+	if (r->verdict_step >= 0)
+		fprintf(f, "%d", r->verdict_step + 1);
+	putc(',', f);
+	csv_str(f, r->verdict.why);
+	putc('\n', f);
+}

@@ -232,6 +232,7 @@ int rpt_json(FILE *f, const struct results *r)
 	rpt_json_windows(f, r);
 	losses(f, r);
 	rpt_json_incidents(f, r);
+	rpt_json_steps(f, r);
 	fputs(",\"read_error\":", f);
 	if (r->read_error)
 		rpt_json_str(f, r->read_error_msg);

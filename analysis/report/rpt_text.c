@@ -289,6 +289,7 @@ int rpt_text(FILE *f, const struct results *r)
 	const struct pt_counts *ref = res_ref_counts(r);
 	res_sum_counts(r, &s);
 	double span = r->last_ns > r->first_ns ? (double)(r->last_ns - r->first_ns) / 1e9 : 0;
+	rpt_text_verdict(f, r);
 	for (int i = 0; i < PT_N; i++)
 		if (r->point[i].present && r->point[i].source[0])
 			fprintf(f, "%s: %s: %llu packets\n", rpt_role_name[i], r->point[i].source,
@@ -311,6 +312,7 @@ int rpt_text(FILE *f, const struct results *r)
 	else
 		malformed_block(f, &s);
 	cross_point_block(f, r);
+	rpt_text_steps(f, r);
 	losses_block(f, r);
 	rpt_text_incidents(f, r);
 	if (r->read_error)

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/results/results.h"
@@ -11,6 +12,16 @@ static const char *const comp_names[RC_N] = {
 const char *res_comp_name(int c)
 {
 	return c >= 0 && c < RC_N ? comp_names[c] : "?";
+}
+
+const uint8_t res_step_comp[RES_STEP_COMPS] = { RC_TOTAL, RC_CLIENT, RC_LINK, RC_BRIDGE, RC_GUEST,
+						RC_SERVER };
+
+static const char *const limit_names[RES_LIMIT_N] = { "none", "server", "client", "network", "guest_hang" };
+
+const char *res_limit_name(int l)
+{
+	return l >= 0 && l < RES_LIMIT_N ? limit_names[l] : "?";
 }
 
 int64_t res_comp_value(const struct txn *t, int c)
@@ -74,6 +85,7 @@ struct results *res_new(void)
 	struct results *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
+	r->verdict_step = -1;
 	if (proto_init(&r->dns) || proto_init(&r->http)) {
 		res_free(r);
 		return NULL;
@@ -98,6 +110,7 @@ void res_free(struct results *r)
 		hist_free(r->point[i].tcp_synack);
 	}
 	ser_free_rows(r->windows);
+	free(r->steps);
 	free(r);
 }
 
@@ -163,4 +176,24 @@ void res_sum_counts(const struct results *r, struct pt_counts *s)
 		for (size_t k = 0; k < sizeof *s / sizeof(uint64_t); k++)
 			d[k] += a[k];
 	}
+}
+
+long res_add_step(struct results *r, const struct res_step *s)
+{
+	if (r->n_steps == r->steps_cap) {
+		size_t cap = r->steps_cap ? r->steps_cap * 2 : 16;
+		struct res_step *n = realloc(r->steps, cap * sizeof *n);
+		if (!n)
+			return -ENOMEM;
+		r->steps = n;
+		r->steps_cap = cap;
+	}
+	r->steps[r->n_steps] = *s;
+	return (long)r->n_steps++;
+}
+
+void res_figure_add(struct res_judgement *j, const char *key, double value)
+{
+	if (j->n_ev < RES_FIGURES)
+		j->ev[j->n_ev++] = (struct res_figure){ key, value };
 }

@@ -137,6 +137,69 @@ struct res_incident {
 	} burst;
 };
 
+
+/* ---- load steps and the run's verdict (analysis/diagnose; docs/diagnosis.md) ---- */
+
+/* Who limits a step, and the run. */
+enum res_limit {
+	RES_LIMIT_NONE = 0, RES_LIMIT_SERVER, RES_LIMIT_CLIENT, RES_LIMIT_NETWORK,
+	RES_LIMIT_GUEST_HANG, RES_LIMIT_N
+};
+const char *res_limit_name(int limit);	/* "none", "server", "client", "network", "guest_hang" */
+
+/* A figure a rule used: key (a static string, the JSON key) and its value. */
+struct res_figure {
+	const char *key;
+	double value;
+};
+
+#define RES_FIGURES 10
+/* A rule's decision: the limit, one sentence why, the figures it used. */
+struct res_judgement {
+	uint8_t limit;			/* enum res_limit */
+	char why[384];
+	struct res_figure ev[RES_FIGURES];
+	unsigned n_ev;
+};
+
+/* Per step, the latency components the paper plots (JSON key order). */
+#define RES_STEP_COMPS 6
+enum { RS_TOTAL, RS_CLIENT, RS_LINK, RS_BRIDGE, RS_GUEST, RS_SERVER };	/* index in res_step.comp */
+extern const uint8_t res_step_comp[RES_STEP_COMPS];	/* its enum res_comp: RC_TOTAL, ... */
+
+struct res_stat {
+	uint64_t count;
+	int64_t p50, p90, p99;		/* ns */
+	double mean, stddev;		/* ns */
+};
+
+/* Whether the client's load kept its schedule (docs/diagnosis.md, "schedule"). */
+struct res_schedule {
+	uint8_t of_connections;		/* 1: the stream of connection attempts (SYNs), 0: requests */
+	uint64_t sends;			/* its events in the step */
+	double interarrival_cv;		/* -1: fewer than two gaps */
+	int64_t max_gap_ns;
+	int64_t stalled_ns;		/* gaps in which the server answered nothing (first half) */
+	uint64_t omitted;		/* requests due in those gaps but not sent (coordinated omission) */
+	int64_t idle_stall_ns;		/* server idle while the client did not send */
+	uint8_t kept;
+};
+
+struct res_step {
+	uint64_t start_ns, end_ns;	/* Dom0 clock when several points are given */
+	double duration_s;
+	double request_rate, response_rate, connection_rate;	/* at the client-most point, per s */
+	double answered_fraction;	/* answered / transactions; -1 without transactions */
+	/* at each point, by the packets' own times: DNS queries and HTTP requests,
+	 * their responses, TCP connection attempts (SYN) and SYN-ACKs */
+	uint64_t requests[PT_N], responses[PT_N], attempts[PT_N], accepted[PT_N];
+	uint64_t transactions, answered, lost[4];	/* started in the step; lost by enum txn_lost */
+	struct res_stat comp[RES_STEP_COMPS];
+	struct res_schedule sched;
+	uint8_t after_gap;		/* it began after a pause in sending */
+	struct res_judgement judged;
+};
+
 struct results {
 	struct res_proto dns, http;
 	struct res_point point[PT_N];
@@ -154,6 +217,14 @@ struct results {
 	struct res_incident incident[RES_MAX_INCIDENTS];	/* in the order they were raised */
 	unsigned n_incidents;
 	uint64_t incidents_total;	/* beyond RES_MAX_INCIDENTS counted, not kept */
+	/* load steps in time order, and the run's verdict (analysis/diagnose) */
+	struct res_step *steps;
+	size_t n_steps, steps_cap;
+	uint8_t head_point;		/* where steps count requests: the client-most point */
+	uint8_t verdict_valid;
+	struct res_judgement verdict;
+	int verdict_step;		/* index of the first step with the verdict's limit, -1 none */
+	uint64_t steps_outside;		/* transactions that began in no step (pauses) */
 	/* input side (files): a read error stops that input; results so far stay */
 	int read_error;
 	char read_error_msg[512];
@@ -173,5 +244,9 @@ const struct pt_counts *res_ref_counts(const struct results *r);
 void res_sum_counts(const struct results *r, struct pt_counts *sum);
 /* Packets seen at a point (capture span). */
 void res_saw_packet(struct results *r, int role, uint64_t ts_ns);
+/* A closed step appended (copied); its index, or -ENOMEM. */
+long res_add_step(struct results *r, const struct res_step *s);
+/* A figure added to a judgement (beyond RES_FIGURES: dropped). */
+void res_figure_add(struct res_judgement *j, const char *key, double value);
 
 #endif

@@ -1,0 +1,269 @@
+/* Diagnosis fed by the engine; see diagnose.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include "analysis/diagnose/diagnose.h"
+#include "analysis/diagnose/verdict.h"
+#include "decode/http.h"
+
+#define PAUSE_EWMA (1.0 / 16)
+#define GAP_WINDOWS 2			/* empty windows handed on over a long gap, then a jump */
+
+enum { EV_NONE, EV_REQ, EV_RESP, EV_SYN, EV_SYNACK };
+
+struct diag {
+	struct diag_config cfg;
+	struct results *r;
+	struct steps *steps;
+	struct step_window_in w[2];	/* the open windows: [newest % 2] and the one before */
+	uint64_t newest;		/* index of the newest open window */
+	int any, has_prev;		/* has_prev: the one before it is open too */
+	uint64_t last_send;		/* at the head, any request or attempt */
+	uint64_t emitted_last_send;	/* the last send up to the last window handed on */
+	double interval;		/* typical gap between sends (EWMA) */
+	struct sched sched[2];		/* STEP_REQ, STEP_CONN */
+};
+
+struct diag *diag_new(const struct diag_config *cfg, struct results *r)
+{
+	struct diag *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->cfg = *cfg;
+	if (d->cfg.window_ns <= 0)
+		d->cfg.window_ns = 1000000000ll;
+	d->r = r;
+	r->head_point = cfg->head;
+	struct step_config sc = { .head = cfg->head, .hold_ns = cfg->hold_ns, .on_step = cfg->on_step,
+				  .ctx = cfg->ctx };
+	d->steps = step_new(&sc, r);
+	if (!d->steps) {
+		free(d);
+		return NULL;
+	}
+	sched_init(&d->sched[STEP_REQ]);
+	sched_init(&d->sched[STEP_CONN]);
+	return d;
+}
+
+void diag_free(struct diag *d)
+{
+	if (!d)
+		return;
+	step_free(d->steps);
+	free(d);
+}
+
+/* ---- what a packet is ---- */
+
+static int service(const struct diag *d, uint16_t port)
+{
+	return pt_is_dns_port(d->cfg.pt, port) || pt_is_http_port(d->cfg.pt, port);
+}
+
+/* DNS header flags: QR set (1), clear (0), or not captured (-1). */
+static int dns_qr(const struct cur *payload, size_t at)
+{
+	return cur_left(payload) > at ? cur_peek(payload, at) >> 7 : -1;
+}
+
+/* A DNS message whose header flags are at offset at of the payload (2
+ * over UDP; 4 over TCP, after the length). */
+static int classify_dns(const struct diag *d, const struct dec_pkt *p, size_t at)
+{
+	if (pt_is_dns_port(d->cfg.pt, p->dport) && dns_qr(&p->payload, at) == 0)
+		return EV_REQ;
+	if (pt_is_dns_port(d->cfg.pt, p->sport) && dns_qr(&p->payload, at) == 1)
+		return EV_RESP;
+	return EV_NONE;
+}
+
+/* DNS over TCP: a segment that begins a message (length, then header). */
+static int classify_tcp(const struct diag *d, const struct dec_pkt *p)
+{
+	uint8_t f = p->tcp.flags;
+	if (f & TCP_RST)
+		return EV_NONE;
+	if (f & TCP_SYN)
+		return !(f & TCP_ACK) && service(d, p->dport) ? EV_SYN
+			: (f & TCP_ACK) && service(d, p->sport) ? EV_SYNACK : EV_NONE;
+	if (!p->payload_wire)
+		return EV_NONE;
+	if (pt_is_http_port(d->cfg.pt, p->dport))
+		return http_looks_request(&p->payload) ? EV_REQ : EV_NONE;
+	if (pt_is_http_port(d->cfg.pt, p->sport))
+		return http_looks_response(&p->payload) ? EV_RESP : EV_NONE;
+	return classify_dns(d, p, 4);
+}
+
+static int classify(const struct diag *d, const struct dec_pkt *p)
+{
+	if (p->is_frag && p->frag_off)
+		return EV_NONE;
+	if (p->proto == IPPROTO_UDP)
+		return classify_dns(d, p, 2);
+	return p->proto == IPPROTO_TCP ? classify_tcp(d, p) : EV_NONE;
+}
+
+/* ---- windows ---- */
+
+static struct step_window_in *win(struct diag *d, uint64_t index)
+{
+	return &d->w[index % 2];
+}
+
+static void win_open(struct diag *d, uint64_t index)
+{
+	struct step_window_in *w = win(d, index);
+	memset(w, 0, sizeof *w);
+	w->start_ns = index * (uint64_t)d->cfg.window_ns;
+	w->duration_ns = d->cfg.window_ns;
+}
+
+static int64_t pause_ns(const struct diag *d)
+{
+	double v = STEP_PAUSE_INTERVALS * d->interval;
+	return v > STEP_PAUSE_MIN_NS ? (int64_t)v : STEP_PAUSE_MIN_NS;
+}
+
+/* Handed to the step finder, with the pause going on at its end, if any. */
+static void win_emit(struct diag *d, struct step_window_in *w)
+{
+	if (w->last_send)
+		d->emitted_last_send = w->last_send;
+	w->last_send = d->emitted_last_send;
+	uint64_t end = w->start_ns + (uint64_t)w->duration_ns;
+	if (w->last_send && end - w->last_send >= (uint64_t)pause_ns(d))
+		w->tail_from = w->last_send;
+	step_window(d->steps, w);
+}
+
+/* Time moved to window index: the windows it leaves behind are handed on. */
+static void advance_to(struct diag *d, uint64_t index)
+{
+	if (!d->any) {
+		d->any = 1;
+		d->newest = index;
+		win_open(d, index);
+		return;
+	}
+	if (index > d->newest + GAP_WINDOWS + 1) {	/* a long gap: a few empty windows, then a jump */
+		advance_to(d, d->newest + GAP_WINDOWS + 1);
+		win_emit(d, win(d, d->newest - 1));
+		win_emit(d, win(d, d->newest));
+		d->newest = index;
+		d->has_prev = 0;
+		win_open(d, index);
+		return;
+	}
+	while (d->newest < index) {
+		if (d->has_prev)
+			win_emit(d, win(d, d->newest - 1));
+		d->newest++;
+		d->has_prev = 1;
+		win_open(d, d->newest);
+	}
+}
+
+/* The window before the newest is handed on a tenth of a window after its
+ * end: enough for packets a little out of order across points, and the
+ * transactions waiting for their step are the fewer. */
+static void emit_due(struct diag *d, uint64_t ts)
+{
+	if (!d->has_prev)
+		return;
+	struct step_window_in *w = win(d, d->newest - 1);
+	if (ts >= w->start_ns + (uint64_t)(w->duration_ns + w->duration_ns / STEP_BINS)) {
+		win_emit(d, w);
+		d->has_prev = 0;
+	}
+}
+
+/* The window and bin of ts (a packet older than the open windows counts in the older). */
+static struct step_bin *bin_of(struct diag *d, uint64_t ts, struct step_window_in **wp)
+{
+	uint64_t index = ts / (uint64_t)d->cfg.window_ns;
+	advance_to(d, index);
+	emit_due(d, ts);
+	uint64_t oldest = d->has_prev ? d->newest - 1 : d->newest;
+	if (index < oldest)
+		index = oldest;
+	struct step_window_in *w = win(d, index);
+	uint64_t off = ts > w->start_ns ? ts - w->start_ns : 0;
+	uint64_t b = off / (uint64_t)(w->duration_ns / STEP_BINS);
+	*wp = w;
+	return &w->bin[b < STEP_BINS ? b : STEP_BINS - 1];
+}
+
+/* A send at the head: pauses (the longest that ended in its window kept)
+ * and the typical gap. */
+static void head_send(struct diag *d, struct step_window_in *w, uint64_t ts)
+{
+	if (d->last_send && ts < d->last_send)
+		ts = d->last_send;
+	int64_t g = d->last_send ? (int64_t)(ts - d->last_send) : 0;
+	if (!d->last_send || g >= pause_ns(d)) {
+		if (!w->pause_to || (int64_t)(w->pause_to - w->pause_from) < g || !d->last_send) {
+			w->pause_from = d->last_send;
+			w->pause_to = ts;
+		}
+	} else if (!d->interval) {
+		d->interval = (double)g;
+	} else {
+		double v = (double)g < 4 * d->interval ? (double)g : 4 * d->interval;
+		d->interval += PAUSE_EWMA * (v - d->interval);
+	}
+	d->last_send = ts;
+	if (ts > w->last_send)
+		w->last_send = ts;
+}
+
+static void count(struct diag *d, uint8_t point, uint64_t ts, int ev)
+{
+	struct step_window_in *w;
+	struct step_bin *b = bin_of(d, ts, &w);
+	uint32_t *n[] = { [EV_REQ] = b->req, [EV_RESP] = b->resp, [EV_SYN] = b->syn, [EV_SYNACK] = b->synack };
+	n[ev][point]++;
+	if (point != d->cfg.head)
+		return;
+	int k = ev == EV_SYN || ev == EV_SYNACK ? STEP_CONN : STEP_REQ;
+	if (ev == EV_REQ || ev == EV_SYN) {
+		head_send(d, w, ts);
+		sched_send(&d->sched[k], ts, pause_ns(d), &b->sched[k]);
+	} else {
+		sched_answer(&d->sched[k], ts);
+	}
+}
+
+void diag_packet(struct diag *d, uint8_t point, uint64_t ts_ns, const struct dec_pkt *p)
+{
+	if (point >= PT_N || !p->ipver)
+		return;
+	int ev = classify(d, p);
+	if (ev != EV_NONE)
+		count(d, point, ts_ns, ev);
+}
+
+void diag_txn(struct diag *d, const struct txn *t, uint64_t start_ns)
+{
+	step_txn(d->steps, t, start_ns);
+}
+
+void diag_advance(struct diag *d, uint64_t now_ns)
+{
+	if (d->any) {
+		advance_to(d, now_ns / (uint64_t)d->cfg.window_ns);
+		emit_due(d, now_ns);
+	}
+}
+
+void diag_finish(struct diag *d)
+{
+	if (d->any) {
+		if (d->has_prev)
+			win_emit(d, win(d, d->newest - 1));
+		win_emit(d, win(d, d->newest));
+	}
+	step_finish(d->steps);
+	verdict_run(d->r);
+}

@@ -22,7 +22,7 @@ static const char css[] =
 	"td:first-child,th:first-child{text-align:left}"
 	"figure{margin:2em 0;border-top:1px solid #ddd;padding-top:1em}"
 	"figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#444;margin:.3em 0}"
-	"details.numbers{font-size:.9em;overflow-x:auto;max-width:100%}"
+	"details.numbers{font-size:.9em;overflow-x:auto;max-width:100%}.numbers td{white-space:nowrap}"
 	".verdict{border:2px solid #888;background:#f4f4f4;padding:.8em 1em;border-radius:6px}"
 	".verdict p{font-size:1.05em}"
 	".limit-none{border-color:#2e7d32;background:#eef7ee}"

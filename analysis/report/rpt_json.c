@@ -15,7 +15,8 @@ static double span_s(const struct results *r)
 }
 
 /* The distribution drawn as a CDF (the HTML report's): the value at each
- * of these percents, in one pass over the histogram. */
+ * of these percents, in one pass over the histogram; 0 and 100 are the
+ * exact min and max. */
 static const double cdf_q[] = { 0, 1, 2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75,
 				80, 85, 90, 92.5, 95, 97.5, 98, 99, 99.5, 99.9, 99.95, 99.99, 100 };
 #define CDF_N (sizeof cdf_q / sizeof cdf_q[0])
@@ -26,9 +27,12 @@ static void cdf(FILE *f, const struct hist *h)
 	int64_t v[CDF_N];
 	char b[32];
 	fputs(",\"cdf\":[", f);
-	if (hist_count(h) && !hist_percentiles(h, cdf_q, CDF_N, v))
+	if (hist_count(h) && !hist_percentiles(h, cdf_q, CDF_N, v)) {
+		v[0] = hist_min(h);	/* the ends exact, as max is */
+		v[CDF_N - 1] = hist_max(h);
 		for (size_t k = 0; k < CDF_N; k++)
 			fprintf(f, "%s[%g,%s]", k ? "," : "", cdf_q[k], rpt_us(v[k], b, sizeof b));
+	}
 	putc(']', f);
 }
 

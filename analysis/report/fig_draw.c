@@ -28,19 +28,24 @@ static void span_add(struct span *s, double v)
 	s->hi = fmax(s->hi, v);
 }
 
-static void span_col(struct span *s, const struct fig *f, int col)
+/* floor0: values below 0 left out (a band's lower edge on an axis from 0:
+ * the band is cut at the axis, which does not go below 0 for it). */
+static void span_col(struct span *s, const struct fig *f, int col, int floor0)
 {
-	for (size_t r = 0; col >= 0 && r < f->nrows; r++)
-		span_add(s, fig_num(f, r, col));
+	for (size_t r = 0; col >= 0 && r < f->nrows; r++) {
+		double v = fig_num(f, r, col);
+		if (!floor0 || !(v < 0))
+			span_add(s, v);
+	}
 }
 
 static void xy_spans(const struct fig *f, struct span *x, struct span *y)
 {
 	for (unsigned i = 0; i < f->nseries; i++) {
-		span_col(x, f, f->s[i].x);
-		span_col(y, f, f->s[i].y);
-		span_col(y, f, f->s[i].lo);
-		span_col(y, f, f->s[i].hi);
+		span_col(x, f, f->s[i].x, 0);
+		span_col(y, f, f->s[i].y, 0);
+		span_col(y, f, f->s[i].lo, f->yzero);
+		span_col(y, f, f->s[i].hi, 0);
 	}
 	for (size_t i = 0; i < f->nshade; i++) {
 		span_add(x, f->shade[i].x0);
@@ -186,17 +191,21 @@ void fig_svg(FILE *out, const struct fig *f)
 
 /* ---- gnuplot ---- */
 
-/* A gnuplot single-quoted string: '' for a quote; what is not printable
- * ASCII, and the backquote and @ (command and macro substitution), as '?'. */
-static void gp_str(FILE *out, const char *s)
+/* A gnuplot single-quoted string: '' for a quote; control bytes, invalid
+ * UTF-8, the backquote and @ (command and macro substitution) as '?'. */
+static void gp_str(FILE *out, const char *str)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	putc('\'', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\'')
+	while (*s) {
+		unsigned n = *s >= 0x80 ? svg_utf8_len(s) : 1;
+		if (*s == '\'')
 			fputs("''", out);
+		else if (n > 1)
+			fwrite(s, 1, n, out);
 		else
-			putc(c < 0x20 || c > 0x7e || c == '`' || c == '@' ? '?' : c, out);
+			putc(*s < 0x20 || *s >= 0x7f || *s == '`' || *s == '@' ? '?' : *s, out);
+		s += n ? n : 1;
 	}
 	putc('\'', out);
 }
@@ -211,7 +220,8 @@ static void gp_set(FILE *out, const char *what, const char *s, const char *after
 static void gp_head(FILE *out, const struct fig *f, const char *svg_name)
 {
 	fputs("# hoplat report figure: run with gnuplot in this directory\n", out);
-	fprintf(out, "set terminal svg size %d,%d dynamic font 'sans,11' noenhanced\n", FIG_W, FIG_H);
+	fprintf(out, "set encoding utf8\nset terminal svg size %d,%d dynamic font 'sans,11' noenhanced\n",
+		FIG_W, FIG_H);
 	gp_set(out, "output", svg_name, "");
 	fputs("set datafile separator ','\nset datafile missing ''\nset key outside right top noenhanced\n", out);
 	gp_set(out, "title", f->title, " noenhanced");

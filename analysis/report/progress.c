@@ -109,13 +109,14 @@ static uint64_t bytes_read(struct prog *p)
 
 /* ---- the line ---- */
 
-static char *size_str(double v, const char *unit, char *b, size_t cap)
+/* 512, 83.9k, 3.0M, 1.2G */
+static char *num(double v, char *b, size_t cap)
 {
 	static const char *const pre[] = { "", "k", "M", "G", "T" };
 	int k = 0;
 	while (v >= 1000 && k < 4)
 		v /= 1000, k++;
-	snprintf(b, cap, k ? "%.1f %s%s" : "%.0f %s%s", v, pre[k], unit);
+	snprintf(b, cap, k ? "%.1f%s" : "%.0f%s", v, pre[k]);
 	return b;
 }
 
@@ -129,20 +130,18 @@ static uint64_t total_size(const struct prog *p)
 
 static void draw(struct prog *p, uint64_t now)
 {
-	char b[4][32], left[48] = "";
+	char b[4][32], left[48] = "", of[48] = "";
 	double secs = (double)(now - p->start_ns) / 1e9;
 	uint64_t done = bytes_read(p), total = total_size(p);
-	size_str((double)done, "B", b[0], sizeof b[0]);
-	size_str((double)p->packets, "packets", b[1], sizeof b[1]);
-	size_str(secs > 0 ? (double)p->packets / secs : 0, "packets/s", b[2], sizeof b[2]);
 	if (total && done) {
 		double rest = secs * (double)(total - (done < total ? done : total)) / (double)done;
+		snprintf(of, sizeof of, " of %sB", num((double)total, b[3], sizeof b[3]));
 		snprintf(left, sizeof left, " (%.0f%%), %u:%02u left", 100.0 * (double)done / (double)total,
 			 (unsigned)(rest / 60), (unsigned)rest % 60);
-		size_str((double)total, "B", b[3], sizeof b[3]);
 	}
-	fprintf(p->out, "\r\033[Khoplat analyze: %s%s%s%s, %s, %s", b[0], total ? " of " : "",
-		total ? b[3] : "", left, b[1], b[2]);
+	fprintf(p->out, "\r\033[Khoplat analyze: %sB%s%s, %s packets, %s packets/s",
+		num((double)done, b[0], sizeof b[0]), of, left, num((double)p->packets, b[1], sizeof b[1]),
+		num(secs > 0 ? (double)p->packets / secs : 0, b[2], sizeof b[2]));
 	fflush(p->out);
 	p->drawn = 1;
 }

@@ -7,9 +7,7 @@
 
 /* ---- escaping ---- */
 
-/* Length of the valid UTF-8 sequence of 2..4 bytes at s, or 0 (RFC 3629's
- * table: no overlong forms, no surrogates, nothing past U+10FFFF). */
-static unsigned utf8_len(const unsigned char *s)
+unsigned svg_utf8_len(const unsigned char *s)
 {
 	unsigned char b = s[0], lo = 0x80, hi = 0xbf;
 	unsigned n;
@@ -54,7 +52,7 @@ void svg_esc(FILE *f, const char *str)
 			esc_ascii(f, *s++);
 			continue;
 		}
-		unsigned n = utf8_len(s);
+		unsigned n = svg_utf8_len(s);
 		/* C1 controls (U+0080..U+009F) are C2 80..9F */
 		if (!n || (s[0] == 0xc2 && s[1] < 0xa0)) {
 			fputs("&#xFFFD;", f);

@@ -16,6 +16,9 @@
  * as entities; control bytes, invalid UTF-8 (overlong, surrogates, cut
  * sequences, past U+10FFFF) and C1 controls as U+FFFD; tab and newline kept. */
 void svg_esc(FILE *f, const char *s);
+/* Length of the valid UTF-8 sequence of 2 to 4 bytes at s, or 0 (RFC 3629:
+ * no overlong forms, no surrogates, nothing past U+10FFFF). */
+unsigned svg_utf8_len(const unsigned char *s);
 
 /* One axis: data [lo, hi] onto pixels [p0, p1] (p1 < p0 for y). */
 struct svg_axis {

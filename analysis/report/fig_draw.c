@@ -230,7 +230,7 @@ static void gp_head(FILE *out, const struct fig *f, const char *svg_name)
 	if (f->xlog)
 		fputs("set logscale x\n", out);
 	if (f->ylog)
-		fputs("set logscale y\n", out);
+		fputs("set logscale y\nset yrange [0.5:*]\n", out);
 	else if (f->yzero || f->kind != FIG_XY)
 		fputs("set yrange [0:*]\n", out);
 	fputs("set grid\n", out);
@@ -297,7 +297,8 @@ void fig_gnuplot(FILE *out, const struct fig *f, const char *csv_name, const cha
 	if (f->empty[0] || !f->nrows || !f->nseries) {
 		fputs("# nothing to draw: ", out);
 		gp_str(out, f->empty);
-		fputs("\nset label 1 'no data' at graph 0.5, graph 0.5 center\nplot [0:1] [0:1] NaN notitle\n", out);
+		fputs("\nunset logscale\nset label 1 'no data' at graph 0.5, graph 0.5 center\n"
+		      "plot [0:1] [0:1] NaN notitle\n", out);
 		return;
 	}
 	fputs("set key autotitle columnhead\n", out);

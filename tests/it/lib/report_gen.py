@@ -17,7 +17,8 @@ import os
 import struct
 import sys
 
-HOSTILE = b'<script>alert(1)</script> "dq" \'sq\' & &amp; \x01\x1b[31m \xff\xfe \xc0\x80 \xed\xa0\x80 \xe2\x82'
+HOSTILE = (b'<script>alert(1)</script> "dq" \'sq\' & &amp; `touch pwned` @x \x01\x1b[31m \xff\xfe \xc0\x80 '
+           b'\xed\xa0\x80 \xe2\x82')
 
 
 def steps_of(j, hostile=''):
@@ -115,7 +116,7 @@ def dns_name(labels):
 NAMES = [[b'<script>alert(1)</script>', b'example'], [b'"dq"\'sq\'&amp;', b'\x01\x02\x7f'],
          [b'\xff\xfe\xc0\x80', b'\xed\xa0\x80\xe2\x82'], [b'<img src=x onerror=alert(2)>', b'a&b']]
 PATHS = [b'/<script>alert("p")</script>?a=1&b=\'2\'', b'/%3Cscript%3E\x01\x7f', b'/\xff\xfe\xc3\x28"&<',
-         b'/<svg onload=alert(3)>']
+         b'/<svg/onload=alert(3)>']
 
 
 def packets():
@@ -127,7 +128,7 @@ def packets():
         t += 50 * 10**6
     for i, path in enumerate(PATHS * 5):
         sp, c, s = 50000 + i, 1000, 5000
-        req = b'GET ' + path + b' HTTP/1.1\r\nHost: <script>&"\'\r\nUser-Agent: \xff\x01\r\n\r\n'
+        req = b'GET ' + path + b' HTTP/1.1\r\nHost: <script>&"\'\r\nUser-Agent: \xff\xfe\xc0\r\n\r\n'
         resp = b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Evil: <script>\r\n\r\nok'
         out += [(t, tcp(sp, 80, c, 0, 0x02)), (t + 100000, tcp(80, sp, s, c + 1, 0x12, back=True)),
                 (t + 200000, tcp(sp, 80, c + 1, s + 1, 0x10)),

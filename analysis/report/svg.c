@@ -191,47 +191,38 @@ void svg_text(FILE *f, double x, double y, const char *anchor, int size, int rot
 	fputs("</text>\n", f);
 }
 
-static void hline(FILE *f, double x0, double x1, double y, const char *color)
+static void line(FILE *f, double x0, double y0, double x1, double y1, const char *color)
 {
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", x0, y, x1, y, color);
+	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", x0, y0, x1, y1, color);
 }
 
-static void vline(FILE *f, double x, double y0, double y1, const char *color)
+/* Grid lines, tick marks and labels along the x axis (is_x) or the y axis. */
+static void ticks(const struct svg_plot *p, int is_x)
 {
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", x, y0, x, y1, color);
-}
-
-static void x_ticks(const struct svg_plot *p)
-{
+	const struct svg_axis *a = is_x ? &p->x : &p->y;
 	double t[16];
 	char b[32];
-	unsigned n = svg_ticks(&p->x, t, 12);
+	unsigned n = svg_ticks(a, t, is_x ? 12 : 10);
 	for (unsigned i = 0; i < n; i++) {
-		double x = svg_px(&p->x, t[i]);
-		vline(p->f, x, p->y.p0, p->y.p1, "#e4e4e4");
-		vline(p->f, x, p->y.p0, p->y.p0 + 5, "#333333");
-		svg_text(p->f, x, p->y.p0 + 18, "middle", 11, 0, svg_num(t[i], b, sizeof b));
-	}
-}
-
-static void y_ticks(const struct svg_plot *p)
-{
-	double t[16];
-	char b[32];
-	unsigned n = svg_ticks(&p->y, t, 10);
-	for (unsigned i = 0; i < n; i++) {
-		double y = svg_px(&p->y, t[i]);
-		hline(p->f, p->x.p0, p->x.p1, y, "#e4e4e4");
-		hline(p->f, p->x.p0 - 5, p->x.p0, y, "#333333");
-		svg_text(p->f, p->x.p0 - 8, y + 4, "end", 11, 0, svg_num(t[i], b, sizeof b));
+		double v = svg_px(a, t[i]);
+		svg_num(t[i], b, sizeof b);
+		if (is_x) {
+			line(p->f, v, p->y.p0, v, p->y.p1, "#e4e4e4");
+			line(p->f, v, p->y.p0, v, p->y.p0 + 5, "#333333");
+			svg_text(p->f, v, p->y.p0 + 18, "middle", 11, 0, b);
+		} else {
+			line(p->f, p->x.p0, v, p->x.p1, v, "#e4e4e4");
+			line(p->f, p->x.p0 - 5, v, p->x.p0, v, "#333333");
+			svg_text(p->f, p->x.p0 - 8, v + 4, "end", 11, 0, b);
+		}
 	}
 }
 
 void svg_axes(const struct svg_plot *p, const char *xlabel, const char *ylabel, int x_tick)
 {
 	if (x_tick)
-		x_ticks(p);
-	y_ticks(p);
+		ticks(p, 1);
+	ticks(p, 0);
 	fprintf(p->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
 		"stroke=\"#333333\"/>\n", p->x.p0, p->y.p1, p->x.p1 - p->x.p0, p->y.p0 - p->y.p1);
 	if (xlabel)

@@ -6,16 +6,11 @@
 # page must fail the same check. Skipped when chromium is missing and cannot be installed.
 set -u
 cd "$(dirname "$0")/../.."
-[ -x ./hoplat ] || { echo "build ./hoplat first"; exit 77; }
 if ! command -v chromium >/dev/null && [ "$(id -u)" -eq 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1
 fi
 command -v chromium >/dev/null || { echo "chromium is not installed and cannot be (tests/deps.sh)"; exit 77; }
-D=$(mktemp -d /tmp/hoplat-browser.XXXXXX)
-trap 'rm -rf "$D"' EXIT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
-CHECK="python3 tests/it/lib/report_check.py"
+REPORT_TEST=browser . tests/it/lib/report_lib.bash
 W=1000 H=2400
 NONET=()
 [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null && NONET=(unshare -n)
@@ -34,7 +29,7 @@ for c in demo http-ramp; do
 		fail "$c: analyze --html"
 	$CHECK html "$D/$c.html" --figures >/dev/null || fail "$c: figures"
 done
-python3 tests/it/lib/report_gen.py steps "$D/demo.json" "$D/steps.json" &&
+$GEN steps "$D/demo.json" "$D/steps.json" &&
 	./hoplat report "$D/steps.json" --html "$D/steps.html" || fail "steps: hoplat report"
 for page in demo http-ramp steps; do
 	shot "$D/$page.html" "$D/$page.png"

@@ -8,13 +8,7 @@
 # text; the plot SVGs are well-formed XML, and the gnuplot scripts run without running anything.
 set -u
 cd "$(dirname "$0")/../.."
-[ -x ./hoplat ] || { echo "build ./hoplat first"; exit 77; }
-D=$(mktemp -d /tmp/hoplat-hostile.XXXXXX)
-trap 'rm -rf "$D"' EXIT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
-CHECK="python3 tests/it/lib/report_check.py"
-GEN="python3 tests/it/lib/report_gen.py"
+REPORT_TEST=hostile . tests/it/lib/report_lib.bash
 
 # a file name and an interface name of markup, quotes, & and bytes that are not UTF-8
 FILE=$'<img src=x onerror=alert("f")>&\'q\x01\xff.pcapng'

@@ -13,14 +13,8 @@
 # - what is not a summary is refused with its reason, and no file is left.
 set -u
 cd "$(dirname "$0")/../.."
-[ -x ./hoplat ] || { echo "build ./hoplat first"; exit 77; }
 [ -e pcaps/http-ramp/dom0.pcapng ] || { echo "no pcaps/http-ramp"; exit 77; }
-D=$(mktemp -d /tmp/hoplat-report.XXXXXX)
-trap 'rm -rf "$D"' EXIT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
-CHECK="python3 tests/it/lib/report_check.py"
-GEN="python3 tests/it/lib/report_gen.py"
+. tests/it/lib/report_lib.bash
 
 three() {
 	./hoplat analyze --client "pcaps/$1/client.pcapng#eth0" --uplink "pcaps/$1/dom0.pcapng#peth0" \

@@ -6,13 +6,9 @@
 # pcaps/demo's client repeated (build/tools/capgen), a few seconds of analysis.
 set -u
 cd "$(dirname "$0")/../.."
-[ -x ./hoplat ] || { echo "build ./hoplat first"; exit 77; }
 command -v script >/dev/null || { echo "script (bsdutils) not installed"; exit 77; }
 make -s build/tools/capgen >/dev/null 2>&1 || { echo "cannot build build/tools/capgen"; exit 77; }
-D=$(mktemp -d /tmp/hoplat-progress.XXXXXX)
-trap 'rm -rf "$D"' EXIT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
+REPORT_TEST=progress . tests/it/lib/report_lib.bash
 build/tools/capgen -r pcaps/demo/client.pcapng -n 3000000 "$D/big.pcapng" 2>/dev/null || fail "capgen"
 size=$(stat -c %s "$D/big.pcapng")
 

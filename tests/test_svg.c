@@ -94,6 +94,28 @@ static void test_scales(void **state)
 	assert_string_equal(svg_num(2e6, b, sizeof b), "2M");
 }
 
+/* A bar on a log axis reaches its value, not the axis' bottom plus it. */
+static void test_bars(void **state)
+{
+	(void)state;
+	struct svg_plot p = { .x = { .lo = 0, .hi = 1, .p0 = 0, .p1 = 100 } };
+	const char *color[2] = { "#000000", "#ffffff" };
+	double v[2] = { 94, 6 }, y;
+	char *s, want[64];
+	for (int log = 0; log < 2; log++) {
+		svg_range(&p.y, log ? 10 : 0, 1000, log);
+		p.y.p0 = 330, p.y.p1 = 34;
+		CAPTURE(s, (p.f = out, svg_stack(&p, 50, 10, v, 2, color)));
+		y = svg_px(&p.y, 94);
+		snprintf(want, sizeof want, "y=\"%.1f\" width=\"10.0\" height=\"%.1f\"", y, 330 - y);
+		assert_non_null(strstr(s, want));
+		y = svg_px(&p.y, 100);	/* the second stacked on the first */
+		snprintf(want, sizeof want, "y=\"%.1f\"", y);
+		assert_non_null(strstr(s, want));
+		free(s);
+	}
+}
+
 static void test_fig_cells(void **state)
 {
 	(void)state;
@@ -263,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_esc_markup),
 		cmocka_unit_test(test_esc_utf8),
 		cmocka_unit_test(test_scales),
+		cmocka_unit_test(test_bars),
 		cmocka_unit_test(test_fig_cells),
 		cmocka_unit_test(test_fig_csv),
 		cmocka_unit_test(test_fig_gnuplot),

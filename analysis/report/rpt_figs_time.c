@@ -221,8 +221,8 @@ static void hop_row(struct fig *f, const struct rf_ctx *c, const struct hop *h, 
 void rf_matching(struct fig *f, const struct rf_ctx *c)
 {
 	static const char *const cols[6] = { "hop", "pair", "matched", "only_nearer", "only_farther", "lost" };
-	static const char *const names[4] = { "packets matched", "packets only at the nearer point",
-					       "packets only at the farther point", "transactions lost" };
+	static const char *const names[4] = { "packets matched", "only at nearer point",
+					       "only at farther point", "transactions lost" };
 	static const char *const colors[4] = { "#0072B2", "#E69F00", "#CC79A7", INCIDENT_COLOR };
 	int col[6];
 	fig_init(f, "fig-matching", "Matching across points and loss per hop");
@@ -237,8 +237,8 @@ void rf_matching(struct fig *f, const struct rf_ctx *c)
 	snprintf(f->xlabel, sizeof f->xlabel, "hop");
 	snprintf(f->ylabel, sizeof f->ylabel, "count (log scale)");
 	snprintf(f->caption, sizeof f->caption, "Packets matched between the points either side of each hop, "
-		 "those seen on one side only, and the transactions lost in that hop. A bar of 0 is not drawn "
-		 "on the log scale; its number is.");
+		 "packets seen only at the point nearer the client or only at the farther one, and the "
+		 "transactions lost in that hop. A bar of 0 is not drawn on the log scale; its number is.");
 	if (!f->nrows)
 		snprintf(f->empty, sizeof f->empty, "one point: matching needs several points");
 }

@@ -311,7 +311,7 @@ void svg_shade(const struct svg_plot *p, double x0, double x1, const char *color
 void svg_stack(const struct svg_plot *p, double xc, double width, const double *v, size_t n,
 	       const char *const *colors)
 {
-	double base = p->y.log ? p->y.lo : 0;
+	double base = 0;	/* below a log axis' bottom: held at it (px_in) */
 	fputs("<g class=\"bar\">", p->f);
 	for (size_t i = 0; i < n; i++) {
 		if (!(v[i] > 0))

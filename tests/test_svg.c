@@ -116,6 +116,26 @@ static void test_bars(void **state)
 	}
 }
 
+/* A long series draws at most four points per pixel column, its peaks kept. */
+static void test_long_line(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	static double x[N], y[N];
+	struct svg_plot p = { .x = { .lo = 0, .hi = N, .p0 = 0, .p1 = 100 },
+			      .y = { .lo = 0, .hi = 1000, .p0 = 100, .p1 = 0 } };
+	for (int i = 0; i < N; i++)
+		x[i] = i, y[i] = i == 54321 ? 1000 : i % 7;
+	char *s;
+	CAPTURE(s, (p.f = out, svg_line(&p, x, y, N, "#000000", 0)));
+	size_t points = 0;
+	for (const char *c = s; *c; c++)
+		points += *c == 'L' || *c == 'M';
+	assert_true(points <= 4 * 101);
+	assert_non_null(strstr(s, " 0.0"));	/* the peak (1000: y pixel 0) */
+	free(s);
+}
+
 static void test_fig_cells(void **state)
 {
 	(void)state;
@@ -286,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_esc_utf8),
 		cmocka_unit_test(test_scales),
 		cmocka_unit_test(test_bars),
+		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_fig_cells),
 		cmocka_unit_test(test_fig_csv),
 		cmocka_unit_test(test_fig_gnuplot),

@@ -183,6 +183,7 @@ void fig_csv(FILE *out, const struct fig *f)
 /* ---- HTML table ---- */
 
 #define FIG_TABLE_OPEN 40	/* longer tables start folded */
+#define FIG_TABLE_MAX 2000	/* rows shown; every row is in the CSV (--plots) */
 
 void fig_table(FILE *out, const struct fig *f)
 {
@@ -199,7 +200,7 @@ void fig_table(FILE *out, const struct fig *f)
 		fputs("</th>", out);
 	}
 	fputs("</tr></thead>\n<tbody>\n", out);
-	for (size_t r = 0; r < f->nrows; r++) {
+	for (size_t r = 0; r < f->nrows && r < FIG_TABLE_MAX; r++) {
 		fputs("<tr>", out);
 		for (unsigned c = 0; c < f->ncols; c++) {
 			fputs("<td>", out);
@@ -208,5 +209,9 @@ void fig_table(FILE *out, const struct fig *f)
 		}
 		fputs("</tr>\n", out);
 	}
-	fputs("</tbody></table></details>\n", out);
+	fputs("</tbody></table>\n", out);
+	if (f->nrows > FIG_TABLE_MAX)
+		fprintf(out, "<p class=\"more\">%zu more rows: every row is in %s.csv (--plots).</p>\n",
+			f->nrows - FIG_TABLE_MAX, strncmp(f->id, "fig-", 4) ? f->id : f->id + 4);
+	fputs("</details>\n", out);
 }

@@ -1,4 +1,5 @@
 /* SVG writer: escaping, scales and ticks, shapes (svg.h). */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -231,20 +232,75 @@ void svg_axes(const struct svg_plot *p, const char *xlabel, const char *ylabel, 
 		svg_text(p->f, p->x.p0 - 52, (p->y.p0 + p->y.p1) / 2, "middle", 12, -90, ylabel);
 }
 
-/* "M x y L x y ..." over the runs of drawable points; 0 when none. */
-static int path_d(const struct svg_plot *p, const double *x, const double *y, size_t n)
+/* ---- lines: a path through the points, at most four per pixel column ---- */
+
+struct pen {
+	FILE *f;
+	int down;
+	long x, y;		/* the last point, in tenths of a pixel (as written) */
+};
+
+static void pen_to(struct pen *p, double x, double y)
 {
-	int pen = 0, any = 0;
+	long tx = lround(x * 10), ty = lround(y * 10);
+	if (p->down && tx == p->x && ty == p->y)
+		return;
+	fprintf(p->f, "%s%c%.1f %.1f", p->down || p->x != LONG_MIN ? " " : "", p->down ? 'L' : 'M', x, y);
+	p->down = 1, p->x = tx, p->y = ty;
+}
+
+/* The points of one pixel column (M4: its first, lowest, highest and
+ * last, in their order, draw the same as all of them: a long time series
+ * stays a small path). */
+struct column {
+	long at;
+	size_t n, ilo, ihi;
+	double x[4], y[4];	/* first, lowest, highest, last */
+};
+
+static void column_add(struct column *c, size_t i, double x, double y)
+{
+	if (!c->n++) {
+		c->x[0] = c->x[1] = c->x[2] = x, c->y[0] = c->y[1] = c->y[2] = y;
+		c->ilo = c->ihi = i;
+	}
+	if (y < c->y[1])
+		c->x[1] = x, c->y[1] = y, c->ilo = i;
+	if (y > c->y[2])
+		c->x[2] = x, c->y[2] = y, c->ihi = i;
+	c->x[3] = x, c->y[3] = y;
+}
+
+static void column_flush(struct column *c, struct pen *p)
+{
+	if (!c->n)
+		return;
+	int a = c->ilo <= c->ihi ? 1 : 2;
+	pen_to(p, c->x[0], c->y[0]);
+	pen_to(p, c->x[a], c->y[a]);
+	pen_to(p, c->x[3 - a], c->y[3 - a]);
+	pen_to(p, c->x[3], c->y[3]);
+	c->n = 0;
+}
+
+/* "M x y L x y ..." over the runs of drawable points; a point that cannot
+ * be drawn lifts the pen. */
+static void path_d(const struct svg_plot *p, const double *x, const double *y, size_t n)
+{
+	struct pen pen = { p->f, 0, LONG_MIN, 0 };
+	struct column col = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		double px = svg_px(&p->x, x[i]), py = svg_px(&p->y, y[i]);
+		if (isnan(px) || isnan(py) || (col.n && lround(floor(px)) != col.at))
+			column_flush(&col, &pen);
 		if (isnan(px) || isnan(py)) {
-			pen = 0;
+			pen.down = 0;
 			continue;
 		}
-		fprintf(p->f, "%s%c%.1f %.1f", any ? " " : "", pen ? 'L' : 'M', px, py);
-		pen = any = 1;
+		col.at = lround(floor(px));
+		column_add(&col, i, px, py);
 	}
-	return any;
+	column_flush(&col, &pen);
 }
 
 void svg_line(const struct svg_plot *p, const double *x, const double *y, size_t n, const char *color,
@@ -258,11 +314,14 @@ void svg_line(const struct svg_plot *p, const double *x, const double *y, size_t
 
 void svg_marks(const struct svg_plot *p, const double *x, const double *y, size_t n, const char *color)
 {
+	long last_x = LONG_MIN, last_y = 0;
 	fprintf(p->f, "<g class=\"marks\" fill=\"%s\">", color);
 	for (size_t i = 0; i < n; i++) {
 		double px = svg_px(&p->x, x[i]), py = svg_px(&p->y, y[i]);
-		if (!isnan(px) && !isnan(py))
-			fprintf(p->f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>", px, py);
+		if (isnan(px) || isnan(py) || (lround(px) == last_x && lround(py) == last_y))
+			continue;	/* not drawable, or on the mark before */
+		last_x = lround(px), last_y = lround(py);
+		fprintf(p->f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>", px, py);
 	}
 	fputs("</g>\n", p->f);
 }

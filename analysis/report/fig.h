@@ -47,7 +47,7 @@ struct fig {
 	char id[40], title[120], caption[800];
 	char xlabel[64], ylabel[64];
 	enum fig_kind kind;
-	int xlog, ylog, yzero;		/* log scales; y axis from 0 */
+	int xlog, ylog, xzero, yzero;	/* log scales; axes from 0 */
 	int label_col;			/* bars: the column naming each row */
 	char empty[240];		/* set: nothing to draw, and why */
 	unsigned ncols;

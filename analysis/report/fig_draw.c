@@ -175,7 +175,7 @@ void fig_svg(FILE *out, const struct fig *f)
 	struct span x = { INFINITY, -INFINITY, f->xlog }, y = { INFINITY, -INFINITY, f->ylog };
 	if (f->kind == FIG_XY) {
 		xy_spans(f, &x, &y);
-		set_axis(&p.x, x, 0, PX0, PX1);
+		set_axis(&p.x, x, f->xzero, PX0, PX1);
 	} else {
 		bar_span(f, &y);
 		p.x = (struct svg_axis){ .lo = 0, .hi = (double)f->nrows, .p0 = PX0, .p1 = PX1 };
@@ -229,6 +229,8 @@ static void gp_head(FILE *out, const struct fig *f, const char *svg_name)
 	gp_set(out, "ylabel", f->ylabel, " noenhanced");
 	if (f->xlog)
 		fputs("set logscale x\n", out);
+	else if (f->xzero)
+		fputs("set xrange [0:*]\n", out);
 	if (f->ylog)
 		fputs("set logscale y\nset yrange [0.5:*]\n", out);
 	else if (f->yzero || f->kind != FIG_XY)

@@ -243,7 +243,7 @@ void rf_rates(struct fig *f, const struct rf_ctx *c)
 	fig_series(f, "every request answered", k.rate, k.rate, FIG_LINE | FIG_DASHED, DIAG_COLOR);
 	snprintf(f->xlabel, sizeof f->xlabel, "requests/s leaving the %s", c->head);
 	snprintf(f->ylabel, sizeof f->ylabel, "responses/s");
-	f->yzero = 1;
+	f->xzero = f->yzero = 1;
 	char what[160];
 	snprintf(what, sizeof what, "Responses per second at each point against the requests per second "
 		 "leaving the %s.", c->head);
@@ -295,7 +295,7 @@ void rf_latency(struct fig *f, const struct rf_ctx *c)
 	}
 	snprintf(f->xlabel, sizeof f->xlabel, "requests/s leaving the %s", c->head);
 	snprintf(f->ylabel, sizeof f->ylabel, "mean latency (µs)");
-	f->yzero = 1;
+	f->xzero = f->yzero = 1;
 	rows_caption(f, c, &r, "Mean latency of each component, shaded one standard deviation either "
 		     "side.");
 	if (!r.n || !f->nseries)

@@ -128,20 +128,30 @@ static uint64_t total_size(const struct prog *p)
 	return t;
 }
 
+/* "83.9MB of 347.8MB (24%), 0:01 left, " of the files, or "" with none known */
+static void bytes_part(struct prog *p, double secs, char *out, size_t cap)
+{
+	char a[32], b[32];
+	uint64_t done = bytes_read(p), total = total_size(p);
+	double rest = done ? secs * (double)(total - (done < total ? done : total)) / (double)done : 0;
+	if (!p->nfiles)
+		snprintf(out, cap, "%s", "");
+	else if (!total || !done)
+		snprintf(out, cap, "%sB, ", num((double)done, a, sizeof a));
+	else
+		snprintf(out, cap, "%sB of %sB (%.0f%%), %u:%02u left, ", num((double)done, a, sizeof a),
+			 num((double)total, b, sizeof b), 100.0 * (double)done / (double)total,
+			 (unsigned)(rest / 60), (unsigned)rest % 60);
+}
+
 static void draw(struct prog *p, uint64_t now)
 {
-	char b[4][32], left[48] = "", of[48] = "";
+	char bytes[128], n[32], rate[32];
 	double secs = (double)(now - p->start_ns) / 1e9;
-	uint64_t done = bytes_read(p), total = total_size(p);
-	if (total && done) {
-		double rest = secs * (double)(total - (done < total ? done : total)) / (double)done;
-		snprintf(of, sizeof of, " of %sB", num((double)total, b[3], sizeof b[3]));
-		snprintf(left, sizeof left, " (%.0f%%), %u:%02u left", 100.0 * (double)done / (double)total,
-			 (unsigned)(rest / 60), (unsigned)rest % 60);
-	}
-	fprintf(p->out, "\r\033[Khoplat analyze: %sB%s%s, %s packets, %s packets/s",
-		num((double)done, b[0], sizeof b[0]), of, left, num((double)p->packets, b[1], sizeof b[1]),
-		num(secs > 0 ? (double)p->packets / secs : 0, b[2], sizeof b[2]));
+	bytes_part(p, secs, bytes, sizeof bytes);
+	fprintf(p->out, "\r\033[Khoplat analyze: %s%s packets, %s packets/s", bytes,
+		num((double)p->packets, n, sizeof n), num(secs > 0 ? (double)p->packets / secs : 0, rate,
+		sizeof rate));
 	fflush(p->out);
 	p->drawn = 1;
 }

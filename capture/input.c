@@ -768,6 +768,12 @@ uint8_t in_point(const struct in_set *s, unsigned src) { return s->src[src].poin
 const char *in_name(const struct in_set *s, unsigned src) { return s->src[src].name; }
 const char *in_paths(const struct in_set *s, unsigned src) { return s->src[src].paths; }
 
+unsigned in_file_count(const struct in_set *s, unsigned src) { return s->src[src].n_files; }
+const char *in_file_path(const struct in_set *s, unsigned src, unsigned k)
+{
+	return s->src[src].files[k].path;
+}
+
 const char *in_picked(const struct in_set *s, unsigned src)
 {
 	return s->src[src].picked ? s->src[src].sel : NULL;

@@ -95,6 +95,9 @@ uint8_t in_point(const struct in_set *s, unsigned src);
 const char *in_name(const struct in_set *s, unsigned src);
 /* The file names as given, without #IFACE (same value: same files). */
 const char *in_paths(const struct in_set *s, unsigned src);
+/* The files of a source, in the order they are read (globs expanded). */
+unsigned in_file_count(const struct in_set *s, unsigned src);
+const char *in_file_path(const struct in_set *s, unsigned src, unsigned k);
 /* The interface taken by its name (in_pick), or NULL. */
 const char *in_picked(const struct in_set *s, unsigned src);
 /* 0 when a file of the source is a pipe, FIFO or standard input. */

@@ -15,6 +15,8 @@
 #include "analysis/engine/engine.h"
 #include "analysis/results/results.h"
 #include "analysis/report/rpt.h"
+#include "analysis/report/rpt_html.h"
+#include "analysis/report/progress.h"
 #include "analysis/path/clock_pass.h"
 #include "decode/ifrole.h"	/* port roles by name, as `bridge show` */
 
@@ -25,6 +27,9 @@ struct analyze {
 	const char *filter;		/* --filter */
 	char *filter_args;		/* FILTER... joined */
 	const char *json, *txns, *csv;
+	const char *html, *plots;	/* drawn from the JSON summary (rpt_html.h) */
+	int quiet;
+	struct prog prog;
 	struct eng_config cfg;
 	struct rpt_out jsonl_out, csv_out;
 };
@@ -45,6 +50,10 @@ static void usage(FILE *f)
 		"  --json FILE            summary as JSON ('-': stdout)\n"
 		"  --transactions FILE    one JSON object per transaction (JSON Lines)\n"
 		"  --csv FILE             one CSV row per transaction\n"
+		"  --html FILE            the report as one self-contained HTML file with its figures\n"
+		"  --plots DIR            each figure as DIR/NAME.svg, its data NAME.csv and a gnuplot\n"
+		"                         script NAME.gp\n"
+		"  -q                     no progress line on the terminal\n"
 		"  --dns-port N           also treat port N as DNS (repeatable; default 53)\n"
 		"  --http-port N          also treat port N as HTTP (repeatable; default 80)\n"
 		"  --dns-timeout DUR      a query unanswered this long is unanswered (default 10s)\n"
@@ -145,7 +154,7 @@ static int parse_dur(const char *arg, const char *what, int64_t *ns)
 }
 
 enum { O_JSON = 256, O_TXNS, O_CSV, O_DNSPORT, O_HTTPPORT, O_DNSTO, O_FLOWS, O_GUEST,
-       O_WINDOW, O_SILENCE, O_CLIENT, O_UPLINK, O_VIF, O_FILTER };
+       O_WINDOW, O_SILENCE, O_CLIENT, O_UPLINK, O_VIF, O_FILTER, O_HTML, O_PLOTS };
 
 static int parse_args(struct analyze *a, int argc, char **argv)
 {
@@ -155,16 +164,20 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		{ "dns-timeout", 1, 0, O_DNSTO }, { "max-flows", 1, 0, O_FLOWS },
 		{ "guest", 1, 0, O_GUEST }, { "window", 1, 0, O_WINDOW }, { "silence", 1, 0, O_SILENCE },
 		{ "client", 1, 0, O_CLIENT }, { "uplink", 1, 0, O_UPLINK }, { "vif", 1, 0, O_VIF },
-		{ "filter", 1, 0, O_FILTER }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+		{ "filter", 1, 0, O_FILTER }, { "html", 1, 0, O_HTML }, { "plots", 1, 0, O_PLOTS },
+		{ "quiet", 0, 0, 'q' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	struct pt_config *pc = &a->cfg.pt;
 	int o, rc = 0;
 	optind = 1;
-	while (!rc && (o = getopt_long(argc, argv, "hr:", opts, NULL)) != -1) {
+	while (!rc && (o = getopt_long(argc, argv, "hqr:", opts, NULL)) != -1) {
 		switch (o) {
 		case O_JSON: a->json = optarg; break;
 		case O_TXNS: a->txns = optarg; break;
 		case O_CSV: a->csv = optarg; break;
+		case O_HTML: a->html = optarg; break;
+		case O_PLOTS: a->plots = optarg; break;
+		case 'q': a->quiet = 1; break;
 		case O_DNSPORT: rc = add_port(pc->dns_ports, &pc->n_dns_ports, optarg, "--dns-port"); break;
 		case O_HTTPPORT: rc = add_port(pc->http_ports, &pc->n_http_ports, optarg, "--http-port"); break;
 		case O_DNSTO: rc = parse_dur(optarg, "--dns-timeout", &pc->dns_timeout_ns); break;
@@ -258,6 +271,7 @@ static void run(struct analyze *a, struct engine *e)
 	while ((rc = in_next(a->in, &p, NULL)) != 0) {
 		if (rc > 0) {
 			eng_feed(e, &p);
+			prog_packet(&a->prog);
 			continue;
 		}
 		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
@@ -330,11 +344,31 @@ static void tee_txn(void *ctx, const struct txn *t)
 		rpt_csv_txn(&a->csv_out, t);
 }
 
+/* The report is drawn from the JSON summary, as `hoplat report` draws it
+ * from a saved one: the same bytes either way. */
+static int write_html(struct analyze *a, const struct results *r)
+{
+	char *json = NULL, err[512];
+	size_t len = 0;
+	FILE *m = open_memstream(&json, &len);
+	int rc = m ? rpt_json(m, r) : -ENOMEM;
+	if (m && fclose(m))
+		rc = -ENOMEM;
+	if (!rc)
+		rc = rpt_html_to(json, len, a->html, a->plots, err, sizeof err);
+	else
+		snprintf(err, sizeof err, "out of memory");
+	if (rc)
+		fprintf(stderr, "hoplat analyze: report: %s\n", err);
+	free(json);
+	return rc ? -EIO : 0;
+}
+
 static int write_outputs(struct analyze *a, const struct results *r)
 {
 	int rc = 0;
 	int stdout_taken = (a->json && !strcmp(a->json, "-")) || (a->txns && !strcmp(a->txns, "-")) ||
-			   (a->csv && !strcmp(a->csv, "-"));
+			   (a->csv && !strcmp(a->csv, "-")) || (a->html && !strcmp(a->html, "-"));
 	rpt_text(stdout_taken ? stderr : stdout, r);
 	if (a->json) {
 		FILE *f = open_out(a->json);
@@ -343,6 +377,8 @@ static int write_outputs(struct analyze *a, const struct results *r)
 		rpt_json(f, r);
 		rc |= close_out(f, a->json);
 	}
+	if (a->html || a->plots)
+		rc |= write_html(a, r);
 	if (a->jsonl_out.f)
 		rc |= close_out(a->jsonl_out.f, a->txns);
 	if (a->csv_out.f)
@@ -425,7 +461,12 @@ int cmd_analyze(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < in_count(a.in); i++)
 		eng_set_source(e, in_point(a.in, i), in_name(a.in, i));
+	prog_init(&a.prog, stderr, a.quiet);
+	for (unsigned i = 0; i < in_count(a.in); i++)
+		for (unsigned k = 0; k < in_file_count(a.in, i); k++)
+			prog_add(&a.prog, in_file_path(a.in, i, k));
 	run(&a, e);
+	prog_done(&a.prog);
 	eng_finish(e);
 	const struct results *r = eng_results(e);
 	int status = 0;

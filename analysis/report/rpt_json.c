@@ -13,32 +13,69 @@ static double span_s(const struct results *r)
 	return r->last_ns > r->first_ns ? (double)(r->last_ns - r->first_ns) / 1e9 : 0;
 }
 
-static void lat(FILE *f, const char *key, const struct hist *h, int comma)
+/* The distribution drawn as a CDF (the HTML report's): the value at each
+ * of these percents, in one pass over the histogram; 0 and 100 are the
+ * exact min and max. */
+static const double cdf_q[] = { 0, 1, 2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75,
+				80, 85, 90, 92.5, 95, 97.5, 98, 99, 99.5, 99.9, 99.95, 99.99, 100 };
+#define CDF_N (sizeof cdf_q / sizeof cdf_q[0])
+
+/* ,"cdf":[[percent,us],...] ([] when empty) */
+static void cdf(FILE *f, const struct hist *h)
+{
+	int64_t v[CDF_N];
+	char b[32];
+	fputs(",\"cdf\":[", f);
+	if (hist_count(h) && !hist_percentiles(h, cdf_q, CDF_N, v)) {
+		v[0] = hist_min(h);	/* the ends exact, as max is */
+		v[CDF_N - 1] = hist_max(h);
+		for (size_t k = 0; k < CDF_N; k++)
+			fprintf(f, "%s[%g,%s]", k ? "," : "", cdf_q[k], rpt_us(v[k], b, sizeof b));
+	}
+	putc(']', f);
+}
+
+/* "key":{count, percentiles, mean, without the closing brace */
+static void lat_open(FILE *f, const char *key, const struct hist *h, int comma)
 {
 	char b[6][32];
 	fprintf(f, "%s\"%s\":", comma ? "," : "", key);
 	if (!hist_count(h)) {
 		fputs("{\"count\":0,\"p50\":null,\"p90\":null,\"p99\":null,\"p999\":null,"
-		      "\"max\":null,\"mean\":null}", f);
+		      "\"max\":null,\"mean\":null", f);
 		return;
 	}
-	fprintf(f, "{\"count\":%llu,\"p50\":%s,\"p90\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s,\"mean\":%.3f}",
+	fprintf(f, "{\"count\":%llu,\"p50\":%s,\"p90\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s,\"mean\":%.3f",
 		(unsigned long long)hist_count(h), rpt_us(hist_percentile(h, 50), b[0], 32),
 		rpt_us(hist_percentile(h, 90), b[1], 32), rpt_us(hist_percentile(h, 99), b[2], 32),
 		rpt_us(hist_percentile(h, 99.9), b[3], 32), rpt_us(hist_max(h), b[4], 32),
 		hist_mean(h) / 1000.0);
 }
 
+static void lat(FILE *f, const char *key, const struct hist *h, int comma)
+{
+	lat_open(f, key, h, comma);
+	putc('}', f);
+}
+
+/* A latency component: its percentiles and its distribution. */
+static void comp(FILE *f, const char *key, const struct hist *h, int comma)
+{
+	lat_open(f, key, h, comma);
+	cdf(f, h);
+	putc('}', f);
+}
+
 /* total always, response for HTTP, and every other component measured */
 static void latencies(FILE *f, const struct res_proto *p, int http)
 {
 	fputs(",\"latency_us\":{", f);
-	lat(f, "total", p->lat[RC_TOTAL], 0);
+	comp(f, "total", p->lat[RC_TOTAL], 0);
 	if (http)
-		lat(f, "response", p->lat[RC_RESPONSE], 1);
+		comp(f, "response", p->lat[RC_RESPONSE], 1);
 	for (int c = RC_CLIENT; c < RC_N; c++)
 		if (hist_count(p->lat[c]))
-			lat(f, res_comp_name(c), p->lat[c], 1);
+			comp(f, res_comp_name(c), p->lat[c], 1);
 	fputc('}', f);
 }
 

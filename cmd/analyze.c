@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include "cmd/cmd.h"
 #include "common/dur.h"
+#include "common/text.h"
 #include "decode/capfile.h"
 #include "analysis/engine/engine.h"
 #include "analysis/results/results.h"
@@ -218,7 +219,8 @@ static void input_next(struct input *in, struct engine *e)
 	while (!in->done) {
 		int rc = capfile_next(in->cf, &in->head);
 		if (rc < 0) {
-			fprintf(stderr, "hoplat analyze: %s\n", capfile_error(in->cf));
+			char m[TEXT_SAFE_CAP(CAPFILE_ERRBUF)];
+			fprintf(stderr, "hoplat analyze: %s\n", text_safe(capfile_error(in->cf), m, sizeof m));
 			eng_input_error(e, capfile_error(in->cf));
 		}
 		if (rc <= 0) {
@@ -301,9 +303,12 @@ static void pick_ifaces(struct analyze *a)
 		int k = capfile_next(cf, &p) > 0 && capfile_iface_count(cf) > 1 ? iface_by_role(cf, in->role) : -1;
 		const char *name = k >= 0 ? capfile_iface_name(cf, (unsigned)k) : NULL;
 		if (name && strlen(name) < sizeof in->iface) {
+			char p[TEXT_SAFE_CAP(sizeof in->path)], n[TEXT_SAFE_CAP(64)];
 			memcpy(in->iface, name, strlen(name) + 1);
+			text_safe(in->path, p, sizeof p);
 			fprintf(stderr, "hoplat analyze: note: %s: the %s is interface %s, by its name "
-				"(%s#NAME picks another)\n", in->path, rpt_role_name[in->role], name, in->path);
+				"(%s#NAME picks another)\n", p, rpt_role_name[in->role],
+				text_safe(name, n, sizeof n), p);
 		}
 		capfile_close(cf);
 	}
@@ -315,12 +320,25 @@ static int open_inputs(struct analyze *a)
 		char err[CAPFILE_ERRBUF];
 		a->in[i].cf = capfile_open(a->in[i].path, err);
 		if (!a->in[i].cf) {
-			fprintf(stderr, "hoplat analyze: %s\n", err);
+			char m[TEXT_SAFE_CAP(CAPFILE_ERRBUF)];
+			fprintf(stderr, "hoplat analyze: %s\n", text_safe(err, m, sizeof m));
 			return -EINVAL;
 		}
 		a->cfg.roles |= 1u << a->in[i].role;
 	}
 	return 0;
+}
+
+/* " eth0 vif1.0 (unnamed)": a file's interface names, escaped (they come
+ * from the file, any bytes). */
+static void put_ifaces(FILE *f, const struct capfile *cf)
+{
+	char b[TEXT_SAFE_CAP(64)];
+	unsigned n = capfile_iface_count(cf);
+	for (unsigned k = 0; k < n; k++) {
+		const char *name = capfile_iface_name(cf, k);
+		fprintf(f, " %s", name ? text_safe(name, b, sizeof b) : "(unnamed)");
+	}
 }
 
 static int check_ifaces(struct analyze *a)
@@ -337,12 +355,10 @@ static int check_ifaces(struct analyze *a)
 			found |= name && !strcmp(name, in->iface);
 		}
 		if (!found) {
-			fprintf(stderr, "hoplat analyze: %s has no interface named '%s' (it has:", in->path,
-				in->iface);
-			for (unsigned k = 0; k < n; k++) {
-				const char *name = capfile_iface_name(in->cf, k);
-				fprintf(stderr, " %s", name ? name : "(unnamed)");
-			}
+			char p[TEXT_SAFE_CAP(sizeof in->path)], ifc[TEXT_SAFE_CAP(sizeof in->iface)];
+			fprintf(stderr, "hoplat analyze: %s has no interface named '%s' (it has:",
+				text_safe(in->path, p, sizeof p), text_safe(in->iface, ifc, sizeof ifc));
+			put_ifaces(stderr, in->cf);
 			fprintf(stderr, ")\n");
 			rc = -ENOENT;
 		}
@@ -359,12 +375,11 @@ static void note_merged_ifaces(const struct analyze *a)
 		unsigned n = capfile_iface_count(in->cf);
 		if (in->iface[0] || n < 2)
 			continue;
+		char p[TEXT_SAFE_CAP(sizeof in->path)];
+		text_safe(in->path, p, sizeof p);
 		fprintf(stderr, "hoplat analyze: note: %s has %u interfaces, analyzed as one point "
-			"(pick one with %s#NAME:", in->path, n, in->path);
-		for (unsigned k = 0; k < n; k++) {
-			const char *name = capfile_iface_name(in->cf, k);
-			fprintf(stderr, " %s", name ? name : "(unnamed)");
-		}
+			"(pick one with %s#NAME:", p, n, p);
+		put_ifaces(stderr, in->cf);
 		fprintf(stderr, ")\n");
 	}
 }
@@ -410,8 +425,11 @@ static int clock_pass(struct analyze *a)
 	for (unsigned i = 0; i < a->n; i++)
 		src[i] = (struct clkpass_src){ a->in[i].path, a->in[i].iface, a->in[i].role };
 	int rc = clkpass_clock(src, a->n, &a->cfg.pt, &a->cfg.guest, &a->cfg.clock, err, sizeof err);
-	if (rc)
-		fprintf(stderr, "hoplat analyze: clock pass: %s\n", rc == -ENOMEM ? "out of memory" : err);
+	if (rc) {
+		char m[TEXT_SAFE_CAP(sizeof err)];
+		fprintf(stderr, "hoplat analyze: clock pass: %s\n",
+			rc == -ENOMEM ? "out of memory" : text_safe(err, m, sizeof m));
+	}
 	int client = 0, dom0 = 0;
 	for (unsigned i = 0; i < a->n; i++)
 		client |= a->in[i].role == PT_CLIENT, dom0 |= a->in[i].role != PT_CLIENT;
@@ -467,6 +485,7 @@ int cmd_analyze(int argc, char **argv)
 	const struct results *r = eng_results(e);
 	int status = check_ifaces(&a) ? 2 : 0;
 	note_merged_ifaces(&a);
+	rpt_input_warnings(stderr, "analyze", r);
 	if (write_outputs(&a, r))
 		status = 2;
 	if (!status && r->read_error)

@@ -2,6 +2,7 @@
  * percentiles (us), malformed packets by reason, DNS and TCP details, and
  * the per-hop breakdown when several points were given. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "analysis/detect/silence.h"
 #include "decode/dns.h"
 #include "common/dur.h"
+#include "common/text.h"
 
 static const char *us(int64_t ns, char *b)
 {
@@ -73,10 +75,13 @@ static void dns_details(FILE *f, const struct results *r, const struct pt_counts
 	if (!s->dns_queries && !s->dns_responses)
 		return;
 	fprintf(f, "    queries %llu, responses %llu, retransmitted queries %llu, duplicate responses %llu, "
-		"unsolicited responses %llu%s\n",
+		"unsolicited responses %llu",
 		(unsigned long long)s->dns_queries, (unsigned long long)s->dns_responses,
 		(unsigned long long)s->dns_retransmissions, (unsigned long long)s->dns_dup_responses,
-		(unsigned long long)s->dns_unmatched_responses, at_ref(r, at, sizeof at));
+		(unsigned long long)s->dns_unmatched_responses);
+	if (s->dns_malformed_responses)
+		fprintf(f, ", malformed responses %llu", (unsigned long long)s->dns_malformed_responses);
+	fprintf(f, "%s\n", at_ref(r, at, sizeof at));
 	int any = 0;
 	for (int i = 0; i < RES_RCODES; i++) {
 		if (!r->dns.status[i])
@@ -164,6 +169,7 @@ static const struct { const char *name; size_t off; int group; } pt_rows[] = {
 	{ "DNS retransmitted queries", PC(dns_retransmissions), 1 },
 	{ "DNS duplicate responses", PC(dns_dup_responses), 1 },
 	{ "DNS unsolicited responses", PC(dns_unmatched_responses), 1 },
+	{ "DNS malformed responses", PC(dns_malformed_responses), 0 },	/* only when any */
 	{ "TCP connections", PC(tcp_connections), 2 },
 	{ "TCP handshakes", PC(tcp_handshakes), 2 },
 	{ "TCP retransmissions", PC(tcp_retransmissions), 2 },
@@ -293,11 +299,12 @@ static char *utc_str(uint64_t ns, char *dst, unsigned cap)
 	return dur_time_format(ns, "%Y-%m-%d %H:%M:%S", 1, dst, cap);
 }
 
-/* A point by its interface when the source names one ("vif1.0"), else its role. */
-static const char *point_name(const struct results *r, int role)
+/* A point by its interface when the source names one ("vif1.0"), else its
+ * role; the name comes from a file: escaped into b. */
+static const char *point_name(const struct results *r, int role, char *b, size_t cap)
 {
 	const char *hash = strrchr(r->point[role].source, '#');
-	return hash && hash[1] ? hash + 1 : rpt_role_name[role];
+	return hash && hash[1] ? text_safe(hash + 1, b, cap) : rpt_role_name[role];
 }
 
 static void incidents_block(FILE *f, const struct results *r)
@@ -313,16 +320,16 @@ static void incidents_block(FILE *f, const struct results *r)
 		const struct res_incident *in = &r->incident[i];
 		int pt = in->point < PT_N ? in->point : 0;
 		uint64_t end = in->open ? r->last_ns : in->end_ns;
-		char ip[64], from[48], to[48];
+		char ip[64], from[48], to[48], name[TEXT_SAFE_CAP(64)];
 		fprintf(f, "    guest %s silent from %s for %.1f s%s while %llu requests reached %s",
 			ipaddr_str(&in->guest, ip, sizeof ip), utc_str(in->start_ns, from, sizeof from),
 			end > in->start_ns ? (double)(end - in->start_ns) / 1e9 : 0.0,
 			in->open ? " (to the end of the capture)" : "",
-			(unsigned long long)in->requests[pt], point_name(r, pt));
+			(unsigned long long)in->requests[pt], point_name(r, pt, name, sizeof name));
 		int first = 1;
 		for (int p = PT_N - 1; p >= 0; p--)
 			if (p != pt && r->point[p].present) {
-				fprintf(f, "%s%s %llu", first ? " (" : ", ", point_name(r, p),
+				fprintf(f, "%s%s %llu", first ? " (" : ", ", point_name(r, p, name, sizeof name),
 					(unsigned long long)in->requests[p]);
 				first = 0;
 			}
@@ -333,16 +340,79 @@ static void incidents_block(FILE *f, const struct results *r)
 	}
 }
 
+/* ---- what the input guard kept out ---- */
+
+/* Appends to b (cap bytes) at n, "; " first unless at the start; the new n. */
+static size_t __attribute__((format(printf, 4, 5)))
+put(char *b, size_t n, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	if (n && n + 2 < cap)
+		n += (size_t)snprintf(b + n, cap - n, "; ");
+	if (n >= cap)
+		return n;
+	va_start(ap, fmt);
+	n += (size_t)vsnprintf(b + n, cap - n, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* "90 packets after 1 step back in time (the largest 3600.000 s); ..." into b. */
+static char *kept_out(const struct guard_counts *c, char *b, size_t cap)
+{
+	size_t n = 0;
+	b[0] = 0;
+	if (c->time_backwards)
+		n = put(b, n, cap, "%llu packets after %llu step%s back in time (the largest %.3f s)",
+			(unsigned long long)c->time_backwards, (unsigned long long)c->time_jumps,
+			c->time_jumps == 1 ? "" : "s", (double)c->time_jump_max_ns / 1e9);
+	if (c->duplicates)
+		n = put(b, n, cap, "%llu exact duplicate packets", (unsigned long long)c->duplicates);
+	if (c->appended_packets)
+		n = put(b, n, cap, "%llu packets of the capture appended to itself (%llu time%s)",
+			(unsigned long long)c->appended_packets, (unsigned long long)c->appended_copies,
+			c->appended_copies == 1 ? "" : "s");
+	if (c->negative_durations)
+		put(b, n, cap, "%llu transactions whose time came out negative (not timed)",
+		    (unsigned long long)c->negative_durations);
+	return b;
+}
+
+/* Each point's source, packets analyzed, and what was kept out. */
+static void sources(FILE *f, const struct results *r)
+{
+	char src[TEXT_SAFE_CAP(sizeof r->point[0].source)], why[512];
+	for (int i = 0; i < PT_N; i++) {
+		const struct res_point *p = &r->point[i];
+		if (!p->present || !p->source[0])
+			continue;
+		fprintf(f, "%s: %s: %llu packets\n", rpt_role_name[i],
+			text_safe(p->source, src, sizeof src), (unsigned long long)p->counts.packets);
+		if (guard_any(&p->counts.input))
+			fprintf(f, "    not analyzed: %s\n", kept_out(&p->counts.input, why, sizeof why));
+	}
+}
+
+void rpt_input_warnings(FILE *f, const char *cmd, const struct results *r)
+{
+	char src[TEXT_SAFE_CAP(sizeof r->point[0].source)], why[512];
+	for (int i = 0; i < PT_N; i++) {
+		const struct res_point *p = &r->point[i];
+		if (p->present && guard_any(&p->counts.input))
+			fprintf(f, "hoplat %s: warning: %s: not analyzed: %s\n", cmd,
+				p->source[0] ? text_safe(p->source, src, sizeof src) : rpt_role_name[i],
+				kept_out(&p->counts.input, why, sizeof why));
+	}
+}
+
 int rpt_text(FILE *f, const struct results *r)
 {
+	char src[TEXT_SAFE_CAP(sizeof r->read_error_msg)];
 	struct pt_counts s;
 	const struct pt_counts *ref = res_ref_counts(r);
 	res_sum_counts(r, &s);
 	double span = r->last_ns > r->first_ns ? (double)(r->last_ns - r->first_ns) / 1e9 : 0;
-	for (int i = 0; i < PT_N; i++)
-		if (r->point[i].present && r->point[i].source[0])
-			fprintf(f, "%s: %s: %llu packets\n", rpt_role_name[i], r->point[i].source,
-				(unsigned long long)r->point[i].counts.packets);
+	sources(f, r);
 	fprintf(f, "packets: %llu (%llu bytes%s) over %.6f s", (unsigned long long)s.packets,
 		(unsigned long long)s.bytes, r->npoints > 1 ? ", all points" : "", span);
 	if (span > 0)
@@ -364,6 +434,7 @@ int rpt_text(FILE *f, const struct results *r)
 	losses_block(f, r);
 	incidents_block(f, r);
 	if (r->read_error)
-		fprintf(f, "read error: %s (results above are for what was read)\n", r->read_error_msg);
+		fprintf(f, "read error: %s (results above are for what was read)\n",
+			text_safe(r->read_error_msg, src, sizeof src));
 	return ferror(f) ? -EIO : 0;
 }

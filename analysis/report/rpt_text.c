@@ -357,24 +357,28 @@ put(char *b, size_t n, size_t cap, const char *fmt, ...)
 	return n;
 }
 
+static const char *s_if(uint64_t n) { return n == 1 ? "" : "s"; }
+
 /* "90 packets after 1 step back in time (the largest 3600.000 s); ..." into b. */
 static char *kept_out(const struct guard_counts *c, char *b, size_t cap)
 {
 	size_t n = 0;
 	b[0] = 0;
 	if (c->time_backwards)
-		n = put(b, n, cap, "%llu packets after %llu step%s back in time (the largest %.3f s)",
-			(unsigned long long)c->time_backwards, (unsigned long long)c->time_jumps,
-			c->time_jumps == 1 ? "" : "s", (double)c->time_jump_max_ns / 1e9);
+		n = put(b, n, cap, "%llu packet%s after %llu step%s back in time (the largest %.3f s)",
+			(unsigned long long)c->time_backwards, s_if(c->time_backwards),
+			(unsigned long long)c->time_jumps, s_if(c->time_jumps),
+			(double)c->time_jump_max_ns / 1e9);
 	if (c->duplicates)
-		n = put(b, n, cap, "%llu exact duplicate packets", (unsigned long long)c->duplicates);
+		n = put(b, n, cap, "%llu exact duplicate packet%s", (unsigned long long)c->duplicates,
+			s_if(c->duplicates));
 	if (c->appended_packets)
-		n = put(b, n, cap, "%llu packets of the capture appended to itself (%llu time%s)",
-			(unsigned long long)c->appended_packets, (unsigned long long)c->appended_copies,
-			c->appended_copies == 1 ? "" : "s");
+		n = put(b, n, cap, "%llu packet%s of the capture appended to itself (%llu time%s)",
+			(unsigned long long)c->appended_packets, s_if(c->appended_packets),
+			(unsigned long long)c->appended_copies, s_if(c->appended_copies));
 	if (c->negative_durations)
-		put(b, n, cap, "%llu transactions whose time came out negative (not timed)",
-		    (unsigned long long)c->negative_durations);
+		put(b, n, cap, "%llu transaction%s whose time came out negative (not timed)",
+		    (unsigned long long)c->negative_durations, s_if(c->negative_durations));
 	return b;
 }
 

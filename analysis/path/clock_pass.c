@@ -6,6 +6,7 @@
 #include "analysis/path/clock_pass.h"
 #include "analysis/path/pktmatch.h"
 #include "decode/capfile.h"
+#include "analysis/point/guard.h"
 
 #define XP_SAMPLE 50000			/* packets from a capture's start, for the coarse offset */
 #define XP_SAMPLE_NS 10000000000ull	/* ... or this much of its time */
@@ -19,6 +20,10 @@ struct xsrc {
 	struct capfile *cf;
 	struct pkt head;
 	int has_head;
+	/* the analysis pass's input guard, so that the clock is estimated from
+	 * the packets analyzed (an appended copy would make every packet twice) */
+	struct guard guard;
+	struct guard_counts kept_out;
 };
 
 uint8_t clkpass_dir(const struct dec_pkt *d, const struct pt_config *pc, const struct ipaddr *guest)
@@ -43,6 +48,7 @@ static int src_open(struct xsrc *x, const struct clkpass_src *s, char *err, size
 	char e[CAPFILE_ERRBUF];
 	memset(x, 0, sizeof *x);
 	x->s = s;
+	guard_init(&x->guard);
 	x->cf = capfile_open(s->path, e);
 	if (!x->cf) {
 		snprintf(err, cap, "%s", e);
@@ -62,6 +68,8 @@ static int src_next(struct xsrc *x)
 			if (!name || strcmp(name, x->s->iface))
 				continue;
 		}
+		if (guard_check(&x->guard, &x->head, &x->kept_out) != GUARD_TAKE)
+			continue;
 		x->head.point = x->s->role;
 		x->has_head = 1;
 		return 1;

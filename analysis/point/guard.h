@@ -39,7 +39,7 @@
 struct guard_counts {
 	uint64_t time_backwards;	/* packets behind the newest by more than the tolerance */
 	uint64_t time_jumps;		/* times the capture's time went back (runs of those) */
-	uint64_t time_jump_max_ns;	/* the largest step back (a maximum: never added) */
+	uint64_t time_jump_max_ns;	/* the largest step back (a maximum: not to be added) */
 	uint64_t duplicates;		/* exact duplicate packets */
 	uint64_t appended_copies;	/* times the capture starts over (appended to itself) */
 	uint64_t appended_packets;	/* packets of those copies */

@@ -35,7 +35,8 @@ static const struct {
 };
 
 /* An IPv4/UDP frame (raw IP) of a DNS message: header, then the question. */
-static size_t frame(uint8_t *f, uint16_t id, int response, uint16_t cport, const char *q, size_t qlen)
+static size_t frame(uint8_t *f, uint16_t id, int response, uint16_t cport, const char *q,
+		    size_t qlen)
 {
 	uint8_t *d = f + 28;
 	memset(f, 0, 40);

@@ -5,6 +5,7 @@
  * the one streaming engine. FILE... (or -r FILE) is one point; --client/
  * --uplink/--vif name the points on the path. */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "capture/input.h"
 #include "cmd/cmd.h"
 #include "common/dur.h"
+#include "common/text.h"
 #include "analysis/engine/engine.h"
 #include "analysis/results/results.h"
 #include "analysis/report/rpt.h"
@@ -65,6 +67,24 @@ static void usage(FILE *f)
 		"read is still reported), 2 usage or open errors.\n");
 }
 
+/* "hoplat analyze: MSG" on stderr, MSG escaped: it names files, interfaces
+ * and filters, any bytes (a file's interface names come from the file). */
+static void say(const char *msg)
+{
+	char b[TEXT_SAFE_CAP(1024)];
+	fprintf(stderr, "hoplat analyze: %s\n", text_safe(msg, b, sizeof b));
+}
+
+static void __attribute__((format(printf, 1, 2))) sayf(const char *fmt, ...)
+{
+	char m[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof m, fmt, ap);
+	va_end(ap);
+	say(m);
+}
+
 static int add_port(uint16_t *ports, unsigned *n, const char *arg, const char *what)
 {
 	char *end;
@@ -87,7 +107,7 @@ static int add_input(struct analyze *a, const char *spec, uint8_t role)
 {
 	int src = in_add(a->in, spec, role);
 	if (src < 0) {
-		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		say(in_error(a->in));
 		return -EINVAL;
 	}
 	if (role == PT_UPLINK || role == PT_VIF)
@@ -216,7 +236,7 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		return -EINVAL;
 	}
 	if (!rc && a->filter && in_filter(a->in, a->filter)) {
-		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		say(in_error(a->in));
 		return -EINVAL;
 	}
 	return rc;
@@ -274,7 +294,7 @@ static void run(struct analyze *a, struct engine *e)
 			prog_packet(&a->prog);
 			continue;
 		}
-		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		say(in_error(a->in));
 		eng_input_error(e, in_error(a->in));
 	}
 }
@@ -287,10 +307,9 @@ static int check_rereadable(const struct analyze *a)
 	unsigned reads = in_count(a->in) > 1 ? clkpass_reads(a->in) : 0;
 	for (unsigned i = 0; i < in_count(a->in); i++)
 		if (reads & 1u << i && !in_rereadable(a->in, i)) {
-			fprintf(stderr, "hoplat analyze: --%s %s: a pipe, FIFO or standard input is read once, "
-				"and the clock alignment reads the client and Dom0 captures before the analysis "
-				"(write it to a file first)\n", rpt_role_name[in_point(a->in, i)],
-				in_name(a->in, i));
+			sayf("--%s %s: a pipe, FIFO or standard input is read once, and the clock "
+			     "alignment reads the client and Dom0 captures before the analysis (write it "
+			     "to a file first)", rpt_role_name[in_point(a->in, i)], in_name(a->in, i));
 			return -EINVAL;
 		}
 	return 0;
@@ -303,15 +322,15 @@ static int open_inputs(struct analyze *a)
 	if (check_rereadable(a))
 		return -EINVAL;
 	if (in_open(a->in, ~0u)) {
-		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		say(in_error(a->in));
 		return -EINVAL;
 	}
 	for (unsigned i = 0; i < in_count(a->in); i++) {
 		const char *name = in_picked(a->in, i), *path = in_paths(a->in, i);
 		a->cfg.roles |= 1u << in_point(a->in, i);
 		if (name)
-			fprintf(stderr, "hoplat analyze: note: %s: the %s is interface %s, by its name "
-				"(%s#NAME picks another)\n", path, rpt_role_name[in_point(a->in, i)], name, path);
+			sayf("note: %s: the %s is interface %s, by its name (%s#NAME picks another)",
+			     path, rpt_role_name[in_point(a->in, i)], name, path);
 	}
 	return 0;
 }
@@ -325,13 +344,16 @@ static void note_merged_ifaces(const struct analyze *a)
 		const char *path = in_paths(a->in, i);
 		if (strcmp(in_name(a->in, i), path) || n < 2)
 			continue;	/* an interface taken */
-		fprintf(stderr, "hoplat analyze: note: %s has %u interfaces, analyzed as one point "
-			"(pick one with %s#NAME:", path, n, path);
-		for (unsigned k = 0; k < n; k++) {
+		char m[1024];
+		int len = snprintf(m, sizeof m, "note: %s has %u interfaces, analyzed as one point "
+				   "(pick one with %s#NAME:", path, n, path);
+		for (unsigned k = 0; k < n && len > 0 && (size_t)len < sizeof m; k++) {
 			const char *name = in_iface_name(a->in, i, k);
-			fprintf(stderr, " %s", name ? name : "(unnamed)");
+			len += snprintf(m + len, sizeof m - (size_t)len, " %s", name ? name : "(unnamed)");
 		}
-		fprintf(stderr, ")\n");
+		if (len > 0 && (size_t)len < sizeof m)
+			snprintf(m + len, sizeof m - (size_t)len, ")");
+		say(m);
 	}
 }
 
@@ -359,7 +381,7 @@ static int write_html(struct analyze *a, const struct results *r)
 	else
 		snprintf(err, sizeof err, "out of memory");
 	if (rc)
-		fprintf(stderr, "hoplat analyze: report: %s\n", err);
+		sayf("report: %s", err);
 	free(json);
 	return rc ? -EIO : 0;
 }
@@ -399,8 +421,11 @@ static int clock_pass(struct analyze *a)
 	char err[512];
 	unsigned reads = clkpass_reads(a->in);
 	int rc = clkpass_clock(a->in, &a->cfg.pt, &a->cfg.guest, &a->cfg.clock, err, sizeof err);
-	if (rc)
-		fprintf(stderr, "hoplat analyze: clock pass: %s\n", rc == -ENOMEM ? "out of memory" : err);
+	if (rc) {
+		char m[TEXT_SAFE_CAP(sizeof err)];
+		fprintf(stderr, "hoplat analyze: clock pass: %s\n",
+			rc == -ENOMEM ? "out of memory" : text_safe(err, m, sizeof m));
+	}
 	int client = 0, dom0 = 0;
 	for (unsigned i = 0; i < in_count(a->in); i++)
 		client |= in_point(a->in, i) == PT_CLIENT, dom0 |= in_point(a->in, i) != PT_CLIENT;
@@ -408,7 +433,7 @@ static int clock_pass(struct analyze *a)
 		fprintf(stderr, "hoplat analyze: warning: no packet seen both at the client and at Dom0: "
 			"the client clock cannot be aligned (times left as captured)\n");
 	if (!rc && reads && in_open(a->in, ~0u)) {
-		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		say(in_error(a->in));
 		rc = -EIO;
 	}
 	return rc;
@@ -471,6 +496,7 @@ int cmd_analyze(int argc, char **argv)
 	const struct results *r = eng_results(e);
 	int status = 0;
 	note_merged_ifaces(&a);
+	rpt_input_warnings(stderr, "analyze", r);
 	if (write_outputs(&a, r))
 		status = 2;
 	if (!status && r->read_error)

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmd/cmd.h"
+#include "common/text.h"
+#include "analysis/report/rpt.h"
 #include "bridge-setup/bridge/br_view.h"
 
 static void usage(FILE *f)
@@ -15,20 +17,9 @@ static void usage(FILE *f)
 		   "Run it where the bridge is, e.g. ip netns exec hoplat-dom0 hoplat bridge show br0.\n");
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
+/* Interface names come from the kernel, where any byte but '/', ':' and
+ * spaces may be in one (escape sequences too): escaped for the terminal. */
+#define SAFE_NAME TEXT_SAFE_CAP(IF_NAMESIZE)
 
 static const struct br_port *uplink_of(const struct br_bridge *b)
 {
@@ -43,12 +34,15 @@ static void guest_commands(const struct br_bridge *b, const struct br_port *p, c
 			   char *live_cmd, size_t cap)
 {
 	const struct br_port *u = uplink_of(b);
+	char pn[SAFE_NAME], un[SAFE_NAME];
+	text_safe(p->name, pn, sizeof pn);
 	if (u) {
-		snprintf(cap_cmd, cap, "hoplat capture -i %s -i %s -w dom0.pcapng", u->name, p->name);
-		snprintf(live_cmd, cap, "hoplat live --uplink %s --vif %s", u->name, p->name);
+		text_safe(u->name, un, sizeof un);
+		snprintf(cap_cmd, cap, "hoplat capture -i %s -i %s -w dom0.pcapng", un, pn);
+		snprintf(live_cmd, cap, "hoplat live --uplink %s --vif %s", un, pn);
 	} else {
-		snprintf(cap_cmd, cap, "hoplat capture -i %s -w dom0.pcapng", p->name);
-		snprintf(live_cmd, cap, "hoplat live --vif %s", p->name);
+		snprintf(cap_cmd, cap, "hoplat capture -i %s -w dom0.pcapng", pn);
+		snprintf(live_cmd, cap, "hoplat live --vif %s", pn);
 	}
 }
 
@@ -71,23 +65,24 @@ static void text_learned(const struct br_port *p)
 
 static void text_port(const struct br_port *p)
 {
-	char dom[32] = "";
+	char dom[32] = "", name[SAFE_NAME], kind[TEXT_SAFE_CAP(sizeof p->kind)];
 	if (p->domid >= 0)
 		snprintf(dom, sizeof dom, "  domain %d dev %d", p->domid, p->devid);
-	printf("  %-10s %-6s ifindex %-4d mac %s  mtu %d  state %s  carrier %d  stp %s%s%s%s\n", p->name,
-	       ifrole_name(p->role), p->ifindex, p->mac, p->mtu, p->state, p->carrier, p->stp,
-	       *p->kind ? "  kind " : "", p->kind, dom);
+	printf("  %-10s %-6s ifindex %-4d mac %s  mtu %d  state %s  carrier %d  stp %s%s%s%s\n",
+	       text_safe(p->name, name, sizeof name), ifrole_name(p->role), p->ifindex, p->mac, p->mtu,
+	       p->state, p->carrier, p->stp, *p->kind ? "  kind " : "",
+	       text_safe(p->kind, kind, sizeof kind), dom);
 	text_learned(p);
 }
 
 static void text_guests(const struct br_bridge *b)
 {
-	char c1[160], c2[160];
+	char c1[256], c2[256], name[SAFE_NAME];
 	for (int i = 0; i < b->nports; i++) {
 		const struct br_port *p = &b->ports[i];
 		if (p->role != IFROLE_VIF)
 			continue;
-		printf("guest on %s", p->name);
+		printf("guest on %s", text_safe(p->name, name, sizeof name));
 		if (p->domid >= 0)
 			printf(" (Xen domain %d)", p->domid);
 		for (int k = 0; k < p->nlearned; k++)
@@ -104,8 +99,9 @@ static void text_view(const struct br_view *v)
 		printf("no Linux bridge in this network namespace\n");
 	for (int i = 0; i < v->nbr; i++) {
 		const struct br_bridge *b = &v->br[i];
-		printf("bridge %s  ifindex %d  mac %s  mtu %d  state %s  %d port(s)\n", b->name, b->ifindex, b->mac,
-		       b->mtu, b->state, b->nports);
+		char name[SAFE_NAME];
+		printf("bridge %s  ifindex %d  mac %s  mtu %d  state %s  %d port(s)\n",
+		       text_safe(b->name, name, sizeof name), b->ifindex, b->mac, b->mtu, b->state, b->nports);
 		for (int j = 0; j < b->nports; j++)
 			text_port(&b->ports[j]);
 		text_guests(b);
@@ -118,11 +114,11 @@ static void json_learned(const struct br_port *p)
 	for (int i = 0; i < p->nlearned; i++) {
 		const struct br_learned *m = &p->learned[i];
 		printf("%s{\"mac\":", i ? "," : "");
-		json_str(stdout, m->mac);
+		rpt_json_str(stdout, m->mac);
 		printf(",\"static\":%s,\"ips\":[", m->is_static ? "true" : "false");
 		for (int k = 0; k < m->nips; k++) {
 			printf("%s", k ? "," : "");
-			json_str(stdout, m->ips[k]);
+			rpt_json_str(stdout, m->ips[k]);
 		}
 		printf("]}");
 	}
@@ -132,11 +128,11 @@ static void json_learned(const struct br_port *p)
 static void json_port(const struct br_bridge *b, const struct br_port *p)
 {
 	printf("{\"name\":");
-	json_str(stdout, p->name);
+	rpt_json_str(stdout, p->name);
 	printf(",\"bridge\":");
-	json_str(stdout, b->name);
+	rpt_json_str(stdout, b->name);
 	printf(",\"role\":\"%s\",\"kind\":", ifrole_name(p->role));
-	json_str(stdout, p->kind);
+	rpt_json_str(stdout, p->kind);
 	printf(",\"ifindex\":%d,\"mac\":\"%s\",\"mtu\":%d,\"state\":\"%s\",\"carrier\":%d,\"stp_state\":\"%s\"",
 	       p->ifindex, p->mac, p->mtu, p->state, p->carrier, p->stp);
 	if (p->domid >= 0)
@@ -162,13 +158,13 @@ static void json_guests(const struct br_view *v)
 			guest_commands(&v->br[i], p, c1, c2, sizeof c1);
 			printf("%s{\"bridge\":\"%s\",\"vif\":\"%s\",\"uplink\":", first ? "" : ",", v->br[i].name, p->name);
 			if (u)
-				json_str(stdout, u->name);
+				rpt_json_str(stdout, u->name);
 			else
 				printf("null");
 			printf(",\"capture\":");
-			json_str(stdout, c1);
+			rpt_json_str(stdout, c1);
 			printf(",\"live\":");
-			json_str(stdout, c2);
+			rpt_json_str(stdout, c2);
 			printf("}");
 			first = 0;
 		}
@@ -181,12 +177,12 @@ static void json_view(const struct br_view *v)
 	for (int i = 0; i < v->nbr; i++) {
 		const struct br_bridge *b = &v->br[i];
 		printf("%s{\"name\":", i ? "," : "");
-		json_str(stdout, b->name);
+		rpt_json_str(stdout, b->name);
 		printf(",\"ifindex\":%d,\"mac\":\"%s\",\"mtu\":%d,\"state\":\"%s\",\"ports\":[", b->ifindex, b->mac,
 		       b->mtu, b->state);
 		for (int j = 0; j < b->nports; j++) {
 			printf("%s", j ? "," : "");
-			json_str(stdout, b->ports[j].name);
+			rpt_json_str(stdout, b->ports[j].name);
 		}
 		printf("]}");
 	}

@@ -337,6 +337,7 @@ static int finish(struct live *l)
 	int rc = 0;
 	eng_finish(l->e);	/* the last windows' lines, the last partial one included */
 	const struct results *r = eng_results(l->e);
+	rpt_input_warnings(stderr, "live", r);
 	rpt_text(stdout, r);
 	if (r->incidents_total)
 		printf("incidents raised: %llu\n", (unsigned long long)r->incidents_total);

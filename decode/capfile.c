@@ -12,23 +12,8 @@
 
 /* ---- input ---- */
 
-static long in_read(struct capfile *cf, uint8_t *dst, size_t n)
+static long raw_read(struct capfile *cf, uint8_t *dst, size_t n)
 {
-	if (cf->gz) {
-		int r = gzread(cf->gz, dst, (unsigned)n), zerr;
-		const char *m = gzerror(cf->gz, &zerr);
-		/* a cut stream reads as a quiet end with Z_BUF_ERROR kept aside */
-		if (r < 0 || (r == 0 && zerr == Z_BUF_ERROR)) {
-			/* zlib names the stream "<fd:N>: "; the message names the file */
-			const char *colon = strstr(m, ": ");
-			if (!strncmp(m, "<fd:", 4) && colon)
-				m = colon + 2;
-			snprintf(cf->rd_msg, sizeof cf->rd_msg, "gzip: %s",
-				 zerr == Z_ERRNO ? strerror(errno) : m);
-			return -EIO;
-		}
-		return r;
-	}
 	for (;;) {
 		ssize_t r = read(cf->fd, dst, n);
 		if (r >= 0)
@@ -38,6 +23,73 @@ static long in_read(struct capfile *cf, uint8_t *dst, size_t n)
 			return -errno;
 		}
 	}
+}
+
+/* A gzip failure: zlib's message, and where in the compressed file. */
+static long gz_fail(struct capfile *cf, const char *msg)
+{
+	snprintf(cf->rd_msg, sizeof cf->rd_msg, "gzip: %s", msg);
+	snprintf(cf->rd_note, sizeof cf->rd_note, " (byte %llu of the compressed file)",
+		 (unsigned long long)(cf->zread - cf->z.avail_in));
+	return -EIO;
+}
+
+/* More compressed bytes: 1, 0 at the end of the file, or <0. */
+static long gz_input(struct capfile *cf)
+{
+	long r = raw_read(cf, cf->zin, CF_ZBUFSZ);
+	if (r <= 0)
+		return r;
+	cf->z.next_in = cf->zin;
+	cf->z.avail_in = (uInt)r;
+	cf->zread += (uint64_t)r;
+	return 1;
+}
+
+/* One step of inflate into z.next_out: 1 to go on, 0 at the end, or <0.
+ * Members follow each other (gzip -c a b > ab); after the last one,
+ * bytes that are not another gzip header are ignored, as gzip does. */
+static long gz_step(struct capfile *cf)
+{
+	if (!cf->z.avail_in) {
+		long r = gz_input(cf);
+		if (r <= 0)
+			return r < 0 ? r : cf->zmid ? gz_fail(cf, "unexpected end of file") : 0;
+	}
+	if (!cf->zmid && cf->z.next_in[0] != 0x1f)
+		return 0;	/* trailing bytes */
+	cf->zmid = 1;
+	int rc = inflate(&cf->z, Z_NO_FLUSH);
+	if (rc == Z_STREAM_END) {
+		cf->zmid = 0;
+		inflateReset(&cf->z);
+		return 1;
+	}
+	if (rc == Z_OK || (rc == Z_BUF_ERROR && !cf->z.avail_in))
+		return 1;
+	return gz_fail(cf, cf->z.msg ? cf->z.msg : rc == Z_MEM_ERROR ? "out of memory" : "stream error");
+}
+
+/* Inflates up to n bytes. Whatever came out before a failure is returned
+ * first; the failure is the next call's result. */
+static long gz_read(struct capfile *cf, uint8_t *dst, size_t n)
+{
+	if (cf->zerr)
+		return cf->zerr;
+	cf->z.next_out = dst;
+	cf->z.avail_out = (uInt)n;
+	long r = 1;
+	while (cf->z.avail_out && r > 0)
+		r = gz_step(cf);
+	long got = (long)(n - cf->z.avail_out);
+	if (r < 0 && got)
+		cf->zerr = (int)r;
+	return got ? got : r < 0 ? r : 0;
+}
+
+static long in_read(struct capfile *cf, uint8_t *dst, size_t n)
+{
+	return cf->gz ? gz_read(cf, dst, n) : raw_read(cf, dst, n);
 }
 
 int cf_refill(struct capfile *cf, size_t n)
@@ -96,8 +148,8 @@ int cf_trunc(struct capfile *cf, uint64_t off, const char *what)
 {
 	size_t have = (size_t)(cf_off(cf) + cf_avail(cf) - off);
 	if (cf->rd_err)
-		return cf_fail(cf, cf->rd_err, "%s at offset %llu", cf->rd_msg,
-			       (unsigned long long)(cf_off(cf) + cf_avail(cf)));
+		return cf_fail(cf, cf->rd_err, "%s at offset %llu%s", cf->rd_msg,
+			       (unsigned long long)(cf_off(cf) + cf_avail(cf)), cf->rd_note);
 	return cf_fail(cf, -EBADMSG, "truncated %s at offset %llu (%zu bytes left)", what,
 		       (unsigned long long)off, have);
 }
@@ -152,19 +204,45 @@ uint64_t cf_ts_ns(const struct cf_iface *ifc, uint64_t ts)
 
 /* ---- opening ---- */
 
-static int use_zlib(struct capfile *cf)
+/* The first n bytes (at buf) are gzip's: they become the first
+ * compressed input. */
+static int use_zlib(struct capfile *cf, const uint8_t *first, size_t n)
 {
-	cf->gz = gzdopen(cf->fd, "rb");
-	if (!cf->gz)
-		return cf_fail(cf, -ENOMEM, "gzip: cannot open");
-	cf->fd = -1;	/* the gzFile owns it now */
-	gzbuffer(cf->gz, 256 * 1024);
+	cf->zin = malloc(CF_ZBUFSZ);
+	if (!cf->zin)
+		return cf_fail(cf, -ENOMEM, "out of memory");
+	/* 15 + 16: a gzip header and trailer around deflate, 32 KiB window */
+	if (inflateInit2(&cf->z, 15 + 16) != Z_OK)
+		return cf_fail(cf, -ENOMEM, "gzip: cannot start zlib");
+	cf->gz = 1;
+	memcpy(cf->zin, first, n);
+	cf->z.next_in = cf->zin;
+	cf->z.avail_in = (uInt)n;
+	cf->zread = n;
 	return 0;
 }
 
-/* A file compressed with gzip (magic 1f 8b) is read through zlib, the rest
- * with read(2). A pipe ("-" is stdin) cannot be peeked at: it goes through
- * zlib, which passes data that is not gzip through unchanged. */
+/* A pipe cannot be peeked at: its first two bytes are read, and stay the
+ * first input whichever way it goes. */
+static int open_pipe(struct capfile *cf)
+{
+	size_t n = 0;
+	while (n < 2) {
+		long r = raw_read(cf, cf->buf + n, 2 - n);
+		if (r < 0)
+			return cf_fail(cf, (int)r, "%s", cf->rd_msg);
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n == 2 && cf->buf[0] == 0x1f && cf->buf[1] == 0x8b)
+		return use_zlib(cf, cf->buf, n);
+	cf->end = n;
+	return 0;
+}
+
+/* A file compressed with gzip (magic 1f 8b) is inflated, the rest read as
+ * it is ("-" is stdin). */
 static int open_input(struct capfile *cf, const char *path)
 {
 	if (strcmp(path, "-") == 0)
@@ -176,11 +254,11 @@ static int open_input(struct capfile *cf, const char *path)
 	uint8_t m[2];
 	ssize_t n = pread(cf->fd, m, 2, 0);
 	if (n < 0 && errno == ESPIPE)
-		return use_zlib(cf);
+		return open_pipe(cf);
 	if (n < 0)
 		return cf_fail(cf, -errno, "%s", strerror(errno));
 	if (n == 2 && m[0] == 0x1f && m[1] == 0x8b)
-		return use_zlib(cf);
+		return use_zlib(cf, m, 0);
 	posix_fadvise(cf->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return 0;
 }
@@ -189,7 +267,7 @@ static int detect(struct capfile *cf)
 {
 	if (!cf_fill(cf, 4)) {
 		if (cf->rd_err)
-			return cf_fail(cf, cf->rd_err, "%s", cf->rd_msg);
+			return cf_fail(cf, cf->rd_err, "%s%s", cf->rd_msg, cf->rd_note);
 		return cf_fail(cf, -EINVAL, "%s (%zu bytes), not a pcap or pcapng file",
 			       cf_avail(cf) ? "too short" : "empty file", cf_avail(cf));
 	}
@@ -224,7 +302,7 @@ struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF])
 		capfile_close(cf);
 		return NULL;
 	}
-	if (cf->gz && !gzdirect(cf->gz)) {
+	if (cf->gz) {
 		size_t n = strlen(cf->format);
 		snprintf(cf->format + n, sizeof cf->format - n, "+gz");
 	}
@@ -264,7 +342,8 @@ void capfile_close(struct capfile *cf)
 	if (!cf)
 		return;
 	if (cf->gz)
-		gzclose(cf->gz);
+		inflateEnd(&cf->z);
+	free(cf->zin);
 	if (cf->fd >= 0)
 		close(cf->fd);
 	free(cf->ifs);

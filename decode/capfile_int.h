@@ -1,5 +1,6 @@
 /* Inside the capture file reader: the input layer (one read buffer, plain
- * read(2) or zlib's gzread) shared by the pcap and pcapng parsers.
+ * read(2) or zlib's inflate over a buffer of compressed bytes) shared by the
+ * pcap and pcapng parsers.
  *
  * Records are handed out as slices of the read buffer (no copy). The buffer
  * never grows: a record or block that does not fit is an error, so memory
@@ -15,6 +16,7 @@
 #include "decode/cursor.h"
 
 #define CF_BUFSZ (1u << 20)		/* read buffer */
+#define CF_ZBUFSZ (256u << 10)		/* compressed bytes read at once */
 #define CF_MAX_CAPLEN 262144u		/* largest packet accepted (tcpdump's max snaplen) */
 #define CF_MAX_PARSED (CF_MAX_CAPLEN + 65536u)	/* largest block parsed whole */
 #define CF_MAX_BLOCK (64u << 20)	/* largest block skipped (a sanity bound) */
@@ -35,8 +37,16 @@ struct cf_iface {
 struct capfile {
 	/* input */
 	int fd;
-	gzFile gz;
 	uint8_t *buf;
+	/* gzip: inflate() itself, not gzread(): gzread drops what it inflated
+	 * in the call that meets the damage (a whole small file). */
+	int gz;			/* the input is gzip */
+	z_stream z;
+	uint8_t *zin;		/* compressed bytes, z.next_in points inside */
+	uint64_t zread;		/* compressed bytes read so far */
+	int zmid;		/* inside a gzip member (its end not seen yet) */
+	int zerr;		/* -errno of a failure met after output: the next read's */
+	char rd_note[64];	/* after the offset in a read error ("(byte N of the .gz)") */
 	size_t pos, end;	/* unread bytes are buf[pos..end) */
 	uint64_t base;		/* stream offset of buf[0] (uncompressed) */
 	int in_eof;		/* nothing more to read (end, or rd_err) */

@@ -681,6 +681,55 @@ static void test_gzip(void **state)
 	free(z);
 }
 
+/* A small gzip file whose trailer is damaged (CRC, length): every packet
+ * first, then one error naming the file, zlib's reason and the offset. zlib's
+ * gzread used to drop all it had inflated in that call: nothing at all from
+ * a file smaller than one read. With members > 1 the file is cut in two
+ * gzip members (gzip -c a b), the last one damaged. */
+static void damaged_gz(const struct fx *f, const struct want *w, size_t trailer_byte,
+		       const char *why, int members)
+{
+	char path[128];
+	tl_tmp_path(path, sizeof path, "damaged.gz");
+	size_t half = members > 1 ? f->len / 2 + 3 : 0;
+	gzFile zo = gzopen(path, "wb6");
+	assert_non_null(zo);
+	assert_int_equal(gzwrite(zo, f->b, (unsigned)half), (int)half);
+	assert_int_equal(gzclose(zo), Z_OK);
+	zo = gzopen(path, "ab6");	/* a new member */
+	assert_non_null(zo);
+	assert_int_equal(gzwrite(zo, f->b + half, (unsigned)(f->len - half)), (int)(f->len - half));
+	assert_int_equal(gzclose(zo), Z_OK);
+	FILE *io = fopen(path, "r+b");
+	assert_non_null(io);
+	assert_int_equal(fseek(io, -8 + (long)trailer_byte, SEEK_END), 0);
+	int ch = getc(io);
+	assert_int_equal(fseek(io, -8 + (long)trailer_byte, SEEK_END), 0);
+	putc(ch ^ 0xff, io);
+	fclose(io);
+
+	struct got g;
+	read_all(path, w, NPCAP, &g);
+	assert_int_equal(g.n, NPCAP);
+	assert_prefix(&g, w, NPCAP);
+	assert_true(g.rc < 0);
+	if (!strstr(g.err, path) || !strstr(g.err, why) || !strstr(g.err, " at offset "))
+		fail_msg("error \"%s\" lacks \"%s\" or the offset", g.err, why);
+}
+
+static void test_gzip_damaged_trailer(void **state)
+{
+	(void)state;
+	struct fx f;
+	struct want w[NPCAP];
+	build_pcap(&f, 0, 0, 1);
+	pcap_want(w, 0);
+	damaged_gz(&f, w, 0, "gzip: incorrect data check", 1);
+	damaged_gz(&f, w, 4, "gzip: incorrect length check", 1);
+	damaged_gz(&f, w, 0, "gzip: incorrect data check", 2);
+	free(f.b);
+}
+
 /* Through a pipe (no peeking, no seeking): plain and compressed. */
 static void read_from_pipe(const char *src, const struct want *w, unsigned nw, const char *fmt)
 {
@@ -976,6 +1025,7 @@ int main(void)
 		cmocka_unit_test(test_pcapng_vs_tshark),
 		cmocka_unit_test(test_pcapng_cuts),
 		cmocka_unit_test(test_gzip),
+		cmocka_unit_test(test_gzip_damaged_trailer),
 		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_not_capture),
 		cmocka_unit_test(test_hostile_lengths),

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "analysis/path/clock_pass.h"
 #include "analysis/path/pktmatch.h"
+#include "analysis/point/guard.h"
 
 #define XP_SAMPLE 50000			/* packets from a capture's start, for the coarse offset */
 #define XP_SAMPLE_NS 10000000000ull	/* ... or this much of its time */
@@ -13,14 +14,29 @@
 #define XP_WINDOW_NS 200000000ll	/* fine pass matching window (coarse error + drift) */
 #define XP_TRACK_NS 1000000000ull	/* re-estimate the drift this often */
 
-/* The next packet of the sources open, 0 at their end; a damaged file
- * ends its source here (the analysis pass reports it). */
-static int next(struct in_set *in, struct pkt *p, uint64_t *key)
+/* The analysis pass's input guard, one per point, so that the clock is
+ * estimated from the packets analyzed (an appended copy would make every
+ * packet twice). Made anew for every pass over the files. */
+struct guards {
+	struct guard g[PT_N];
+	struct guard_counts kept_out;
+};
+
+static void guards_init(struct guards *gs)
+{
+	for (int i = 0; i < PT_N; i++)
+		guard_init(&gs->g[i]);
+}
+
+/* The next packet of the sources open that the guard takes, 0 at their
+ * end; a damaged file ends its source here (the analysis pass reports it). */
+static int next(struct in_set *in, struct guards *gs, struct pkt *p, uint64_t *key)
 {
 	int rc;
-	while ((rc = in_next(in, p, key)) < 0)
-		;
-	return rc;
+	while ((rc = in_next(in, p, key)) != 0)
+		if (rc > 0 && (p->point >= PT_N || guard_check(&gs->g[p->point], p, &gs->kept_out) == GUARD_TAKE))
+			return rc;
+	return 0;
 }
 
 /* One fingerprint from the start of a capture: its time there, how often it
@@ -43,7 +59,9 @@ static size_t sample(struct in_set *in, struct fpts *out)
 	size_t n = 0;
 	uint64_t first = 0;
 	struct pkt p;
-	while (n < XP_SAMPLE && next(in, &p, NULL)) {
+	struct guards gs;
+	guards_init(&gs);
+	while (n < XP_SAMPLE && next(in, &gs, &p, NULL)) {
 		if (!first)
 			first = p.ts_ns;
 		if (p.ts_ns - first > XP_SAMPLE_NS)
@@ -85,7 +103,9 @@ static size_t search(struct in_set *in, struct fpts *a, size_t na, int64_t *diff
 {
 	size_t met = 0, nd = 0;
 	struct pkt p;
-	while (met < XP_ENOUGH && next(in, &p, NULL)) {
+	struct guards gs;
+	guards_init(&gs);
+	while (met < XP_ENOUGH && next(in, &gs, &p, NULL)) {
 		struct dec_pkt d;
 		if (dec_packet(&p, &d) != DEC_OK)
 			continue;
@@ -205,9 +225,11 @@ static void fine_pass(struct in_set *in, unsigned mask, int64_t coarse_off, stru
 	uint64_t next_track = 0, t;
 	int seen_client = 0;
 	struct pkt p;
+	struct guards gs;
+	guards_init(&gs);
 	in_map(in, fine_key, &m);
 	if (in_open(in, mask) == 0) {
-		while (next(in, &p, &t)) {
+		while (next(in, &gs, &p, &t)) {
 			if (!seen_client && p.point == PT_CLIENT)
 				*first = p.ts_ns, seen_client = 1;
 			observe(x, &p, t, pc, guest);

@@ -298,3 +298,23 @@ void dnsm_finish(struct dnsm *m)
 	while ((i = tbl_oldest(&m->tbl, L_ANSWERED)) != TBL_NONE)
 		tbl_del(&m->tbl, i);
 }
+
+/* ---- messages whose question did not parse ---- */
+
+/* Their header did: a query opens a transaction without a question, as
+ * before; a response answers the newest transaction with its id and ports
+ * (a question that is not there matches any), as Wireshark pairs them when
+ * it reads a name hoplat refuses (a forward pointer, a bit label, a name
+ * over 255 bytes). Where the bytes run out inside the question Wireshark
+ * stops before dns.time: that response is counted, not timed. */
+void dnsm_malformed(struct dnsm *m, const struct dns_msg *msg, int reason,
+		    const struct endpoint *src, const struct endpoint *dst, uint64_t ts_ns,
+		    int over_tcp)
+{
+	if (msg->qr) {
+		m->counts->dns_malformed_responses++;
+		if (reason == DEC_R_DNS_TRUNC)
+			return;
+	}
+	dnsm_message(m, msg, src, dst, ts_ns, over_tcp);
+}

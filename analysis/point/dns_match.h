@@ -15,6 +15,12 @@ struct dnsm *dnsm_new(const struct pt_config *cfg, uint8_t role, struct txn_sink
 /* One DNS message seen at ts_ns from src to dst (over TCP when over_tcp). */
 void dnsm_message(struct dnsm *m, const struct dns_msg *msg, const struct endpoint *src,
 		  const struct endpoint *dst, uint64_t ts_ns, int over_tcp);
+/* The same for a message whose question did not parse (dec_dns gave
+ * reason, the header was read): a response is counted as malformed and
+ * paired by id and ports unless its bytes ran out (as Wireshark). */
+void dnsm_malformed(struct dnsm *m, const struct dns_msg *msg, int reason,
+		    const struct endpoint *src, const struct endpoint *dst, uint64_t ts_ns,
+		    int over_tcp);
 void dnsm_advance(struct dnsm *m, uint64_t now_ns);
 void dnsm_finish(struct dnsm *m);
 void dnsm_free(struct dnsm *m);

@@ -1,6 +1,7 @@
-/* One measurement point: decode, IP reassembly, DNS over UDP to the
- * matcher, TCP on DNS and HTTP ports to the tracker. The per-packet path is
- * decode + one table lookup; nothing is allocated after pt_new. */
+/* One measurement point: the input guard, decode, IP reassembly, DNS over
+ * UDP to the matcher, TCP on DNS and HTTP ports to the tracker. The
+ * per-packet path is one hash of the frame, decode and one table lookup;
+ * nothing is allocated after pt_new. */
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/point/point.h"
@@ -21,19 +22,43 @@ struct point {
 	struct dnsm *dns;
 	struct tcpt *tcp;
 	struct ipfrag *frag;
+	struct guard guard;
+	struct txn_sink out;		/* where the point's transactions go */
 	pt_packet_hook hook;
 	void *hook_ctx;
 	struct dns_msg msg;		/* scratch, reused */
 	uint8_t port_kind[65536];	/* PORT_* by port number */
 };
 
-struct point *pt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink sink)
+/* A time that came out negative (packets out of order within the guard's
+ * tolerance) is no latency: the transaction stays, answered, but untimed
+ * (its response times cleared, so no later step times it either). */
+static void on_txn(void *ctx, const struct txn *t)
+{
+	struct point *pt = ctx;
+	int neg = (t->total_ns != TXN_NS_NONE && t->total_ns < 0) ||
+		  (t->response_ns != TXN_NS_NONE && t->response_ns < 0);
+	if (!neg) {
+		txn_emit(&pt->out, t);
+		return;
+	}
+	struct txn u = *t;
+	u.total_ns = u.response_ns = TXN_NS_NONE;
+	u.t.resp_first = u.t.resp_last = 0;
+	pt->counts.input.negative_durations++;
+	txn_emit(&pt->out, &u);
+}
+
+struct point *pt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink out)
 {
 	struct point *pt = calloc(1, sizeof *pt);
 	if (!pt)
 		return NULL;
 	pt->cfg = *cfg;
 	pt->role = role;
+	pt->out = out;
+	guard_init(&pt->guard);
+	struct txn_sink sink = { on_txn, pt };
 	for (unsigned i = 0; i < cfg->n_dns_ports && i < PT_MAX_PORTS; i++)
 		pt->port_kind[cfg->dns_ports[i]] |= PORT_DNS;
 	for (unsigned i = 0; i < cfg->n_http_ports && i < PT_MAX_PORTS; i++)
@@ -64,20 +89,20 @@ static void bad(struct point *pt, int reason)
 static void udp_dns(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
 {
 	struct cur c = d->payload;
+	struct endpoint src = { d->src, d->sport }, dst = { d->dst, d->dport };
 	int rc = dec_dns(&c, &pt->msg);
 	if (rc != DEC_OK) {
 		bad(pt, rc);
-		/* Wireshark keeps state for any message with a header; a response
-		 * whose question is broken is not timed there (the dissector stops
-		 * before dns.time), so only queries go on. */
-		if (cur_left(&d->payload) < 12 || pt->msg.qr)
-			return;
-	} else if (pt->msg.rr_error) {
+		/* without a header there is no id to pair it by */
+		if (cur_left(&d->payload) >= 12)
+			dnsm_malformed(pt->dns, &pt->msg, rc, &src, &dst, p->ts_ns, 0);
+		return;
+	}
+	if (pt->msg.rr_error) {
 		/* a bad record after the question: counted; the message is still
 		 * timed (Wireshark too, unless the bytes run out) */
 		bad(pt, pt->msg.rr_error);
 	}
-	struct endpoint src = { d->src, d->sport }, dst = { d->dst, d->dport };
 	dnsm_message(pt->dns, &pt->msg, &src, &dst, p->ts_ns, 0);
 }
 
@@ -111,6 +136,11 @@ static void reassemble(struct point *pt, const struct pkt *p, struct dec_pkt *d)
 		return;
 	}
 	transport(pt, p, d);
+}
+
+int pt_admit(struct point *pt, const struct pkt *p)
+{
+	return guard_check(&pt->guard, p, &pt->counts.input) == GUARD_TAKE;
 }
 
 void pt_feed(struct point *pt, const struct pkt *p)

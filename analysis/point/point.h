@@ -17,6 +17,11 @@ typedef void (*pt_packet_hook)(void *ctx, const struct pkt *p, const struct dec_
 
 struct point *pt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink sink);
 void pt_set_packet_hook(struct point *pt, pt_packet_hook fn, void *ctx);
+/* The input guard (guard.h), before anything else sees the packet: 1 when
+ * it is to be analyzed, 0 when it is kept out (time went backwards, an
+ * exact duplicate, an appended copy; counted in pt_counts()->input). Every
+ * packet of the point goes through it once, in the order of its file. */
+int pt_admit(struct point *pt, const struct pkt *p);
 void pt_feed(struct point *pt, const struct pkt *p);
 /* Time moved on to now_ns (packet time): expire what timed out. */
 void pt_advance(struct point *pt, uint64_t now_ns);

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include "decode/layers.h"
+#include "analysis/point/guard.h"
 
 #define PT_MAX_PORTS 16
 #define PT_DNS_PORT 53		/* the default service ports */
@@ -49,6 +50,7 @@ struct pt_counts {
 	uint64_t ip_fragments, reassembled;
 	uint64_t dns_queries, dns_responses, dns_retransmissions, dns_unmatched_responses;
 	uint64_t dns_dup_responses;	/* retransmitted responses (not timed, as Wireshark) */
+	uint64_t dns_malformed_responses;	/* responses whose question did not parse */
 	uint64_t tcp_connections, tcp_handshakes, tcp_retransmissions, tcp_resets;
 	uint64_t tcp_closed_by_client, tcp_closed_by_server;	/* that side holds TIME_WAIT */
 	uint64_t http_requests, http_responses;
@@ -63,6 +65,9 @@ struct pt_counts {
 	uint64_t http_syn_unanswered;	/* HTTP connection attempts never answered (no SYN-ACK,
 					 * no request): each is an unanswered transaction */
 	struct dec_stats malformed;
+	/* packets and transactions the input guard kept out (guard.h); every
+	 * field is a uint64_t like the rest (results add points' counters) */
+	struct guard_counts input;
 };
 
 #endif

@@ -12,6 +12,9 @@
 /* Summary writers; 0, or -EIO when writing failed. */
 int rpt_text(FILE *f, const struct results *r);
 int rpt_json(FILE *f, const struct results *r);
+/* One warning line per point whose input guard kept packets or times out
+ * ("hoplat CMD: warning: SOURCE: not analyzed: ..."), for stderr. */
+void rpt_input_warnings(FILE *f, const char *cmd, const struct results *r);
 
 /* Transaction writers. */
 struct rpt_out {

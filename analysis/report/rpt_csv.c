@@ -1,6 +1,8 @@
 /* CSV: one row per transaction, the JSON Lines columns (RFC 4180 quoting). */
 #include <stdio.h>
+#include <string.h>
 #include "analysis/report/rpt.h"
+#include "common/text.h"
 
 #define CSV_COLS "proto,client,server,id,name,status,start_ns,total_us,response_us,client_us," \
 		 "link_us,bridge_us,guest_us,link_in_us,link_out_us,network_us,lost_at,qtype,point"
@@ -10,13 +12,31 @@ void rpt_csv_header(FILE *f)
 	fputs(CSV_COLS "\n", f);
 }
 
+/* A text cell: quoted (RFC 4180), valid UTF-8 (a byte that is not, and
+ * every control byte, as \xNN: common/text.h), and never a formula: a cell
+ * that starts with = + - or @ gets a leading single quote, as OWASP's CSV
+ * injection advice has it (tab and CR, the other two, are escaped anyway).
+ * Only names go through here; numbers stay numbers. */
 static void csv_str(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
 	putc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', f);
-		putc(*s, f);
+	if (*p && strchr("=+-@", *p))
+		putc('\'', f);
+	while (left) {
+		uint32_t cp;
+		unsigned n = text_utf8_char(p, left, &cp);
+		if (!n) {
+			fprintf(f, "\\x%02x", *p);
+			n = 1;
+		} else if (*p == '"') {
+			fputs("\"\"", f);
+		} else {
+			fwrite(p, 1, n, f);
+		}
+		p += n;
+		left -= n;
 	}
 	putc('"', f);
 }

@@ -91,10 +91,12 @@ static void dns_section(FILE *f, const struct results *r, const struct pt_counts
 	fputs(",\"dns\":{", f);
 	proto_common(f, &r->dns, span);
 	fprintf(f, ",\"queries\":%llu,\"responses\":%llu,\"retransmissions\":%llu,"
-		"\"duplicate_responses\":%llu,\"unsolicited_responses\":%llu,\"rcodes\":{",
+		"\"duplicate_responses\":%llu,\"unsolicited_responses\":%llu,\"malformed_responses\":%llu,"
+		"\"rcodes\":{",
 		(unsigned long long)s->dns_queries, (unsigned long long)s->dns_responses,
 		(unsigned long long)s->dns_retransmissions, (unsigned long long)s->dns_dup_responses,
-		(unsigned long long)s->dns_unmatched_responses);
+		(unsigned long long)s->dns_unmatched_responses,
+		(unsigned long long)s->dns_malformed_responses);
 	int first = 1;
 	for (int i = 0; i < RES_RCODES; i++) {
 		if (!r->dns.status[i])
@@ -158,28 +160,44 @@ static void malformed(FILE *f, const struct dec_stats *m)
 	fputc('}', f);
 }
 
+/* A table of uint64_t counters of a struct, by JSON key. */
+struct ukey {
+	const char *key;
+	size_t off;
+};
+
+/* Each counter as "key":value, each after a comma but the very first when
+ * first is set (the first in its object). */
+static void put_counters(FILE *f, const struct ukey *k, size_t n, const void *base, int first)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)base + k[i].off, sizeof v);
+		fprintf(f, "%s\"%s\":%llu", first && !i ? "" : ",", k[i].key, (unsigned long long)v);
+	}
+}
+
 #define PC(field) { #field, offsetof(struct pt_counts, field) }
 /* Every counter of a point, by its pt_counts name (the older keys first). */
-static const struct { const char *key; size_t off; } pt_keys[] = {
+static const struct ukey pt_keys[] = {
 	PC(dns_queries), PC(dns_responses), PC(http_requests), PC(http_responses), PC(table_full),
 	PC(tcp_evicted), PC(dns_evicted), PC(http_queue_overflows), PC(buffers_exhausted),
 	PC(ip_fragments_evicted),
 	PC(ip_fragments), PC(reassembled), PC(dns_retransmissions), { "dns_duplicate_responses",
 	offsetof(struct pt_counts, dns_dup_responses) }, { "dns_unsolicited_responses",
-	offsetof(struct pt_counts, dns_unmatched_responses) }, PC(tcp_connections),
+	offsetof(struct pt_counts, dns_unmatched_responses) }, PC(dns_malformed_responses),
+	PC(tcp_connections),
 	PC(tcp_handshakes), PC(tcp_retransmissions), PC(tcp_resets), PC(tcp_closed_by_client),
 	PC(tcp_closed_by_server), PC(http_connections), PC(http_refused),
 	{ "http_attempts_unanswered", offsetof(struct pt_counts, http_syn_unanswered) },
 };
 
-static void point_counts(FILE *f, const struct pt_counts *c)
-{
-	for (size_t k = 0; k < sizeof pt_keys / sizeof pt_keys[0]; k++) {
-		uint64_t v;
-		memcpy(&v, (const char *)c + pt_keys[k].off, sizeof v);
-		fprintf(f, ",\"%s\":%llu", pt_keys[k].key, (unsigned long long)v);
-	}
-}
+#define GC(field) { #field, offsetof(struct guard_counts, field) }
+/* What the input guard kept out at a point (analysis/point/guard.h). */
+static const struct ukey input_keys[] = {
+	GC(time_backwards), GC(time_jumps), GC(time_jump_max_ns), GC(duplicates),
+	GC(appended_copies), GC(appended_packets), GC(negative_durations),
+};
 
 /* Per point: what was read there and every counter, measured there alone. */
 static void points(FILE *f, const struct results *r)
@@ -195,8 +213,11 @@ static void points(FILE *f, const struct results *r)
 		fprintf(f, ",\"packets\":%llu,\"bytes\":%llu,\"first_ns\":%llu,\"last_ns\":%llu",
 			(unsigned long long)p->counts.packets, (unsigned long long)p->counts.bytes,
 			(unsigned long long)p->first_ns, (unsigned long long)p->last_ns);
-		point_counts(f, &p->counts);
+		put_counters(f, pt_keys, sizeof pt_keys / sizeof pt_keys[0], &p->counts, 0);
 		malformed(f, &p->counts.malformed);
+		fputs(",\"input\":{", f);
+		put_counters(f, input_keys, sizeof input_keys / sizeof input_keys[0], &p->counts.input, 1);
+		fputc('}', f);
 		lat(f, "handshake_rtt_us", p->tcp_handshake, 1);
 		lat(f, "syn_synack_us", p->tcp_synack, 1);
 		fputc('}', f);

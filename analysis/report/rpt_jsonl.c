@@ -4,6 +4,7 @@
 #include <string.h>
 #include "analysis/report/rpt.h"
 #include "decode/dns.h"
+#include "common/text.h"
 
 const char *const rpt_role_name[3] = { "client", "uplink", "vif" };
 const char *const rpt_lost_name[4] = { NULL, "link", "bridge", "guest" };
@@ -16,16 +17,42 @@ char *rpt_us(int64_t ns, char *dst, unsigned cap)
 	return dst;
 }
 
+/* What text_utf8_char refused: a control (C0, DEL, or a C1 in its two UTF-8
+ * bytes) as \u00XX, any other byte as the text \xNN (JSON strings hold no
+ * bytes; common/text.h escapes them the same for a terminal). The bytes
+ * taken. */
+static unsigned json_unprintable(FILE *f, const unsigned char *p, size_t left)
+{
+	if (*p < 0x80) {
+		fprintf(f, "\\u%04x", *p);
+		return 1;
+	}
+	if (*p == 0xc2 && left > 1 && p[1] >= 0x80 && p[1] <= 0x9f) {
+		fprintf(f, "\\u%04x", p[1]);
+		return 2;
+	}
+	fprintf(f, "\\\\x%02x", *p);
+	return 1;
+}
+
+/* Valid UTF-8 passes as it is (it used to be escaped byte by byte, which
+ * read back as Latin-1). */
 void rpt_json_str(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
 	putc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
+	while (left) {
+		uint32_t cp;
+		unsigned n = text_utf8_char(p, left, &cp);
+		if (!n)
+			n = json_unprintable(f, p, left);
+		else if (*p == '"' || *p == '\\')
 			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			fprintf(f, "\\u%04x", *p);
 		else
-			putc(*p, f);
+			fwrite(p, 1, n, f);
+		p += n;
+		left -= n;
 	}
 	putc('"', f);
 }

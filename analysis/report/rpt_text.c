@@ -2,11 +2,14 @@
  * percentiles (us), malformed packets by reason, DNS and TCP details, and
  * the per-hop breakdown when several points were given. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "analysis/report/rpt.h"
 #include "decode/dns.h"
+#include "common/dur.h"
+#include "common/text.h"
 
 static const char *us(int64_t ns, char *b)
 {
@@ -71,10 +74,13 @@ static void dns_details(FILE *f, const struct results *r, const struct pt_counts
 	if (!s->dns_queries && !s->dns_responses)
 		return;
 	fprintf(f, "    queries %llu, responses %llu, retransmitted queries %llu, duplicate responses %llu, "
-		"unsolicited responses %llu%s\n",
+		"unsolicited responses %llu",
 		(unsigned long long)s->dns_queries, (unsigned long long)s->dns_responses,
 		(unsigned long long)s->dns_retransmissions, (unsigned long long)s->dns_dup_responses,
-		(unsigned long long)s->dns_unmatched_responses, at_ref(r, at, sizeof at));
+		(unsigned long long)s->dns_unmatched_responses);
+	if (s->dns_malformed_responses)
+		fprintf(f, ", malformed responses %llu", (unsigned long long)s->dns_malformed_responses);
+	fprintf(f, "%s\n", at_ref(r, at, sizeof at));
 	int any = 0;
 	for (int i = 0; i < RES_RCODES; i++) {
 		if (!r->dns.status[i])
@@ -162,6 +168,7 @@ static const struct { const char *name; size_t off; int group; } pt_rows[] = {
 	{ "DNS retransmitted queries", PC(dns_retransmissions), 1 },
 	{ "DNS duplicate responses", PC(dns_dup_responses), 1 },
 	{ "DNS unsolicited responses", PC(dns_unmatched_responses), 1 },
+	{ "DNS malformed responses", PC(dns_malformed_responses), 0 },	/* only when any */
 	{ "TCP connections", PC(tcp_connections), 2 },
 	{ "TCP handshakes", PC(tcp_handshakes), 2 },
 	{ "TCP retransmissions", PC(tcp_retransmissions), 2 },
@@ -283,17 +290,84 @@ static void losses_block(FILE *f, const struct results *r)
 		fputc('\n', f);
 }
 
+/* ---- what the input guard kept out ---- */
+
+/* Appends to b (cap bytes) at n, "; " first unless at the start; the new n. */
+static size_t __attribute__((format(printf, 4, 5)))
+put(char *b, size_t n, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	if (n && n + 2 < cap)
+		n += (size_t)snprintf(b + n, cap - n, "; ");
+	if (n >= cap)
+		return n;
+	va_start(ap, fmt);
+	n += (size_t)vsnprintf(b + n, cap - n, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static const char *s_if(uint64_t n) { return n == 1 ? "" : "s"; }
+
+/* "90 packets after 1 step back in time (the largest 3600.000 s); ..." into b. */
+static char *kept_out(const struct guard_counts *c, char *b, size_t cap)
+{
+	size_t n = 0;
+	b[0] = 0;
+	if (c->time_backwards)
+		n = put(b, n, cap, "%llu packet%s after %llu step%s back in time (the largest %.3f s)",
+			(unsigned long long)c->time_backwards, s_if(c->time_backwards),
+			(unsigned long long)c->time_jumps, s_if(c->time_jumps),
+			(double)c->time_jump_max_ns / 1e9);
+	if (c->duplicates)
+		n = put(b, n, cap, "%llu exact duplicate packet%s", (unsigned long long)c->duplicates,
+			s_if(c->duplicates));
+	if (c->appended_packets)
+		n = put(b, n, cap, "%llu packet%s of the capture appended to itself (%llu time%s)",
+			(unsigned long long)c->appended_packets, s_if(c->appended_packets),
+			(unsigned long long)c->appended_copies, s_if(c->appended_copies));
+	if (c->negative_durations)
+		put(b, n, cap, "%llu transaction%s whose time came out negative (not timed)",
+		    (unsigned long long)c->negative_durations, s_if(c->negative_durations));
+	return b;
+}
+
+/* Each point's source, packets analyzed, and what was kept out. */
+static void sources(FILE *f, const struct results *r)
+{
+	char src[TEXT_SAFE_CAP(sizeof r->point[0].source)], why[512];
+	for (int i = 0; i < PT_N; i++) {
+		const struct res_point *p = &r->point[i];
+		if (!p->present || !p->source[0])
+			continue;
+		fprintf(f, "%s: %s: %llu packets\n", rpt_role_name[i],
+			text_safe(p->source, src, sizeof src), (unsigned long long)p->counts.packets);
+		if (guard_any(&p->counts.input))
+			fprintf(f, "    not analyzed: %s\n", kept_out(&p->counts.input, why, sizeof why));
+	}
+}
+
+void rpt_input_warnings(FILE *f, const char *cmd, const struct results *r)
+{
+	char src[TEXT_SAFE_CAP(sizeof r->point[0].source)], why[512];
+	for (int i = 0; i < PT_N; i++) {
+		const struct res_point *p = &r->point[i];
+		if (p->present && guard_any(&p->counts.input))
+			fprintf(f, "hoplat %s: warning: %s: not analyzed: %s\n", cmd,
+				p->source[0] ? text_safe(p->source, src, sizeof src) : rpt_role_name[i],
+				kept_out(&p->counts.input, why, sizeof why));
+	}
+}
+
 int rpt_text(FILE *f, const struct results *r)
 {
+	char src[TEXT_SAFE_CAP(sizeof r->read_error_msg)];
 	struct pt_counts s;
 	const struct pt_counts *ref = res_ref_counts(r);
 	res_sum_counts(r, &s);
 	double span = r->last_ns > r->first_ns ? (double)(r->last_ns - r->first_ns) / 1e9 : 0;
 	rpt_text_verdict(f, r);
-	for (int i = 0; i < PT_N; i++)
-		if (r->point[i].present && r->point[i].source[0])
-			fprintf(f, "%s: %s: %llu packets\n", rpt_role_name[i], r->point[i].source,
-				(unsigned long long)r->point[i].counts.packets);
+	sources(f, r);
 	fprintf(f, "packets: %llu (%llu bytes%s) over %.6f s", (unsigned long long)s.packets,
 		(unsigned long long)s.bytes, r->npoints > 1 ? ", all points" : "", span);
 	if (span > 0)
@@ -316,6 +390,7 @@ int rpt_text(FILE *f, const struct results *r)
 	losses_block(f, r);
 	rpt_text_incidents(f, r);
 	if (r->read_error)
-		fprintf(f, "read error: %s (results above are for what was read)\n", r->read_error_msg);
+		fprintf(f, "read error: %s (results above are for what was read)\n",
+			text_safe(r->read_error_msg, src, sizeof src));
 	return ferror(f) ? -EIO : 0;
 }

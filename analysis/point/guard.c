@@ -1,0 +1,119 @@
+/* The input guard of one point (guard.h). */
+#include <string.h>
+#include "analysis/point/guard.h"
+#include "decode/cursor.h"
+
+void guard_init(struct guard *g)
+{
+	memset(g, 0, sizeof *g);
+}
+
+int guard_any(const struct guard_counts *c)
+{
+	return c->time_backwards || c->duplicates || c->appended_packets || c->negative_durations;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v * 0x9e3779b97f4a7c15ull;
+	h = (h << 31 | h >> 33) * 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 29);
+}
+
+/* Eight bytes at a time: a frame is hashed once, whatever its length. */
+uint64_t guard_hash(const struct pkt *p)
+{
+	struct cur c = cur_make(p->data, p->caplen);
+	uint64_t h = mix(0x243f6a8885a308d3ull, p->caplen);
+	while (cur_left(&c) >= 8)
+		h = mix(h, cur_le64(&c));
+	uint64_t tail = 0;
+	for (unsigned k = 0; cur_left(&c); k += 8)
+		tail |= (uint64_t)cur_u8(&c) << k;
+	return mix(h, tail);
+}
+
+static int same_bytes(const struct guard_frame *a, const struct guard_frame *b)
+{
+	return a->hash == b->hash && a->caplen == b->caplen && a->wirelen == b->wirelen;
+}
+
+/* The point's first packet again, after time moved on: the capture starts
+ * over. Packets without a timestamp (pcapng SPB: 0) never qualify. The
+ * interface is not compared: cat of two pcapng files numbers them anew. */
+static int starts_over(const struct guard *g, const struct guard_frame *f)
+{
+	return f->ts && f->ts == g->first.ts && g->newest > g->first.ts && same_bytes(f, &g->first);
+}
+
+static int duplicate(const struct guard *g, const struct guard_frame *f)
+{
+	for (unsigned i = 0; i < GUARD_DUP_WINDOW; i++) {
+		const struct guard_frame *r = &g->recent[i];
+		uint64_t gap = f->ts > r->ts ? f->ts - r->ts : r->ts - f->ts;
+		if (same_bytes(f, r) && f->iface == r->iface && gap <= GUARD_DUP_NS)
+			return 1;
+	}
+	return 0;
+}
+
+static void backwards(struct guard *g, const struct guard_frame *f, struct guard_counts *c)
+{
+	uint64_t step = g->newest - f->ts;
+	c->time_backwards++;
+	if (!g->in_jump)
+		c->time_jumps++;
+	if (step > c->time_jump_max_ns)
+		c->time_jump_max_ns = step;
+	g->in_jump = 1;
+}
+
+static void take(struct guard *g, const struct guard_frame *f)
+{
+	if (!g->any)
+		g->first = *f;
+	g->any = 1;
+	g->in_jump = 0;
+	if (f->ts > g->newest)
+		g->newest = f->ts;
+	g->recent[g->next] = *f;
+	g->next = (g->next + 1) % GUARD_DUP_WINDOW;
+}
+
+/* Inside an appended copy: its packets, up to the newest time seen before. */
+static int in_copy(struct guard *g, const struct guard_frame *f, struct guard_counts *c)
+{
+	if (!g->copy_until)
+		return 0;
+	if (f->ts <= g->copy_until) {
+		c->appended_packets++;
+		return 1;
+	}
+	g->copy_until = 0;
+	return 0;
+}
+
+enum guard_verdict guard_check(struct guard *g, const struct pkt *p, struct guard_counts *c)
+{
+	struct guard_frame f = { guard_hash(p), p->ts_ns, p->caplen, p->wirelen, p->iface };
+	if (g->any && starts_over(g, &f)) {
+		c->appended_copies++;
+		c->appended_packets++;
+		if (!g->copy_until)
+			g->copy_until = g->newest;
+		g->in_jump = 0;
+		return GUARD_APPENDED;
+	}
+	if (in_copy(g, &f, c))
+		return GUARD_APPENDED;
+	if (g->any && f.ts < g->newest && g->newest - f.ts > GUARD_TOLERANCE_NS) {
+		backwards(g, &f, c);
+		return GUARD_BACKWARDS;
+	}
+	if (g->any && duplicate(g, &f)) {
+		c->duplicates++;
+		return GUARD_DUPLICATE;
+	}
+	take(g, &f);
+	return GUARD_TAKE;
+}

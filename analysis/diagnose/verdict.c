@@ -438,11 +438,15 @@ static int by_incident(struct results *r)
 	if (limit == RES_LIMIT_CLIENT)
 		return say(v, limit, "The client limits this run: its source ports ran out (held in TIME_WAIT) "
 			   "and its new connections stalled for %.1f s.", incident_s(r, in));
+	const char *who = limit == RES_LIMIT_NETWORK ? "The network lost the requests:" : "The guest hung:";
+	unsigned pt = in->point < PT_N ? in->point : 0;
+	if (!un)	/* everything answered in the end: the silence made them late */
+		return say(v, limit, "%s %s for %.1f s while %llu requests reached the %s; every one was "
+			   "answered only after it.", who, inc_kind_text(in->kind), incident_s(r, in),
+			   (unsigned long long)reqs, point_label[pt]);
 	return say(v, limit, "%s %s for %.1f s while %llu requests reached the %s, which accounts for the "
-		   "run's %llu unanswered transactions.", limit == RES_LIMIT_NETWORK ? "The network lost the "
-		   "requests:" : "The guest hung:", inc_kind_text(in->kind), incident_s(r, in),
-		   (unsigned long long)reqs, point_label[in->point < PT_N ? in->point : 0],
-		   (unsigned long long)un);
+		   "run's %llu unanswered transactions.", who, inc_kind_text(in->kind), incident_s(r, in),
+		   (unsigned long long)reqs, point_label[pt], (unsigned long long)un);
 }
 
 static int first_with(const struct results *r, int limit)

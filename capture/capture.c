@@ -227,14 +227,27 @@ static void write_failed(struct cap_run *r)
 	}
 }
 
-/* The backend's counters; an interface that ended keeps its last ones
- * (a vanished one cannot tell any more). */
+/* The backend's counters; an interface that ended keeps its last ones.
+ * Once it failed (vanished), the socket still counts what reached the ring,
+ * but the interface's own drop counter is gone: libpcap would subtract its
+ * last value from the total, so the one read before stays. */
 static void refresh_stats(struct cif *ci)
 {
 	struct cap_stats st;
 
-	if (!ci->done && ci->src.ops->stats && ci->src.ops->stats(&ci->src, &st) == 0)
-		ci->st = st;
+	if (ci->done || !ci->src.ops->stats || ci->src.ops->stats(&ci->src, &st) != 0)
+		return;
+	if (ci->failed)
+		st.ifdrop = ci->st.ifdrop;
+	ci->st = st;
+}
+
+/* Once a second and at the end, whatever the outputs: a counter that can no
+ * longer be read (a vanished interface's) is at most a second old. */
+static void refresh_all(struct cap_run *r)
+{
+	for (unsigned i = 0; i < r->n; i++)
+		refresh_stats(&r->ifs[i]);
 }
 
 /* Kernel (ring full) plus interface drops; UINT64_MAX when neither is known. */
@@ -530,8 +543,8 @@ static void source_failed(struct cap_run *r, unsigned i)
 	struct cif *ci = &r->ifs[i];
 	int tmo_ms = r->cfg->src[i].timeout_ms > 0 ? r->cfg->src[i].timeout_ms : 10;
 
-	refresh_stats(ci);
 	ci->failed = 1;
+	refresh_stats(ci);
 	ci->ending_ns = mono_ns() + 5 * (uint64_t)tmo_ms * 1000000u;
 	r->src_failed++;
 	if (r->cfg->status)
@@ -627,7 +640,6 @@ static void show_status(struct cap_run *r, uint64_t t0)
 
 	for (unsigned i = 0; i < r->n; i++) {
 		struct cif *ci = &r->ifs[i];
-		refresh_stats(ci);
 		uint64_t d = drops_total(&ci->st);
 		si[i] = (struct status_if){ .name = ci->src.name, .packets = ci->packets,
 					    .drops = d == UINT64_MAX ? 0 : d };
@@ -727,6 +739,7 @@ static void periodic(struct cap_run *r, uint64_t t0, uint64_t *next_isb, uint64_
 		 * growing file, a kill -9) */
 		if (r->w && !r->failed && pcapng_w_flush(r->w) < 0)
 			write_failed(r);
+		refresh_all(r);
 		if (c->status)
 			show_status(r, t0);
 		if (c->tick)
@@ -767,19 +780,38 @@ static void listening(const struct cap_run *r)
 	fprintf(stderr, "%s%s\n", r->cfg->out ? ", writing " : "", r->cfg->out ? r->path : "");
 }
 
+/* Why an interface's closing line ends early. The kernel sometimes keeps
+ * the last block of a vanished interface's ring: it counted those packets
+ * as received but never hands them over, and the count says so. */
+static void ended_note(const struct cif *ci, char *dst, unsigned cap)
+{
+	uint64_t got = ci->packets + (ci->st.drop != UINT64_MAX ? ci->st.drop : 0);
+
+	*dst = 0;
+	if (!ci->failed)
+		return;
+	if (ci->st.recv != UINT64_MAX && ci->st.recv > got)
+		snprintf(dst, cap, " (ended early by an error; %llu received never handed over by the kernel)",
+			 (unsigned long long)(ci->st.recv - got));
+	else
+		snprintf(dst, cap, " (ended early by an error)");
+}
+
 /* Like tcpdump's closing lines, one per interface ("written" only when
  * something is written). */
 static void summary(const struct cap_run *r)
 {
+	char note[128];
+
 	for (unsigned i = 0; i < r->n; i++) {
 		const struct cif *ci = &r->ifs[i];
 		const char *verb = r->cfg->out ? "written" : !strcmp(ci->src.ops->kind, "replay") ? "read" : "captured";
+		ended_note(ci, note, sizeof note);
 		fprintf(stderr, "%s: %llu packets %s, %lld received by filter, %lld dropped by kernel, "
 			"%lld dropped by interface%s\n", ci->src.name, (unsigned long long)ci->packets, verb,
 			ci->st.recv == UINT64_MAX ? -1LL : (long long)ci->st.recv,
 			ci->st.drop == UINT64_MAX ? -1LL : (long long)ci->st.drop,
-			ci->st.ifdrop == UINT64_MAX ? -1LL : (long long)ci->st.ifdrop,
-			ci->failed ? " (ended early by an error)" : "");
+			ci->st.ifdrop == UINT64_MAX ? -1LL : (long long)ci->st.ifdrop, note);
 	}
 }
 
@@ -873,6 +905,7 @@ int capture_run(const struct capture_cfg *c)
 	for (unsigned i = 0; i < r->n; i++)
 		if (r->ifs[i].src.ops->start)
 			r->ifs[i].src.ops->start(&r->ifs[i].src);
+	refresh_all(r);		/* counters known from the start */
 
 	uint64_t t0 = mono_ns(), next_isb = t0 + (uint64_t)c->isb_every_ns, next_sec = t0 + NS;
 	while (!r->stop && !g_stop) {
@@ -885,14 +918,13 @@ int capture_run(const struct capture_cfg *c)
 		periodic(r, t0, &next_isb, &next_sec, wall_ns());
 	}
 	drain(r);
+	refresh_all(r);		/* drops counted whatever the outputs */
 	if (c->tick)
 		c->tick(c->status_ctx, wall_ns());
 	if (c->status) {
 		show_status(r, t0);
 		status_end(stderr);
 	}
-	for (unsigned i = 0; i < r->n; i++)
-		refresh_stats(&r->ifs[i]);	/* drops counted whatever the outputs */
 	close_file(r);
 	summary(r);
 	closing_error(r);

@@ -275,7 +275,10 @@ struct pcapng_w *pcapng_w_open(const char *path, const char *shb_comment,
 			free(w);
 		return NULL;
 	}
-	snprintf(w->path, sizeof w->path, "%s", strcmp(path, "-") ? path : "standard output");
+	if (strcmp(path, "-"))
+		snprintf(w->path, sizeof w->path, "%s", path);
+	else
+		snprintf(w->path, sizeof w->path, "standard output");
 	int rc = open_out(w, path);
 	if (rc < 0) {
 		snprintf(errbuf, PCAPNG_ERRBUF, "%.200s: cannot create: %s", path, strerror(-rc));

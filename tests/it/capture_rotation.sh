@@ -68,9 +68,11 @@ for f in "$D"/g-*.pcapng; do [ -n "$(t4_npk "$f")" ] || fail "-G: $f unreadable"
 echo "-G 1 -W 2: $(ls "$D" | grep '^g-' | tr '\n' ' ') in $((t1 - t0)) ms"
 
 # -c 500: exactly 500 packets, exit 0 by itself.
-( flood 4000 & )
-timeout 20 ip netns exec "$T4B" "$HOPLAT" capture -q -i vc -w "$D/c500.pcapng" -c 500 2>"$D/c500.err" ||
-	{ cat "$D/c500.err"; fail "-c: exit status $?"; }
+# (the flood starts once the capture listens: on a loaded machine it could be over before)
+ip netns exec "$T4B" "$HOPLAT" capture -q -i vc -w "$D/c500.pcapng" -c 500 2>"$D/c500.err" &
+P=$!; t4_wait_line "$D/c500.err" "listening on" || fail "-c: did not start"
+flood 4000
+timeout_wait $P || { cat "$D/c500.err"; fail "-c: exit status $?"; }
 [ "$(t4_npk "$D/c500.pcapng")" = 500 ] || fail "-c 500: $(t4_npk "$D/c500.pcapng") packets"
 echo "-c 500: 500 packets"
 sleep 1

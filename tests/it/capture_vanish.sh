@@ -5,7 +5,9 @@
 # deleted while they run, then the bridge's own address pings the server
 # (through vs only). Checks: the run goes on after vc vanished and says so,
 # ends on SIGINT with status 1 naming vc, every packet vc received is written
-# (its last block too, which the kernel hands over after the error), every
+# (its last block too, which the kernel hands over after the error; what it
+# keeps, seen on 6.18 before the counters were read at the start, is
+# counted as such), every
 # ICMP packet tcpdump saw on vs
 # is in hoplat's file (those just before the deletion, which waited in the
 # reorder window, and those after), statistics blocks for both interfaces,
@@ -49,9 +51,12 @@ vanish() {
 	[ "$rc" -eq 1 ] || fail "$cmd: exit status $rc (want 1: an interface ended early)"
 	grep -q "vc: .*capturing goes on" "$D/h.err" || fail "$cmd: no line saying vc ended and the others go on"
 	grep -q "^vc: .*ended early" "$D/h.err" || fail "$cmd: the closing line of vc does not say it ended early"
-	# vc's last block, which the kernel handed over after the error, is in too
-	read -r w r < <(awk '$1 == "vc:" && /packets written/ { print $2, $5 }' "$D/h.err")
-	[ "$w" = "$r" ] || fail "$cmd: vc: $w packets written of $r received by the kernel's filter"
+	# vc's last block, which the kernel hands over after the error, is in
+	# too; what it never hands over (rare) is counted as such
+	read -r w r k < <(awk '$1 == "vc:" && /packets written/ { k = 0
+		if (match($0, /; [0-9]+ received never handed over/)) k = substr($0, RSTART + 2, RLENGTH) + 0
+		print $2, $5, k }' "$D/h.err")
+	[ $((w + k)) -eq "$r" ] || fail "$cmd: vc: $w packets written + $k kept by the kernel != $r received"
 
 	icmp "$D/t.pcap" >"$D/t.icmp"
 	icmp "$f" vs >"$D/h.icmp"

@@ -826,7 +826,7 @@ static void closing_error(const struct cap_run *r)
 			c->out ? " (the file is valid up to the last whole packet)" : "");
 	for (unsigned i = 0; i < r->n; i++)
 		if (r->ifs[i].failed)
-			fprintf(stderr, "hoplat %s: %s (everything it delivered was kept)\n", c->cmd,
+			fprintf(stderr, "hoplat %s: %s (everything it handed over is written)\n", c->cmd,
 				cap_error(&r->ifs[i].src));
 }
 
@@ -857,10 +857,10 @@ static int open_outputs(struct cap_run *r)
 	const struct capture_cfg *c = r->cfg;
 
 	if (c->out && open_file(r, (int64_t)(wall_ns() / NS)) < 0) {
-		int perm = r->open_errno == EACCES || r->open_errno == EPERM;
-		fprintf(stderr, "hoplat %s: %s%s%s%s\n", c->cmd, r->errmsg,
-			perm && r->priv.dropped ? " (as user " : "", perm && r->priv.dropped ? r->priv.user : "",
-			perm && r->priv.dropped ? ", -Z root keeps root)" : "");
+		char hint[128] = "";	/* only a refusal is about privileges, not a full disk */
+		if ((r->open_errno == EACCES || r->open_errno == EPERM) && r->priv.dropped)
+			snprintf(hint, sizeof hint, " (as user %s; -Z root keeps root)", r->priv.user);
+		fprintf(stderr, "hoplat %s: %s%s\n", c->cmd, r->errmsg, hint);
 		return -EIO;
 	}
 	if (c->open_outputs) {

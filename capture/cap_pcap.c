@@ -123,6 +123,20 @@ static int pcap_configure(struct cap_src *s, pcap_t *p, const struct cap_opts *o
 	return rc;
 }
 
+/* The "any" device's cooked header v1 loses the interface; v2 carries its
+ * index (LINKTYPE_LINUX_SLL2, libpcap >= 1.10), so a Dom0 capture of every
+ * interface can still be split by interface. Before the filter, which is
+ * compiled for the link type. */
+static void pcap_prefer_sll2(pcap_t *p)
+{
+#ifdef DLT_LINUX_SLL2
+	if (pcap_datalink(p) == DLT_LINUX_SLL)
+		pcap_set_datalink(p, DLT_LINUX_SLL2);
+#else
+	(void)p;
+#endif
+}
+
 static int pcap_open_src(struct cap_src *s, const struct cap_opts *o)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
@@ -149,6 +163,7 @@ static int pcap_open_src(struct cap_src *s, const struct cap_opts *o)
 		snprintf(s->err, sizeof s->err, "%s: %s", s->name, eb);
 		return -EIO;
 	}
+	pcap_prefer_sll2(p);
 	rc = pcap_set_filter(s, p, o->filter);
 	if (rc < 0)
 		return rc;

@@ -9,19 +9,17 @@
  * the kernel's block timeout). With one source there is nothing to merge and
  * packets go straight from the ring to the writer. */
 #include <errno.h>
-#include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "capture/capture.h"
 #include "capture/input.h"
 #include "capture/pcapng_writer.h"
+#include "capture/privs.h"
 
 #define Q_SLOTS (1u << 16)		/* queued packets per interface */
 #define Q_BYTES (16u << 20)		/* queued bytes per interface */
@@ -41,6 +39,8 @@ struct cif {
 	uint8_t *arena;
 	uint32_t ahead, atail;
 	int done;			/* ended (replay) or failed */
+	int failed;			/* ended by an error (cap_error), the others went on */
+	uint64_t ending_ns;		/* failed: read on until then (monotonic), then done */
 	int wid[8];			/* writer interface of each sub-interface (replay files) */
 	uint64_t packets;
 	struct cap_stats st;
@@ -74,6 +74,9 @@ struct cap_run {
 	uint64_t seq;
 	int stop, failed;
 	char errmsg[512];
+	unsigned src_failed;		/* interfaces ended by an error */
+	int open_errno;			/* why the output could not be opened */
+	struct priv priv;
 	/* End offset and interface of the last packets written to the current
 	 * file: after a failed write the writer cuts the file back to its last
 	 * whole block, and these tell how many packets that left on disk. */
@@ -158,6 +161,7 @@ static unsigned w_digits(unsigned w)
 
 /* ---- writer ---- */
 
+/* The output failed (full disk, closed pipe): nothing more can be written. */
 static void fail_run(struct cap_run *r, const char *msg)
 {
 	if (!r->failed)
@@ -193,7 +197,10 @@ static int open_file(struct cap_run *r, int64_t now_s)
 
 	capture_filename(r->path, sizeof r->path, c->out, c->rotate_ns > 0,
 			 c->rotate_bytes ? r->file_cnt : 0, c->rotate_bytes ? r->digits : 0, now_s);
+	priv_create_begin(&r->priv);
 	r->w = pcapng_w_open(r->path, r->comment, eb);
+	r->open_errno = errno;
+	priv_create_end(&r->priv);
 	if (!r->w) {
 		char m[512];
 		snprintf(m, sizeof m, "%s", eb);
@@ -209,11 +216,11 @@ static int open_file(struct cap_run *r, int64_t now_s)
 	return 0;
 }
 
-/* The writer failed (full disk): count only the packets left on disk. */
+/* The writer failed (full disk, closed pipe): count only the packets that
+ * went out whole (on disk, or through the pipe). */
 static void write_failed(struct cap_run *r)
 {
-	struct stat st;
-	uint64_t size = stat(r->path, &st) == 0 ? (uint64_t)st.st_size : 0;
+	uint64_t size = pcapng_w_bytes(r->w);
 
 	fail_run(r, pcapng_w_error(r->w));
 	while (r->file_pkts && r->recent_end[(r->file_pkts - 1) % RECENT] > size) {
@@ -223,20 +230,52 @@ static void write_failed(struct cap_run *r)
 	}
 }
 
-/* Statistics block for every interface of the current file. */
+/* The backend's counters; an interface that ended keeps its last ones.
+ * Once it failed (vanished), the socket still counts what reached the ring,
+ * but the interface's own drop counter is gone: libpcap would subtract its
+ * last value from the total, so the one read before stays. */
+static void refresh_stats(struct cif *ci)
+{
+	struct cap_stats st;
+
+	if (ci->done || !ci->src.ops->stats || ci->src.ops->stats(&ci->src, &st) != 0)
+		return;
+	if (ci->failed)
+		st.ifdrop = ci->st.ifdrop;
+	ci->st = st;
+}
+
+/* Once a second and at the end, whatever the outputs: a counter that can no
+ * longer be read (a vanished interface's) is at most a second old. */
+static void refresh_all(struct cap_run *r)
+{
+	for (unsigned i = 0; i < r->n; i++)
+		refresh_stats(&r->ifs[i]);
+}
+
+/* Kernel (ring full) plus interface drops; UINT64_MAX when neither is known. */
+static uint64_t drops_total(const struct cap_stats *st)
+{
+	if (st->drop == UINT64_MAX && st->ifdrop == UINT64_MAX)
+		return UINT64_MAX;
+	return (st->drop != UINT64_MAX ? st->drop : 0) + (st->ifdrop != UINT64_MAX ? st->ifdrop : 0);
+}
+
+/* Statistics block for every interface of the current file. isb_ifdrop
+ * holds every drop, as dumpcap writes it (Wireshark shows that one);
+ * isb_osdrop the kernel's part. */
 static void write_isbs(struct cap_run *r)
 {
 	uint64_t now = wall_ns();
 
 	for (unsigned i = 0; i < r->n; i++) {
 		struct cif *ci = &r->ifs[i];
-		if (ci->src.ops->stats && !ci->done)
-			ci->src.ops->stats(&ci->src, &ci->st);
+		refresh_stats(ci);
 		if (!r->w || ci->wid[0] < 0 || r->failed)
 			continue;
 		struct pcapng_isb isb = {
 			.start_ns = r->start_ns, .end_ns = now,
-			.ifrecv = ci->st.recv, .ifdrop = ci->st.ifdrop,
+			.ifrecv = ci->st.recv, .ifdrop = drops_total(&ci->st),
 			.filteraccept = ci->st.recv, .osdrop = ci->st.drop,
 		};
 		if (pcapng_w_stats(r->w, (uint32_t)ci->wid[0], now, &isb) < 0)
@@ -318,6 +357,8 @@ static void emit(struct cap_run *r, unsigned i, const struct pkt *p)
 		return;
 	if (c->out && !r->w)
 		return;		/* -G -W: the last file is closed, the loop is ending */
+	if (p->ts_ns < r->start_ns)
+		r->start_ns = p->ts_ns;	/* isb_starttime: never after a packet (replay, NIC clocks) */
 	if (r->w) {
 		int wid = writer_iface(r, ci, p);
 		if (wid < 0 || pcapng_w_packet(r->w, (uint32_t)wid, p->ts_ns, p->data, p->caplen,
@@ -437,6 +478,50 @@ static void on_packet(void *ctx, const struct pkt *p)
 
 /* ---- reading ---- */
 
+static int all_done(const struct cap_run *r)
+{
+	for (unsigned i = 0; i < r->n; i++)
+		if (!r->ifs[i].done)
+			return 0;
+	return 1;
+}
+
+static int others_alive(const struct cap_run *r, unsigned i)
+{
+	for (unsigned k = 0; k < r->n; k++)
+		if (k != i && !r->ifs[k].done && !r->ifs[k].failed)
+			return 1;
+	return 0;
+}
+
+/* An interface ended by an error (it vanished): what it delivered stays
+ * queued and leaves in time order; the other interfaces go on. With none
+ * left the loop ends as after a signal: drained, statistics written.
+ * It is still read for a few of the kernel's block timeouts: the packets
+ * of the block the kernel had not handed over yet come out once the
+ * kernel retires it (libpcap reports the error first, and only once). */
+static void source_failed(struct cap_run *r, unsigned i)
+{
+	struct cif *ci = &r->ifs[i];
+	int tmo_ms = r->cfg->src[i].timeout_ms > 0 ? r->cfg->src[i].timeout_ms : 10;
+
+	ci->failed = 1;
+	refresh_stats(ci);
+	ci->ending_ns = mono_ns() + 5 * (uint64_t)tmo_ms * 1000000u;
+	r->src_failed++;
+	if (r->cfg->status)
+		status_end(stderr);
+	fprintf(stderr, "hoplat %s: %s; %s\n", r->cfg->cmd, cap_error(&ci->src),
+		others_alive(r, i) ? "capturing goes on on the others" : "no interface left, stopping");
+}
+
+/* The end of a source: its last counters, and no more reading. */
+static void source_done(struct cif *ci)
+{
+	refresh_stats(ci);
+	ci->done = 1;
+}
+
 static void read_src(struct cap_run *r, unsigned i)
 {
 	struct cif *ci = &r->ifs[i];
@@ -447,36 +532,23 @@ static void read_src(struct cap_run *r, unsigned i)
 	r->arr_now = mono_ns();
 	for (int rounds = 0; rounds < 64; rounds++) {
 		int n = ci->src.ops->next(&ci->src, 4096, on_packet, r);
-		if (n == CAP_END) {
-			if (ci->src.ops->stats)
-				ci->src.ops->stats(&ci->src, &ci->st);
-			ci->done = 1;
+		if (n == CAP_END || (n < 0 && ci->failed)) {
+			source_done(ci);
 			return;
 		}
-		if (n < 0) {
-			ci->done = 1;
-			if (ci->src.ops->stats)
-				ci->src.ops->stats(&ci->src, &ci->st);
-			fail_run(r, cap_error(&ci->src));
-			return;
-		}
-		if (n == 0 || r->stop)
-			return;
+		if (n < 0)
+			source_failed(r, i);
+		if (n <= 0 || r->stop)
+			break;
 	}
+	if (ci->failed && r->arr_now >= ci->ending_ns)
+		source_done(ci);
 }
 
 static void read_all(struct cap_run *r)
 {
 	for (unsigned i = 0; i < r->n && !(r->stop && r->failed); i++)
 		read_src(r, i);
-}
-
-static int all_done(const struct cap_run *r)
-{
-	for (unsigned i = 0; i < r->n; i++)
-		if (!r->ifs[i].done)
-			return 0;
-	return 1;
 }
 
 /* How long poll() may sleep: until the status/ISB/rotation tick, the oldest
@@ -530,14 +602,9 @@ static void show_status(struct cap_run *r, uint64_t t0)
 
 	for (unsigned i = 0; i < r->n; i++) {
 		struct cif *ci = &r->ifs[i];
-		if (ci->src.ops->stats && !ci->done)
-			ci->src.ops->stats(&ci->src, &ci->st);
-		uint64_t d = 0;
-		if (ci->st.drop != UINT64_MAX)
-			d += ci->st.drop;
-		if (ci->st.ifdrop != UINT64_MAX)
-			d += ci->st.ifdrop;
-		si[i] = (struct status_if){ .name = ci->src.name, .packets = ci->packets, .drops = d };
+		uint64_t d = drops_total(&ci->st);
+		si[i] = (struct status_if){ .name = ci->src.name, .packets = ci->packets,
+					    .drops = d == UINT64_MAX ? 0 : d };
 	}
 	if (c->status_extra)
 		c->status_extra(c->status_ctx, extra, sizeof extra);
@@ -545,29 +612,6 @@ static void show_status(struct cap_run *r, uint64_t t0)
 }
 
 /* ---- setup ---- */
-
-/* As tcpdump: root gives up its privileges once the handles are open,
- * before any output file is created (so files belong to that user). */
-static int drop_privileges(const char *user, const char *cmd)
-{
-	if (geteuid() != 0)
-		return 0;
-	if (!user)
-		user = getpwnam("tcpdump") ? "tcpdump" : "nobody";
-	if (!strcmp(user, "root"))
-		return 0;
-	struct passwd *pw = getpwnam(user);
-	if (!pw) {
-		fprintf(stderr, "hoplat %s: -Z %s: no such user\n", cmd, user);
-		return -EINVAL;
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-	    setuid(pw->pw_uid) != 0) {
-		fprintf(stderr, "hoplat %s: cannot change to user %s: %s\n", cmd, user, strerror(errno));
-		return -EPERM;
-	}
-	return 0;
-}
 
 static void make_comment(struct cap_run *r)
 {
@@ -595,6 +639,7 @@ static int open_sources(struct cap_run *r)
 		}
 		int rc = cap_open(&r->ifs[i].src, ops, &c->src[i]);
 		r->n = i + 1;
+		r->ifs[i].st = (struct cap_stats){ UINT64_MAX, UINT64_MAX, UINT64_MAX };	/* not known yet */
 		if (rc < 0) {
 			fprintf(stderr, "hoplat %s: %s\n", c->cmd, cap_error(&r->ifs[i].src));
 			return rc;
@@ -656,6 +701,7 @@ static void periodic(struct cap_run *r, uint64_t t0, uint64_t *next_isb, uint64_
 		 * growing file, a kill -9) */
 		if (r->w && !r->failed && pcapng_w_flush(r->w) < 0)
 			write_failed(r);
+		refresh_all(r);
 		if (c->status)
 			show_status(r, t0);
 		if (c->tick)
@@ -696,17 +742,103 @@ static void listening(const struct cap_run *r)
 	fprintf(stderr, "%s%s\n", r->cfg->out ? ", writing " : "", r->cfg->out ? r->path : "");
 }
 
-/* Like tcpdump's closing lines, one per interface. */
+/* Why an interface's closing line ends early. The kernel sometimes keeps
+ * the last block of a vanished interface's ring: it counted those packets
+ * as received but never hands them over, and the count says so. */
+static void ended_note(const struct cif *ci, char *dst, unsigned cap)
+{
+	uint64_t got = ci->packets + (ci->st.drop != UINT64_MAX ? ci->st.drop : 0);
+
+	*dst = 0;
+	if (!ci->failed)
+		return;
+	if (ci->st.recv != UINT64_MAX && ci->st.recv > got)
+		snprintf(dst, cap, " (ended early by an error; %llu received never handed over by the kernel)",
+			 (unsigned long long)(ci->st.recv - got));
+	else
+		snprintf(dst, cap, " (ended early by an error)");
+}
+
+/* Like tcpdump's closing lines, one per interface ("written" only when
+ * something is written). */
 static void summary(const struct cap_run *r)
 {
+	char note[128];
+
 	for (unsigned i = 0; i < r->n; i++) {
 		const struct cif *ci = &r->ifs[i];
-		fprintf(stderr, "%s: %llu packets written, %lld received by filter, %lld dropped by kernel, "
-			"%lld dropped by interface\n", ci->src.name, (unsigned long long)ci->packets,
+		const char *verb = r->cfg->out ? "written" : !strcmp(ci->src.ops->kind, "replay") ? "read" : "captured";
+		ended_note(ci, note, sizeof note);
+		fprintf(stderr, "%s: %llu packets %s, %lld received by filter, %lld dropped by kernel, "
+			"%lld dropped by interface%s\n", ci->src.name, (unsigned long long)ci->packets, verb,
 			ci->st.recv == UINT64_MAX ? -1LL : (long long)ci->st.recv,
 			ci->st.drop == UINT64_MAX ? -1LL : (long long)ci->st.drop,
-			ci->st.ifdrop == UINT64_MAX ? -1LL : (long long)ci->st.ifdrop);
+			ci->st.ifdrop == UINT64_MAX ? -1LL : (long long)ci->st.ifdrop, note);
 	}
+}
+
+/* The last line: why the run ended badly, if it did. */
+static void closing_error(const struct cap_run *r)
+{
+	const struct capture_cfg *c = r->cfg;
+
+	if (r->failed)
+		fprintf(stderr, "hoplat %s: %s; stopped after %llu packets%s\n", c->cmd, r->errmsg,
+			(unsigned long long)r->total,
+			c->out ? " (the file is valid up to the last whole packet)" : "");
+	for (unsigned i = 0; i < r->n; i++)
+		if (r->ifs[i].failed)
+			fprintf(stderr, "hoplat %s: %s (everything it handed over is written)\n", c->cmd,
+				cap_error(&r->ifs[i].src));
+}
+
+/* -G: a name that comes out the same one period later would make every
+ * file overwrite the last (tcpdump does that silently): refused. */
+static int check_rotation_name(const struct capture_cfg *c)
+{
+	char a[4096], b[4096];
+	int64_t now = (int64_t)(wall_ns() / NS);
+
+	if (!c->out || c->rotate_ns <= 0)
+		return 0;
+	capture_filename(a, sizeof a, c->out, 1, 0, 0, now);
+	capture_filename(b, sizeof b, c->out, 1, 0, 0, now + c->rotate_ns / NS);
+	if (strcmp(a, b))
+		return 0;
+	fprintf(stderr, "hoplat %s: -G: the file name '%s' is the same %llds later, so every file would "
+		"overwrite the last; put the time in it with strftime conversions, as tcpdump expects "
+		"(-w 'cap-%%Y%%m%%d-%%H%%M%%S.pcapng')\n", c->cmd, a, (long long)(c->rotate_ns / NS));
+	return -EINVAL;
+}
+
+/* Every output is opened before the first packet, by the -Z user with the
+ * one capability kept to create them; -G/-C keep it (permitted only) for
+ * the files to come. */
+static int open_outputs(struct cap_run *r)
+{
+	const struct capture_cfg *c = r->cfg;
+
+	if (c->out && open_file(r, (int64_t)(wall_ns() / NS)) < 0) {
+		char hint[128] = "";	/* only a refusal is about privileges, not a full disk */
+		if ((r->open_errno == EACCES || r->open_errno == EPERM) && r->priv.dropped)
+			snprintf(hint, sizeof hint, " (as user %s; -Z root keeps root)", r->priv.user);
+		fprintf(stderr, "hoplat %s: %s%s\n", c->cmd, r->errmsg, hint);
+		return -EIO;
+	}
+	if (c->open_outputs) {
+		priv_create_begin(&r->priv);
+		int rc = c->open_outputs(c->tap_ctx);
+		if (rc < 0) {
+			pcapng_w_discard(r->w);
+			r->w = NULL;
+		}
+		priv_create_end(&r->priv);
+		if (rc < 0)
+			return rc;
+	}
+	if (!c->rotate_ns && !c->rotate_bytes)
+		priv_create_done(&r->priv);
+	return 0;
 }
 
 int capture_run(const struct capture_cfg *c)
@@ -715,27 +847,27 @@ int capture_run(const struct capture_cfg *c)
 	int rc = 2;
 
 	g_stop = 0;
+	if (check_rotation_name(c) < 0)
+		return 2;
 	r->ifs = calloc(c->n_src ? c->n_src : 1, sizeof *r->ifs);
 	if (!r->ifs)
 		return 2;
 	r->direct = c->n_src == 1;
+	r->start_ns = wall_ns();	/* before the rings fill: at or before the first packet */
 	if (open_sources(r) < 0 || alloc_queues(r) < 0)
 		goto out;
-	if (drop_privileges(c->user, c->cmd) < 0)
+	if (priv_drop(&r->priv, c->user, c->cmd) < 0)
 		goto out;
 	make_comment(r);
 	r->digits = c->max_files && c->rotate_bytes ? w_digits(c->max_files) : 0;
-	r->start_ns = wall_ns();
-	if (c->out && open_file(r, (int64_t)(r->start_ns / NS)) < 0) {
-		fprintf(stderr, "hoplat %s: %s%s\n", c->cmd, r->errmsg,
-			geteuid() != 0 && getuid() != 0 ? " (privileges were dropped as tcpdump does; -Z root keeps them)" : "");
+	if (open_outputs(r) < 0)
 		goto out;
-	}
 	install_signals();
 	listening(r);
 	for (unsigned i = 0; i < r->n; i++)
 		if (r->ifs[i].src.ops->start)
 			r->ifs[i].src.ops->start(&r->ifs[i].src);
+	refresh_all(r);		/* counters known from the start */
 
 	uint64_t t0 = mono_ns(), next_isb = t0 + (uint64_t)c->isb_every_ns, next_sec = t0 + NS;
 	while (!r->stop && !g_stop) {
@@ -748,6 +880,7 @@ int capture_run(const struct capture_cfg *c)
 		periodic(r, t0, &next_isb, &next_sec, wall_ns());
 	}
 	drain(r);
+	refresh_all(r);		/* drops counted whatever the outputs */
 	if (c->tick)
 		c->tick(c->status_ctx, wall_ns());
 	if (c->status) {
@@ -756,14 +889,12 @@ int capture_run(const struct capture_cfg *c)
 	}
 	close_file(r);
 	summary(r);
-	if (r->failed)
-		fprintf(stderr, "hoplat %s: %s; stopped after %llu packets%s\n", c->cmd, r->errmsg,
-			(unsigned long long)r->total,
-			c->out ? " (the file is valid up to the last whole packet)" : "");
-	rc = r->failed ? 1 : 0;
+	closing_error(r);
+	rc = r->failed || r->src_failed ? 1 : 0;
 out:
 	if (r->w)
 		pcapng_w_close(r->w);
+	priv_create_done(&r->priv);
 	free_run(r);
 	return rc;
 }

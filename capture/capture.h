@@ -32,6 +32,10 @@ struct capture_cfg {
 	int64_t window_ns;		/* reorder window, default 100 ms */
 	int status;			/* 1: status line on stderr once a second */
 	const char *cmd;		/* "capture" / "live", for messages */
+	/* Opens the caller's own outputs (live: --json, --transactions) with
+	 * tap_ctx, after -w's file and before the first packet, while the
+	 * capability to create files is held: 0, or -errno after printing why. */
+	int (*open_outputs)(void *ctx);
 	capture_tap_fn tap;		/* every packet, in time order */
 	void *tap_ctx;
 	capture_status_fn status_extra;
@@ -40,9 +44,12 @@ struct capture_cfg {
 };
 
 void capture_cfg_default(struct capture_cfg *cfg);
-/* Runs until a signal, -c, -W, the end of replayed input or an error.
- * Returns the exit status: 0 clean stop, 1 stopped by an error (message
- * printed, file valid up to the last whole packet), 2 could not start. */
+/* Runs until a signal, -c, -W, the end of replayed input, a failed output,
+ * or the last interface ending (an interface that ends by an error leaves
+ * the others running). Returns the exit status: 0 clean stop, 1 an error
+ * (an output failed: file valid up to the last whole packet; or an
+ * interface ended early: everything it delivered is written), 2 could not
+ * start. */
 int capture_run(const struct capture_cfg *cfg);
 
 /* Options shared by capture and live (options.c): 0 used, 1 not ours, 2 bad value. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -44,13 +45,15 @@ enum {
 struct pcapng_w {
 	int fd;
 	int own_fd;		/* 0 for stdout ("-") */
+	int created;		/* this writer made the file: the only case it may remove it */
+	int cut;		/* a regular file: a failed write is cut back to whole blocks */
 	int err;		/* sticky -errno after the first failure */
 	uint8_t *buf;
 	size_t len;		/* bytes buffered (whole blocks) */
 	uint64_t ondisk;	/* bytes that reached the file whole */
 	uint32_t nif;
 	uint8_t tsresol[PCAPNG_W_MAXIF];
-	char path[160];
+	char path[4096];	/* for messages: "standard output" for "-" */
 	char msg[PCAPNG_ERRBUF];
 };
 
@@ -137,15 +140,19 @@ static void block_end(struct pcapng_w *w, uint32_t total)
 static int fail(struct pcapng_w *w, int err, const char *what)
 {
 	w->err = err;
-	snprintf(w->msg, sizeof w->msg, "%s: %s after %llu bytes: %s", w->path, what,
-		 (unsigned long long)w->ondisk, strerror(-err));
+	if (err == -EPIPE)	/* SIGPIPE ignored: `hoplat capture -w - | head` */
+		snprintf(w->msg, sizeof w->msg, "%.200s: the reader closed the pipe after %llu bytes",
+			 w->path, (unsigned long long)w->ondisk);
+	else
+		snprintf(w->msg, sizeof w->msg, "%.200s: %s after %llu bytes: %s", w->path, what,
+			 (unsigned long long)w->ondisk, strerror(-err));
 	return err;
 }
 
 /* A call the writer refuses (bad argument): a message, but the file goes on. */
 static int refuse(struct pcapng_w *w, int err, const char *what, unsigned long long v)
 {
-	snprintf(w->msg, sizeof w->msg, "%s: %s %llu", w->path, what, v);
+	snprintf(w->msg, sizeof w->msg, "%.160s: %s %llu", w->path, what, v);
 	return err;
 }
 
@@ -168,7 +175,7 @@ static size_t whole_blocks(const struct pcapng_w *w, size_t n)
 static int write_failed(struct pcapng_w *w, size_t done, int err)
 {
 	w->ondisk += whole_blocks(w, done);
-	if (w->own_fd && ftruncate(w->fd, (off_t)w->ondisk) == 0)
+	if (w->cut && ftruncate(w->fd, (off_t)w->ondisk) == 0)
 		lseek(w->fd, (off_t)w->ondisk, SEEK_SET);
 	w->len = 0;
 	return fail(w, err, "write failed");
@@ -233,6 +240,29 @@ static int write_shb(struct pcapng_w *w, const char *comment)
 	return 0;
 }
 
+/* Never destroys what is not ours: a new file is made with O_EXCL, so it
+ * is ours and may be removed again; a name that exists is opened as tcpdump
+ * opens it (a regular file truncated, a device or FIFO written to, a
+ * symlink followed) and is never removed, whatever happens next. */
+static int open_out(struct pcapng_w *w, const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-")) {
+		w->fd = STDOUT_FILENO;
+		return 0;
+	}
+	w->own_fd = 1;
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	w->created = w->fd >= 0;
+	if (w->fd < 0 && errno == EEXIST)
+		w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->fd < 0)
+		return -errno;
+	w->cut = fstat(w->fd, &st) == 0 && S_ISREG(st.st_mode);
+	return 0;
+}
+
 struct pcapng_w *pcapng_w_open(const char *path, const char *shb_comment,
 			       char errbuf[PCAPNG_ERRBUF])
 {
@@ -245,29 +275,27 @@ struct pcapng_w *pcapng_w_open(const char *path, const char *shb_comment,
 			free(w);
 		return NULL;
 	}
-	snprintf(w->path, sizeof w->path, "%s", path);
-	if (strcmp(path, "-") == 0) {
-		w->fd = STDOUT_FILENO;
-	} else {
-		w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		w->own_fd = 1;
-	}
-	if (w->fd < 0) {
-		snprintf(errbuf, PCAPNG_ERRBUF, "%s: cannot create: %s", path, strerror(errno));
+	if (strcmp(path, "-"))
+		snprintf(w->path, sizeof w->path, "%s", path);
+	else
+		snprintf(w->path, sizeof w->path, "standard output");
+	int rc = open_out(w, path);
+	if (rc < 0) {
+		snprintf(errbuf, PCAPNG_ERRBUF, "%.200s: cannot create: %s", path, strerror(-rc));
 		free(w->buf);
 		free(w);
+		errno = -rc;
 		return NULL;
 	}
 	/* The section header goes to disk at once: a file that exists is a pcapng. */
-	int rc = write_shb(w, shb_comment);
+	rc = write_shb(w, shb_comment);
 	if (rc == 0)
 		rc = flush_buf(w);
 	if (rc < 0) {
-		/* not even a header: leave no empty file behind */
+		/* not even a header: leave no empty file behind (if we made it) */
 		snprintf(errbuf, PCAPNG_ERRBUF, "%s", w->msg);
-		if (w->own_fd)
-			unlink(path);
-		pcapng_w_close(w);
+		pcapng_w_discard(w);
+		errno = -rc;
 		return NULL;
 	}
 	return w;
@@ -392,6 +420,16 @@ uint64_t pcapng_w_bytes(const struct pcapng_w *w)
 const char *pcapng_w_error(const struct pcapng_w *w)
 {
 	return w->msg;
+}
+
+void pcapng_w_discard(struct pcapng_w *w)
+{
+	if (!w)
+		return;
+	if (w->created)
+		unlink(w->path);
+	w->err = w->err ? w->err : -ECANCELED;	/* nothing more to flush */
+	pcapng_w_close(w);
 }
 
 int pcapng_w_close(struct pcapng_w *w)

@@ -37,6 +37,7 @@ struct live {
 	int json_lines;			/* --json-lines: window and alert lines as JSON */
 	int status_only;		/* for `capture` on a terminal: windows feed the status line only */
 	const char *json, *txns;
+	FILE *json_f;			/* opened with the other outputs, written at the end */
 	struct rpt_out txn_out;
 	char last_status[200];
 	uint64_t last_ts, last_ts_wall;
@@ -332,6 +333,42 @@ static int setup_sources(struct live *l, const char *file, const struct cap_opts
 	return 0;
 }
 
+/* --json and --transactions are opened by the capture loop with -w's file,
+ * before privileges go (tcpdump's way: every output open before the first
+ * packet, all owned by the -Z user). */
+static int open_outputs(void *ctx)
+{
+	struct live *l = ctx;
+
+	if (l->txns && !(l->txn_out.f = fopen(l->txns, "w"))) {
+		fprintf(stderr, "hoplat live: %s: %s\n", l->txns, strerror(errno));
+		return -EIO;
+	}
+	if (l->json)
+		l->json_f = strcmp(l->json, "-") ? fopen(l->json, "w") : stdout;
+	if (l->json && !l->json_f) {
+		fprintf(stderr, "hoplat live: %s: %s\n", l->json, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Closes what open_outputs opened; 0, or 1 after saying which failed. */
+static int close_outputs(struct live *l)
+{
+	int rc = 0;
+	if (l->json_f && l->json_f != stdout && fclose(l->json_f) != 0) {
+		fprintf(stderr, "hoplat live: %s: %s\n", l->json, strerror(errno));
+		rc = 1;
+	}
+	if (l->txn_out.f && fclose(l->txn_out.f) != 0) {
+		fprintf(stderr, "hoplat live: %s: %s\n", l->txns, strerror(errno));
+		rc = 1;
+	}
+	l->json_f = l->txn_out.f = NULL;
+	return rc;
+}
+
 static int finish(struct live *l)
 {
 	int rc = 0;
@@ -341,20 +378,11 @@ static int finish(struct live *l)
 	rpt_text(stdout, r);
 	if (r->incidents_total)
 		printf("incidents raised: %llu\n", (unsigned long long)r->incidents_total);
-	if (l->json) {
-		FILE *f = strcmp(l->json, "-") ? fopen(l->json, "w") : stdout;
-		if (!f || rpt_json(f, r) < 0) {
-			fprintf(stderr, "hoplat live: %s: %s\n", l->json, strerror(errno));
-			rc = 1;
-		}
-		if (f && f != stdout)
-			fclose(f);
-	}
-	if (l->txn_out.f && fclose(l->txn_out.f) != 0) {
-		fprintf(stderr, "hoplat live: %s: %s\n", l->txns, strerror(errno));
+	if (l->json_f && rpt_json(l->json_f, r) < 0) {
+		fprintf(stderr, "hoplat live: %s: %s\n", l->json, strerror(errno));
 		rc = 1;
 	}
-	return rc;
+	return close_outputs(l) ? 1 : rc;
 }
 
 int cmd_live(int argc, char **argv)
@@ -404,11 +432,6 @@ int cmd_live(int argc, char **argv)
 	l->ecfg.window_ctx = l;
 	l->ecfg.on_step = on_step;	/* and the load steps */
 	l->ecfg.step_ctx = l;
-	if (l->txns && !(l->txn_out.f = fopen(l->txns, "w"))) {
-		fprintf(stderr, "hoplat live: %s: %s\n", l->txns, strerror(errno));
-		rc = 2;
-		goto out;
-	}
 	l->e = eng_new(&l->ecfg);
 	if (!l->e) {
 		fprintf(stderr, "hoplat live: out of memory\n");
@@ -420,11 +443,13 @@ int cmd_live(int argc, char **argv)
 	l->cap.tap_ctx = l->cap.status_ctx = l;
 	l->cap.tick = on_tick;
 	l->cap.status_extra = on_status;
+	l->cap.open_outputs = open_outputs;
 	rc = capture_run(&l->cap);
 	if (rc != 2) {
 		int frc = finish(l);
 		rc = rc ? rc : frc;
 	}
+	close_outputs(l);
 out:
 	if (l->e)
 		eng_free(l->e);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "capture/pcapng_writer.h"
@@ -538,6 +540,81 @@ static void test_full_disk(void **state)
 	assert_int_equal(access(second, F_OK), -1);	/* no empty file left behind */
 }
 
+/* A path that exists is never removed, even when not even the header can
+ * be written: a symlink to /dev/full (any user), and a device node made
+ * here (root: mknod 1,7, never the host's node). */
+static void test_existing_kept(void **state)
+{
+	(void)state;
+	char link[128], node[128], err[PCAPNG_ERRBUF];
+	struct stat st;
+	tl_tmp_path(link, sizeof link, "full-link");
+	assert_int_equal(symlink("/dev/full", link), 0);
+	assert_null(pcapng_w_open(link, NULL, err));
+	assert_int_equal(errno, ENOSPC);
+	assert_non_null(strstr(err, "No space left on device"));
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	if (geteuid() != 0)
+		return;
+	tl_tmp_path(node, sizeof node, "full-node");
+	assert_int_equal(mknod(node, S_IFCHR | 0600, makedev(1, 7)), 0);
+	assert_null(pcapng_w_open(node, NULL, err));
+	assert_int_equal(stat(node, &st), 0);
+	assert_true(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 7));
+}
+
+/* pcapng_w_discard removes a file the writer made, never one that was there. */
+static void test_discard(void **state)
+{
+	(void)state;
+	char made[128], there[128], err[PCAPNG_ERRBUF];
+	tl_tmp_path(made, sizeof made, "made.pcapng");
+	tl_tmp_path(there, sizeof there, "there.pcapng");
+	FILE *f = fopen(there, "w");
+	assert_non_null(f);
+	fclose(f);
+	struct pcapng_w *w = pcapng_w_open(made, NULL, err);
+	assert_non_null(w);
+	pcapng_w_discard(w);
+	assert_int_equal(access(made, F_OK), -1);
+	w = pcapng_w_open(there, NULL, err);
+	assert_non_null(w);
+	pcapng_w_discard(w);
+	assert_int_equal(access(there, F_OK), 0);
+}
+
+/* "-" into a pipe whose reader goes away: the bytes counted are those of
+ * the whole blocks that went in, and the message says the pipe closed. */
+static void test_closed_pipe(void **state)
+{
+	(void)state;
+	int p[2], saved = dup(STDOUT_FILENO);
+	char err[PCAPNG_ERRBUF];
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(fcntl(p[1], F_SETPIPE_SZ, 65536) > 0, 1);
+	dup2(p[1], STDOUT_FILENO);
+	close(p[1]);
+	signal(SIGPIPE, SIG_IGN);
+	struct pcapng_w *w = pcapng_w_open("-", NULL, err);
+	assert_non_null(w);
+	assert_int_equal(pcapng_w_add_iface(w, &IF_NS), 0);
+	uint8_t buf[1000];
+	fill_payload(buf, 0, sizeof buf);
+	assert_int_equal(pcapng_w_packet(w, 0, T0, buf, sizeof buf, sizeof buf), 0);
+	assert_int_equal(pcapng_w_flush(w), 0);
+	uint64_t went = pcapng_w_bytes(w);
+	close(p[0]);		/* the reader goes away */
+	assert_int_equal(pcapng_w_packet(w, 0, T0, buf, sizeof buf, sizeof buf), 0);
+	assert_int_equal(pcapng_w_flush(w), -EPIPE);
+	assert_int_equal(pcapng_w_bytes(w), went);
+	assert_non_null(strstr(pcapng_w_error(w), "standard output: the reader closed the pipe after"));
+	assert_int_equal(pcapng_w_close(w), -EPIPE);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	signal(SIGPIPE, SIG_DFL);
+}
+
 /* Runs even when the test failed part way: never leave the tmpfs mounted. */
 static int full_disk_teardown(void **state)
 {
@@ -559,6 +636,9 @@ int main(void)
 		cmocka_unit_test(test_bad_calls),
 		cmocka_unit_test(test_long_strings),
 		cmocka_unit_test(test_file_size_limit),
+		cmocka_unit_test(test_existing_kept),
+		cmocka_unit_test(test_discard),
+		cmocka_unit_test(test_closed_pipe),
 		cmocka_unit_test_teardown(test_full_disk, full_disk_teardown),
 	};
 	return cmocka_run_group_tests_name("pcapng_writer", tests, setup, teardown);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "capture/input.h"
 #include "cmd/cmd.h"
 #include "common/dur.h"
@@ -25,6 +26,8 @@ struct analyze {
 	const char *filter;		/* --filter */
 	char *filter_args;		/* FILTER... joined */
 	const char *json, *txns, *csv;
+	int csv_dir;			/* --csv names a directory: a file per table */
+	char csv_txns[4096];		/* the transactions table's path */
 	struct eng_config cfg;
 	struct rpt_out jsonl_out, csv_out;
 };
@@ -44,7 +47,9 @@ static void usage(FILE *f)
 		"                         the options with -r or --client/--uplink/--vif\n"
 		"  --json FILE            summary as JSON ('-': stdout)\n"
 		"  --transactions FILE    one JSON object per transaction (JSON Lines)\n"
-		"  --csv FILE             one CSV row per transaction\n"
+		"  --csv FILE             one CSV row per transaction (the --transactions columns)\n"
+		"  --csv DIR/             a directory (existing, or ending in /): transactions.csv,\n"
+		"                         windows.csv, steps.csv, incidents.csv, a header each\n"
 		"  --dns-port N           also treat port N as DNS (repeatable; default 53)\n"
 		"  --http-port N          also treat port N as HTTP (repeatable; default 80)\n"
 		"  --dns-timeout DUR      a query unanswered this long is unanswered (default 10s)\n"
@@ -330,6 +335,27 @@ static void tee_txn(void *ctx, const struct txn *t)
 		rpt_csv_txn(&a->csv_out, t);
 }
 
+/* --csv DIR: one table of the summary into DIR/NAME. */
+static int csv_table(const struct analyze *a, const char *name, const struct results *r,
+		     void (*draw)(FILE *, const struct results *))
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%s", a->csv, name);
+	FILE *f = open_out(path);
+	if (!f)
+		return -EIO;
+	draw(f, r);
+	return close_out(f, path);
+}
+
+static int write_csv_dir(const struct analyze *a, const struct results *r)
+{
+	int rc = csv_table(a, "windows.csv", r, rpt_csv_windows);
+	rc |= csv_table(a, "steps.csv", r, rpt_csv_steps);
+	rc |= csv_table(a, "incidents.csv", r, rpt_csv_incidents);
+	return rc;
+}
+
 static int write_outputs(struct analyze *a, const struct results *r)
 {
 	int rc = 0;
@@ -346,12 +372,29 @@ static int write_outputs(struct analyze *a, const struct results *r)
 	if (a->jsonl_out.f)
 		rc |= close_out(a->jsonl_out.f, a->txns);
 	if (a->csv_out.f)
-		rpt_csv_windows(a->csv_out.f, r);	/* a second section: kind=window rows */
-	if (a->csv_out.f)
-		rpt_csv_incidents(a->csv_out.f, r);	/* then kind=incident rows, if any */
-	if (a->csv_out.f)
-		rc |= close_out(a->csv_out.f, a->csv);
+		rc |= close_out(a->csv_out.f, a->csv_txns);
+	if (a->csv_dir)
+		rc |= write_csv_dir(a, r);
 	return rc;
+}
+
+/* --csv: a directory when it is one or the name ends in '/' (made then),
+ * its transactions table opened now (rows are written as they come). */
+static int open_csv(struct analyze *a)
+{
+	struct stat st;
+	size_t n = strlen(a->csv);
+	a->csv_dir = n > 1 && a->csv[n - 1] == '/';
+	if (a->csv_dir && mkdir(a->csv, 0777) && errno != EEXIST) {
+		fprintf(stderr, "hoplat analyze: cannot make %s: %s\n", a->csv, strerror(errno));
+		return -EIO;
+	}
+	a->csv_dir |= stat(a->csv, &st) == 0 && S_ISDIR(st.st_mode);
+	snprintf(a->csv_txns, sizeof a->csv_txns, "%s%s", a->csv, a->csv_dir ? "/transactions.csv" : "");
+	if (!(a->csv_out.f = open_out(a->csv_txns)))
+		return -EIO;
+	rpt_csv_header(a->csv_out.f);
+	return 0;
 }
 
 /* Cross-point: the client clock against Dom0's, before the analysis pass
@@ -405,10 +448,8 @@ int cmd_analyze(int argc, char **argv)
 	}
 	if (a.txns && !(a.jsonl_out.f = open_out(a.txns)))
 		return 2;
-	if (a.csv && !(a.csv_out.f = open_out(a.csv)))
+	if (a.csv && open_csv(&a))
 		return 2;
-	if (a.csv_out.f)
-		rpt_csv_header(a.csv_out.f);
 	if (a.jsonl_out.f || a.csv_out.f)
 		a.cfg.out = (struct txn_sink){ tee_txn, &a };
 	if (in_count(a.in) > 1 && clock_pass(&a)) {

@@ -3,12 +3,12 @@
 #include "analysis/report/rpt.h"
 #include "analysis/detect/silence.h"
 
-#define CSV_COLS "proto,client,server,id,name,status,start_ns,total_us,response_us,client_us," \
-		 "link_us,bridge_us,guest_us,link_in_us,link_out_us,network_us,lost_at,qtype,point"
-
+/* The header: the JSON Lines keys, in their order. */
 void rpt_csv_header(FILE *f)
 {
-	fputs(CSV_COLS "\n", f);
+	for (int k = 0; k < RPT_TXN_NFIELDS; k++)
+		fprintf(f, "%s%s", k ? "," : "", rpt_txn_fields[k].key);
+	putc('\n', f);
 }
 
 static void csv_str(FILE *f, const char *s)
@@ -22,67 +22,83 @@ static void csv_str(FILE *f, const char *s)
 	putc('"', f);
 }
 
-static void col_us(FILE *f, int64_t ns)
+/* A cell: empty for null, a string quoted, a number as is. */
+static void csv_val(FILE *f, enum rpt_ftype type, const struct rpt_val *v)
 {
 	char b[32];
-	putc(',', f);
-	if (ns != TXN_NS_NONE)
-		fputs(rpt_us(ns, b, sizeof b), f);
+	if (v->null)
+		return;
+	if (type == RPT_STR)
+		csv_str(f, v->s);
+	else if (type == RPT_US)
+		fputs(rpt_us(v->i, b, sizeof b), f);
+	else
+		fprintf(f, "%lld", (long long)v->i);
 }
 
 void rpt_csv_txn(void *ctx, const struct txn *t)
 {
 	struct rpt_out *o = ctx;
-	FILE *f = o->f;
-	char c[64], s[64], st[16];
-	fprintf(f, "%s,%s,%s,%u,", t->proto == TXN_HTTP ? "http" : "dns",
-		endpoint_str(&t->client, c, sizeof c), endpoint_str(&t->server, s, sizeof s), t->id);
-	csv_str(f, t->name);
-	const char *status = rpt_status(t, st, sizeof st);
-	fprintf(f, ",%s,%llu", status ? status : "", (unsigned long long)t->start_ns);
-	col_us(f, t->total_ns);
-	col_us(f, t->proto == TXN_HTTP ? t->response_ns : TXN_NS_NONE);
-	col_us(f, t->client_ns);
-	col_us(f, t->link_ns);
-	col_us(f, t->bridge_ns);
-	col_us(f, t->guest_ns);
-	col_us(f, t->link_in_ns);
-	col_us(f, t->link_out_ns);
-	col_us(f, t->network_ns);
-	fprintf(f, ",%s", t->lost_at > LOST_NONE && t->lost_at <= LOST_GUEST ? rpt_lost_name[t->lost_at] : "");
-	if (t->proto == TXN_DNS)
-		fprintf(f, ",%u", t->qtype);
-	else
-		putc(',', f);
-	fprintf(f, ",%s\n", t->point < 3 ? rpt_role_name[t->point] : "");
+	struct rpt_val v[RPT_TXN_NFIELDS];
+	struct rpt_txn_buf b;
+	rpt_txn_values(t, v, &b);
+	for (int k = 0; k < RPT_TXN_NFIELDS; k++) {
+		if (k)
+			putc(',', o->f);
+		csv_val(o->f, rpt_txn_fields[k].type, &v[k]);
+	}
+	putc('\n', o->f);
 	o->rows++;
+}
+
+/* ---- the incidents table (guest silences): its header always ---- */
+
+static void incident_header(FILE *f)
+{
+	fputs("guest,kind,point,start_ns,end_ns,open,duration_s,last_answer_ns,detected_ns", f);
+	for (int p = 0; p < PT_N; p++)
+		fprintf(f, ",%s_requests", rpt_role_name[p]);
+	putc('\n', f);
+}
+
+static void incident_row(FILE *f, const struct results *r, const struct res_incident *in)
+{
+	uint64_t end = in->open ? r->last_ns : in->end_ns;
+	char ip[64];
+	fprintf(f, "%s,%s,%s,%llu,", ipaddr_str(&in->guest, ip, sizeof ip), sil_kind_key(in->kind),
+		rpt_role_name[in->point < PT_N ? in->point : 0], (unsigned long long)in->start_ns);
+	if (!in->open)	/* open: empty end */
+		fprintf(f, "%llu", (unsigned long long)in->end_ns);
+	fprintf(f, ",%s,%.6f,%llu,%llu", in->open ? "true" : "false",
+		end > in->start_ns ? (double)(end - in->start_ns) / 1e9 : 0.0,
+		(unsigned long long)in->last_answer_ns, (unsigned long long)in->detected_ns);
+	for (int p = 0; p < PT_N; p++) {
+		putc(',', f);
+		if (r->point[p].present)	/* a point not given: empty */
+			fprintf(f, "%llu", (unsigned long long)in->requests[p]);
+	}
+	putc('\n', f);
 }
 
 void rpt_csv_incidents(FILE *f, const struct results *r)
 {
-	if (!r->n_incidents)
-		return;
-	fputs("kind,guest,incident,point,start_ns,end_ns,duration_s,last_answer_ns,detected_ns", f);
-	for (int p = 0; p < PT_N; p++)
-		fprintf(f, ",%s_requests", rpt_role_name[p]);
-	putc('\n', f);
-	for (unsigned i = 0; i < r->n_incidents; i++) {
-		const struct res_incident *in = &r->incident[i];
-		uint64_t end = in->open ? r->last_ns : in->end_ns;
-		char ip[64];
-		fprintf(f, "incident,%s,%s,%s,%llu,", ipaddr_str(&in->guest, ip, sizeof ip),
-			sil_kind_key(in->kind), rpt_role_name[in->point < PT_N ? in->point : 0],
-			(unsigned long long)in->start_ns);
-		if (!in->open)	/* open: empty end */
-			fprintf(f, "%llu", (unsigned long long)in->end_ns);
-		fprintf(f, ",%.6f,%llu,%llu", end > in->start_ns ? (double)(end - in->start_ns) / 1e9 : 0.0,
-			(unsigned long long)in->last_answer_ns, (unsigned long long)in->detected_ns);
-		for (int p = 0; p < PT_N; p++) {
-			if (r->point[p].present)
-				fprintf(f, ",%llu", (unsigned long long)in->requests[p]);
-			else
-				putc(',', f);
-		}
-		putc('\n', f);
-	}
+	incident_header(f);
+	for (unsigned i = 0; i < r->n_incidents; i++)
+		incident_row(f, r, &r->incident[i]);
+}
+
+/* ---- the load steps table ----
+ * The columns the diagnosis gives each step (issue 8); until it fills
+ * results with steps, the header alone, so the table loads (empty) and its
+ * columns are known. rpt_csv_step_row is where a step's row goes. */
+static const char *const step_comps[] = { "total", "client", "link", "bridge", "guest" };
+
+void rpt_csv_steps(FILE *f, const struct results *r)
+{
+	(void)r;	/* no steps in results yet */
+	fputs("step,start_ns,end_ns,duration_s,request_rate,response_rate,answered_fraction", f);
+	for (size_t c = 0; c < sizeof step_comps / sizeof step_comps[0]; c++)
+		fprintf(f, ",%s_count,%s_p50_us,%s_p90_us,%s_p99_us,%s_mean_us,%s_stddev_us", step_comps[c],
+			step_comps[c], step_comps[c], step_comps[c], step_comps[c], step_comps[c]);
+	fputs(",limit,why\n", f);
 }

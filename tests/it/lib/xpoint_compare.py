@@ -25,6 +25,9 @@ def main():
     truth = [json.loads(l) for l in open(d + '/truth.jsonl')]
     clock = json.load(open(d + '/truth.json'))
     got = [json.loads(l) for l in open(out_jsonl)]
+    for g in got:   # the truth's forms: "ip:port", lost_at
+        g['client'] = ('[%s]:%d' if ':' in g['client_ip'] else '%s:%d') % (g['client_ip'], g['client_port'])
+        g['lost_at'] = g['lost_hop']
     summ = json.load(open(out_json))
     fails = []
     by = {}

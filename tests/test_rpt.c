@@ -294,16 +294,29 @@ static void test_text_dns_no_client(void **state)
 	struct results *r = res_new();
 	r->point[0].present = 1;
 	r->npoints = 1;
-	struct txn t = sample(TXN_DNS);
-	t.client_ns = 0;
+	struct txn t = sample(TXN_DNS);	/* as attribution gives it: no client part */
 	t.guest_ns = 90000;
+	t.link_in_ns = 1005567;
+	t.link_out_ns = 1004936;
 	res_add_txn(r, &t);
+	r->clock.valid = 1;
+	r->clock.split_uncertainty_ns = 1003188;
 	char *s = render(rpt_text, r);
-	if (strstr(s, "    client ") || !strstr(s, "    guest ") || !strstr(s, "    link "))
+	if (strstr(s, "    client ") || strstr(s, "client_link") || !strstr(s, "    guest ") ||
+	    !strstr(s, "    link "))
 		fail_msg("DNS rows: %s", s);
+	/* percentiles to 3 significant digits, max and mean exact */
+	if (!strstr(s, "    total               1          250          250          250          250      250.001      250.001\n"))
+		fail_msg("total row: %s", s);
+	if (!strstr(s, "percentiles to 3 significant digits"))
+		fail_msg("no precision note: %s", s);
+	/* one-way figures rounded to their uncertainty, said beside them */
+	if (!strstr(s, "    link_in             1         1000         1000         1000         1000         1000         1000  +- 1000 (one-way: clock split)\n"))
+		fail_msg("link_in row: %s", s);
 	free(s);
-	s = render(rpt_json, r);	/* the JSON keys stay as they were */
-	assert_non_null(strstr(s, "\"client\":{\"count\":1,"));
+	s = render(rpt_json, r);	/* a component never measured has no key */
+	assert_null(strstr(s, "\"client\":{\"count\""));
+	assert_non_null(strstr(s, "\"link_in\":{\"count\":1,\"p50\":1005.567,"));	/* JSON: as measured */
 	free(s);
 	t = sample(TXN_HTTP);
 	t.client_ns = 3000;

@@ -6,6 +6,7 @@
 #   make DPDK=1     adds the DPDK capture backend
 PREFIX  ?= /usr/local
 PKGS    := libpcap libnl-3.0 libnl-route-3.0 zlib
+PKGS    += json-c
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -MMD -MP -I. $(shell pkg-config --cflags $(PKGS))

@@ -16,6 +16,7 @@ static const struct {
 	{ "live", cmd_live, "capture and analyze as it happens" },
 	{ "bridge", cmd_bridge, "show the Dom0 bridge, its ports and guests" },
 	{ "testbed", cmd_testbed, "the paper's path in network namespaces" },
+	{ "compare", cmd_compare, "two runs side by side: differences beyond noise" },
 };
 
 #define N_CMDS (sizeof cmds / sizeof cmds[0])

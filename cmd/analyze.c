@@ -24,6 +24,9 @@ struct analyze {
 	unsigned points;		/* bit per point named by --client/--uplink/--vif */
 	int by_r;			/* -r given: the arguments after the options are a filter */
 	const char *filter;		/* --filter */
+	const char *ifnames;		/* --ifnames: names of a cooked capture's interface indexes */
+	const char **single;		/* the FILEs of the one point, as given (a Dom0 capture splits) */
+	unsigned n_single;
 	char *filter_args;		/* FILTER... joined */
 	const char *json, *txns, *csv;
 	int csv_dir;			/* --csv names a directory: a file per table */
@@ -45,6 +48,9 @@ static void usage(FILE *f)
 		"  -r FILE                the capture of the one point (repeatable), as tcpdump -r\n"
 		"  --filter EXPR          a BPF filter (tcpdump's syntax) on every packet; or FILTER after\n"
 		"                         the options with -r or --client/--uplink/--vif\n"
+		"  --ifnames FILE         names of the interface indexes of a Linux cooked v2 capture\n"
+		"                         (tcpdump -i any): 'INDEX NAME' lines, `ip -o link`, or\n"
+		"                         `hoplat bridge show --json`; then FILE#NAME works on it\n"
 		"  --json FILE            summary as JSON ('-': stdout)\n"
 		"  --transactions FILE    one JSON object per transaction (JSON Lines)\n"
 		"  --csv FILE             one CSV row per transaction (the --transactions columns)\n"
@@ -57,6 +63,9 @@ static void usage(FILE *f)
 		"  --guest IP             the guest's address (cross-point)\n"
 		"  --window DUR           time series window (default 1s)\n"
 		"  --silence DUR          a guest silent this long while asked is an incident (default 1s)\n"
+		"One FILE holding a Dom0 bridge's uplink and vif (by their names) is analyzed as those two\n"
+		"points; one holding other interfaces is refused (each packet would count once per\n"
+		"interface): take one with FILE#IFACE.\n"
 		"Durations: 300us, 1ms, 2s. Exit status: 0 ok, 1 a file was damaged (what was\n"
 		"read is still reported), 2 usage or open errors.\n");
 }
@@ -81,6 +90,13 @@ static int add_port(uint16_t *ports, unsigned *n, const char *arg, const char *w
  * their interface of a Dom0 capture by name when none is given. */
 static int add_input(struct analyze *a, const char *spec, uint8_t role)
 {
+	if (role == PT_SINGLE && !a->points) {	/* kept: a Dom0 capture may split into points */
+		const char **n = realloc(a->single, (a->n_single + 1) * sizeof *n);
+		if (!n)
+			return -ENOMEM;
+		a->single = n;
+		a->single[a->n_single++] = spec;
+	}
 	int src = in_add(a->in, spec, role);
 	if (src < 0) {
 		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
@@ -101,6 +117,15 @@ static int add_point(struct analyze *a, const char *spec, uint8_t role)
 	}
 	a->points |= 1u << role;
 	return add_input(a, spec, role);
+}
+
+static int load_ifnames(struct analyze *a)
+{
+	if (in_ifnames(a->in, a->ifnames)) {
+		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* FILTER...: the words after the options, one expression as tcpdump joins them. */
@@ -150,7 +175,7 @@ static int parse_dur(const char *arg, const char *what, int64_t *ns)
 }
 
 enum { O_JSON = 256, O_TXNS, O_CSV, O_DNSPORT, O_HTTPPORT, O_DNSTO, O_FLOWS, O_GUEST,
-       O_WINDOW, O_SILENCE, O_CLIENT, O_UPLINK, O_VIF, O_FILTER };
+       O_WINDOW, O_SILENCE, O_CLIENT, O_UPLINK, O_VIF, O_FILTER, O_IFNAMES };
 
 static int parse_args(struct analyze *a, int argc, char **argv)
 {
@@ -160,7 +185,8 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		{ "dns-timeout", 1, 0, O_DNSTO }, { "max-flows", 1, 0, O_FLOWS },
 		{ "guest", 1, 0, O_GUEST }, { "window", 1, 0, O_WINDOW }, { "silence", 1, 0, O_SILENCE },
 		{ "client", 1, 0, O_CLIENT }, { "uplink", 1, 0, O_UPLINK }, { "vif", 1, 0, O_VIF },
-		{ "filter", 1, 0, O_FILTER }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+		{ "filter", 1, 0, O_FILTER }, { "ifnames", 1, 0, O_IFNAMES }, { "help", 0, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	struct pt_config *pc = &a->cfg.pt;
 	int o, rc = 0;
@@ -196,6 +222,7 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		case O_VIF: rc = add_point(a, optarg, PT_VIF); break;
 		case 'r': a->by_r = 1; rc = add_input(a, optarg, PT_SINGLE); break;
 		case O_FILTER: a->filter = optarg; break;
+		case O_IFNAMES: a->ifnames = optarg; rc = load_ifnames(a); break;
 		case 'h': usage(stdout); exit(0);
 		default: rc = -EINVAL;
 		}
@@ -305,6 +332,90 @@ static int open_inputs(struct analyze *a)
 				"(%s#NAME picks another)\n", path, rpt_role_name[in_point(a->in, i)], name, path);
 	}
 	return 0;
+}
+
+/* ---- one FILE holding several interfaces (a Dom0 capture) ---- */
+
+#define AN_MAX_PORTS 32
+
+/* The interfaces of the one point's files: a pcapng's names, or the
+ * indexes of a Linux cooked v2 capture (named by --ifnames). n of them. */
+static unsigned ports_of(const struct analyze *a, const char **names, char ids[][16])
+{
+	unsigned n = in_cooked_count(a->in, 0);
+	int cooked = n > 0;
+	if (!cooked)
+		n = in_iface_count(a->in, 0);
+	n = n < AN_MAX_PORTS ? n : AN_MAX_PORTS;
+	for (unsigned k = 0; k < n; k++) {
+		uint32_t ix = cooked ? in_cooked_index(a->in, 0, k) : k;
+		names[k] = cooked ? in_ifname(a->in, ix) : in_iface_name(a->in, 0, k);
+		snprintf(ids[k], sizeof ids[k], "%s%u", cooked ? "index " : "#", ix);
+	}
+	return n;
+}
+
+/* The one point becomes the uplink and the vif, each its interface of
+ * the same files (FILE#NAME), opened again. */
+static int split_point(struct analyze *a, const char *up, const char *vif)
+{
+	char spec[4200];
+	in_free(a->in);
+	if (!(a->in = in_new()))
+		return -ENOMEM;
+	a->points = 1u << PT_UPLINK | 1u << PT_VIF;
+	a->cfg.roles = 0;
+	int rc = a->ifnames ? load_ifnames(a) : 0;
+	for (unsigned i = 0; !rc && i < a->n_single; i++) {
+		snprintf(spec, sizeof spec, "%s#%s", a->single[i], up);
+		rc = add_input(a, spec, PT_UPLINK);
+		snprintf(spec, sizeof spec, "%s#%s", a->single[i], vif);
+		rc = rc ? rc : add_input(a, spec, PT_VIF);
+	}
+	if (!rc && a->filter && in_filter(a->in, a->filter)) {
+		fprintf(stderr, "hoplat analyze: %s\n", in_error(a->in));
+		rc = -EINVAL;
+	}
+	return rc ? rc : open_inputs(a);
+}
+
+static void refuse_merged(const struct analyze *a, const char **names, char ids[][16], unsigned n)
+{
+	const char *path = in_paths(a->in, 0);
+	fprintf(stderr, "hoplat analyze: %s holds %u interfaces (", path, n);
+	for (unsigned k = 0; k < n; k++)
+		fprintf(stderr, "%s%s", k ? ", " : "", names[k] ? names[k] : ids[k]);
+	fprintf(stderr, "): as one point every packet that crossed several would count once per interface; "
+		"take one with %s#NAME (or #INDEX), or give each its point (--uplink %s#A --vif %s#B)%s\n",
+		path, path, path, in_cooked_count(a->in, 0) && !a->ifnames ?
+		"; --ifnames FILE names a cooked capture's interface indexes" : "");
+}
+
+/* FILE... as one point, without #IFACE, holding several interfaces: the
+ * uplink and the vif when their names say which (as `bridge show` tells
+ * ports apart), analyzed as those two points; anything else refused, as
+ * one point would count each packet once per interface it crossed. */
+static int one_point_ports(struct analyze *a)
+{
+	const char *names[AN_MAX_PORTS];
+	char ids[AN_MAX_PORTS][16];
+	if (a->points || in_count(a->in) != 1 || strcmp(in_name(a->in, 0), in_paths(a->in, 0)))
+		return 0;	/* points named, or an interface taken */
+	unsigned n = ports_of(a, names, ids);
+	if (n < 2)
+		return 0;
+	int up = ifrole_pick(names, n, IFROLE_UPLINK), vif = ifrole_pick(names, n, IFROLE_VIF);
+	if (up < 0 || vif < 0 || up == vif || !in_rereadable(a->in, 0)) {
+		refuse_merged(a, names, ids, n);
+		return -EINVAL;
+	}
+	fprintf(stderr, "hoplat analyze: note: %s holds the uplink %s and the vif %s (by their names): "
+		"analyzed as those two points (%s#NAME analyzes one interface)\n", in_paths(a->in, 0),
+		names[up], names[vif], in_paths(a->in, 0));
+	char u[64], v[64];
+	snprintf(u, sizeof u, "%s", names[up]);
+	snprintf(v, sizeof v, "%s", names[vif]);
+	return split_point(a, u, v);
 }
 
 /* One point fed from several interfaces sees each packet once per
@@ -425,6 +536,8 @@ static void close_inputs(struct analyze *a)
 	a->in = NULL;
 	free(a->filter_args);
 	a->filter_args = NULL;
+	free(a->single);
+	a->single = NULL;
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -442,7 +555,7 @@ int cmd_analyze(int argc, char **argv)
 		close_inputs(&a);
 		return 2;
 	}
-	if (open_inputs(&a)) {
+	if (open_inputs(&a) || one_point_ports(&a)) {
 		close_inputs(&a);
 		return 2;
 	}

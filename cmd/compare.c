@@ -1,12 +1,15 @@
 /* hoplat compare A.json B.json: two runs side by side (the summaries
  * `analyze --json` wrote), per protocol and latency component and per load
- * step, with the difference of the means, its 95% interval (Welch's, from
- * each run's count, mean and standard deviation) and whether it is beyond
- * noise: the interval lies wholly outside +-margin, the smallest difference
- * taken as real (--min-diff, default 5us, or --min-rel of the larger mean,
- * default 5%, whichever is larger). Two runs on one host differ by a few us
- * on every hop (timestamps, scheduling), however many samples each has: a
- * statistical interval alone would call that "significant". */
+ * step: the medians, their difference B - A with a 95% bootstrap interval
+ * (each run's histogram resampled; the median of a resample of n drawn
+ * through its order statistic's Beta law, 2000 replicates), and the means
+ * with Welch's interval. Beyond noise: the median's interval lies wholly
+ * outside +-margin, the smallest difference taken as real (--min-diff,
+ * default 10us, or --min-rel of the larger median, default 5%, whichever is
+ * larger). The median, not the mean: one stall of a shared host moves a
+ * run's mean by more than a hop's delay. The margin: two runs on one host
+ * differ by a few us on every hop (timestamps, scheduling), however many
+ * samples each has, which an interval alone would call "significant". */
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
@@ -35,6 +38,8 @@ struct cmp_opts {
 struct cmp_stat {
 	int ok;			/* count > 0 with mean and stddev */
 	double n, mean, sd, p50, p99;
+	unsigned nb;		/* the histogram: nb buckets (0: none written) */
+	double *v, *cum;	/* bucket values (us), counts added up */
 };
 
 /* One component compared. */
@@ -43,7 +48,8 @@ struct cmp_row {
 	const char *proto;	/* "dns", "http"; "" for a step's own latency_us */
 	const char *comp;
 	struct cmp_stat a, b;
-	double diff, lo, hi, margin;
+	double diff, lo, hi, margin;	/* medians: B - A, its interval */
+	double mdiff, mlo, mhi;		/* means: B - A, Welch's interval */
 	int sig;
 };
 
@@ -70,6 +76,27 @@ static double num(json_object *o, const char *key, int *ok)
 	return json_object_get_double(v);
 }
 
+/* "buckets": [[us, count], ...] ascending; kept only when whole. */
+static void read_buckets(struct cmp_stat *s, json_object *b)
+{
+	size_t n = b && json_object_is_type(b, json_type_array) ? json_object_array_length(b) : 0;
+	s->v = n ? malloc(n * sizeof *s->v) : NULL;
+	s->cum = n ? malloc(n * sizeof *s->cum) : NULL;
+	double total = 0;
+	for (size_t k = 0; s->v && s->cum && k < n; k++) {
+		json_object *e = json_object_array_get_idx(b, k);
+		s->v[k] = json_object_get_double(json_object_array_get_idx(e, 0));
+		s->cum[k] = total += json_object_get_double(json_object_array_get_idx(e, 1));
+	}
+	s->nb = s->v && s->cum && total == s->n ? (unsigned)n : 0;
+}
+
+static void stat_free(struct cmp_stat *s)
+{
+	free(s->v);
+	free(s->cum);
+}
+
 /* {"count":..,"mean":..,"stddev":..,"p50":..,"p99":..}; ok 0 when absent
  * or empty (a summary from before stddev was written has none). */
 static struct cmp_stat stat_of(json_object *lat)
@@ -81,6 +108,8 @@ static struct cmp_stat stat_of(json_object *lat)
 	s.p50 = num(lat, "p50", &s.ok);
 	s.p99 = num(lat, "p99", &s.ok);
 	s.ok &= s.n > 0;
+	if (s.ok)
+		read_buckets(&s, get(lat, "buckets"));
 	return s;
 }
 
@@ -120,17 +149,109 @@ static void welch(struct cmp_row *r)
 	double se = sqrt(va + vb);
 	double den = (r->a.n > 1 ? va * va / (r->a.n - 1) : 0) + (r->b.n > 1 ? vb * vb / (r->b.n - 1) : 0);
 	double df = den > 0 ? (va + vb) * (va + vb) / den : 1e9;
-	r->diff = r->b.mean - r->a.mean;
-	r->lo = r->diff - t975(df) * se;
-	r->hi = r->diff + t975(df) * se;
+	r->mdiff = r->b.mean - r->a.mean;
+	r->mlo = r->mdiff - t975(df) * se;
+	r->mhi = r->mdiff + t975(df) * se;
 }
 
-static void judge(struct cmp_row *r, const struct cmp_opts *o)
+/* ---- the medians' bootstrap ---- */
+
+#define CMP_REPLICATES 2000
+
+static uint64_t rng_next(uint64_t *x)	/* xorshift64*: a fixed seed, the same output every run */
 {
-	double big = fabs(r->a.mean) > fabs(r->b.mean) ? fabs(r->a.mean) : fabs(r->b.mean);
+	*x ^= *x >> 12, *x ^= *x << 25, *x ^= *x >> 27;
+	return *x * 0x2545f4914f6cdd1dull;
+}
+
+static double uniform(uint64_t *x)	/* (0, 1) */
+{
+	return ((double)(rng_next(x) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double normal(uint64_t *x)
+{
+	return sqrt(-2 * log(uniform(x))) * cos(6.283185307179586 * uniform(x));
+}
+
+/* Gamma(a, 1), a >= 1: Marsaglia and Tsang's method. */
+static double gamma_draw(uint64_t *x, double a)
+{
+	double d = a - 1.0 / 3, c = 1 / sqrt(9 * d);
+	for (;;) {
+		double z = normal(x), v = 1 + c * z;
+		if (v <= 0)
+			continue;
+		v = v * v * v;
+		if (log(uniform(x)) < 0.5 * z * z + d - d * v + d * log(v))
+			return d * v;
+	}
+}
+
+/* The value at cumulative fraction u of a run's histogram. */
+static double quantile(const struct cmp_stat *s, double u)
+{
+	double rank = u * s->cum[s->nb - 1];
+	unsigned lo = 0, hi = s->nb - 1;
+	while (lo < hi) {
+		unsigned m = (lo + hi) / 2;
+		if (s->cum[m] < rank)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return s->v[lo];
+}
+
+/* The median of a resample of n from the histogram: the k-th smallest of
+ * n uniforms is Beta(k, n + 1 - k), mapped through the histogram. */
+static double resampled_median(const struct cmp_stat *s, uint64_t *x)
+{
+	double k = ceil(s->n / 2), ga = gamma_draw(x, k), gb = gamma_draw(x, s->n + 1 - k);
+	return quantile(s, ga / (ga + gb));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* B - A of the medians and its percentile interval; 0, or -ENOMEM. */
+static int boot_medians(struct cmp_row *r)
+{
+	double *d = malloc(CMP_REPLICATES * sizeof *d);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	if (!d)
+		return -ENOMEM;
+	for (int i = 0; i < CMP_REPLICATES; i++)
+		d[i] = resampled_median(&r->b, &x) - resampled_median(&r->a, &x);
+	qsort(d, CMP_REPLICATES, sizeof *d, cmp_double);
+	/* a median is known to its bucket: half a bucket's width (1/256 of the
+	 * value) each side of each, added to the interval */
+	double w = (fabs(r->a.p50) + fabs(r->b.p50)) / 256;
+	r->diff = r->b.p50 - r->a.p50;
+	r->lo = d[(int)(0.025 * CMP_REPLICATES)] - w;
+	r->hi = d[(int)(0.975 * CMP_REPLICATES) - 1] + w;
+	free(d);
+	return 0;
+}
+
+/* The medians decide when both runs wrote their histograms, else (an
+ * older summary) the means' Welch interval. */
+static int judge(struct cmp_row *r, const struct cmp_opts *o)
+{
 	welch(r);
+	int boot = r->a.nb && r->b.nb;
+	double ma = boot ? r->a.p50 : r->a.mean, mb = boot ? r->b.p50 : r->b.mean;
+	double big = fabs(ma) > fabs(mb) ? fabs(ma) : fabs(mb);
+	if (boot && boot_medians(r))
+		return -ENOMEM;
+	if (!boot)
+		r->diff = r->mdiff, r->lo = r->mlo, r->hi = r->mhi;
 	r->margin = o->min_rel * big > o->min_diff_us ? o->min_rel * big : o->min_diff_us;
 	r->sig = r->lo > r->margin || r->hi < -r->margin;
+	return 0;
 }
 
 /* ---- the rows ---- */
@@ -162,8 +283,8 @@ static int compare_lat(struct cmp_out *out, unsigned step, const char *proto, js
 			return -ENOMEM;
 		r->step = step, r->proto = proto, r->comp = cmp_comps[c];
 		r->a = sa, r->b = sb;
-		if (sa.ok && sb.ok)
-			judge(r, o);
+		if (sa.ok && sb.ok && judge(r, o))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -208,35 +329,43 @@ static const char *fig(const struct cmp_stat *s, double v, char *b)
 	return b;
 }
 
+/* "dns guest", "step 2 http total" */
+static const char *row_name(const struct cmp_row *r, char *b, size_t cap)
+{
+	if (r->step)
+		snprintf(b, cap, "step %u %s%s%s", r->step, r->proto, *r->proto ? " " : "", r->comp);
+	else
+		snprintf(b, cap, "%s %s", r->proto, r->comp);
+	return b;
+}
+
 static void text_row(FILE *f, const struct cmp_row *r)
 {
-	char b[6][32], what[48];
-	if (r->step)
-		snprintf(what, sizeof what, "step %u %s%s%s", r->step, r->proto, *r->proto ? " " : "", r->comp);
-	else
-		snprintf(what, sizeof what, "%s %s", r->proto, r->comp);
-	snprintf(b[0], 32, "%.0f", r->b.n);
-	fprintf(f, "%-22s %8s %10s %10s %10s %10s", what, r->b.ok ? b[0] : "-",
-		fig(&r->a, r->a.mean, b[1]), fig(&r->b, r->b.mean, b[2]), fig(&r->a, r->a.p50, b[3]),
-		fig(&r->b, r->b.p50, b[4]));
+	char b[5][32], what[48];
+	snprintf(b[0], 32, "%.0f/%.0f", r->a.n, r->b.n);
+	fprintf(f, "%-20s %13s %9s %9s", row_name(r, what, sizeof what), b[0], fig(&r->a, r->a.p50, b[1]),
+		fig(&r->b, r->b.p50, b[2]));
 	if (!r->a.ok || !r->b.ok) {
 		fprintf(f, "  %s\n", r->a.ok ? "only in A" : "only in B");
 		return;
 	}
-	fprintf(f, " %+10.1f  [%+.1f, %+.1f]  +-%.1f  %s\n", r->diff, r->lo, r->hi, r->margin,
-		r->sig ? "yes" : "no");
+	snprintf(b[3], 32, "[%+.1f, %+.1f]", r->lo, r->hi);
+	snprintf(b[4], 32, "[%+.1f, %+.1f]", r->mlo, r->mhi);
+	fprintf(f, " %+9.1f %-20s %7.1f %-5s %9.1f %9.1f %+9.1f %s\n", r->diff, b[3], r->margin,
+		r->sig ? "yes" : "no", r->a.mean, r->b.mean, r->mdiff, b[4]);
 }
 
 static void text(FILE *f, const struct cmp_out *out, const struct cmp_opts *o)
 {
 	fprintf(f, "A: %s\nB: %s\n", o->a, o->b);
-	fprintf(f, "%-22s %8s %10s %10s %10s %10s %10s  %-20s %-8s %s\n", "latency us", "count B", "mean A",
-		"mean B", "p50 A", "p50 B", "B - A", "95% interval", "margin", "beyond noise");
+	fprintf(f, "%-20s %13s %9s %9s %9s %-20s %7s %-5s %9s %9s %9s %s\n", "latency us", "count A/B",
+		"p50 A", "p50 B", "B - A", "95% interval", "+-margin", "real", "mean A", "mean B", "B - A",
+		"95% interval");
 	for (unsigned i = 0; i < out->n; i++)
 		text_row(f, &out->rows[i]);
-	fprintf(f, "(means exact; interval: Welch's t for the difference of means; beyond noise: the interval "
-		"lies outside +-margin, the larger of %.1f us and %.0f%% of the larger mean)\n",
-		o->min_diff_us, o->min_rel * 100);
+	fprintf(f, "(medians: B - A with a bootstrap interval from the histograms; real: the interval lies "
+		"beyond +-margin, the larger of %.1f us and %.0f%% of the larger median; means exact, Welch's "
+		"interval)\n", o->min_diff_us, o->min_rel * 100);
 }
 
 /* A figure in us as written: three decimals (ns), not a double's 17 digits. */
@@ -260,17 +389,27 @@ static json_object *stat_json(const struct cmp_stat *s)
 	return o;
 }
 
+static void put_num(json_object *o, const char *key, int ok, double v)
+{
+	json_object_object_add(o, key, ok ? dbl(v) : NULL);
+}
+
 static json_object *row_json(const struct cmp_row *r)
 {
 	json_object *o = json_object_new_object();
 	int both = r->a.ok && r->b.ok;
 	json_object_object_add(o, "a", stat_json(&r->a));
 	json_object_object_add(o, "b", stat_json(&r->b));
-	json_object_object_add(o, "diff_us", both ? dbl(r->diff) : NULL);
-	json_object_object_add(o, "ci_low_us", both ? dbl(r->lo) : NULL);
-	json_object_object_add(o, "ci_high_us", both ? dbl(r->hi) : NULL);
-	json_object_object_add(o, "margin_us", both ? dbl(r->margin) : NULL);
+	json_object_object_add(o, "statistic", both ? json_object_new_string(r->a.nb && r->b.nb ?
+				"median" : "mean") : NULL);
+	put_num(o, "diff_us", both, r->diff);
+	put_num(o, "ci_low_us", both, r->lo);
+	put_num(o, "ci_high_us", both, r->hi);
+	put_num(o, "margin_us", both, r->margin);
 	json_object_object_add(o, "significant", both ? json_object_new_boolean(r->sig) : NULL);
+	put_num(o, "mean_diff_us", both, r->mdiff);
+	put_num(o, "mean_ci_low_us", both, r->mlo);
+	put_num(o, "mean_ci_high_us", both, r->mhi);
 	return o;
 }
 
@@ -301,7 +440,8 @@ static int write_json(const struct cmp_out *out, const struct cmp_opts *o)
 	json_object *root = json_object_new_object();
 	json_object_object_add(root, "a", json_object_new_string(o->a));
 	json_object_object_add(root, "b", json_object_new_string(o->b));
-	json_object_object_add(root, "method", json_object_new_string("welch"));
+	json_object_object_add(root, "method", json_object_new_string("median_bootstrap"));
+	json_object_object_add(root, "replicates", json_object_new_int(CMP_REPLICATES));
 	json_object_object_add(root, "confidence", json_object_new_double_s(0.95, "0.95"));
 	json_object_object_add(root, "min_diff_us", dbl(o->min_diff_us));
 	json_object_object_add(root, "min_rel", dbl(o->min_rel));
@@ -327,10 +467,11 @@ static void usage(FILE *f)
 		"usage: hoplat compare A.json B.json [--json FILE] [--min-diff DUR] [--min-rel PCT]\n"
 		"  A.json B.json     two summaries written by analyze --json (A the baseline)\n"
 		"  --json FILE       the comparison as JSON ('-': stdout)\n"
-		"  --min-diff DUR    the smallest difference taken as real (default 5us)\n"
-		"  --min-rel PCT     ... or this percentage of the larger mean, if larger (default 5)\n"
-		"Per protocol, latency component and load step: both runs, B - A with its 95%% interval\n"
-		"(Welch's t), and whether the interval lies beyond +-margin. Exit status: 0, 2 on errors.\n");
+		"  --min-diff DUR    the smallest difference taken as real (default 10us)\n"
+		"  --min-rel PCT     ... or this percentage of the larger median, if larger (default 5)\n"
+		"Per protocol, latency component and load step: both runs' medians, B - A with a 95%%\n"
+		"bootstrap interval from the histograms, real when the interval lies beyond +-margin;\n"
+		"and the means with Welch's interval. Exit status: 0, 2 on errors.\n");
 }
 
 /* --min-diff DUR, --min-rel PCT: 0, or -EINVAL. */
@@ -382,7 +523,7 @@ static int parse(struct cmp_opts *o, int argc, char **argv)
 
 int cmd_compare(int argc, char **argv)
 {
-	struct cmp_opts o = { .min_diff_us = 5, .min_rel = 0.05 };
+	struct cmp_opts o = { .min_diff_us = 10, .min_rel = 0.05 };
 	struct cmp_out out = { 0 };
 	if (parse(&o, argc, argv))
 		return 2;
@@ -400,6 +541,8 @@ int cmd_compare(int argc, char **argv)
 		rc = write_json(&out, &o);
 	json_object_put(a);
 	json_object_put(b);
+	for (unsigned i = 0; i < out.n; i++)
+		stat_free(&out.rows[i].a), stat_free(&out.rows[i].b);
 	free(out.rows);
 	return rc ? 2 : 0;
 }

@@ -174,6 +174,21 @@ int hist_percentiles(const struct hist *h, const double *q, unsigned n, int64_t 
 	return 0;
 }
 
+/* The occupied buckets in ascending order of value, negatives first. */
+unsigned hist_buckets(const struct hist *h, int64_t *value, uint64_t *count, unsigned cap)
+{
+	unsigned n = 0, lo, hi;
+	if (h && occupied(h, 1, &lo, &hi))
+		for (unsigned i = hi + 1; i-- > lo && n < cap;)
+			if (h->neg[i])
+				value[n] = clamp(h, -mid(i)), count[n++] = h->neg[i];
+	if (h && occupied(h, 0, &lo, &hi))
+		for (unsigned i = lo; i <= hi && n < cap; i++)
+			if (h->pos[i])
+				value[n] = clamp(h, mid(i)), count[n++] = h->pos[i];
+	return n;
+}
+
 int64_t hist_percentile(const struct hist *h, double p)
 {
 	int64_t v;

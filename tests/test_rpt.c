@@ -151,7 +151,8 @@ static void test_json_summary_keys(void **state)
 			       "\"latency_us\":{\"total\":{\"count\":1,\"p50\":",
 			       "\"http\":{\"transactions\":1", "\"connections\":",
 			       "\"response\":{\"count\":1,\"p50\":120.000,\"p90\":120.000,\"p99\":120.000,"
-			       "\"p999\":120.000,\"min\":120.000,\"max\":120.000,\"mean\":120.000,\"stddev\":0.000}",
+			       "\"p999\":120.000,\"min\":120.000,\"max\":120.000,\"mean\":120.000,\"stddev\":0.000,"
+			       "\"buckets\":[[120.000,1]]}",
 			       "\"malformed\":{\"total\":0}", "\"packets\":" };
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (!strstr(buf, keys[i]))

@@ -16,7 +16,7 @@ static double span_s(const struct results *r)
 
 /* Percentiles from the histogram (3 significant digits: HIST_REL_ERROR);
  * min, max, mean and stddev exact (the histogram keeps them apart). */
-static void lat(FILE *f, const char *key, const struct hist *h, int comma)
+static void lat_fields(FILE *f, const char *key, const struct hist *h, int comma)
 {
 	static const double q[4] = { 50, 90, 99, 99.9 };
 	static const char *const qn[4] = { "p50", "p90", "p99", "p999" };
@@ -25,27 +25,48 @@ static void lat(FILE *f, const char *key, const struct hist *h, int comma)
 	fprintf(f, "%s\"%s\":{\"count\":%llu", comma ? "," : "", key, (unsigned long long)hist_count(h));
 	if (!hist_count(h)) {
 		fputs(",\"p50\":null,\"p90\":null,\"p99\":null,\"p999\":null,\"min\":null,\"max\":null,"
-		      "\"mean\":null,\"stddev\":null}", f);
+		      "\"mean\":null,\"stddev\":null", f);
 		return;
 	}
 	hist_percentiles(h, q, 4, v);
 	for (int k = 0; k < 4; k++)
 		fprintf(f, ",\"%s\":%s", qn[k], rpt_us(v[k], b, sizeof b));
 	fprintf(f, ",\"min\":%s", rpt_us(hist_min(h), b, sizeof b));
-	fprintf(f, ",\"max\":%s,\"mean\":%.3f,\"stddev\":%.3f}", rpt_us(hist_max(h), b, sizeof b),
+	fprintf(f, ",\"max\":%s,\"mean\":%.3f,\"stddev\":%.3f", rpt_us(hist_max(h), b, sizeof b),
 		hist_mean(h) / 1000.0, hist_stddev(h) / 1000.0);
+}
+
+static void lat(FILE *f, const char *key, const struct hist *h, int comma)
+{
+	lat_fields(f, key, h, comma);
+	fputc('}', f);
+}
+
+/* A latency component with its histogram: [[us, count], ...] over the
+ * occupied buckets (what `compare` resamples for its median intervals). */
+static void comp_lat(FILE *f, const char *key, const struct hist *h, int comma)
+{
+	static int64_t v[2 * HIST_BUCKETS];
+	static uint64_t c[2 * HIST_BUCKETS];
+	char b[32];
+	lat_fields(f, key, h, comma);
+	unsigned n = hist_buckets(h, v, c, 2 * HIST_BUCKETS);
+	fputs(",\"buckets\":[", f);
+	for (unsigned k = 0; k < n; k++)
+		fprintf(f, "%s[%s,%llu]", k ? "," : "", rpt_us(v[k], b, sizeof b), (unsigned long long)c[k]);
+	fputs("]}", f);
 }
 
 /* total always, response for HTTP, and every other component measured */
 static void latencies(FILE *f, const struct res_proto *p, int http)
 {
 	fputs(",\"latency_us\":{", f);
-	lat(f, "total", p->lat[RC_TOTAL], 0);
+	comp_lat(f, "total", p->lat[RC_TOTAL], 0);
 	if (http)
-		lat(f, "response", p->lat[RC_RESPONSE], 1);
+		comp_lat(f, "response", p->lat[RC_RESPONSE], 1);
 	for (int c = RC_CLIENT; c < RC_N; c++)
 		if (hist_count(p->lat[c]))
-			lat(f, res_comp_name(c), p->lat[c], 1);
+			comp_lat(f, res_comp_name(c), p->lat[c], 1);
 	fputc('}', f);
 }
 

@@ -701,8 +701,9 @@ static void summary(const struct cap_run *r)
 {
 	for (unsigned i = 0; i < r->n; i++) {
 		const struct cif *ci = &r->ifs[i];
-		fprintf(stderr, "%s: %llu packets written, %lld received by filter, %lld dropped by kernel, "
+		fprintf(stderr, "%s: %llu packets %s, %lld received by filter, %lld dropped by kernel, "
 			"%lld dropped by interface\n", ci->src.name, (unsigned long long)ci->packets,
+			r->cfg->out ? "written" : "captured",	/* live without -w writes nothing */
 			ci->st.recv == UINT64_MAX ? -1LL : (long long)ci->st.recv,
 			ci->st.drop == UINT64_MAX ? -1LL : (long long)ci->st.drop,
 			ci->st.ifdrop == UINT64_MAX ? -1LL : (long long)ci->st.ifdrop);

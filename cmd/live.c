@@ -107,6 +107,8 @@ static void on_window(void *ctx, const struct res_series *rs, const struct ser_r
 	dur_or_dash(line_lat(r), 0, p50, sizeof p50);
 	dur_or_dash(line_lat(r), 2, p99, sizeof p99);
 	clock_str(r->start_ns, t, sizeof t);
+	if (!l->status_only && l->cap.status && isatty(STDOUT_FILENO))
+		fputs("\r\033[K", stderr);	/* the status line first: the window line takes its place */
 	if (l->status_only)
 		;
 	else if (l->json_lines)
@@ -114,8 +116,8 @@ static void on_window(void *ctx, const struct res_series *rs, const struct ser_r
 	else
 		printf("%s  pkts %llu  dns %.0f q/s %.0f r/s  http %.0f req/s %.0f resp/s %.0f conn/s  "
 		       "p50 %s p99 %s\n", t, (unsigned long long)pkts, dq, dr, hq, hr, hc, p50, p99);
-	snprintf(l->last_status, sizeof l->last_status,
-		 "dns %.0f/%.0f q,r/s  http %.0f/%.0f req,resp/s  p50 %s p99 %s", dq, dr, hq, hr, p50, p99);
+	snprintf(l->last_status, sizeof l->last_status,	/* its time said: a row is made 3 windows late */
+		 "%s dns %.0f/%.0f q,r/s  http %.0f/%.0f req,resp/s  p50 %s p99 %s", t, dq, dr, hq, hr, p50, p99);
 	fflush(stdout);
 }
 
@@ -445,6 +447,7 @@ void *live_status_attach(struct capture_cfg *cfg)
 	cfg->tap = on_packet;
 	cfg->tap_ctx = cfg->status_ctx = l;
 	cfg->status_extra = on_status;
+	cfg->tick = on_tick;	/* time goes on without packets: the rates fall to 0 when traffic stops */
 	return l;
 }
 

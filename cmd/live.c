@@ -71,6 +71,17 @@ static const struct ser_lat *line_lat(const struct ser_row *r)
 	return h->n > d->n ? h : d;
 }
 
+/* A percentile in microseconds as a JSON number, null without samples. */
+static char *us_or_null(const struct ser_lat *l, int k, char *dst, unsigned cap)
+{
+	if (!l->n)
+		snprintf(dst, cap, "null");
+	else
+		rpt_us(l->pct[k], dst, cap);
+	return dst;
+}
+
+/* A window as one JSON object: rates per second, latencies in us as numbers. */
 static void json_line(const struct ser_row *r, uint8_t ref, double secs, const char *t, uint64_t pkts)
 {
 	char p[6][32];
@@ -78,16 +89,16 @@ static void json_line(const struct ser_row *r, uint8_t ref, double secs, const c
 	const struct ser_lat *l = line_lat(r);
 	printf("{\"window\":\"%s\",\"start_ns\":%llu,\"packets\":%llu,\"dns_queries_per_s\":%.1f,"
 	       "\"dns_responses_per_s\":%.1f,\"http_requests_per_s\":%.1f,"
-	       "\"http_responses_per_s\":%.1f,\"p50\":\"%s\",\"p99\":\"%s\",\"point\":\"%s\","
-	       "\"dns_transactions\":%llu,\"http_transactions\":%llu,\"dns_p50\":\"%s\",\"dns_p99\":\"%s\","
-	       "\"http_p50\":\"%s\",\"http_p99\":\"%s\",\"http_connections_per_s\":%.1f}\n",
+	       "\"http_responses_per_s\":%.1f,\"p50_us\":%s,\"p99_us\":%s,\"point\":\"%s\","
+	       "\"dns_transactions\":%llu,\"http_transactions\":%llu,\"dns_p50_us\":%s,\"dns_p99_us\":%s,"
+	       "\"http_p50_us\":%s,\"http_p99_us\":%s,\"http_connections_per_s\":%.1f}\n",
 	       t, (unsigned long long)r->start_ns, (unsigned long long)pkts,
 	       (double)r->req[SER_DNS][ref] / secs, (double)r->resp[SER_DNS][ref] / secs,
 	       (double)r->req[SER_HTTP][ref] / secs, (double)r->resp[SER_HTTP][ref] / secs,
-	       dur_or_dash(l, 0, p[0], 32), dur_or_dash(l, 2, p[1], 32), rpt_role_name[ref],
+	       us_or_null(l, 0, p[0], 32), us_or_null(l, 2, p[1], 32), rpt_role_name[ref],
 	       (unsigned long long)r->txns[SER_DNS], (unsigned long long)r->txns[SER_HTTP],
-	       dur_or_dash(d, 0, p[2], 32), dur_or_dash(d, 2, p[3], 32), dur_or_dash(h, 0, p[4], 32),
-	       dur_or_dash(h, 2, p[5], 32), (double)r->conns[ref] / secs);
+	       us_or_null(d, 0, p[2], 32), us_or_null(d, 2, p[3], 32), us_or_null(h, 0, p[4], 32),
+	       us_or_null(h, 2, p[5], 32), (double)r->conns[ref] / secs);
 }
 
 /* ser_row_fn: a line per window of the engine's time series as it closes

@@ -21,6 +21,7 @@ n=0
 for c in demo http-ramp guest-hang; do
 	P=pcaps/$c
 	[ -e $P/dom0.pcapng ] || continue
+	n=$((n + 1))
 	./hoplat analyze --client $P/client.pcapng#eth0 --uplink $P/dom0.pcapng#peth0 --vif $P/dom0.pcapng#vif1.0 \
 		--json $tmp/$c.json --transactions $tmp/$c.jsonl --csv $tmp/$c/ >/dev/null 2>&1 ||
 		{ echo "FAIL: $c: analyze exited $?"; rc=1; continue; }
@@ -85,7 +86,6 @@ print('%s: %d transactions, %d windows, %d incidents loaded%s' % (c, s['dns']['t
       len(w), len(i), '' if not bad else ' with %d failures' % len(bad)))
 sys.exit(1 if bad else 0)
 PY
-	n=$((n + 1))
 done
 [ $n -gt 0 ] || { echo "no shipped captures"; exit 77; }
 exit $rc

@@ -54,10 +54,14 @@ static char *clock_str(uint64_t ns, char *dst, unsigned cap)
 	return dur_time_format(ns, "%H:%M:%S", 0, dst, cap);
 }
 
-static char *dur_or_dash(const struct ser_lat *l, int k, char *dst, unsigned cap)
+/* Percentile k of a window: "3.1ms" on the text line ("-" without
+ * samples), microseconds as a JSON number (null) for --json-lines. */
+static char *pct_str(const struct ser_lat *l, int k, int json, char *dst, unsigned cap)
 {
 	if (!l->n)
-		snprintf(dst, cap, "-");
+		snprintf(dst, cap, "%s", json ? "null" : "-");
+	else if (json)
+		rpt_us(l->pct[k], dst, cap);
 	else
 		dur_format(l->pct[k], dst, cap);
 	return dst;
@@ -69,16 +73,6 @@ static const struct ser_lat *line_lat(const struct ser_row *r)
 {
 	const struct ser_lat *d = &r->lat[SER_DNS][SC_TOTAL], *h = &r->lat[SER_HTTP][SC_TOTAL];
 	return h->n > d->n ? h : d;
-}
-
-/* A percentile in microseconds as a JSON number, null without samples. */
-static char *us_or_null(const struct ser_lat *l, int k, char *dst, unsigned cap)
-{
-	if (!l->n)
-		snprintf(dst, cap, "null");
-	else
-		rpt_us(l->pct[k], dst, cap);
-	return dst;
 }
 
 /* A window as one JSON object: rates per second, latencies in us as numbers. */
@@ -95,10 +89,10 @@ static void json_line(const struct ser_row *r, uint8_t ref, double secs, const c
 	       t, (unsigned long long)r->start_ns, (unsigned long long)pkts,
 	       (double)r->req[SER_DNS][ref] / secs, (double)r->resp[SER_DNS][ref] / secs,
 	       (double)r->req[SER_HTTP][ref] / secs, (double)r->resp[SER_HTTP][ref] / secs,
-	       us_or_null(l, 0, p[0], 32), us_or_null(l, 2, p[1], 32), rpt_role_name[ref],
+	       pct_str(l, 0, 1, p[0], 32), pct_str(l, 2, 1, p[1], 32), rpt_role_name[ref],
 	       (unsigned long long)r->txns[SER_DNS], (unsigned long long)r->txns[SER_HTTP],
-	       us_or_null(d, 0, p[2], 32), us_or_null(d, 2, p[3], 32), us_or_null(h, 0, p[4], 32),
-	       us_or_null(h, 2, p[5], 32), (double)r->conns[ref] / secs);
+	       pct_str(d, 0, 1, p[2], 32), pct_str(d, 2, 1, p[3], 32), pct_str(h, 0, 1, p[4], 32),
+	       pct_str(h, 2, 1, p[5], 32), (double)r->conns[ref] / secs);
 }
 
 /* ser_row_fn: a line per window of the engine's time series as it closes
@@ -115,8 +109,8 @@ static void on_window(void *ctx, const struct res_series *rs, const struct ser_r
 	char t[32], p50[32], p99[32];
 	uint64_t pkts = r->packets[0] + r->packets[1] + r->packets[2];
 
-	dur_or_dash(line_lat(r), 0, p50, sizeof p50);
-	dur_or_dash(line_lat(r), 2, p99, sizeof p99);
+	pct_str(line_lat(r), 0, 0, p50, sizeof p50);
+	pct_str(line_lat(r), 2, 0, p99, sizeof p99);
 	clock_str(r->start_ns, t, sizeof t);
 	if (!l->status_only && l->cap.status && isatty(STDOUT_FILENO))
 		fputs("\r\033[K", stderr);	/* the status line first: the window line takes its place */

@@ -9,11 +9,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 [ -x ./hoplat ] || { echo "./hoplat not built"; exit 1; }
-PY=
-for p in /usr/bin/python3 python3; do
-	$p -c 'import pandas' 2>/dev/null && { PY=$p; break; }
-done
-[ -n "$PY" ] || { echo "needs python3-pandas (tests/deps.sh)"; exit 77; }
+. tests/it/lib/pymod.bash
+py_with pandas
 tmp=$(mktemp -d /tmp/hoplat-pandas.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 rc=0

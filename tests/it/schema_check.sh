@@ -6,11 +6,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 [ -x ./hoplat ] || { echo "./hoplat not built"; exit 1; }
-PY=
-for p in /usr/bin/python3 python3; do
-	$p -c 'import jsonschema; jsonschema.Draft202012Validator' 2>/dev/null && { PY=$p; break; }
-done
-[ -n "$PY" ] || { echo "needs python3-jsonschema (tests/deps.sh)"; exit 77; }
+. tests/it/lib/pymod.bash
+py_with jsonschema
 tmp=$(mktemp -d /tmp/hoplat-schema.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 rc=0

@@ -118,7 +118,7 @@ static json_object *load(const char *path)
 	json_object *o = json_object_from_file(path);
 	if (!o)
 		fprintf(stderr, "hoplat compare: %s: %s\n", path, json_util_get_last_err());
-	else if (!json_object_is_type(o, json_type_object) || !get(o, "dns")) {
+	else if (!json_object_is_type(o, json_type_object) || !get(get(o, "dns"), "latency_us")) {
 		fprintf(stderr, "hoplat compare: %s: not a hoplat summary (analyze --json)\n", path);
 		json_object_put(o);
 		o = NULL;

@@ -70,6 +70,11 @@ def main():
         for c in comps:
             k = c + '_us'
             errs = []
+            if proto == 'dns' and c == 'client':   # a query is one packet: no client part (null)
+                bad = [g for t, g in pp if g[k] is not None]
+                if bad:
+                    fails.append('dns: %d transactions with a client_us (%s)' % (len(bad), bad[0][k]))
+                continue
             for t, g in pp:
                 if g.get(k) is None:
                     fails.append('%s %s id %s: %s missing' % (proto, t['client'], t['id'], k))

@@ -17,6 +17,7 @@ static const struct {
 	{ "bridge", cmd_bridge, "show the Dom0 bridge, its ports and guests" },
 	{ "testbed", cmd_testbed, "the paper's path in network namespaces" },
 	{ "report", cmd_report, "the HTML report and plot files from a saved --json summary" },
+	{ "compare", cmd_compare, "two runs side by side: differences beyond noise" },
 };
 
 #define N_CMDS (sizeof cmds / sizeof cmds[0])

@@ -8,12 +8,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "capture/input.h"
+#include <json-c/json.h>
 #include "decode/capfile.h"
+#include "decode/layers.h"	/* dec_sll2_ifindex */
 
 #define IN_MAX_LINKTYPES 8	/* filter programs, one per link type met */
 #define IN_SNAPLEN 262144
 #define IN_MAX_IFACES 256	/* interfaces of a source, across its files */
 #define IN_LOOKAHEAD 65536	/* packets read ahead for interface blocks that come late */
+#define IN_MAX_SEEN 32		/* Linux cooked v2: interface indexes noted in a file's first packets */
+#define IN_MAX_IFNAMES 4096	/* --ifnames entries */
 
 struct in_file {
 	char *path;
@@ -51,6 +55,17 @@ struct in_source {
 	unsigned n_ifs;
 	uint16_t fmap[IN_MAX_IFACES];	/* interface k of the current file -> ifs[] */
 	unsigned fmapped;		/* of the current file's interfaces */
+	/* Linux cooked v2 (tcpdump -i any): one link-layer interface whose
+	 * packets each carry the kernel's interface index */
+	int64_t sll2_sel;		/* the index #INDEX or #NAME keeps; -1 every one */
+	uint32_t seen[IN_MAX_SEEN];	/* indexes in the first file's first packets */
+	unsigned n_seen;
+};
+
+/* An interface index and its name (--ifnames). */
+struct in_ifname {
+	uint32_t index;
+	char name[64];
 };
 
 struct in_bpf {
@@ -73,6 +88,8 @@ struct in_set {
 	unsigned opened;	/* sources open */
 	unsigned pending;	/* sources whose next packet is still to be read */
 	unsigned consumed;	/* sources with a pipe that was read (it cannot be again) */
+	struct in_ifname *names;	/* --ifnames */
+	unsigned n_names;
 	char err[IN_ERRBUF];
 };
 
@@ -147,6 +164,7 @@ void in_free(struct in_set *s)
 	for (unsigned i = 0; i < s->n_bpf; i++)
 		pcap_freecode(&s->bpf[i].prog);
 	free(s->filter);
+	free(s->names);
 	free(s);
 }
 
@@ -231,6 +249,7 @@ static struct in_source *source_of(struct in_set *s, uint8_t point)
 	struct in_source *src = &s->src[s->n++];
 	memset(src, 0, sizeof *src);
 	src->point = point;
+	src->sll2_sel = -1;
 	return src;
 }
 
@@ -271,6 +290,120 @@ void in_map(struct in_set *s, in_map_fn fn, void *ctx)
 {
 	s->map = fn;
 	s->map_ctx = ctx;
+}
+
+/* ---- interface names for Linux cooked v2 (--ifnames) ---- */
+
+static int add_ifname(struct in_set *s, long index, const char *name, size_t len)
+{
+	if (index < 0 || index > 0xffffffffL || !len || len >= sizeof s->names[0].name)
+		return -EINVAL;
+	if (s->n_names == IN_MAX_IFNAMES)
+		return -ENOSPC;
+	struct in_ifname *e = &s->names[s->n_names++];
+	e->index = (uint32_t)index;
+	memcpy(e->name, name, len);
+	e->name[len] = 0;
+	return 0;
+}
+
+/* "33 peth0", or `ip -o link`'s "33: peth0@if2: <...>"; blank lines,
+ * '#' comments and ip's indented continuation lines are skipped. */
+static int ifname_line(struct in_set *s, const char *line)
+{
+	char *end;
+	if (!*line || *line == '\n' || *line == '#' || *line == ' ' || *line == '\t')
+		return 0;
+	long index = strtol(line, &end, 10);
+	if (end == line)
+		return -EINVAL;
+	end += *end == ':';
+	end += strspn(end, " \t");
+	return add_ifname(s, index, end, strcspn(end, " \t\r\n@:"));
+}
+
+static int ifnames_text(struct in_set *s, const char *path, FILE *f)
+{
+	char line[512];
+	unsigned no = 0;
+	while (fgets(line, sizeof line, f)) {
+		no++;
+		int rc = ifname_line(s, line);
+		if (rc)
+			return fail(s, rc, "--ifnames %s:%u: %s", path, no, rc == -ENOSPC ? "too many interfaces" :
+				    "not 'INDEX NAME' (nor `ip -o link`, nor `hoplat bridge show --json`)");
+	}
+	return 0;
+}
+
+/* One list of `bridge show --json` ("ports", "bridges"): its entries with
+ * a name and an ifindex; the count, or -EINVAL. */
+static int ifnames_list(struct in_set *s, json_object *list)
+{
+	int n = 0;
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		json_object *e = json_object_array_get_idx(list, i), *name, *v;
+		if (!json_object_object_get_ex(e, "name", &name) || !json_object_object_get_ex(e, "ifindex", &v))
+			continue;
+		const char *nm = json_object_get_string(name);
+		if (add_ifname(s, (long)json_object_get_int64(v), nm, strlen(nm)))
+			return -EINVAL;
+		n++;
+	}
+	return n;
+}
+
+static int ifnames_json(struct in_set *s, const char *path)
+{
+	json_object *root = json_object_from_file(path), *list;
+	if (!root)
+		return fail(s, -EINVAL, "--ifnames %s: not valid JSON", path);
+	int n = 0, rc = 0;
+	const char *keys[] = { "ports", "bridges" };
+	for (int k = 0; rc >= 0 && k < 2; k++)
+		if (json_object_object_get_ex(root, keys[k], &list) && json_object_is_type(list, json_type_array))
+			n += rc = ifnames_list(s, list);
+	json_object_put(root);
+	if (rc < 0 || !n)
+		return fail(s, -EINVAL, "--ifnames %s: %s", path, rc < 0 ? "a port's name or ifindex is not valid" :
+			    "no port with a name and an ifindex (hoplat bridge show --json writes them)");
+	return 0;
+}
+
+int in_ifnames(struct in_set *s, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return fail(s, -errno, "--ifnames %s: %s", path, strerror(errno));
+	if (!s->names && !(s->names = malloc(IN_MAX_IFNAMES * sizeof *s->names))) {
+		fclose(f);
+		return fail(s, -ENOMEM, "out of memory");
+	}
+	int c;
+	while ((c = getc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	ungetc(c, f);
+	int rc = c == '{' ? ifnames_json(s, path) : ifnames_text(s, path, f);
+	fclose(f);
+	return rc;
+}
+
+const char *in_ifname(const struct in_set *s, uint32_t index)
+{
+	for (unsigned i = 0; i < s->n_names; i++)
+		if (s->names[i].index == index)
+			return s->names[i].name;
+	return NULL;
+}
+
+static int ifname_index(const struct in_set *s, const char *name, uint32_t *index)
+{
+	for (unsigned i = 0; i < s->n_names; i++)
+		if (!strcmp(s->names[i].name, name)) {
+			*index = s->names[i].index;
+			return 1;
+		}
+	return 0;
 }
 
 /* ---- the filter ---- */
@@ -356,34 +489,63 @@ static int filter_takes(struct in_set *s, const struct pkt *p)
 
 /* ---- interfaces ---- */
 
-/* Of a file's interfaces, the one that plays role by its name, as `bridge
- * show` tells ports apart: for the vif the only guest-port name (vifD.N,
- * tapN, vnetN); for the uplink the only NIC name, else the one of two that
- * is not a guest port. -1: no single one. */
-static int iface_by_role(const struct capfile *cf, enum ifrole want)
+/* A Linux cooked v2 capture (tcpdump -i any): every interface of the file
+ * is LINKTYPE_LINUX_SLL2, whose packets carry the kernel's ifindex. */
+static int cooked(const struct capfile *cf)
 {
 	unsigned n = capfile_iface_count(cf);
-	int pick = -1, other = -1, hits = 0, vifs = 0;
-	for (unsigned k = 0; k < n; k++) {
-		enum ifrole r = ifrole_by_name(capfile_iface_name(cf, k));
-		if (r == want)
-			hits++, pick = (int)k;
-		if (r == IFROLE_VIF)
-			vifs++;
-		else
-			other = (int)k;
-	}
-	if (hits == 1)
-		return pick;
-	return want == IFROLE_UPLINK && hits == 0 && n == 2 && vifs == 1 ? other : -1;
+	for (unsigned k = 0; k < n; k++)
+		if (capfile_iface_linktype(cf, k) != LT_LINUX_SLL2)
+			return 0;
+	return n > 0;
 }
 
-static void pick(struct in_source *src, const struct capfile *cf)
+static void note_seen(struct in_source *src, const struct pkt *p)
 {
-	if (src->sel[0] || src->want == IFROLE_OTHER || capfile_iface_count(cf) < 2)
+	uint32_t ix;
+	if (dec_sll2_ifindex(p, &ix))
 		return;
-	int k = iface_by_role(cf, (enum ifrole)src->want);
-	const char *name = k >= 0 ? capfile_iface_name(cf, (unsigned)k) : NULL;
+	for (unsigned i = 0; i < src->n_seen; i++)
+		if (src->seen[i] == ix)
+			return;
+	if (src->n_seen < IN_MAX_SEEN)
+		src->seen[src->n_seen++] = ix;
+}
+
+/* The interface indexes of a cooked file's first packets (a second
+ * reader; not for a pipe, whose first packet alone is looked at). */
+static void scan_cooked(struct in_source *src, const struct in_file *f)
+{
+	char eb[CAPFILE_ERRBUF];
+	struct pkt p;
+	src->n_seen = 0;
+	if (src->head_rc == 1)
+		note_seen(src, &src->head);
+	struct capfile *cf = f->once ? NULL : capfile_open(f->path, eb);
+	for (unsigned n = 0; cf && n < IN_LOOKAHEAD && capfile_next(cf, &p) == 1; n++)
+		note_seen(src, &p);
+	capfile_close(cf);
+}
+
+/* The names the file's interfaces go by: a pcapng's own, or for a cooked
+ * capture the --ifnames names of the indexes seen; n of them. */
+static unsigned port_names(const struct in_set *s, const struct in_source *src, const struct capfile *cf,
+			   const char **names, unsigned cap)
+{
+	unsigned n = cooked(cf) ? src->n_seen : capfile_iface_count(cf);
+	for (unsigned k = 0; k < n && k < cap; k++)
+		names[k] = cooked(cf) ? in_ifname(s, src->seen[k]) : capfile_iface_name(cf, k);
+	return n < cap ? n : cap;
+}
+
+static void pick(struct in_set *s, struct in_source *src, const struct capfile *cf)
+{
+	const char *names[IN_MAX_SEEN];
+	if (src->sel[0] || src->want == IFROLE_OTHER)
+		return;
+	unsigned n = port_names(s, src, cf, names, IN_MAX_SEEN);
+	int k = n >= 2 ? ifrole_pick(names, n, (enum ifrole)src->want) : -1;
+	const char *name = k >= 0 ? names[k] : NULL;
 	if (!name || strlen(name) >= sizeof src->sel)
 		return;
 	snprintf(src->sel, sizeof src->sel, "%s", name);
@@ -426,10 +588,52 @@ static int find_sel(const struct capfile *cf, const char *sel, int *index)
 }
 
 /* #IFACE names an interface of the file, else #INDEX numbers one. */
+/* "2, 5 (vif1.0)": the indexes a cooked file's first packets carry. */
+static void seen_list(const struct in_set *s, const struct in_source *src, char *dst, size_t cap)
+{
+	size_t len = 0;
+	dst[0] = 0;
+	for (unsigned k = 0; k < src->n_seen && len < cap; k++) {
+		const char *name = in_ifname(s, src->seen[k]);
+		len += (size_t)snprintf(dst + len, cap - len, "%s%u%s%s%s", k ? ", " : "", src->seen[k],
+					name ? " (" : "", name ? name : "", name ? ")" : "");
+	}
+	if (!src->n_seen)
+		snprintf(dst, cap, "none seen");
+}
+
+/* In a cooked capture #INDEX is the kernel's interface index the packets
+ * carry, #NAME one --ifnames names. */
+static int resolve_cooked(struct in_set *s, struct in_source *src, const struct in_file *f)
+{
+	char *end, have[300];
+	uint32_t ix;
+	unsigned long v = strtoul(src->sel, &end, 10);
+	if (src->sel[0] >= '0' && src->sel[0] <= '9' && !*end && v <= 0xffffffffUL) {
+		src->sll2_sel = (int64_t)v;
+		return 0;
+	}
+	if (ifname_index(s, src->sel, &ix)) {
+		src->sll2_sel = ix;
+		return 0;
+	}
+	seen_list(s, src, have, sizeof have);
+	if (s->n_names)
+		return fail(s, -ENOENT, "%s: --ifnames names no interface '%s' (interface indexes in the "
+			    "capture: %s)", f->path, src->sel, have);
+	return fail(s, -ENOENT, "%s is Linux cooked v2 (tcpdump -i any): its packets carry interface "
+		    "indexes, not names (in the capture: %s); name them with --ifnames FILE ('INDEX NAME' "
+		    "lines, `ip -o link`, or `hoplat bridge show --json`), or take one by %s#INDEX",
+		    f->path, have, f->path);
+}
+
 static int resolve_sel(struct in_set *s, struct in_source *src, struct in_file *f,
 		       const struct capfile *cf)
 {
 	f->sel_index = -1;
+	src->sll2_sel = -1;
+	if (src->sel[0] && cooked(cf))
+		return resolve_cooked(s, src, f);
 	if (!src->sel[0] || find_sel(cf, src->sel, &f->sel_index))
 		return 0;
 	char have[300];
@@ -456,6 +660,8 @@ static int check_filter(struct in_set *s, const struct in_file *f, const struct 
 static int ifaces_unsure(const struct in_source *src, const struct capfile *cf, int picking)
 {
 	int index;
+	if (cooked(cf))
+		return 0;	/* one link-layer interface: its packets say theirs */
 	if (!src->sel[0])
 		return picking && src->want != IFROLE_OTHER && capfile_iface_count(cf) < 2;
 	return !find_sel(cf, src->sel, &index);
@@ -537,8 +743,10 @@ static int probe_file(struct in_set *s, struct in_source *src, unsigned k, unsig
 	if (!rc) {
 		f->first = src->head_rc == 1 ? src->head.ts_ns : UINT64_MAX;
 		struct capfile *view = look_ahead(src, f, k == 0);
+		if (k == 0 && cooked(view))
+			scan_cooked(src, f);
 		if (k == 0 && src->head_rc == 1)
-			pick(src, view);
+			pick(s, src, view);
 		rc = resolve_sel(s, src, f, view);
 		if (!rc)
 			rc = check_filter(s, f, view);
@@ -682,7 +890,11 @@ static int read_raw(struct in_source *src)
  * then by the source's interfaces. */
 static int takes(struct in_set *s, struct in_source *src, struct pkt *p)
 {
-	if (src->sel[0]) {
+	uint32_t ix;
+	if (src->sll2_sel >= 0) {
+		if (dec_sll2_ifindex(p, &ix) || ix != (uint64_t)src->sll2_sel)
+			return 0;
+	} else if (src->sel[0]) {
 		int idx = src->files[src->cur].sel_index;
 		const char *name = idx >= 0 ? NULL : capfile_iface_name(src->cf, p->iface);
 		if (idx >= 0 ? p->iface != (uint32_t)idx : !name || strcmp(name, src->sel))
@@ -788,6 +1000,9 @@ int in_rereadable(const struct in_set *s, unsigned src)
 }
 
 unsigned in_iface_count(const struct in_set *s, unsigned src) { return s->src[src].n_ifs; }
+
+unsigned in_cooked_count(const struct in_set *s, unsigned src) { return s->src[src].n_seen; }
+uint32_t in_cooked_index(const struct in_set *s, unsigned src, unsigned k) { return s->src[src].seen[k]; }
 
 const char *in_iface_name(const struct in_set *s, unsigned src, unsigned k)
 {

@@ -70,6 +70,13 @@ int in_add(struct in_set *s, const char *spec, uint8_t point);
  * one that plays role by its name (IFROLE_UPLINK or IFROLE_VIF), if one
  * does; in_picked() then names it. */
 void in_pick(struct in_set *s, unsigned src, enum ifrole role);
+/* Names for the interface indexes of Linux cooked v2 captures (tcpdump -i
+ * any), from FILE: "INDEX NAME" lines, `ip -o link` output, or `hoplat
+ * bridge show --json`. In a cooked capture FILE#INDEX keeps the packets of
+ * that kernel interface index, FILE#NAME those of the index FILE names, and
+ * in_pick picks by these names. 0, or -errno with in_error() set. */
+int in_ifnames(struct in_set *s, const char *path);
+const char *in_ifname(const struct in_set *s, uint32_t index);	/* NULL: not named */
 /* A BPF filter for every packet; 0, or -EINVAL when it does not compile. */
 int in_filter(struct in_set *s, const char *expr);
 /* The merge key of packets; identity without it. in_remap: the mapping
@@ -110,6 +117,10 @@ int in_rereadable(const struct in_set *s, unsigned src);
 unsigned in_iface_count(const struct in_set *s, unsigned src);
 const char *in_iface_name(const struct in_set *s, unsigned src, unsigned k);	/* NULL unnamed */
 uint32_t in_iface_linktype(const struct in_set *s, unsigned src, unsigned k);
+/* A Linux cooked v2 source: the interface indexes its first file's first
+ * packets carry (0 for other captures). */
+unsigned in_cooked_count(const struct in_set *s, unsigned src);
+uint32_t in_cooked_index(const struct in_set *s, unsigned src, unsigned k);
 /* The current file's format: "pcapng", "pcap+gz" ... */
 const char *in_format(const struct in_set *s, unsigned src);
 

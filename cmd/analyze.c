@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "capture/input.h"
 #include "cmd/cmd.h"
 #include "common/dur.h"
@@ -27,11 +28,16 @@ struct analyze {
 	unsigned points;		/* bit per point named by --client/--uplink/--vif */
 	int by_r;			/* -r given: the arguments after the options are a filter */
 	const char *filter;		/* --filter */
+	const char *ifnames;		/* --ifnames: names of a cooked capture's interface indexes */
+	const char **single;		/* the FILEs of the one point, as given (a Dom0 capture splits) */
+	unsigned n_single;
 	char *filter_args;		/* FILTER... joined */
 	const char *json, *txns, *csv;
 	const char *html, *plots;	/* drawn from the JSON summary (rpt_html.h) */
 	int quiet;
 	struct prog prog;
+	int csv_dir;			/* --csv names a directory: a file per table */
+	char csv_txns[4096];		/* the transactions table's path */
 	struct eng_config cfg;
 	struct rpt_out jsonl_out, csv_out;
 };
@@ -49,9 +55,14 @@ static void usage(FILE *f)
 		"  -r FILE                the capture of the one point (repeatable), as tcpdump -r\n"
 		"  --filter EXPR          a BPF filter (tcpdump's syntax) on every packet; or FILTER after\n"
 		"                         the options with -r or --client/--uplink/--vif\n"
+		"  --ifnames FILE         names of the interface indexes of a Linux cooked v2 capture\n"
+		"                         (tcpdump -i any): 'INDEX NAME' lines, `ip -o link`, or\n"
+		"                         `hoplat bridge show --json`; then FILE#NAME works on it\n"
 		"  --json FILE            summary as JSON ('-': stdout)\n"
 		"  --transactions FILE    one JSON object per transaction (JSON Lines)\n"
-		"  --csv FILE             one CSV row per transaction\n"
+		"  --csv FILE             one CSV row per transaction (the --transactions columns)\n"
+		"  --csv DIR/             a directory (existing, or ending in /): transactions.csv,\n"
+		"                         windows.csv, steps.csv, incidents.csv, verdict.csv\n"
 		"  --html FILE            the report as one self-contained HTML file with its figures\n"
 		"  --plots DIR            each figure as DIR/NAME.svg, its data NAME.csv and a gnuplot\n"
 		"                         script NAME.gp\n"
@@ -63,6 +74,9 @@ static void usage(FILE *f)
 		"  --guest IP             the guest's address (cross-point)\n"
 		"  --window DUR           time series window (default 1s)\n"
 		"  --silence DUR          a guest silent this long while asked is an incident (default 1s)\n"
+		"One FILE holding a Dom0 bridge's uplink and vif (by their names) is analyzed as those two\n"
+		"points; one holding other interfaces is refused (each packet would count once per\n"
+		"interface): take one with FILE#IFACE.\n"
 		"Durations: 300us, 1ms, 2s. Exit status: 0 ok, 1 a file was damaged (what was\n"
 		"read is still reported), 2 usage or open errors.\n");
 }
@@ -105,6 +119,13 @@ static int add_port(uint16_t *ports, unsigned *n, const char *arg, const char *w
  * their interface of a Dom0 capture by name when none is given. */
 static int add_input(struct analyze *a, const char *spec, uint8_t role)
 {
+	if (role == PT_SINGLE && !a->points) {	/* kept: a Dom0 capture may split into points */
+		const char **n = realloc(a->single, (a->n_single + 1) * sizeof *n);
+		if (!n)
+			return -ENOMEM;
+		a->single = n;
+		a->single[a->n_single++] = spec;
+	}
 	int src = in_add(a->in, spec, role);
 	if (src < 0) {
 		say(in_error(a->in));
@@ -125,6 +146,15 @@ static int add_point(struct analyze *a, const char *spec, uint8_t role)
 	}
 	a->points |= 1u << role;
 	return add_input(a, spec, role);
+}
+
+static int load_ifnames(struct analyze *a)
+{
+	if (in_ifnames(a->in, a->ifnames)) {
+		say(in_error(a->in));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* FILTER...: the words after the options, one expression as tcpdump joins them. */
@@ -174,7 +204,7 @@ static int parse_dur(const char *arg, const char *what, int64_t *ns)
 }
 
 enum { O_JSON = 256, O_TXNS, O_CSV, O_DNSPORT, O_HTTPPORT, O_DNSTO, O_FLOWS, O_GUEST,
-       O_WINDOW, O_SILENCE, O_CLIENT, O_UPLINK, O_VIF, O_FILTER, O_HTML, O_PLOTS };
+       O_WINDOW, O_SILENCE, O_CLIENT, O_UPLINK, O_VIF, O_FILTER, O_HTML, O_PLOTS, O_IFNAMES };
 
 static int parse_args(struct analyze *a, int argc, char **argv)
 {
@@ -185,7 +215,8 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		{ "guest", 1, 0, O_GUEST }, { "window", 1, 0, O_WINDOW }, { "silence", 1, 0, O_SILENCE },
 		{ "client", 1, 0, O_CLIENT }, { "uplink", 1, 0, O_UPLINK }, { "vif", 1, 0, O_VIF },
 		{ "filter", 1, 0, O_FILTER }, { "html", 1, 0, O_HTML }, { "plots", 1, 0, O_PLOTS },
-		{ "quiet", 0, 0, 'q' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+		{ "ifnames", 1, 0, O_IFNAMES }, { "quiet", 0, 0, 'q' }, { "help", 0, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	struct pt_config *pc = &a->cfg.pt;
 	int o, rc = 0;
@@ -224,6 +255,7 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		case O_VIF: rc = add_point(a, optarg, PT_VIF); break;
 		case 'r': a->by_r = 1; rc = add_input(a, optarg, PT_SINGLE); break;
 		case O_FILTER: a->filter = optarg; break;
+		case O_IFNAMES: a->ifnames = optarg; rc = load_ifnames(a); break;
 		case 'h': usage(stdout); exit(0);
 		default: rc = -EINVAL;
 		}
@@ -335,6 +367,94 @@ static int open_inputs(struct analyze *a)
 	return 0;
 }
 
+/* ---- one FILE holding several interfaces (a Dom0 capture) ---- */
+
+#define AN_MAX_PORTS 32
+
+/* The interfaces of the one point's files: a pcapng's names, or the
+ * indexes of a Linux cooked v2 capture (named by --ifnames). n of them. */
+static unsigned ports_of(const struct analyze *a, const char **names, char ids[][16])
+{
+	unsigned n = in_cooked_count(a->in, 0);
+	int cooked = n > 0;
+	if (!cooked)
+		n = in_iface_count(a->in, 0);
+	n = n < AN_MAX_PORTS ? n : AN_MAX_PORTS;
+	for (unsigned k = 0; k < n; k++) {
+		uint32_t ix = cooked ? in_cooked_index(a->in, 0, k) : k;
+		names[k] = cooked ? in_ifname(a->in, ix) : in_iface_name(a->in, 0, k);
+		snprintf(ids[k], sizeof ids[k], "%s%u", cooked ? "index " : "#", ix);
+	}
+	return n;
+}
+
+/* The one point becomes the uplink and the vif, each its interface of
+ * the same files (FILE#NAME), opened again. */
+static int split_point(struct analyze *a, const char *up, const char *vif)
+{
+	char spec[4200];
+	in_free(a->in);
+	if (!(a->in = in_new()))
+		return -ENOMEM;
+	a->points = 1u << PT_UPLINK | 1u << PT_VIF;
+	a->cfg.roles = 0;
+	int rc = a->ifnames ? load_ifnames(a) : 0;
+	for (unsigned i = 0; !rc && i < a->n_single; i++) {
+		snprintf(spec, sizeof spec, "%s#%s", a->single[i], up);
+		rc = add_input(a, spec, PT_UPLINK);
+		snprintf(spec, sizeof spec, "%s#%s", a->single[i], vif);
+		rc = rc ? rc : add_input(a, spec, PT_VIF);
+	}
+	if (!rc && a->filter && in_filter(a->in, a->filter)) {
+		say(in_error(a->in));
+		rc = -EINVAL;
+	}
+	return rc ? rc : open_inputs(a);
+}
+
+static void refuse_merged(const struct analyze *a, const char **names, char ids[][16], unsigned n)
+{
+	const char *path = in_paths(a->in, 0);
+	char m[2048];
+	int len = snprintf(m, sizeof m, "%s holds %u interfaces (", path, n);
+	for (unsigned k = 0; k < n && len > 0 && (size_t)len < sizeof m; k++)
+		len += snprintf(m + len, sizeof m - (size_t)len, "%s%s", k ? ", " : "", names[k] ? names[k] : ids[k]);
+	if (len > 0 && (size_t)len < sizeof m)
+		snprintf(m + len, sizeof m - (size_t)len, "): as one point every packet that crossed several "
+			 "would count once per interface; take one with %s#NAME (or #INDEX), or give each its "
+			 "point (--uplink %s#A --vif %s#B)%s", path, path, path,
+			 in_cooked_count(a->in, 0) && !a->ifnames ?
+			 "; --ifnames FILE names a cooked capture's interface indexes" : "");
+	say(m);
+}
+
+/* FILE... as one point, without #IFACE, holding several interfaces: the
+ * uplink and the vif when their names say which (as `bridge show` tells
+ * ports apart), analyzed as those two points; anything else refused, as
+ * one point would count each packet once per interface it crossed. */
+static int one_point_ports(struct analyze *a)
+{
+	const char *names[AN_MAX_PORTS];
+	char ids[AN_MAX_PORTS][16];
+	if (a->points || in_count(a->in) != 1 || strcmp(in_name(a->in, 0), in_paths(a->in, 0)))
+		return 0;	/* points named, or an interface taken */
+	unsigned n = ports_of(a, names, ids);
+	if (n < 2)
+		return 0;
+	int up = ifrole_pick(names, n, IFROLE_UPLINK), vif = ifrole_pick(names, n, IFROLE_VIF);
+	if (up < 0 || vif < 0 || up == vif || !in_rereadable(a->in, 0)) {
+		refuse_merged(a, names, ids, n);
+		return -EINVAL;
+	}
+	sayf("note: %s holds the uplink %s and the vif %s (by their names): analyzed as those two "
+	     "points (%s#NAME analyzes one interface)", in_paths(a->in, 0), names[up], names[vif],
+	     in_paths(a->in, 0));
+	char u[64], v[64];
+	snprintf(u, sizeof u, "%s", names[up]);
+	snprintf(v, sizeof v, "%s", names[vif]);
+	return split_point(a, u, v);
+}
+
 /* One point fed from several interfaces sees each packet once per
  * interface (a bridge's ports): say so, the user likely wants FILE#IFACE. */
 static void note_merged_ifaces(const struct analyze *a)
@@ -386,6 +506,28 @@ static int write_html(struct analyze *a, const struct results *r)
 	return rc ? -EIO : 0;
 }
 
+/* --csv DIR: one table of the summary into DIR/NAME. */
+static int csv_table(const struct analyze *a, const char *name, const struct results *r,
+		     void (*draw)(FILE *, const struct results *))
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%s", a->csv, name);
+	FILE *f = open_out(path);
+	if (!f)
+		return -EIO;
+	draw(f, r);
+	return close_out(f, path);
+}
+
+static int write_csv_dir(const struct analyze *a, const struct results *r)
+{
+	int rc = csv_table(a, "windows.csv", r, rpt_csv_windows);
+	rc |= csv_table(a, "steps.csv", r, rpt_csv_steps);
+	rc |= csv_table(a, "incidents.csv", r, rpt_csv_incidents);
+	rc |= csv_table(a, "verdict.csv", r, rpt_csv_verdict);
+	return rc;
+}
+
 static int write_outputs(struct analyze *a, const struct results *r)
 {
 	int rc = 0;
@@ -404,14 +546,29 @@ static int write_outputs(struct analyze *a, const struct results *r)
 	if (a->jsonl_out.f)
 		rc |= close_out(a->jsonl_out.f, a->txns);
 	if (a->csv_out.f)
-		rpt_csv_windows(a->csv_out.f, r);	/* a second section: kind=window rows */
-	if (a->csv_out.f)
-		rpt_csv_incidents(a->csv_out.f, r);	/* then kind=incident rows, if any */
-	if (a->csv_out.f)
-		rpt_csv_steps(a->csv_out.f, r);	/* then kind=step rows and the verdict */
-	if (a->csv_out.f)
-		rc |= close_out(a->csv_out.f, a->csv);
+		rc |= close_out(a->csv_out.f, a->csv_txns);
+	if (a->csv_dir)
+		rc |= write_csv_dir(a, r);
 	return rc;
+}
+
+/* --csv: a directory when it is one or the name ends in '/' (made then),
+ * its transactions table opened now (rows are written as they come). */
+static int open_csv(struct analyze *a)
+{
+	struct stat st;
+	size_t n = strlen(a->csv);
+	a->csv_dir = n > 1 && a->csv[n - 1] == '/';
+	if (a->csv_dir && mkdir(a->csv, 0777) && errno != EEXIST) {
+		fprintf(stderr, "hoplat analyze: cannot make %s: %s\n", a->csv, strerror(errno));
+		return -EIO;
+	}
+	a->csv_dir |= stat(a->csv, &st) == 0 && S_ISDIR(st.st_mode);
+	snprintf(a->csv_txns, sizeof a->csv_txns, "%s%s", a->csv, a->csv_dir ? "/transactions.csv" : "");
+	if (!(a->csv_out.f = open_out(a->csv_txns)))
+		return -EIO;
+	rpt_csv_header(a->csv_out.f);
+	return 0;
 }
 
 /* Cross-point: the client clock against Dom0's, before the analysis pass
@@ -445,6 +602,8 @@ static void close_inputs(struct analyze *a)
 	a->in = NULL;
 	free(a->filter_args);
 	a->filter_args = NULL;
+	free(a->single);
+	a->single = NULL;
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -462,16 +621,14 @@ int cmd_analyze(int argc, char **argv)
 		close_inputs(&a);
 		return 2;
 	}
-	if (open_inputs(&a)) {
+	if (open_inputs(&a) || one_point_ports(&a)) {
 		close_inputs(&a);
 		return 2;
 	}
 	if (a.txns && !(a.jsonl_out.f = open_out(a.txns)))
 		return 2;
-	if (a.csv && !(a.csv_out.f = open_out(a.csv)))
+	if (a.csv && open_csv(&a))
 		return 2;
-	if (a.csv_out.f)
-		rpt_csv_header(a.csv_out.f);
 	if (a.jsonl_out.f || a.csv_out.f)
 		a.cfg.out = (struct txn_sink){ tee_txn, &a };
 	if (in_count(a.in) > 1 && clock_pass(&a)) {

@@ -75,9 +75,40 @@ static void text_port(const struct br_port *p)
 	text_learned(p);
 }
 
+/* A bridge without a guest port: say why, and what would do, naming the
+ * veth ports (containers, namespaces, a testbed renamed) that were not
+ * taken for one. */
+static void text_no_guest(const struct br_bridge *b)
+{
+	const char *veth = NULL, *up = NULL;
+	char bn[SAFE_NAME], vn[SAFE_NAME], un[SAFE_NAME];
+	int nveth = 0;
+	for (int i = 0; i < b->nports; i++) {
+		if (b->ports[i].role == IFROLE_VIF)
+			return;
+		if (b->ports[i].role == IFROLE_VETH)
+			nveth++, veth = veth ? veth : b->ports[i].name;
+		if (b->ports[i].role == IFROLE_UPLINK && !up)
+			up = b->ports[i].name;
+	}
+	printf("no guest found on %s: a guest port is named vifD.N (Xen), tapN or vnetN (KVM), or is a TUN/TAP "
+	       "device", text_safe(b->name, bn, sizeof bn));
+	if (!nveth) {
+		printf("; none of its ports is\n");
+		return;
+	}
+	text_safe(veth, vn, sizeof vn);
+	text_safe(up ? up : "UPLINK", un, sizeof un);
+	printf("; its %d veth port%s (%s%s) %s not taken for one (a veth is a container's or a namespace's).\n"
+	       "  if %s leads to the guest: hoplat capture -i %s -i %s -w dom0.pcapng; hoplat live --uplink %s "
+	       "--vif %s\n", nveth, nveth > 1 ? "s" : "", vn, nveth > 1 ? ", ..." : "", nveth > 1 ? "are" : "is",
+	       vn, un, vn, un, vn);
+}
+
 static void text_guests(const struct br_bridge *b)
 {
 	char c1[256], c2[256], name[SAFE_NAME];
+	text_no_guest(b);
 	for (int i = 0; i < b->nports; i++) {
 		const struct br_port *p = &b->ports[i];
 		if (p->role != IFROLE_VIF)

@@ -8,6 +8,7 @@ int cmd_live(int argc, char **argv);	/* cmd/live.c */
 int cmd_bridge(int argc, char **argv);	/* cmd/bridge.c */
 int cmd_testbed(int argc, char **argv);	/* cmd/testbed.c */
 int cmd_report(int argc, char **argv);	/* cmd/report.c */
+int cmd_compare(int argc, char **argv);	/* cmd/compare.c */
 
 struct capture_cfg;
 /* live.c: DNS/HTTP rates and latency of the first interface on the status

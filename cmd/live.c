@@ -56,10 +56,14 @@ static char *clock_str(uint64_t ns, char *dst, unsigned cap)
 	return dur_time_format(ns, "%H:%M:%S", 0, dst, cap);
 }
 
-static char *dur_or_dash(const struct ser_lat *l, int k, char *dst, unsigned cap)
+/* Percentile k of a window: "3.1ms" on the text line ("-" without
+ * samples), microseconds as a JSON number (null) for --json-lines. */
+static char *pct_str(const struct ser_lat *l, int k, int json, char *dst, unsigned cap)
 {
 	if (!l->n)
-		snprintf(dst, cap, "-");
+		snprintf(dst, cap, "%s", json ? "null" : "-");
+	else if (json)
+		rpt_us(l->pct[k], dst, cap);
 	else
 		dur_format(l->pct[k], dst, cap);
 	return dst;
@@ -73,6 +77,7 @@ static const struct ser_lat *line_lat(const struct ser_row *r)
 	return h->n > d->n ? h : d;
 }
 
+/* A window as one JSON object: rates per second, latencies in us as numbers. */
 static void json_line(const struct ser_row *r, uint8_t ref, double secs, const char *t, uint64_t pkts)
 {
 	char p[6][32];
@@ -80,16 +85,16 @@ static void json_line(const struct ser_row *r, uint8_t ref, double secs, const c
 	const struct ser_lat *l = line_lat(r);
 	printf("{\"window\":\"%s\",\"start_ns\":%llu,\"packets\":%llu,\"dns_queries_per_s\":%.1f,"
 	       "\"dns_responses_per_s\":%.1f,\"http_requests_per_s\":%.1f,"
-	       "\"http_responses_per_s\":%.1f,\"p50\":\"%s\",\"p99\":\"%s\",\"point\":\"%s\","
-	       "\"dns_transactions\":%llu,\"http_transactions\":%llu,\"dns_p50\":\"%s\",\"dns_p99\":\"%s\","
-	       "\"http_p50\":\"%s\",\"http_p99\":\"%s\",\"http_connections_per_s\":%.1f}\n",
+	       "\"http_responses_per_s\":%.1f,\"p50_us\":%s,\"p99_us\":%s,\"point\":\"%s\","
+	       "\"dns_transactions\":%llu,\"http_transactions\":%llu,\"dns_p50_us\":%s,\"dns_p99_us\":%s,"
+	       "\"http_p50_us\":%s,\"http_p99_us\":%s,\"http_connections_per_s\":%.1f}\n",
 	       t, (unsigned long long)r->start_ns, (unsigned long long)pkts,
 	       (double)r->req[SER_DNS][ref] / secs, (double)r->resp[SER_DNS][ref] / secs,
 	       (double)r->req[SER_HTTP][ref] / secs, (double)r->resp[SER_HTTP][ref] / secs,
-	       dur_or_dash(l, 0, p[0], 32), dur_or_dash(l, 2, p[1], 32), rpt_role_name[ref],
+	       pct_str(l, 0, 1, p[0], 32), pct_str(l, 2, 1, p[1], 32), rpt_role_name[ref],
 	       (unsigned long long)r->txns[SER_DNS], (unsigned long long)r->txns[SER_HTTP],
-	       dur_or_dash(d, 0, p[2], 32), dur_or_dash(d, 2, p[3], 32), dur_or_dash(h, 0, p[4], 32),
-	       dur_or_dash(h, 2, p[5], 32), (double)r->conns[ref] / secs);
+	       pct_str(d, 0, 1, p[2], 32), pct_str(d, 2, 1, p[3], 32), pct_str(h, 0, 1, p[4], 32),
+	       pct_str(h, 2, 1, p[5], 32), (double)r->conns[ref] / secs);
 }
 
 /* ser_row_fn: a line per window of the engine's time series as it closes
@@ -106,9 +111,11 @@ static void on_window(void *ctx, const struct res_series *rs, const struct ser_r
 	char t[32], p50[32], p99[32];
 	uint64_t pkts = r->packets[0] + r->packets[1] + r->packets[2];
 
-	dur_or_dash(line_lat(r), 0, p50, sizeof p50);
-	dur_or_dash(line_lat(r), 2, p99, sizeof p99);
+	pct_str(line_lat(r), 0, 0, p50, sizeof p50);
+	pct_str(line_lat(r), 2, 0, p99, sizeof p99);
 	clock_str(r->start_ns, t, sizeof t);
+	if (!l->status_only && l->cap.status && isatty(STDOUT_FILENO))
+		fputs("\r\033[K", stderr);	/* the status line first: the window line takes its place */
 	if (l->status_only)
 		;
 	else if (l->json_lines)
@@ -116,8 +123,8 @@ static void on_window(void *ctx, const struct res_series *rs, const struct ser_r
 	else
 		printf("%s  pkts %llu  dns %.0f q/s %.0f r/s  http %.0f req/s %.0f resp/s %.0f conn/s  "
 		       "p50 %s p99 %s\n", t, (unsigned long long)pkts, dq, dr, hq, hr, hc, p50, p99);
-	snprintf(l->last_status, sizeof l->last_status,
-		 "dns %.0f/%.0f q,r/s  http %.0f/%.0f req,resp/s  p50 %s p99 %s", dq, dr, hq, hr, p50, p99);
+	snprintf(l->last_status, sizeof l->last_status,	/* its time said: a row is made 3 windows late */
+		 "%s dns %.0f/%.0f q,r/s  http %.0f/%.0f req,resp/s  p50 %s p99 %s", t, dq, dr, hq, hr, p50, p99);
 	fflush(stdout);
 }
 
@@ -481,6 +488,7 @@ void *live_status_attach(struct capture_cfg *cfg)
 	cfg->tap = on_packet;
 	cfg->tap_ctx = cfg->status_ctx = l;
 	cfg->status_extra = on_status;
+	cfg->tick = on_tick;	/* time goes on without packets: the rates fall to 0 when traffic stops */
 	return l;
 }
 

@@ -1,11 +1,13 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include "common/hist.h"
 
 struct hist {
 	uint64_t count;
 	long double sum;	/* exact enough for the mean of ns values */
+	long double sumsq;	/* ns^2: the standard deviation (compare's intervals) */
 	int64_t min, max;
 	uint64_t pos[HIST_BUCKETS];	/* v >= 0 */
 	uint64_t neg[HIST_BUCKETS];	/* v < 0, by -v */
@@ -78,6 +80,7 @@ void hist_reset(struct hist *h)
 	clear_set(h, h->pos, 0);
 	h->count = 0;
 	h->sum = 0;
+	h->sumsq = 0;
 	h->min = h->max = 0;
 }
 
@@ -91,6 +94,7 @@ void hist_record_n(struct hist *h, int64_t v, uint64_t n)
 		h->max = v;
 	h->count += n;
 	h->sum += (long double)v * n;
+	h->sumsq += (long double)v * v * n;
 	if (v >= 0)
 		h->pos[hist_index(v)] += n;
 	else
@@ -105,6 +109,14 @@ void hist_record(struct hist *h, int64_t v)
 uint64_t hist_count(const struct hist *h) { return h ? h->count : 0; }
 int64_t hist_max(const struct hist *h) { return h && h->count ? h->max : 0; }
 int64_t hist_min(const struct hist *h) { return h && h->count ? h->min : 0; }
+
+double hist_stddev(const struct hist *h)
+{
+	if (!h || h->count < 2)
+		return 0;
+	long double n = h->count, m = h->sum / n, var = (h->sumsq - n * m * m) / (n - 1);
+	return var > 0 ? (double)sqrtl(var) : 0;
+}
 
 double hist_mean(const struct hist *h)
 {
@@ -162,6 +174,21 @@ int hist_percentiles(const struct hist *h, const double *q, unsigned n, int64_t 
 	return 0;
 }
 
+/* The occupied buckets in ascending order of value, negatives first. */
+unsigned hist_buckets(const struct hist *h, int64_t *value, uint64_t *count, unsigned cap)
+{
+	unsigned n = 0, lo, hi;
+	if (h && occupied(h, 1, &lo, &hi))
+		for (unsigned i = hi + 1; i-- > lo && n < cap;)
+			if (h->neg[i])
+				value[n] = clamp(h, -mid(i)), count[n++] = h->neg[i];
+	if (h && occupied(h, 0, &lo, &hi))
+		for (unsigned i = lo; i <= hi && n < cap; i++)
+			if (h->pos[i])
+				value[n] = clamp(h, mid(i)), count[n++] = h->pos[i];
+	return n;
+}
+
 int64_t hist_percentile(const struct hist *h, double p)
 {
 	int64_t v;
@@ -179,6 +206,7 @@ int hist_merge(struct hist *dst, const struct hist *src)
 		dst->max = src->max;
 	dst->count += src->count;
 	dst->sum += src->sum;
+	dst->sumsq += src->sumsq;
 	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
 		dst->pos[i] += src->pos[i];
 		dst->neg[i] += src->neg[i];

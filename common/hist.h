@@ -40,8 +40,13 @@ int64_t hist_percentile(const struct hist *h, double p);
  * value at q[k] (0 when empty). 0, or -EINVAL when q is not ascending. */
 int hist_percentiles(const struct hist *h, const double *q, unsigned n, int64_t *out);
 double hist_mean(const struct hist *h);	/* exact (sum / count); 0 when empty */
+/* Sample standard deviation (n - 1), exact (sums kept); 0 below two samples. */
+double hist_stddev(const struct hist *h);
 int64_t hist_max(const struct hist *h);	/* exact; 0 when empty */
 int64_t hist_min(const struct hist *h);	/* exact; 0 when empty */
+/* The occupied buckets, ascending: value[k] as percentiles report it (the
+ * bucket's midpoint within min..max) and count[k]; at most cap, how many. */
+unsigned hist_buckets(const struct hist *h, int64_t *value, uint64_t *count, unsigned cap);
 /* Adds src's samples to dst; 0. */
 int hist_merge(struct hist *dst, const struct hist *src);
 

@@ -103,6 +103,23 @@ enum ifrole ifrole_by_name(const char *name)
 	return uplink_name(name) ? IFROLE_UPLINK : IFROLE_OTHER;
 }
 
+int ifrole_pick(const char *const *names, unsigned n, enum ifrole want)
+{
+	int pick = -1, other = -1, hits = 0, vifs = 0;
+	for (unsigned k = 0; k < n; k++) {
+		enum ifrole r = ifrole_by_name(names[k]);
+		if (r == want)
+			hits++, pick = (int)k;
+		if (r == IFROLE_VIF)
+			vifs++;
+		else
+			other = (int)k;
+	}
+	if (hits == 1)
+		return pick;
+	return want == IFROLE_UPLINK && hits == 0 && n == 2 && vifs == 1 && names[other] ? other : -1;
+}
+
 const char *ifrole_name(enum ifrole r)
 {
 	switch (r) {

@@ -134,6 +134,9 @@ int dec_packet(const struct pkt *p, struct dec_pkt *out);
 int dec_ether(struct cur *c, struct dec_pkt *out);	/* with 802.1Q / QinQ */
 int dec_sll(struct cur *c, struct dec_pkt *out);
 int dec_sll2(struct cur *c, struct dec_pkt *out);
+/* The interface index a Linux cooked v2 frame carries (tcpdump -i any):
+ * 0, or -1 when p is not SLL2 or too short. */
+int dec_sll2_ifindex(const struct pkt *p, uint32_t *ifindex);
 int dec_ip(struct cur *c, struct dec_pkt *out);	/* by version nibble */
 int dec_ip4(struct cur *c, struct dec_pkt *out);
 int dec_ip6(struct cur *c, struct dec_pkt *out);

@@ -59,6 +59,14 @@ int dec_sll2(struct cur *c, struct dec_pkt *out)
 	return dec_vlan_tags(c, out, type);
 }
 
+int dec_sll2_ifindex(const struct pkt *p, uint32_t *ifindex)
+{
+	struct cur c = cur_make(p->data, p->caplen);
+	cur_skip(&c, 4);	/* protocol, reserved */
+	*ifindex = cur_be32(&c);
+	return p->linktype == LT_LINUX_SLL2 && cur_ok(&c) ? 0 : -1;
+}
+
 /* BSD loopback: the address family in the capturing host's byte order, so
  * both orders are accepted. AF_INET6 differs by OS: 10 Linux, 24 NetBSD/
  * OpenBSD, 28 FreeBSD, 30 macOS. */

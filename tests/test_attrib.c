@@ -69,7 +69,7 @@ static void test_dns_three_points(void **st)
 	assert_int_equal(o.link_ns, 120000);
 	assert_int_equal(o.bridge_ns, 10000);
 	assert_int_equal(o.guest_ns, 90000);
-	assert_int_equal(o.client_ns, 0);
+	assert_true(o.client_ns == TXN_NS_NONE);	/* one packet: no client part (null, not 0) */
 	assert_int_equal(o.link_in_ns, 50000);
 	assert_int_equal(o.link_out_ns, 70000);
 	assert_int_equal(o.lost_at, LOST_NONE);
@@ -129,6 +129,12 @@ static void test_pairs(void **st)
 	assert_int_equal(o.client_link_ns, 120000 + 33000);
 	assert_true(o.client_ns == TXN_NS_NONE && o.link_in_ns == TXN_NS_NONE);
 	assert_int_equal(o.total_ns, o.client_link_ns + o.bridge_ns + o.guest_ns);
+
+	make_times(0, &p, t);	/* DNS at uplink and vif: no client_link (was a column of zeros) */
+	o = base_txn(TXN_DNS, 0);
+	attrib_compute(1 << PT_UPLINK | 1 << PT_VIF, all3, all3, t, &o);
+	assert_true(o.client_link_ns == TXN_NS_NONE && !(o.merged & TXN_M_CLIENT_LINK));
+	assert_int_equal(o.total_ns, o.bridge_ns + o.guest_ns);
 }
 
 static void test_losses(void **st)

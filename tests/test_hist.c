@@ -76,8 +76,14 @@ static void check_against_sorted(int64_t *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		sum += v[i];
 	assert_true(fabs(hist_mean(h) - (double)(sum / n)) <= 1e-6 * fabs((double)(sum / n)) + 1e-9);
+	long double ss = 0, m = sum / n;
+	for (size_t i = 0; i < n; i++)
+		ss += (v[i] - m) * (v[i] - m);
+	double sd = n > 1 ? (double)sqrtl(ss / (n - 1)) : 0;	/* two-pass: the reference */
+	assert_true(fabs(hist_stddev(h) - sd) <= 1e-6 * sd + 1e-6);
 	assert_int_equal(hist_count(h), n);
 	assert_int_equal(hist_max(h), v[n - 1]);
+	assert_int_equal(hist_min(h), v[0]);
 	hist_free(h);
 }
 

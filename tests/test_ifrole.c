@@ -87,6 +87,24 @@ static void roles_by_name(void **state)
 	assert_int_equal(ifrole_by_name(NULL), IFROLE_OTHER);
 }
 
+/* Of a capture's interfaces, the one for a role: the only vif name; the
+ * only NIC name, else of two the one not a vif; nothing when unsure. */
+static void pick(void **state)
+{
+	(void)state;
+	const char *dom0[] = { "peth0", "vif1.0", "br0" }, *two[] = { "porta", "vif1.0" };
+	const char *vifs[] = { "vif1.0", "vif2.0", "peth0" }, *none[] = { "porta", "portb" };
+	const char *unnamed[] = { NULL, "vif1.0" };
+	assert_int_equal(ifrole_pick(dom0, 3, IFROLE_UPLINK), 0);
+	assert_int_equal(ifrole_pick(dom0, 3, IFROLE_VIF), 1);
+	assert_int_equal(ifrole_pick(two, 2, IFROLE_UPLINK), 0);	/* of two, the one not a vif */
+	assert_int_equal(ifrole_pick(vifs, 3, IFROLE_VIF), -1);		/* two guests: which? */
+	assert_int_equal(ifrole_pick(vifs, 3, IFROLE_UPLINK), 2);
+	assert_int_equal(ifrole_pick(none, 2, IFROLE_VIF), -1);
+	assert_int_equal(ifrole_pick(none, 2, IFROLE_UPLINK), -1);
+	assert_int_equal(ifrole_pick(unnamed, 2, IFROLE_UPLINK), -1);	/* an unnamed one is not picked */
+}
+
 static void role_names(void **state)
 {
 	(void)state;
@@ -103,6 +121,7 @@ int main(void)
 		cmocka_unit_test(roles),
 		cmocka_unit_test(roles_by_name),
 		cmocka_unit_test(role_names),
+		cmocka_unit_test(pick),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -253,6 +253,75 @@ static void test_iface_unknown(void **st)
 	}
 }
 
+/* tcpdump -i any on Dom0: Linux cooked v2, one link-layer interface, each
+ * packet with its kernel ifindex (33 for the uplink's 5 packets, 34 for the
+ * vif's 6, 1 for one on lo). */
+static void write_cooked(const char *name)
+{
+	char path[256];
+	const char *names[] = { NULL };
+	tl_tmp_path(path, sizeof path, name);
+	struct pcapng_w *w = tc_open(path, names, 1, LT_LINUX_SLL2);
+	for (unsigned i = 0; i < 12; i++) {
+		struct tc_frame e = tc_packet(17, CLIENT, 40000, SERVER, 53, (uint16_t)i, i), f = { .len = e.len + 6 };
+		uint32_t ix = i < 5 ? 33 : i < 11 ? 34 : 1;
+		f.b[0] = 0x08;						/* protocol: IPv4 */
+		f.b[4] = (uint8_t)(ix >> 24), f.b[5] = (uint8_t)(ix >> 16), f.b[6] = (uint8_t)(ix >> 8), f.b[7] = (uint8_t)ix;
+		f.b[9] = 1, f.b[11] = 6;				/* ARPHRD_ETHER, address length */
+		memcpy(f.b + 20, e.b + 14, e.len - 14);
+		tc_write(w, 0, T0 + i * 1000000, &f, LT_LINUX_SLL2);
+	}
+	tc_close(w);
+}
+
+/* The cooked capture: #INDEX is the kernel's ifindex; #NAME needs
+ * --ifnames (refused with the indexes seen, else); the pick by role works
+ * on the names --ifnames gives, in its three forms. */
+static void test_cooked(void **st)
+{
+	(void)st;
+	char path[256], names[256], picked[64];
+	write_cooked("any.pcapng");
+	assert_int_equal(count_spec("any.pcapng#33", 0, NULL), 5);
+	assert_int_equal(count_spec("any.pcapng#34", 0, NULL), 6);
+	assert_int_equal(count_spec("any.pcapng", 0, NULL), 12);
+	struct in_set *s = in_new();
+	tl_tmp_path(path, sizeof path, "any.pcapng#peth0");
+	assert_int_equal(in_add(s, path, 1), 0);
+	assert_int_equal(in_open(s, ~0u), -ENOENT);
+	assert_non_null(strstr(in_error(s), "is Linux cooked v2 (tcpdump -i any): its packets carry interface "
+				"indexes, not names (in the capture: 33, 34, 1); name them with --ifnames"));
+	in_free(s);
+	const char *forms[] = { "33 peth0\n34 vif1.0\n",
+				"1: lo: <LOOPBACK,UP> mtu 65536\n33: peth0@if2: <BROADCAST> mtu 1500\n"
+				"    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff\n34: vif1.0@if3: <UP> mtu 1500\n",
+				"{\"bridges\":[],\"ports\":[{\"name\":\"peth0\",\"ifindex\":33},"
+				"{\"name\":\"vif1.0\",\"ifindex\":34}],\"guests\":[]}" };
+	for (unsigned k = 0; k < 3; k++) {
+		tl_tmp_path(names, sizeof names, "names");
+		FILE *f = fopen(names, "w");
+		fputs(forms[k], f);
+		fclose(f);
+		for (int role = IFROLE_UPLINK; role <= IFROLE_VIF; role++) {
+			s = in_new();
+			tl_tmp_path(path, sizeof path, "any.pcapng");
+			assert_int_equal(in_ifnames(s, names), 0);
+			assert_int_equal(in_add(s, path, 1), 0);
+			in_pick(s, 0, (enum ifrole)role);
+			assert_int_equal(in_open(s, ~0u), 0);
+			uint64_t us[32];
+			assert_int_equal(read_all(s, us, NULL, 32), role == IFROLE_UPLINK ? 5 : 6);
+			snprintf(picked, sizeof picked, "%s", in_picked(s, 0) ? in_picked(s, 0) : "-");
+			assert_string_equal(picked, role == IFROLE_UPLINK ? "peth0" : "vif1.0");
+			in_free(s);
+		}
+	}
+	s = in_new();
+	assert_int_equal(in_ifnames(s, path), -EINVAL);	/* a capture is no list of names */
+	assert_non_null(strstr(in_error(s), ":1: not 'INDEX NAME'"));
+	in_free(s);
+}
+
 /* A Dom0 capture as a replay's -w writes it: an interface block when the
  * interface's first packet comes, so vif1.0 is declared after packets;
  * first is the name declared first. */
@@ -541,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_merge_mapped),
 		cmocka_unit_test(test_iface_select),
 		cmocka_unit_test(test_iface_unknown),
+		cmocka_unit_test(test_cooked),
 		cmocka_unit_test(test_iface_late_block),
 		cmocka_unit_test(test_iface_numbers_across_files),
 		cmocka_unit_test(test_hash_in_path),

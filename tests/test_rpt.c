@@ -59,32 +59,34 @@ static void test_jsonl_keys(void **state)
 	struct txn t = sample(TXN_DNS);
 	char *s = capture(rpt_jsonl_txn, &t);
 	assert_non_null(strstr(s, "\"proto\":\"dns\""));
-	assert_non_null(strstr(s, "\"client\":\"10.0.0.1:40000\""));
-	assert_non_null(strstr(s, "\"server\":\"[2001:db8::1]:53\""));
+	assert_non_null(strstr(s, "\"client_ip\":\"10.0.0.1\",\"client_port\":40000,"));
+	assert_non_null(strstr(s, "\"server_ip\":\"2001:db8::1\",\"server_port\":53,"));
 	assert_non_null(strstr(s, "\"id\":4660"));
 	assert_non_null(strstr(s, "\"name\":\"a\\\"b,c.example\""));
-	assert_non_null(strstr(s, "\"status\":\"NXDOMAIN\""));
+	assert_non_null(strstr(s, "\"dns_rcode\":\"NXDOMAIN\",\"http_status\":null"));
 	assert_non_null(strstr(s, "\"start_ns\":1700000000123456789"));
 	assert_non_null(strstr(s, "\"total_us\":250.001"));
 	assert_non_null(strstr(s, "\"response_us\":null"));
 	assert_non_null(strstr(s, "\"link_us\":0.007"));
 	assert_non_null(strstr(s, "\"guest_us\":null"));
-	assert_non_null(strstr(s, "\"lost_at\":null"));
+	assert_non_null(strstr(s, "\"lost_hop\":null"));
+	assert_non_null(strstr(s, "\"client_link_us\":null"));	/* every key on every row */
+	assert_non_null(strstr(s, "\"server_us\":null"));
 	free(s);
 	t = sample(TXN_HTTP);
 	t.lost_at = LOST_BRIDGE;
 	s = capture(rpt_jsonl_txn, &t);
 	assert_non_null(strstr(s, "\"proto\":\"http\""));
-	assert_non_null(strstr(s, "\"status\":200"));
+	assert_non_null(strstr(s, "\"qtype\":null,\"dns_rcode\":null,\"http_status\":200,"));
 	assert_non_null(strstr(s, "\"response_us\":120.000"));
-	assert_non_null(strstr(s, "\"lost_at\":\"bridge\""));
+	assert_non_null(strstr(s, "\"lost_hop\":\"bridge\""));
 	free(s);
 	t = sample(TXN_DNS);
 	t.answered = 0;
 	t.status = -1;
 	t.total_ns = TXN_NS_NONE;
 	s = capture(rpt_jsonl_txn, &t);
-	assert_non_null(strstr(s, "\"status\":null"));
+	assert_non_null(strstr(s, "\"dns_rcode\":null,\"http_status\":null"));
 	assert_non_null(strstr(s, "\"total_us\":null"));
 	free(s);
 }
@@ -102,8 +104,8 @@ static void test_jsonl_attempt(void **state)
 	t.total_ns = t.response_ns = TXN_NS_NONE;
 	t.lost_at = LOST_GUEST;
 	char *s = capture(rpt_jsonl_txn, &t);
-	assert_non_null(strstr(s, "\"id\":0,\"name\":null,\"status\":null"));
-	assert_non_null(strstr(s, "\"lost_at\":\"guest\""));
+	assert_non_null(strstr(s, "\"id\":0,\"name\":null,\"qtype\":null,\"dns_rcode\":null,\"http_status\":null"));
+	assert_non_null(strstr(s, "\"lost_hop\":\"guest\""));
 	free(s);
 	t.t.req_first = t.t.req_last = t.start_ns + 1;	/* a request whose line was not captured */
 	s = capture(rpt_jsonl_txn, &t);
@@ -116,8 +118,17 @@ static void test_csv_row(void **state)
 	(void)state;
 	struct txn t = sample(TXN_DNS);
 	char *s = capture(rpt_csv_txn, &t);
-	assert_string_equal(s, "dns,10.0.0.1:40000,[2001:db8::1]:53,4660,\"a\"\"b,c.example\",NXDOMAIN,"
-			       "1700000000123456789,250.001,,,0.007,,,,,,,0,client\n");
+	assert_string_equal(s, "\"dns\",\"10.0.0.1\",40000,\"2001:db8::1\",53,4660,\"a\"\"b,c.example\",0,"
+			       "\"NXDOMAIN\",,1700000000123456789,250.001,,,0.007,,,,,,,,,\"client\"\n");
+	free(s);
+	s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+	rpt_csv_header(f);
+	fclose(f);
+	assert_string_equal(s, "proto,client_ip,client_port,server_ip,server_port,id,name,qtype,dns_rcode,"
+			       "http_status,start_ns,total_us,response_us,client_us,link_us,bridge_us,guest_us,"
+			       "network_us,server_us,client_link_us,link_in_us,link_out_us,lost_hop,point\n");
 	free(s);
 }
 
@@ -140,8 +151,9 @@ static void test_json_summary_keys(void **state)
 			       "\"latency_us\":{\"total\":{\"count\":1,\"p50\":",
 			       "\"http\":{\"transactions\":1", "\"connections\":",
 			       "\"response\":{\"count\":1,\"p50\":120.000,\"p90\":120.000,\"p99\":120.000,"
-			       "\"p999\":120.000,\"max\":120.000,\"mean\":120.000,\"cdf\":[[0,120.000],",
-			       "[99.99,120.000],[100,120.000]]}",
+			       "\"p999\":120.000,\"min\":120.000,\"max\":120.000,\"mean\":120.000,\"stddev\":0.000,"
+			       "\"cdf\":[[0,120.000],",
+			       "[99.99,120.000],[100,120.000]],\"buckets\":[[120.000,1]]}",
 			       "\"malformed\":{\"total\":0}", "\"packets\":" };
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (!strstr(buf, keys[i]))
@@ -209,16 +221,29 @@ static void test_text_dns_no_client(void **state)
 	struct results *r = res_new();
 	r->point[0].present = 1;
 	r->npoints = 1;
-	struct txn t = sample(TXN_DNS);
-	t.client_ns = 0;
+	struct txn t = sample(TXN_DNS);	/* as attribution gives it: no client part */
 	t.guest_ns = 90000;
+	t.link_in_ns = 1005567;
+	t.link_out_ns = 1004936;
 	res_add_txn(r, &t);
+	r->clock.valid = 1;
+	r->clock.split_uncertainty_ns = 1003188;
 	char *s = render(rpt_text, r);
-	if (strstr(s, "    client ") || !strstr(s, "    guest ") || !strstr(s, "    link "))
+	if (strstr(s, "    client ") || strstr(s, "client_link") || !strstr(s, "    guest ") ||
+	    !strstr(s, "    link "))
 		fail_msg("DNS rows: %s", s);
+	/* percentiles to 3 significant digits, max and mean exact */
+	if (!strstr(s, "    total               1          250          250          250          250      250.001      250.001\n"))
+		fail_msg("total row: %s", s);
+	if (!strstr(s, "percentiles to 3 significant digits"))
+		fail_msg("no precision note: %s", s);
+	/* one-way figures rounded to their uncertainty, said beside them */
+	if (!strstr(s, "    link_in             1         1000         1000         1000         1000         1000         1000  +- 1000 (one-way: clock split)\n"))
+		fail_msg("link_in row: %s", s);
 	free(s);
-	s = render(rpt_json, r);	/* the JSON keys stay as they were */
-	assert_non_null(strstr(s, "\"client\":{\"count\":1,"));
+	s = render(rpt_json, r);	/* a component never measured has no key */
+	assert_null(strstr(s, "\"client\":{\"count\""));
+	assert_non_null(strstr(s, "\"link_in\":{\"count\":1,\"p50\":1005.567,"));	/* JSON: as measured */
 	free(s);
 	t = sample(TXN_HTTP);
 	t.client_ns = 3000;
@@ -276,12 +301,12 @@ static void test_windows(void **state)
 			fail_msg("missing %s in %s", keys[i], s);
 	free(s);
 	s = render(csv_windows, r);
-	assert_true(strncmp(s, "kind,start_ns,window_s,client_requests_per_s", 44) == 0);
+	assert_true(strncmp(s, "start_ns,window_s,client_requests_per_s", 39) == 0);
 	unsigned rows = 0;
-	for (char *p = s; (p = strstr(p, "\nwindow,")); p++)
+	for (char *p = s; (p = strstr(p, "\n1")); p++)
 		rows++;
 	assert_int_equal(rows, 3);
-	assert_non_null(strstr(s, "\nwindow,1001000000000,1.000000,0.000,0.000,"));
+	assert_non_null(strstr(s, "\n1001000000000,1.000000,0.000,0.000,"));
 	free(s);
 	res_free(r);
 }

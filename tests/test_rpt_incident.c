@@ -89,7 +89,11 @@ static void test_none(void **state)
 	assert_null(strstr(s, "incidents"));
 	free(s);
 	s = render(csv, r);
-	assert_string_equal(s, "");
+	assert_string_equal(s, "kind,guest,point,start_ns,end_ns,open,duration_s,last_answer_ns,detected_ns,"
+			       "client_requests,uplink_requests,vif_requests,service,port,last_answer_kind,unanswered_arp,"
+			       "unanswered_icmp,unanswered_tcp_syn,unanswered_tcp_data,unanswered_dns,unanswered_other,"
+			       "client,server,ports_seen,port_min,port_max,ports_held,ports_open,closed_by_client,"
+			       "reuse_interval_s,reused_port,resumed_port,count,connections,lost_link,lost_bridge\n");
 	free(s);
 	res_free(r);
 }
@@ -115,12 +119,12 @@ static void test_silent(void **state)
 	r->incident[0].open = 0;
 	r->incident[0].end_ns = r->incident[0].start_ns + 2500000000ull;
 	s = render(csv, r);
-	has(s, "kind,guest,incident,point,start_ns,end_ns,duration_s,last_answer_ns,detected_ns,client_requests,"
+	has(s, "kind,guest,point,start_ns,end_ns,open,duration_s,last_answer_ns,detected_ns,client_requests,"
 	       "uplink_requests,vif_requests,service,port,last_answer_kind,unanswered_arp,unanswered_icmp,"
 	       "unanswered_tcp_syn,unanswered_tcp_data,unanswered_dns,unanswered_other,client,server,ports_seen,"
 	       "port_min,port_max,ports_held,ports_open,closed_by_client,reuse_interval_s,reused_port,resumed_port,"
 	       "count,connections,lost_link,lost_bridge\n"
-	       "incident,10.77.0.10,silent,vif,1007700000000,1010200000000,2.500000,1007695000000,"
+	       "silent,10.77.0.10,vif,1007700000000,1010200000000,false,2.500000,1007695000000,"
 	       "1008700000000,,95,94,,,http,0,20,74,0,0,3,,,,,,,,,,,,,,,\n");
 	free(s);
 	s = render(rpt_text, r);
@@ -156,7 +160,7 @@ static void test_app_only(void **state)
 	       "requests reached vif1.0 (uplink 0): application only; answers again at");
 	free(s);
 	s = render(csv, r);
-	has(s, "incident,10.77.0.10,app_only,vif,1001000000000,1003000000000,2.000000,1000999999000,1002000000000,,0,100,"
+	has(s, "app_only,10.77.0.10,vif,1001000000000,1003000000000,false,2.000000,1000999999000,1002000000000,,0,100,"
 	       "dns,5353,dns,0,0,0,0,100,0,,,,,,,,,,,,,,,\n");
 	free(s);
 	res_free(r);
@@ -209,9 +213,9 @@ static void test_ports(void **state)
 	       "open, 200 connections closed first by the client\n");
 	free(s);
 	s = render(csv, r);
-	has(s, "\nincident,,client_port_exhaustion,uplink,1001000000000,1059000000000,58.000000,,1002000000000,,,,,,,"
+	has(s, "\nclient_port_exhaustion,,uplink,1001000000000,1059000000000,false,58.000000,,1002000000000,,,,,,,"
 	       ",,,,,,10.77.0.1,10.77.0.10:80,200,40000,40199,198,2,200,61.000000,40001,40000,,,,\n");
-	has(s, "\nincident,,client_port_exhaustion,uplink,1001000000000,,119.000000,,1002000000000,,,,,,,,,,,,,"
+	has(s, "\nclient_port_exhaustion,,uplink,1001000000000,,true,119.000000,,1002000000000,,,,,,,,,,,,,"
 	       "10.77.0.1,10.77.0.10:80,200,40000,40199,198,2,200,,,,,,,\n");
 	free(s);
 	res_free(r);
@@ -248,9 +252,9 @@ static void test_bursts(void **state)
 	       "bridge 10)\n");
 	free(s);
 	s = render(csv, r);
-	has(s, "\nincident,,syn_retransmits,uplink,1001000000000,1003000000000,2.000000,,1001000000100,,,,,,,,,,,,,"
+	has(s, "\nsyn_retransmits,,uplink,1001000000000,1003000000000,false,2.000000,,1001000000100,,,,,,,,,,,,,"
 	       ",,,,,,,,,,,94,90,,\n");
-	has(s, "\nincident,,loss_burst,uplink,1004000000000,1005000000000,1.000000,,1004000000100,,,,,,,,,,,,,"
+	has(s, "\nloss_burst,,uplink,1004000000000,1005000000000,false,1.000000,,1004000000100,,,,,,,,,,,,,"
 	       ",,,,,,,,,,,12,,2,10\n");
 	free(s);
 	res_free(r);

@@ -143,7 +143,9 @@ void attrib_compute(unsigned roles, const uint8_t have[PT_N], const uint8_t answ
 	}
 	o->total_ns = dt(l[0].end, l[0].start);
 	int64_t client = dt(l[0].in[l[0].n - 1], l[0].mark);
-	if (head == PT_CLIENT) {
+	if (o->proto != TXN_HTTP) {
+		/* a DNS query is one packet: no client part to give (null, not 0) */
+	} else if (head == PT_CLIENT) {
 		o->client_ns = client;
 	} else {
 		o->client_link_ns = client;

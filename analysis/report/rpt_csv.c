@@ -4,12 +4,12 @@
 #include "analysis/report/rpt.h"
 #include "common/text.h"
 
-#define CSV_COLS "proto,client,server,id,name,status,start_ns,total_us,response_us,client_us," \
-		 "link_us,bridge_us,guest_us,link_in_us,link_out_us,network_us,lost_at,qtype,point"
-
+/* The header: the JSON Lines keys, in their order. */
 void rpt_csv_header(FILE *f)
 {
-	fputs(CSV_COLS "\n", f);
+	for (int k = 0; k < RPT_TXN_NFIELDS; k++)
+		fprintf(f, "%s%s", k ? "," : "", rpt_txn_fields[k].key);
+	putc('\n', f);
 }
 
 /* A text cell: quoted (RFC 4180), valid UTF-8 (a byte that is not, and
@@ -41,39 +41,32 @@ static void csv_str(FILE *f, const char *s)
 	putc('"', f);
 }
 
-static void col_us(FILE *f, int64_t ns)
+/* A cell: empty for null, a string quoted, a number as is. */
+static void csv_val(FILE *f, enum rpt_ftype type, const struct rpt_val *v)
 {
 	char b[32];
-	putc(',', f);
-	if (ns != TXN_NS_NONE)
-		fputs(rpt_us(ns, b, sizeof b), f);
+	if (v->null)
+		return;
+	if (type == RPT_STR)
+		csv_str(f, v->s);
+	else if (type == RPT_US)
+		fputs(rpt_us(v->i, b, sizeof b), f);
+	else
+		fprintf(f, "%lld", (long long)v->i);
 }
 
 void rpt_csv_txn(void *ctx, const struct txn *t)
 {
 	struct rpt_out *o = ctx;
-	FILE *f = o->f;
-	char c[64], s[64], st[16];
-	fprintf(f, "%s,%s,%s,%u,", t->proto == TXN_HTTP ? "http" : "dns",
-		endpoint_str(&t->client, c, sizeof c), endpoint_str(&t->server, s, sizeof s), t->id);
-	csv_str(f, t->name);
-	const char *status = rpt_status(t, st, sizeof st);
-	fprintf(f, ",%s,%llu", status ? status : "", (unsigned long long)t->start_ns);
-	col_us(f, t->total_ns);
-	col_us(f, t->proto == TXN_HTTP ? t->response_ns : TXN_NS_NONE);
-	col_us(f, t->client_ns);
-	col_us(f, t->link_ns);
-	col_us(f, t->bridge_ns);
-	col_us(f, t->guest_ns);
-	col_us(f, t->link_in_ns);
-	col_us(f, t->link_out_ns);
-	col_us(f, t->network_ns);
-	fprintf(f, ",%s", t->lost_at > LOST_NONE && t->lost_at <= LOST_GUEST ? rpt_lost_name[t->lost_at] : "");
-	if (t->proto == TXN_DNS)
-		fprintf(f, ",%u", t->qtype);
-	else
-		putc(',', f);
-	fprintf(f, ",%s\n", t->point < 3 ? rpt_role_name[t->point] : "");
+	struct rpt_val v[RPT_TXN_NFIELDS];
+	struct rpt_txn_buf b;
+	rpt_txn_values(t, v, &b);
+	for (int k = 0; k < RPT_TXN_NFIELDS; k++) {
+		if (k)
+			putc(',', o->f);
+		csv_val(o->f, rpt_txn_fields[k].type, &v[k]);
+	}
+	putc('\n', o->f);
 	o->rows++;
 }
 
@@ -90,7 +83,7 @@ static void csv_stat(FILE *f, const struct res_stat *s)
 
 static void csv_step(FILE *f, const struct res_step *s, size_t i)
 {
-	fprintf(f, "step,%zu,%llu,%llu,%.6f,%.3f,%.3f,%.3f,", i + 1, (unsigned long long)s->start_ns,
+	fprintf(f, "%zu,%llu,%llu,%.6f,%.3f,%.3f,%.3f,", i + 1, (unsigned long long)s->start_ns,
 		(unsigned long long)s->end_ns, s->duration_s, s->request_rate, s->response_rate,
 		s->connection_rate);
 	if (s->answered_fraction >= 0)
@@ -111,21 +104,24 @@ static void csv_step(FILE *f, const struct res_step *s, size_t i)
 
 void rpt_csv_steps(FILE *f, const struct results *r)
 {
-	if (r->n_steps) {
-		fputs("kind,step,start_ns,end_ns,duration_s,request_rate,response_rate,connection_rate,"
-		      "answered_fraction,transactions,answered", f);
-		for (int k = 0; k < RES_STEP_COMPS; k++) {
-			const char *c = res_comp_name(res_step_comp[k]);
-			fprintf(f, ",%s_count,%s_p50_us,%s_p90_us,%s_p99_us,%s_mean_us,%s_stddev_us", c, c, c, c, c, c);
-		}
-		fputs(",schedule_of,sends,interarrival_cv,max_gap_s,stalled_s,omitted,idle_stall_s,"
-		      "schedule_kept,limit,why\n", f);
-		for (size_t i = 0; i < r->n_steps; i++)
-			csv_step(f, &r->steps[i], i);
+	fputs("step,start_ns,end_ns,duration_s,request_rate,response_rate,connection_rate,"
+	      "answered_fraction,transactions,answered", f);
+	for (int k = 0; k < RES_STEP_COMPS; k++) {
+		const char *c = res_comp_name(res_step_comp[k]);
+		fprintf(f, ",%s_count,%s_p50_us,%s_p90_us,%s_p99_us,%s_mean_us,%s_stddev_us", c, c, c, c, c, c);
 	}
+	fputs(",schedule_of,sends,interarrival_cv,max_gap_s,stalled_s,omitted,idle_stall_s,"
+	      "schedule_kept,limit,why\n", f);
+	for (size_t i = 0; i < r->n_steps; i++)
+		csv_step(f, &r->steps[i], i);
+}
+
+void rpt_csv_verdict(FILE *f, const struct results *r)
+{
+	fputs("limit,first_limited_step,why\n", f);
 	if (!r->verdict_valid)
 		return;
-	fprintf(f, "kind,limit,first_limited_step,why\nverdict,%s,", res_limit_name(r->verdict.limit));
+	fprintf(f, "%s,", res_limit_name(r->verdict.limit));
 	if (r->verdict_step >= 0)
 		fprintf(f, "%d", r->verdict_step + 1);
 	putc(',', f);

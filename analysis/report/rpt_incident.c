@@ -239,7 +239,7 @@ void rpt_json_incidents(FILE *f, const struct results *r)
 
 /* ---- CSV ---- */
 
-#define CSV_INCIDENT_COLS "kind,guest,incident,point,start_ns,end_ns,duration_s,last_answer_ns,detected_ns," \
+#define CSV_INCIDENT_COLS "kind,guest,point,start_ns,end_ns,open,duration_s,last_answer_ns,detected_ns," \
 	"client_requests,uplink_requests,vif_requests,service,port,last_answer_kind,unanswered_arp," \
 	"unanswered_icmp,unanswered_tcp_syn,unanswered_tcp_data,unanswered_dns,unanswered_other,client,server," \
 	"ports_seen,port_min,port_max,ports_held,ports_open,closed_by_client,reuse_interval_s,reused_port," \
@@ -298,18 +298,16 @@ static void csv_burst(FILE *f, const struct res_incident *in)
 
 void rpt_csv_incidents(FILE *f, const struct results *r)
 {
-	if (!r->n_incidents)
-		return;
 	fputs(CSV_INCIDENT_COLS "\n", f);
 	for (unsigned i = 0; i < r->n_incidents; i++) {
 		const struct res_incident *in = &r->incident[i];
 		int sil = inc_is_silence(in->kind);
 		char ip[64];
-		fprintf(f, "incident,%s,%s,%s,%llu,", sil ? ipaddr_str(&in->guest, ip, sizeof ip) : "",
-			inc_kind_key(in->kind), role(in->point), (unsigned long long)in->start_ns);
+		fprintf(f, "%s,%s,%s,%llu,", inc_kind_key(in->kind), sil ? ipaddr_str(&in->guest, ip, sizeof ip) : "",
+			role(in->point), (unsigned long long)in->start_ns);
 		if (!in->open)	/* open: empty end */
 			fprintf(f, "%llu", (unsigned long long)in->end_ns);
-		fprintf(f, ",%.6f,", duration_s(r, in));
+		fprintf(f, ",%s,%.6f,", in->open ? "true" : "false", duration_s(r, in));
 		if (sil)
 			fprintf(f, "%llu", (unsigned long long)in->last_answer_ns);
 		fprintf(f, ",%llu", (unsigned long long)in->detected_ns);

@@ -35,35 +35,49 @@ static void cdf(FILE *f, const struct hist *h)
 	putc(']', f);
 }
 
-/* "key":{count, percentiles, mean, without the closing brace */
-static void lat_open(FILE *f, const char *key, const struct hist *h, int comma)
+/* Percentiles from the histogram (3 significant digits: HIST_REL_ERROR);
+ * min, max, mean and stddev exact (the histogram keeps them apart). */
+static void lat_fields(FILE *f, const char *key, const struct hist *h, int comma)
 {
-	char b[6][32];
-	fprintf(f, "%s\"%s\":", comma ? "," : "", key);
+	static const double q[4] = { 50, 90, 99, 99.9 };
+	static const char *const qn[4] = { "p50", "p90", "p99", "p999" };
+	int64_t v[4];
+	char b[32];
+	fprintf(f, "%s\"%s\":{\"count\":%llu", comma ? "," : "", key, (unsigned long long)hist_count(h));
 	if (!hist_count(h)) {
-		fputs("{\"count\":0,\"p50\":null,\"p90\":null,\"p99\":null,\"p999\":null,"
-		      "\"max\":null,\"mean\":null", f);
+		fputs(",\"p50\":null,\"p90\":null,\"p99\":null,\"p999\":null,\"min\":null,\"max\":null,"
+		      "\"mean\":null,\"stddev\":null", f);
 		return;
 	}
-	fprintf(f, "{\"count\":%llu,\"p50\":%s,\"p90\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s,\"mean\":%.3f",
-		(unsigned long long)hist_count(h), rpt_us(hist_percentile(h, 50), b[0], 32),
-		rpt_us(hist_percentile(h, 90), b[1], 32), rpt_us(hist_percentile(h, 99), b[2], 32),
-		rpt_us(hist_percentile(h, 99.9), b[3], 32), rpt_us(hist_max(h), b[4], 32),
-		hist_mean(h) / 1000.0);
+	hist_percentiles(h, q, 4, v);
+	for (int k = 0; k < 4; k++)
+		fprintf(f, ",\"%s\":%s", qn[k], rpt_us(v[k], b, sizeof b));
+	fprintf(f, ",\"min\":%s", rpt_us(hist_min(h), b, sizeof b));
+	fprintf(f, ",\"max\":%s,\"mean\":%.3f,\"stddev\":%.3f", rpt_us(hist_max(h), b, sizeof b),
+		hist_mean(h) / 1000.0, hist_stddev(h) / 1000.0);
 }
 
 static void lat(FILE *f, const char *key, const struct hist *h, int comma)
 {
-	lat_open(f, key, h, comma);
-	putc('}', f);
+	lat_fields(f, key, h, comma);
+	fputc('}', f);
 }
 
-/* A latency component: its percentiles and its distribution. */
+/* A latency component: its figures, its distribution as a CDF (the HTML
+ * report's) and its histogram, [[us, count], ...] over the occupied
+ * buckets (what `compare` resamples for its median intervals). */
 static void comp(FILE *f, const char *key, const struct hist *h, int comma)
 {
-	lat_open(f, key, h, comma);
+	static int64_t v[2 * HIST_BUCKETS];
+	static uint64_t c[2 * HIST_BUCKETS];
+	char b[32];
+	lat_fields(f, key, h, comma);
 	cdf(f, h);
-	putc('}', f);
+	unsigned n = hist_buckets(h, v, c, 2 * HIST_BUCKETS);
+	fputs(",\"buckets\":[", f);
+	for (unsigned k = 0; k < n; k++)
+		fprintf(f, "%s[%s,%llu]", k ? "," : "", rpt_us(v[k], b, sizeof b), (unsigned long long)c[k]);
+	fputs("]}", f);
 }
 
 /* total always, response for HTTP, and every other component measured */

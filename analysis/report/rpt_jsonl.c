@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "analysis/report/rpt.h"
-#include "decode/dns.h"
 #include "common/text.h"
 
 const char *const rpt_role_name[3] = { "client", "uplink", "vif" };
@@ -57,66 +56,35 @@ void rpt_json_str(FILE *f, const char *s)
 	putc('"', f);
 }
 
-const char *rpt_status(const struct txn *t, char *buf, unsigned cap)
-{
-	if (!t->answered || t->status < 0)
-		return NULL;
-	if (t->proto == TXN_DNS)
-		return dns_rcode_name((unsigned)t->status, buf, cap);
-	snprintf(buf, cap, "%d", t->status);
-	return buf;
-}
-
 int rpt_is_attempt(const struct txn *t)
 {
 	return t->proto == TXN_HTTP && !t->t.req_first && !t->t.req_last && !t->name[0];
 }
 
-static void field_us(FILE *f, const char *key, int64_t ns)
+/* A field's value as JSON: a string, a number, microseconds, or null. */
+static void json_val(FILE *f, enum rpt_ftype type, const struct rpt_val *v)
 {
 	char b[32];
-	fprintf(f, ",\"%s\":%s", key, ns == TXN_NS_NONE ? "null" : rpt_us(ns, b, sizeof b));
+	if (v->null)
+		fputs("null", f);
+	else if (type == RPT_STR)
+		rpt_json_str(f, v->s);
+	else if (type == RPT_US)
+		fputs(rpt_us(v->i, b, sizeof b), f);
+	else
+		fprintf(f, "%lld", (long long)v->i);
 }
 
 void rpt_jsonl_txn(void *ctx, const struct txn *t)
 {
 	struct rpt_out *o = ctx;
-	FILE *f = o->f;
-	char c[64], s[64], st[16];
-	fprintf(f, "{\"proto\":\"%s\",\"client\":\"%s\",\"server\":\"%s\",\"id\":%u,\"name\":",
-		t->proto == TXN_HTTP ? "http" : "dns", endpoint_str(&t->client, c, sizeof c),
-		endpoint_str(&t->server, s, sizeof s), t->id);
-	if (rpt_is_attempt(t))
-		fputs("null", f);	/* no request: nothing to name */
-	else
-		rpt_json_str(f, t->name);
-	const char *status = rpt_status(t, st, sizeof st);
-	if (!status)
-		fputs(",\"status\":null", f);
-	else if (t->proto == TXN_DNS)
-		fprintf(f, ",\"status\":\"%s\"", status);
-	else
-		fprintf(f, ",\"status\":%s", status);
-	fprintf(f, ",\"start_ns\":%llu", (unsigned long long)t->start_ns);
-	field_us(f, "total_us", t->total_ns);
-	field_us(f, "response_us", t->proto == TXN_HTTP ? t->response_ns : TXN_NS_NONE);
-	field_us(f, "client_us", t->client_ns);
-	field_us(f, "link_us", t->link_ns);
-	field_us(f, "bridge_us", t->bridge_ns);
-	field_us(f, "guest_us", t->guest_ns);
-	field_us(f, "link_in_us", t->link_in_ns);
-	field_us(f, "link_out_us", t->link_out_ns);
-	field_us(f, "network_us", t->network_ns);
-	if (t->merged & TXN_M_SERVER)	/* merged components (analysis/attrib.c) */
-		field_us(f, "server_us", t->server_ns);
-	if (t->merged & TXN_M_CLIENT_LINK)
-		field_us(f, "client_link_us", t->client_link_ns);
-	if (t->lost_at > LOST_NONE && t->lost_at <= LOST_GUEST)
-		fprintf(f, ",\"lost_at\":\"%s\"", rpt_lost_name[t->lost_at]);
-	else
-		fputs(",\"lost_at\":null", f);
-	if (t->proto == TXN_DNS)
-		fprintf(f, ",\"qtype\":%u", t->qtype);
-	fprintf(f, ",\"point\":\"%s\"}\n", t->point < 3 ? rpt_role_name[t->point] : "?");
+	struct rpt_val v[RPT_TXN_NFIELDS];
+	struct rpt_txn_buf b;
+	rpt_txn_values(t, v, &b);
+	for (int k = 0; k < RPT_TXN_NFIELDS; k++) {
+		fprintf(o->f, "%s\"%s\":", k ? "," : "{", rpt_txn_fields[k].key);
+		json_val(o->f, rpt_txn_fields[k].type, &v[k]);
+	}
+	fputs("}\n", o->f);
 	o->rows++;
 }

@@ -1,5 +1,5 @@
-/* The time series drawn: the JSON `windows` list and the CSV section of
- * kind=window rows, from the rows the engine kept (results.windows). */
+/* The time series drawn: the JSON `windows` list and the CSV table
+ * windows.csv, from the rows the engine kept (results.windows). */
 #include <stdio.h>
 #include "analysis/report/rpt.h"
 
@@ -90,7 +90,7 @@ void rpt_json_windows(FILE *f, const struct results *r)
 
 static void csv_header(FILE *f)
 {
-	fputs("kind,start_ns,window_s", f);
+	fputs("start_ns,window_s", f);
 	for (int p = 0; p < PT_N; p++)
 		fprintf(f, ",%s_requests_per_s,%s_responses_per_s", rpt_role_name[p], rpt_role_name[p]);
 	for (int p = 0; p < SER_PROTOS; p++) {
@@ -128,7 +128,7 @@ static void csv_lat(FILE *f, const struct ser_lat *l, int stats)
 static void csv_row(FILE *f, const struct ser_row *r, const struct res_series *w)
 {
 	double secs = window_s(w);
-	fprintf(f, "window,%llu,%.6f", (unsigned long long)r->start_ns, secs);
+	fprintf(f, "%llu,%.6f", (unsigned long long)r->start_ns, secs);
 	for (int p = 0; p < PT_N; p++)
 		if (w->roles & 1u << p)
 			fprintf(f, ",%.3f,%.3f", (double)ser_requests(r, p) / secs,

@@ -16,10 +16,31 @@ static const char *us(int64_t ns, char *b)
 	return rpt_us(ns, b, 32);
 }
 
+/* A percentile in us to 3 significant digits, what the histogram knows
+ * (HIST_REL_ERROR): "3100", "605", "49.1", "0.812". */
+static const char *sig3(int64_t ns, char *b)
+{
+	double v = (double)ns / 1000.0, a = v < 0 ? -v : v;
+	if (a >= 999.5) {
+		double unit = 1;
+		while (a / unit >= 999.5)
+			unit *= 10;
+		snprintf(b, 32, "%.0f", (double)(long long)(v / unit + (v < 0 ? -0.5 : 0.5)) * unit);
+	} else
+		snprintf(b, 32, "%.*f", a >= 99.95 ? 0 : a >= 9.995 ? 1 : a >= 0.9995 ? 2 : 3, v);
+	return b;
+}
+
 static void lat_head(FILE *f)
 {
 	fprintf(f, "    %-10s %10s %12s %12s %12s %12s %12s %12s\n", "latency us", "count", "p50",
 		"p90", "p99", "p99.9", "max", "mean");
+}
+
+/* Said once under the tables: how exact each column is. */
+static void lat_note(FILE *f)
+{
+	fprintf(f, "    (percentiles to 3 significant digits, from histograms; max and mean exact)\n");
 }
 
 static void lat_row(FILE *f, const char *name, const struct hist *h)
@@ -30,12 +51,51 @@ static void lat_row(FILE *f, const char *name, const struct hist *h)
 		return;
 	}
 	fprintf(f, "    %-10s %10llu %12s %12s %12s %12s %12s %12.3f\n", name,
-		(unsigned long long)hist_count(h), us(hist_percentile(h, 50), b[0]),
-		us(hist_percentile(h, 90), b[1]), us(hist_percentile(h, 99), b[2]),
-		us(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
+		(unsigned long long)hist_count(h), sig3(hist_percentile(h, 50), b[0]),
+		sig3(hist_percentile(h, 90), b[1]), sig3(hist_percentile(h, 99), b[2]),
+		sig3(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
 }
 
-static void proto_block(FILE *f, const char *name, const struct res_proto *p, double span, int http)
+/* The decimal place of an uncertainty's second significant digit, as a
+ * power of ten in us (1003 us -> 100: "1000 +- 1000"). */
+static double place_of(int64_t unc_ns)
+{
+	double u = (double)unc_ns / 1000.0, p = 1e-3;
+	while (u >= p * 100)
+		p *= 10;
+	return p;
+}
+
+static const char *rounded(double us_v, double place, char *b)
+{
+	double r = (double)(long long)(us_v / place + (us_v < 0 ? -0.5 : 0.5)) * place;
+	snprintf(b, 32, "%.*f", place >= 1 ? 0 : place >= 0.1 ? 1 : place >= 0.01 ? 2 : 3, r);
+	return b;
+}
+
+/* link_in and link_out are one-way: they carry the clock split's
+ * uncertainty, so each figure is rounded to it and it is said beside them. */
+static void split_row(FILE *f, const char *name, const struct hist *h, int64_t unc_ns)
+{
+	char b[6][32], u[32];
+	double pl = place_of(unc_ns);
+	fprintf(f, "    %-10s %10llu %12s %12s %12s %12s %12s %12s  +- %s (one-way: clock split)\n", name,
+		(unsigned long long)hist_count(h), rounded(hist_percentile(h, 50) / 1e3, pl, b[0]),
+		rounded(hist_percentile(h, 90) / 1e3, pl, b[1]), rounded(hist_percentile(h, 99) / 1e3, pl, b[2]),
+		rounded(hist_percentile(h, 99.9) / 1e3, pl, b[3]), rounded(hist_max(h) / 1e3, pl, b[4]),
+		rounded(hist_mean(h) / 1e3, pl, b[5]), rounded(unc_ns / 1e3, pl, u));
+}
+
+static void comp_row(FILE *f, const struct results *r, int c, const struct hist *h)
+{
+	if ((c == RC_LINK_IN || c == RC_LINK_OUT) && r->clock.valid)
+		split_row(f, res_comp_name(c), h, r->clock.split_uncertainty_ns);
+	else
+		lat_row(f, res_comp_name(c), h);
+}
+
+static void proto_block(FILE *f, const struct results *r, const char *name, const struct res_proto *p,
+			double span, int http)
 {
 	fprintf(f, "%s: %llu transactions (%llu answered, %llu unanswered)", name,
 		(unsigned long long)p->transactions, (unsigned long long)p->answered,
@@ -50,8 +110,9 @@ static void proto_block(FILE *f, const char *name, const struct res_proto *p, do
 	if (http)
 		lat_row(f, "response", p->lat[RC_RESPONSE]);
 	for (int c = RC_CLIENT; c < RC_N; c++)
-		if (hist_count(p->lat[c]) && (http || c != RC_CLIENT))	/* DNS has no client part */
-			lat_row(f, res_comp_name(c), p->lat[c]);
+		if (hist_count(p->lat[c]))	/* a component measured: its row (DNS has no client part) */
+			comp_row(f, r, c, p->lat[c]);
+	lat_note(f);
 	if (p->lost[LOST_LINK] || p->lost[LOST_BRIDGE] || p->lost[LOST_GUEST])
 		fprintf(f, "    lost: link %llu, bridge %llu, guest %llu\n",
 			(unsigned long long)p->lost[LOST_LINK], (unsigned long long)p->lost[LOST_BRIDGE],
@@ -115,9 +176,9 @@ static void hs_row(FILE *f, const char *name, const struct hist *h)
 {
 	char b[6][32];
 	fprintf(f, "    %-24s %10llu %12s %12s %12s %12s %12s %12.3f\n", name,
-		(unsigned long long)hist_count(h), us(hist_percentile(h, 50), b[0]),
-		us(hist_percentile(h, 90), b[1]), us(hist_percentile(h, 99), b[2]),
-		us(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
+		(unsigned long long)hist_count(h), sig3(hist_percentile(h, 50), b[0]),
+		sig3(hist_percentile(h, 90), b[1]), sig3(hist_percentile(h, 99), b[2]),
+		sig3(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
 }
 
 static void handshakes(FILE *f, const struct results *r)
@@ -376,9 +437,9 @@ int rpt_text(FILE *f, const struct results *r)
 	if (s.ip_fragments)
 		fprintf(f, "IP fragments: %llu, datagrams reassembled: %llu\n",
 			(unsigned long long)s.ip_fragments, (unsigned long long)s.reassembled);
-	proto_block(f, "DNS", &r->dns, span, 0);
+	proto_block(f, r, "DNS", &r->dns, span, 0);
 	dns_details(f, r, ref);
-	proto_block(f, "HTTP", &r->http, span, 1);
+	proto_block(f, r, "HTTP", &r->http, span, 1);
 	http_details(f, r, ref);
 	tcp_block(f, r, ref);
 	if (r->npoints > 1)

@@ -9,7 +9,7 @@
 # guest there, and the requests it counts at each point equal tshark's
 # requests after the guest's last answer at that point, every one of them a
 # SYN or a ping (unanswered tcp_syn and icmp, tshark's counts). The text
-# summary names it, the CSV has one kind=incident row for it; --silence 10s
+# summary names it, incidents.csv (--csv DIR/) has one row for it; --silence 10s
 # finds none (the SYN retransmission burst stays: 94 connections). pcaps/demo and
 # pcaps/http-ramp (the guest answers throughout): no incident, three points
 # and each alone. Replay: `live -r dom0.pcapng --speed 0` reports the same
@@ -108,11 +108,11 @@ read -r -a OU < <(oracle $P/dom0.pcapng peth0)
 read -r -a OV < <(oracle $P/dom0.pcapng vif1.0)
 echo "tshark: guest ${OV[0]}; at vif1.0 last answer ${OV[1]}, last packet ${OV[2]}, next request ${OV[3]}, ${OV[4]} requests after the last answer"
 A3="--client $P/client.pcapng#eth0 --uplink $P/dom0.pcapng#peth0 --vif $P/dom0.pcapng#vif1.0"
-./hoplat analyze $A3 --json $D/three.json --csv $D/three.csv >$D/three.txt 2>&1 || fail "analyze (three points) exited $?"
+./hoplat analyze $A3 --json $D/three.json --csv $D/three/ >$D/three.txt 2>&1 || fail "analyze (three points) exited $?"
 check $D/three.json vif "${OV[*]}" uplink "${OU[*]}" client "${OC[*]}" || fail "three points"
 grep -q "guest ${OV[0]} silent from .* while ${OV[4]} requests reached vif1.0 .*: silent at all layers" $D/three.txt ||
 	fail "text summary: $(grep -A1 '^incidents' $D/three.txt)"
-[ "$(grep -c "^incident,${OV[0]},silent,vif,${OV[3]},," $D/three.csv)" = 1 ] || fail "CSV: no kind=incident row"
+[ "$(grep -c "^silent,${OV[0]},vif,${OV[3]},," $D/three/incidents.csv)" = 1 ] || fail "CSV: no incident row"
 for pt in "client $P/client.pcapng#eth0 OC" "uplink $P/dom0.pcapng#peth0 OU" "vif $P/dom0.pcapng#vif1.0 OV"; do
 	set -- $pt
 	declare -n o=$3

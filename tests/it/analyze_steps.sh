@@ -6,8 +6,8 @@
 # (to the query) to tshark's count of DNS queries / SYNs at the client
 # between the step's start_ns and end_ns (moved to the Dom0 clock by the
 # JSON's clock offset, 10 us of slack for its skew); every step limit "none", verdict
-# "none", the text summary's first line says so, the CSV has a kind=step row
-# per step and a kind=verdict row. pcaps/guest-hang: verdict "guest_hang".
+# "none", the text summary's first line says so, steps.csv (--csv DIR/) has a row
+# per step and verdict.csv a row. pcaps/guest-hang: verdict "guest_hang".
 # `live -r client.pcapng --speed 0` prints one STEP line per step.
 set -u
 cd "$(dirname "$0")/../.."
@@ -73,7 +73,7 @@ for c in demo:dns http-ramp:http; do
 	dir=pcaps/${c%%:*} kind=${c##*:}
 	sends "$dir" "$kind"
 	# shellcheck disable=SC2046
-	./hoplat analyze $(three "$dir") --json "$D/three.json" --csv "$D/three.csv" >"$D/three.txt" 2>/dev/null ||
+	./hoplat analyze $(three "$dir") --json "$D/three.json" --csv "$D/three/" >"$D/three.txt" 2>/dev/null ||
 		fail "$dir: analyze failed"
 	check "$dir (three points)" "$dir" "$kind" "$D/three.json"
 	./hoplat analyze "$dir/client.pcapng" --json "$D/one.json" >/dev/null 2>&1 || fail "$dir: analyze failed"
@@ -81,8 +81,8 @@ for c in demo:dns http-ramp:http; do
 	head -1 "$D/three.txt" | grep -q '^verdict: none\. No limit found' ||
 		fail "$dir: the text summary does not open with the verdict: $(head -1 "$D/three.txt")"
 	n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["steps"]))' "$D/three.json")
-	[ "$(grep -c '^step,' "$D/three.csv")" = "$n" ] || fail "$dir: CSV step rows differ from the JSON's $n"
-	grep -q '^verdict,none,,' "$D/three.csv" || fail "$dir: no CSV verdict row"
+	[ "$(($(wc -l <"$D/three/steps.csv") - 1))" = "$n" ] || fail "$dir: steps.csv rows differ from the JSON's $n"
+	grep -q '^none,,' "$D/three/verdict.csv" || fail "$dir: no verdict row in verdict.csv"
 	lines=$(./hoplat live -r "$dir/client.pcapng" --speed 0 -q 2>/dev/null | grep -c '^STEP ')
 	[ "$lines" = "$n" ] || fail "$dir: live printed $lines STEP lines for $n steps"
 done

@@ -128,11 +128,9 @@ name, aj, lo, lj, ref = sys.argv[1:]
 a = json.load(open(aj))
 w = a['windows']
 lines = [json.loads(l) for l in open(lo) if l.startswith('{"window"')]
-def us(s):
-    if s == '-':
-        return None
-    v, u = re.match(r'([0-9.]+)(ns|us|ms|s)$', s).groups()
-    return float(v) * {'ns': 1e-3, 'us': 1, 'ms': 1e3, 's': 1e6}[u]
+def us(v):   # numbers in us, null without samples (never a string with a unit)
+    assert v is None or isinstance(v, (int, float)), v
+    return v
 bad = []
 if [l['start_ns'] for l in lines] != [x['start_ns'] for x in w]:
     bad.append('starts: live %s, analyze %s' % ([l['start_ns'] for l in lines], [x['start_ns'] for x in w]))
@@ -148,7 +146,7 @@ for l, x in zip(lines, w):
             bad.append('%d %s transactions' % (x['start_ns'], proto))
         tot = x[proto]['latency_us'].get('total')
         for q in ('p50', 'p99'):
-            lv = us(l['%s_%s' % (proto, q)])
+            lv = us(l['%s_%s_us' % (proto, q)])
             if (lv is None) != (tot is None) or (tot and abs(lv - tot[q]) > 1e-4 * tot[q] + 0.01):
                 bad.append('%d %s %s: live %s, analyze %s' % (x['start_ns'], proto, q, lv, tot and tot[q]))
 if json.load(open(lj))['windows'] != w:

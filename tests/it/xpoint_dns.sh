@@ -19,11 +19,11 @@ xp_case dnsdrift dns client,uplink,vif separate --offset-ns 86400000000000 --ske
 rm -rf "$XP/dnsdrift"
 # time series: the windows add up to the summary, and the CSV has a row per window
 d=$XP/dns3
-python3 - "$d/out.json" "$d/out.csv" <<'PY' || rc=1
+python3 - "$d/out.json" "$d/csv/windows.csv" <<'PY' || rc=1
 import json, sys
 s = json.load(open(sys.argv[1]))
 w = s.get('windows')
-rows = [l for l in open(sys.argv[2]) if l.startswith('window,')]
+rows = open(sys.argv[2]).readlines()[1:]   # windows.csv: one header, a row per window
 n = sum(x['dns']['transactions'] for x in w or [])
 q = sum(x['requests_per_s']['client'] for x in w or [])   # 1 s windows: per second = count
 print('windows: %d (csv rows %d), transactions %d of %d, client queries %d' % (len(w or []), len(rows), n, s['dns']['transactions'], q))

@@ -62,8 +62,8 @@ check('http.unanswered', s['http']['unanswered'], guest + bridge + link)
 check('http.attempts_unanswered (client)', s['http']['attempts_unanswered'], unans_c)
 check('http.connections (client)', s['http']['connections'], s['points']['client']['http_connections'])
 check('JSONL attempts (name null, id 0, status null, total null)',
-      sum(1 for r in att if r['id'] == 0 and r['status'] is None and r['total_us'] is None), unans_c)
-check('JSONL attempts lost at the guest', sum(1 for r in att if r['lost_at'] == 'guest'), guest)
+      sum(1 for r in att if r['id'] == 0 and r['http_status'] is None and r['total_us'] is None), unans_c)
+check('JSONL attempts lost at the guest', sum(1 for r in att if r['lost_hop'] == 'guest'), guest)
 check('http.answered + unanswered = transactions', s['http']['answered'] + s['http']['unanswered'],
       s['http']['transactions'])
 check('client alone: http.unanswered', one['http']['unanswered'], unans_c)
@@ -75,7 +75,7 @@ check('expected.json answered', e['answered'], s['http']['answered'])
 sys.exit(0 if ok else 1)
 PY
 # the CSV names the attempt with an empty field
-n=$(grep -c '^http,[^,]*,[^,]*,0,"",,' $D/out.csv)
+n=$(grep -c '^"http",[^,]*,[^,]*,[^,]*,[^,]*,0,,' $D/out.csv)
 [ "$n" -ge "$guest" ] || { echo "FAIL: CSV attempts $n"; rc=1; }
 
 # 2. generated: a SYN lost on each hop

@@ -88,7 +88,7 @@ def hoplat_rows(path):
         t = json.loads(line)
         if t.get("proto") != "http" or t.get("response_us") is None:
             continue
-        port = int(t["client"].rsplit(":", 1)[1])
+        port = t["client_port"]
         end_us = t["start_ns"] / 1e3 + t["total_us"]
         out[port].append((end_us, float(t["response_us"]), t.get("name"), t.get("id")))
     return out

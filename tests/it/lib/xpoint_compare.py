@@ -25,6 +25,9 @@ def main():
     truth = [json.loads(l) for l in open(d + '/truth.jsonl')]
     clock = json.load(open(d + '/truth.json'))
     got = [json.loads(l) for l in open(out_jsonl)]
+    for g in got:   # the truth's forms: "ip:port", lost_at
+        g['client'] = ('[%s]:%d' if ':' in g['client_ip'] else '%s:%d') % (g['client_ip'], g['client_port'])
+        g['lost_at'] = g['lost_hop']
     summ = json.load(open(out_json))
     fails = []
     by = {}
@@ -67,6 +70,11 @@ def main():
         for c in comps:
             k = c + '_us'
             errs = []
+            if proto == 'dns' and c == 'client':   # a query is one packet: no client part (null)
+                bad = [g for t, g in pp if g[k] is not None]
+                if bad:
+                    fails.append('dns: %d transactions with a client_us (%s)' % (len(bad), bad[0][k]))
+                continue
             for t, g in pp:
                 if g.get(k) is None:
                     fails.append('%s %s id %s: %s missing' % (proto, t['client'], t['id'], k))

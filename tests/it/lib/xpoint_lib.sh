@@ -54,7 +54,7 @@ xp_case() {
 	"$GEN" --in "$cap" --out "$dir" --layout "$layout" "$@" || { echo "gen_hops failed"; return 1; }
 	# shellcheck disable=SC2046
 	./hoplat analyze $(xp_args "$dir" "$points" "$layout") --json "$dir/out.json" \
-		--transactions "$dir/out.jsonl" --csv "$dir/out.csv" >"$dir/out.txt" 2>&1 ||
+		--transactions "$dir/out.jsonl" --csv "$dir/csv/" >"$dir/out.txt" 2>&1 ||
 		{ echo "hoplat analyze failed:"; tail -5 "$dir/out.txt"; return 1; }
 	python3 tests/it/lib/xpoint_compare.py "$dir" "$points" "$dir/out.jsonl" "$dir/out.json"
 }

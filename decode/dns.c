@@ -123,14 +123,18 @@ unsigned dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned c
 	return n;
 }
 
-static void dns_header(struct cur *c, struct dns_msg *m)
+/* 0, or -ERANGE when the 12 bytes are not there (m untouched). */
+static int dns_header(struct cur *c, struct dns_msg *m)
 {
-	m->id = cur_be16(c);
-	m->flags = cur_be16(c);
-	m->qdcount = cur_be16(c);
-	m->ancount = cur_be16(c);
-	m->nscount = cur_be16(c);
-	m->arcount = cur_be16(c);
+	struct cur_fix h;
+	if (!cur_fixed(c, 12, &h))
+		return -ERANGE;
+	m->id = fix_be16(&h, 0);
+	m->flags = fix_be16(&h, 2);
+	m->qdcount = fix_be16(&h, 4);
+	m->ancount = fix_be16(&h, 6);
+	m->nscount = fix_be16(&h, 8);
+	m->arcount = fix_be16(&h, 10);
 	m->qr = m->flags >> 15;
 	m->opcode = (m->flags >> 11) & 0x0f;
 	m->aa = (m->flags >> 10) & 1;
@@ -138,22 +142,38 @@ static void dns_header(struct cur *c, struct dns_msg *m)
 	m->rd = (m->flags >> 8) & 1;
 	m->ra = (m->flags >> 7) & 1;
 	m->rcode = m->flags & 0x0f;
+	return 0;
+}
+
+/* The lowercased copy the matcher keys on. */
+static void name_fold(const uint8_t *raw, uint8_t *wire, unsigned wlen)
+{
+	for (unsigned i = 0; i < wlen; i++)
+		wire[i] = raw[i] >= 'A' && raw[i] <= 'Z' ? raw[i] + 32 : raw[i];
 }
 
 static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
 {
-	int rc = name_read(c, msg, m->qname_wire, &m->qname_wlen);
+	int rc = name_read(c, msg, m->qname_raw, &m->qname_wlen);
 	if (rc)
 		return rc;
-	m->qtype = cur_be16(c);
-	m->qclass = cur_be16(c);
-	if (!cur_ok(c))
+	struct cur_fix h;
+	if (!cur_fixed(c, 4, &h))
 		return DEC_R_DNS_TRUNC;
-	m->qname_len = (uint16_t)dns_name_text(m->qname_wire, m->qname_wlen, m->qname,
-					       sizeof m->qname);
-	name_lower(m->qname_wire, m->qname_wlen);
+	m->qtype = fix_be16(&h, 0);
+	m->qclass = fix_be16(&h, 2);
+	name_fold(m->qname_raw, m->qname_wire, m->qname_wlen);
 	m->has_question = 1;
 	return DEC_OK;
+}
+
+unsigned dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap)
+{
+	if (m->has_question)
+		return dns_name_text(m->qname_raw, m->qname_wlen, dst, cap);
+	if (cap)
+		dst[0] = 0;
+	return 0;
 }
 
 /* Checks the names inside the RDATA of the types that carry them; the
@@ -204,10 +224,12 @@ static int dns_rr(struct cur *c, const struct cur *msg, struct dns_msg *m, int a
 	int rc = name_read(c, msg, NULL, NULL);
 	if (rc)
 		return rc;
-	uint16_t type = cur_be16(c);
-	uint16_t klass = cur_be16(c);
-	uint32_t ttl = cur_be32(c);
-	uint16_t rdlen = cur_be16(c);
+	struct cur_fix h;
+	cur_fixed(c, 10, &h);	/* an overrun is seen after the RDATA's skip */
+	uint16_t type = fix_be16(&h, 0);
+	uint16_t klass = fix_be16(&h, 2);
+	uint32_t ttl = fix_be32(&h, 4);
+	uint16_t rdlen = fix_be16(&h, 8);
 	size_t start = cur_pos(c);
 	cur_skip(c, rdlen);
 	if (!cur_ok(c))
@@ -251,16 +273,14 @@ static void dns_sections(struct cur *c, const struct cur *msg, struct dns_msg *m
 
 int dec_dns(struct cur *c, struct dns_msg *m)
 {
-	/* clear all but the name buffers (1.2 KiB), which get NUL/length below */
+	/* clear all but the name buffers, which get their length below */
 	memset(m, 0, offsetof(struct dns_msg, qname_wire));
 	memset(&m->answers_ok, 0, sizeof *m - offsetof(struct dns_msg, answers_ok));
 	m->qname_wlen = 0;
-	m->qname[0] = 0;
 
 	struct cur msg = cur_rest(c);	/* positions from the message's first byte */
 	struct cur r = msg;
-	dns_header(&r, m);
-	if (!cur_ok(&r))
+	if (dns_header(&r, m))
 		return DEC_R_DNS_TRUNC;
 	if (m->qdcount) {
 		int rc = dns_question(&r, &msg, m);

@@ -81,15 +81,17 @@ int dec_dns_name(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *w
 /* Appends one byte's presentation form. */
 static unsigned text_byte(uint8_t ch, char *dst, unsigned n, unsigned cap)
 {
+	if (ch > 0x20 && ch < 0x7f && ch != '.' && ch != '\\') {
+		if (n + 1 < cap)	/* the common case: the byte itself */
+			dst[n++] = (char)ch;
+		return n;
+	}
 	char tmp[4];
 	unsigned k = 0;
+	tmp[k++] = '\\';
 	if (ch == '.' || ch == '\\') {
-		tmp[k++] = '\\';
-		tmp[k++] = (char)ch;
-	} else if (ch > 0x20 && ch < 0x7f) {
 		tmp[k++] = (char)ch;
 	} else {
-		tmp[k++] = '\\';
 		tmp[k++] = (char)('0' + ch / 100);
 		tmp[k++] = (char)('0' + ch / 10 % 10);
 		tmp[k++] = (char)('0' + ch % 10);
@@ -111,11 +113,11 @@ unsigned dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned c
 			break;
 		if (n && n + 1 < cap)
 			dst[n++] = '.';
-		for (unsigned i = 0; i < len && cur_ok(&w); i++) {
-			uint8_t ch = cur_u8(&w);
-			if (cur_ok(&w))
-				n = text_byte(ch, dst, n, cap);
-		}
+		struct cur label = cur_take_upto(&w, len);	/* a cut label: what is there */
+		for (size_t i = cur_left(&label); i; i--)
+			n = text_byte(cur_u8(&label), dst, n, cap);
+		if (cur_pos(&label) < len)
+			break;
 	}
 	if (n == 0 && cap > 1)
 		dst[n++] = '.';		/* the root */

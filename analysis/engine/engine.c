@@ -36,6 +36,7 @@ struct engine {
 	struct eng_point p[PT_N];
 	unsigned npoints;
 	uint64_t now;			/* the newest packet time, Dom0 clock */
+	uint64_t pkt_t;			/* the packet being fed, Dom0 clock (once per packet) */
 	struct results *res;
 	struct series *ser;		/* the time series, until eng_finish hands it to res */
 	struct cross *x;		/* cross-point part, two or three points */
@@ -102,9 +103,9 @@ static void on_txn(void *ctx, const struct txn *t)
 static void on_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 {
 	struct engine *e = ctx;
+	uint64_t t = e->pkt_t;	/* the hook runs inside eng_feed's pt_feed of p */
 	if (e->x)
-		cross_packet(e->x, p, d);
-	uint64_t t = dom0_ns(e, p->point, p->ts_ns);
+		cross_packet_at(e->x, p, d, t);
 	watch_packet(e->w, p->point, t, d);
 	diag_packet(e->diag, p->point, t, d);
 }
@@ -211,6 +212,7 @@ void eng_feed(struct engine *e, const struct pkt *p)
 		return;
 	struct eng_point *ep = &e->p[p->point];
 	uint64_t now = dom0_ns(e, ep->role, p->ts_ns);
+	e->pkt_t = now;
 	if (now > e->now)
 		e->now = now;
 	res_saw_packet(e->res, ep->role, p->ts_ns);

@@ -48,13 +48,17 @@ uint64_t cross_time(const struct cross *x, const struct pkt *p)
 	return p->point == PT_CLIENT ? clk_to_dom0(&x->cfg.clock, p->ts_ns) : p->ts_ns;
 }
 
+void cross_packet_at(struct cross *x, const struct pkt *p, const struct dec_pkt *d, uint64_t t)
+{
+	uint64_t fp = pktm_fingerprint(d);
+	if (fp)
+		pktm_observe(x->xpt, p->point, t, p->ts_ns, fp, pt_dir(&x->cfg.pt, &x->cfg.guest, d));
+}
+
 void cross_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 {
 	struct cross *x = ctx;
-	uint64_t fp = pktm_fingerprint(d);
-	if (fp)
-		pktm_observe(x->xpt, p->point, cross_time(x, p), p->ts_ns, fp,
-			    pt_dir(&x->cfg.pt, &x->cfg.guest, d));
+	cross_packet_at(x, p, d, cross_time(x, p));
 }
 
 void cross_advance(struct cross *x, uint64_t now_ns)

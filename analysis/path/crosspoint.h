@@ -38,6 +38,8 @@ struct cross *cross_new(const struct cross_config *cfg, struct txn_sink final);
 struct txn_sink cross_point_sink(struct cross *x);
 /* pt_packet_hook: every decoded packet of every point (ctx: the cross). */
 void cross_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d);
+/* The same with the packet's time on the Dom0 clock already known (t). */
+void cross_packet_at(struct cross *x, const struct pkt *p, const struct dec_pkt *d, uint64_t t);
 /* A packet's time on the Dom0 clock (the merge order). */
 uint64_t cross_time(const struct cross *x, const struct pkt *p);
 /* Time (Dom0 clock) moved on: expire matches and joins. */

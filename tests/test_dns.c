@@ -212,6 +212,21 @@ static void test_escapes_and_root(void **state)
 	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
 	assert_string_equal(qtext(&dm), "a\\.b\\\\\\004\\032D\\128.cn");
 	assert_int_equal(dm.qname_wire[7], 'd');	/* lowercased in wire form */
+	/* letters folded 8 bytes at a time: the bytes around 'A'..'Z', and above 0x7f, stay */
+	header(&m, 3, 0x0100, 1, 0, 0, 0);
+	const uint8_t edge[] = { 12, '@', 'A', 'Z', '[', '`', 'a', 'z', '{', 0xc1, 0xda, 'Q', 'm', 0 };
+	memcpy(m.b + m.n, edge, sizeof edge);
+	m.n += sizeof edge;
+	put16(&m, 1); put16(&m, 1);
+	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
+	const uint8_t folded[] = { 12, '@', 'a', 'z', '[', '`', 'a', 'z', '{', 0xc1, 0xda, 'q', 'm', 0 };
+	assert_memory_equal(dm.qname_wire, folded, sizeof folded);
+	assert_memory_equal(dm.qname_raw, edge, sizeof edge);
+	header(&m, 1, 0x0100, 1, 0, 0, 0);
+	memcpy(m.b + m.n, odd, sizeof odd);
+	m.n += sizeof odd;
+	put16(&m, 1); put16(&m, 1);
+	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
 	/* cut short, the text is the full text's start (a transaction's name
 	 * field holds the first bytes), escapes cut too */
 	const char *full = qtext(&dm);

@@ -31,6 +31,20 @@ struct in_iface {
 	uint32_t linktype;
 };
 
+/* Packets read ahead of in_next (in_ahead): copies, replayed in order;
+ * a damaged file met there is replayed at its place too. */
+struct in_ahead {
+	struct pkt *pk;		/* [IN_AHEAD_PKTS] */
+	uint8_t *bytes;		/* [IN_AHEAD_BYTES] */
+	size_t used;		/* of bytes */
+	unsigned n, next;	/* packets held; the next to replay */
+	int err;		/* -errno after the n packets; 0 none */
+	char msg[IN_ERRBUF];
+	uint8_t held;		/* src->head after them: a packet read that did not fit */
+	struct pkt after;	/* src->head as reading ahead left it (held, or a next
+				 * file's first packet waiting): the replay borrows the field */
+};
+
 struct in_source {
 	uint8_t point;
 	uint8_t want;		/* enum ifrole to pick by name; IFROLE_OTHER: none */
@@ -51,6 +65,7 @@ struct in_source {
 	unsigned n_ifs;
 	uint16_t fmap[IN_MAX_IFACES];	/* interface k of the current file -> ifs[] */
 	unsigned fmapped;		/* of the current file's interfaces */
+	struct in_ahead *ahead;		/* read ahead, NULL when nothing is */
 };
 
 struct in_bpf {
@@ -73,6 +88,7 @@ struct in_set {
 	unsigned opened;	/* sources open */
 	unsigned pending;	/* sources whose next packet is still to be read */
 	unsigned consumed;	/* sources with a pipe that was read (it cannot be again) */
+	uint8_t started;	/* in_next was called since in_open: no more reading ahead */
 	char err[IN_ERRBUF];
 };
 
@@ -126,6 +142,16 @@ static int fail(struct in_set *s, int rc, const char *fmt, ...)
 	return rc;
 }
 
+static void ahead_free(struct in_source *src)
+{
+	if (!src->ahead)
+		return;
+	free(src->ahead->pk);
+	free(src->ahead->bytes);
+	free(src->ahead);
+	src->ahead = NULL;
+}
+
 struct in_set *in_new(void)
 {
 	struct in_set *s = calloc(1, sizeof *s);
@@ -139,6 +165,7 @@ void in_free(struct in_set *s)
 	if (!s)
 		return;
 	for (unsigned i = 0; i < s->n; i++) {
+		ahead_free(&s->src[i]);
 		capfile_close(s->src[i].cf);	/* a pipe kept for the next open too */
 		for (unsigned k = 0; k < s->src[i].n_files; k++)
 			free(s->src[i].files[k].path);
@@ -639,6 +666,7 @@ int in_open(struct in_set *s, unsigned mask)
 void in_close(struct in_set *s)
 {
 	for (unsigned i = 0; i < s->n; i++) {
+		ahead_free(&s->src[i]);
 		if (!kept(&s->src[i])) {
 			capfile_close(s->src[i].cf);
 			s->src[i].cf = NULL;
@@ -646,6 +674,7 @@ void in_close(struct in_set *s)
 		s->src[i].has_head = 0;
 	}
 	s->opened = s->pending = 0;
+	s->started = 0;
 	s->heap.n = 0;
 }
 
@@ -720,6 +749,96 @@ static int fill(struct in_set *s, struct in_source *src)
 	return 0;
 }
 
+/* ---- reading ahead ---- */
+
+static struct in_ahead *ahead_new(void)
+{
+	struct in_ahead *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	/* not cleared: pages are touched only as packets are kept */
+	a->pk = malloc(IN_AHEAD_PKTS * sizeof *a->pk);
+	a->bytes = malloc(IN_AHEAD_BYTES);
+	if (!a->pk || !a->bytes) {
+		free(a->pk);
+		free(a->bytes);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* One more packet of the source into its look-ahead: 1, 0 at its end,
+ * -ENOBUFS at the bound (a packet read that does not fit stays the
+ * source's head, the first after the replay), -errno at a damaged file. */
+static int ahead_read(struct in_set *s, struct in_source *src)
+{
+	struct in_ahead *a = src->ahead;
+	if (a->err)
+		return a->err;
+	if (a->n == IN_AHEAD_PKTS || a->held)
+		return -ENOBUFS;
+	int rc = fill(s, src);
+	if (rc < 0) {
+		a->err = rc;
+		snprintf(a->msg, sizeof a->msg, "%s", s->err);
+	} else if (src->has_head && src->head.caplen > IN_AHEAD_BYTES - a->used) {
+		a->held = 1;
+		rc = -ENOBUFS;
+	} else if (src->has_head) {
+		struct pkt *p = &a->pk[a->n++];
+		*p = src->head;
+		memcpy(a->bytes + a->used, src->head.data, src->head.caplen);
+		p->data = a->bytes + a->used;
+		a->used += src->head.caplen;
+		rc = 1;
+	}
+	a->after = src->head;
+	src->has_head = 0;
+	return rc;
+}
+
+int in_ahead(struct in_set *s, unsigned i, unsigned k, struct pkt *out)
+{
+	if (i >= s->n || !(s->opened & 1u << i))
+		return -EINVAL;
+	if (s->started)
+		return -EBUSY;
+	struct in_source *src = &s->src[i];
+	if (!src->ahead && !(src->ahead = ahead_new()))
+		return fail(s, -ENOMEM, "out of memory");
+	int rc = 1;
+	while (k >= src->ahead->n && rc == 1)
+		rc = ahead_read(s, src);
+	if (k >= src->ahead->n)
+		return rc == -ENOBUFS || rc == 0 ? rc : fail(s, rc, "%s", src->ahead->msg);
+	*out = src->ahead->pk[k];
+	out->point = src->point;
+	return 1;
+}
+
+/* The next packet read ahead into src->head (has_head), or the error met
+ * there; past them the source reads on (from a packet read that did not
+ * fit, when there is one). */
+static int ahead_next(struct in_set *s, struct in_source *src)
+{
+	struct in_ahead *a = src->ahead;
+	if (a->next < a->n) {
+		src->head = a->pk[a->next++];
+		src->has_head = 1;
+		return 0;
+	}
+	int rc = a->err, held = a->held;
+	src->head = a->after;	/* src->head was the replayed copies' */
+	src->has_head = (uint8_t)held;
+	if (rc)
+		fail(s, rc, "%s", a->msg);
+	ahead_free(src);
+	if (rc || held)
+		return rc;
+	return fill(s, src);
+}
+
 static void push(struct in_set *s, unsigned i)
 {
 	const struct in_source *src = &s->src[i];
@@ -739,9 +858,11 @@ void in_remap(struct in_set *s)
 
 int in_next(struct in_set *s, struct pkt *out, uint64_t *key)
 {
+	s->started = 1;
 	while (s->pending) {
 		unsigned i = (unsigned)__builtin_ctz(s->pending);
-		int rc = fill(s, &s->src[i]);
+		struct in_source *src = &s->src[i];
+		int rc = src->ahead ? ahead_next(s, src) : fill(s, src);
 		if (rc < 0)
 			return rc;	/* still pending: the next call goes on */
 		s->pending &= ~(1u << i);

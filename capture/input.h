@@ -77,6 +77,21 @@ int in_filter(struct in_set *s, const char *expr);
 void in_map(struct in_set *s, in_map_fn fn, void *ctx);
 void in_remap(struct in_set *s);
 
+/* Reading ahead: the k-th packet of a source from where it stands (k = 0:
+ * the next in_next would see), read as needed and kept, so that in_next
+ * gives the packets read ahead in their turn, then goes on reading: a
+ * capture looked at before the analysis is still read once (the clock
+ * estimate takes the start of the client's and Dom0's captures this way,
+ * a pipe included). Only before the first in_next after in_open; bounded
+ * by IN_AHEAD_PKTS packets and IN_AHEAD_BYTES bytes per source, kept until
+ * in_next has given them or in_close.
+ * 1 and *out (valid until in_close); 0 at the source's end; -ENOBUFS past
+ * the bound; -EBUSY after in_next; -errno at a damaged file (in_error
+ * says; in_next returns it again at its place, as it would have). */
+#define IN_AHEAD_PKTS 131072u
+#define IN_AHEAD_BYTES (24u << 20)
+int in_ahead(struct in_set *s, unsigned src, unsigned k, struct pkt *out);
+
 /* Opens the sources in mask (bit per source index; ~0u: all): 0 or -errno
  * with in_error() set. A pipe, FIFO or "-" can be read once: a second open
  * of one fails, and so does one named by two sources; one opened and not

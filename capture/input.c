@@ -817,6 +817,11 @@ int in_ahead(struct in_set *s, unsigned i, unsigned k, struct pkt *out)
 	return 1;
 }
 
+unsigned in_ahead_count(const struct in_set *s, unsigned i)
+{
+	return i < s->n && s->src[i].ahead ? s->src[i].ahead->n : 0;
+}
+
 /* The next packet read ahead into src->head (has_head), or the error met
  * there; past them the source reads on (from a packet read that did not
  * fit, when there is one). */

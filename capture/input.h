@@ -91,6 +91,8 @@ void in_remap(struct in_set *s);
 #define IN_AHEAD_PKTS 131072u
 #define IN_AHEAD_BYTES (24u << 20)
 int in_ahead(struct in_set *s, unsigned src, unsigned k, struct pkt *out);
+/* How many packets of the source are read ahead now (in_ahead reads no more below it). */
+unsigned in_ahead_count(const struct in_set *s, unsigned src);
 
 /* Opens the sources in mask (bit per source index; ~0u: all): 0 or -errno
  * with in_error() set. A pipe, FIFO or "-" can be read once: a second open

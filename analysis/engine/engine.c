@@ -43,6 +43,7 @@ struct engine {
 	struct txn_sink joiner;		/* the points' transactions when x is set */
 	struct watch *w;		/* the detectors: incidents */
 	struct diag *diag;		/* load steps and the verdict */
+	unsigned clock_changes;
 };
 
 void eng_config_default(struct eng_config *cfg)
@@ -50,6 +51,7 @@ void eng_config_default(struct eng_config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	pt_config_default(&cfg->pt);
 	cfg->roles = 1u << PT_SINGLE;
+	cfg->clock_track.ref = PT_N;
 	cfg->window_ns = 1000000000LL;
 	struct watch_config wc;
 	watch_config_default(&wc);
@@ -141,7 +143,7 @@ static int add_point(struct engine *e, uint8_t role)
 static int add_cross(struct engine *e)
 {
 	struct cross_config xc = { .pt = e->cfg.pt, .roles = e->cfg.roles, .guest = e->cfg.guest,
-				   .clock = e->cfg.clock };
+				   .clock = e->cfg.clock, .track = e->cfg.clock_track };
 	e->x = cross_new(&xc, (struct txn_sink){ on_final, e });
 	if (!e->x)
 		return -1;
@@ -217,8 +219,11 @@ void eng_feed(struct engine *e, const struct pkt *p)
 		e->now = now;
 	res_saw_packet(e->res, ep->role, p->ts_ns);
 	ser_advance(e->ser, now);
-	if (e->x)
-		cross_advance(e->x, now);
+	if (e->x && cross_advance(e->x, now)) {
+		/* the refined estimate for all that follows (the detectors read it here) */
+		e->cfg.clock = *cross_clock(e->x);
+		e->clock_changes++;
+	}
 	if (p->ts_ns >= ep->next_tick) {
 		pt_advance(ep->pt, p->ts_ns);
 		sync_counts(e, ep);
@@ -317,6 +322,7 @@ void eng_finish(struct engine *e)
 	if (e->x) {
 		struct cross_stats cs;
 		cross_finish(e->x, &cs);
+		e->cfg.clock = *cross_clock(e->x);	/* over every sample */
 		cross_results(e, &cs);
 	}
 	capture_span(e);
@@ -330,6 +336,9 @@ const struct results *eng_results(const struct engine *e)
 {
 	return e->res;
 }
+
+const struct clk_est *eng_clock(const struct engine *e) { return &e->cfg.clock; }
+unsigned eng_clock_changes(const struct engine *e) { return e->clock_changes; }
 
 void eng_free(struct engine *e)
 {

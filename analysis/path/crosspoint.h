@@ -14,12 +14,14 @@
 #include "analysis/path/clock.h"
 #include "analysis/path/pktmatch.h"
 #include "analysis/path/attrib.h"
+#include "analysis/path/clock_pass.h"
 
 struct cross_config {
 	struct pt_config pt;		/* service ports: which side is the client */
 	unsigned roles;			/* bit (1 << PT_*) per point given, two or three */
 	struct ipaddr guest;		/* family 0: told from the traffic */
-	struct clk_est clock;		/* client clock vs Dom0 (ok 0: identity) */
+	struct clk_est clock;		/* client clock vs Dom0 (ok 0: identity), to start with */
+	struct clkpass_trk track;	/* refining it as packets match (ref PT_N: not) */
 };
 
 /* What the cross-point part counted, for the results. */
@@ -42,8 +44,11 @@ void cross_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d);
 void cross_packet_at(struct cross *x, const struct pkt *p, const struct dec_pkt *d, uint64_t t);
 /* A packet's time on the Dom0 clock (the merge order). */
 uint64_t cross_time(const struct cross *x, const struct pkt *p);
-/* Time (Dom0 clock) moved on: expire matches and joins. */
-void cross_advance(struct cross *x, uint64_t now_ns);
+/* Time (Dom0 clock) moved on: expire matches and joins. 1 when the clock
+ * estimate in use changed (cross_clock), else 0. */
+int cross_advance(struct cross *x, uint64_t now_ns);
+/* The clock estimate in use; after cross_finish the final one. */
+const struct clk_est *cross_clock(const struct cross *x);
 /* After every point finished: flush, and fill *st. */
 void cross_finish(struct cross *x, struct cross_stats *st);
 void cross_free(struct cross *x);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,7 @@ struct in_source {
 	uint16_t fmap[IN_MAX_IFACES];	/* interface k of the current file -> ifs[] */
 	unsigned fmapped;		/* of the current file's interfaces */
 	struct in_ahead *ahead;		/* read ahead, NULL when nothing is */
+	char err[IN_ERRBUF];		/* its last failure (reading it alone: in_next_src) */
 };
 
 struct in_bpf {
@@ -89,6 +91,8 @@ struct in_set {
 	unsigned pending;	/* sources whose next packet is still to be read */
 	unsigned consumed;	/* sources with a pipe that was read (it cannot be again) */
 	uint8_t started;	/* in_next was called since in_open: no more reading ahead */
+	uint8_t split;		/* sources read apart (in_next_src), maybe in threads: a
+				 * source's failure is said in its own err only */
 	char err[IN_ERRBUF];
 };
 
@@ -150,6 +154,23 @@ static void ahead_free(struct in_source *src)
 	free(src->ahead->bytes);
 	free(src->ahead);
 	src->ahead = NULL;
+}
+
+/* A failure while reading a source: in its message, and the set's unless
+ * the sources are read apart (each by its thread). */
+static int sfail(struct in_set *s, struct in_source *src, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int sfail(struct in_set *s, struct in_source *src, int rc, const char *fmt, ...)
+{
+	char *dst = src ? src->err : s->err;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(dst, IN_ERRBUF, fmt, ap);
+	va_end(ap);
+	if (src && !s->split)
+		memcpy(s->err, src->err, IN_ERRBUF);
+	return rc;
 }
 
 struct in_set *in_new(void)
@@ -345,9 +366,13 @@ static const char *lt_name(uint32_t linktype)
 	return n ? n : "?";
 }
 
-/* The program for a link type, compiled the first time it is met; NULL
- * when there is no room (more link types than any capture has). */
-static struct in_bpf *bpf_for(struct in_set *s, uint32_t linktype, int *rc)
+/* The programs are shared by the sources, which may be read in threads. */
+static pthread_mutex_t bpf_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The program for a link type, compiled the first time it is met (for
+ * src's packets; NULL at open); NULL when there is no room (more link
+ * types than any capture has). */
+static struct in_bpf *bpf_find(struct in_set *s, struct in_source *src, uint32_t linktype, int *rc)
 {
 	*rc = 0;
 	for (unsigned i = 0; i < s->n_bpf; i++)
@@ -362,19 +387,27 @@ static struct in_bpf *bpf_for(struct in_set *s, uint32_t linktype, int *rc)
 	b->ok = *rc == 0;
 	s->n_bpf++;
 	if (*rc)
-		fail(s, *rc, "filter '%s' does not apply to link type %s: %s; its packets are left out",
-		     s->filter, lt_name(linktype), b->why);
+		sfail(s, src, *rc, "filter '%s' does not apply to link type %s: %s; its packets are left out",
+		      s->filter, lt_name(linktype), b->why);
+	return b;
+}
+
+static struct in_bpf *bpf_for(struct in_set *s, struct in_source *src, uint32_t linktype, int *rc)
+{
+	pthread_mutex_lock(&bpf_lock);
+	struct in_bpf *b = bpf_find(s, src, linktype, rc);
+	pthread_mutex_unlock(&bpf_lock);
 	return b;
 }
 
 /* 1: the filter takes the packet; 0: not; -EINVAL: the filter does not
  * apply to its link type (said once, those packets are left out). */
-static int filter_takes(struct in_set *s, const struct pkt *p)
+static int filter_takes(struct in_set *s, struct in_source *src, const struct pkt *p)
 {
 	if (!s->filter)
 		return 1;
 	int rc;
-	const struct in_bpf *b = bpf_for(s, p->linktype, &rc);
+	const struct in_bpf *b = bpf_for(s, src, p->linktype, &rc);
 	if (!b || !b->ok)
 		return rc;
 	struct pcap_pkthdr h = { .caplen = p->caplen, .len = p->wirelen };
@@ -470,7 +503,7 @@ static int check_filter(struct in_set *s, const struct in_file *f, const struct 
 	for (unsigned k = 0; s->filter && k < capfile_iface_count(cf); k++) {
 		int rc;
 		uint32_t lt = capfile_iface_linktype(cf, k);
-		const struct in_bpf *b = bpf_for(s, lt, &rc);
+		const struct in_bpf *b = bpf_for(s, NULL, lt, &rc);
 		if (b && !b->ok)
 			return fail(s, -EINVAL, "filter '%s' does not apply to %s (link type %s): %s",
 				    s->filter, f->path, lt_name(lt), b->why);
@@ -545,7 +578,7 @@ static int file_open(struct in_set *s, struct in_source *src, unsigned k)
 	src->fmapped = 0;
 	src->cf = capfile_open(src->files[k].path, eb);
 	if (!src->cf)
-		return fail(s, -ENOENT, "%s", eb);
+		return sfail(s, src, -ENOENT, "%s", eb);
 	src->head_rc = capfile_next(src->cf, &src->head);
 	src->raw_pending = 1;
 	return 0;
@@ -674,7 +707,7 @@ void in_close(struct in_set *s)
 		s->src[i].has_head = 0;
 	}
 	s->opened = s->pending = 0;
-	s->started = 0;
+	s->started = s->split = 0;
 	s->heap.n = 0;
 }
 
@@ -717,7 +750,7 @@ static int takes(struct in_set *s, struct in_source *src, struct pkt *p)
 		if (idx >= 0 ? p->iface != (uint32_t)idx : !name || strcmp(name, src->sel))
 			return 0;
 	}
-	int rc = filter_takes(s, p);
+	int rc = filter_takes(s, src, p);
 	if (rc == 1 && p->iface >= src->fmapped)
 		map_ifaces(src);
 	if (rc == 1 && p->iface < src->fmapped)
@@ -741,7 +774,7 @@ static int fill(struct in_set *s, struct in_source *src)
 			continue;
 		}
 		if (rc < 0)
-			fail(s, rc, "%s", capfile_error(src->cf));
+			sfail(s, src, rc, "%s", capfile_error(src->cf));
 		int orc = next_file(s, src);
 		if (rc < 0 || orc < 0)
 			return rc < 0 ? rc : orc;
@@ -781,7 +814,7 @@ static int ahead_read(struct in_set *s, struct in_source *src)
 	int rc = fill(s, src);
 	if (rc < 0) {
 		a->err = rc;
-		snprintf(a->msg, sizeof a->msg, "%s", s->err);
+		snprintf(a->msg, sizeof a->msg, "%s", src->err);
 	} else if (src->has_head && src->head.caplen > IN_AHEAD_BYTES - a->used) {
 		a->held = 1;
 		rc = -ENOBUFS;
@@ -811,7 +844,7 @@ int in_ahead(struct in_set *s, unsigned i, unsigned k, struct pkt *out)
 	while (k >= src->ahead->n && rc == 1)
 		rc = ahead_read(s, src);
 	if (k >= src->ahead->n)
-		return rc == -ENOBUFS || rc == 0 ? rc : fail(s, rc, "%s", src->ahead->msg);
+		return rc == -ENOBUFS || rc == 0 ? rc : sfail(s, src, rc, "%s", src->ahead->msg);
 	*out = src->ahead->pk[k];
 	out->point = src->point;
 	return 1;
@@ -837,7 +870,7 @@ static int ahead_next(struct in_set *s, struct in_source *src)
 	src->head = a->after;	/* src->head was the replayed copies' */
 	src->has_head = (uint8_t)held;
 	if (rc)
-		fail(s, rc, "%s", a->msg);
+		sfail(s, src, rc, "%s", a->msg);
 	ahead_free(src);
 	if (rc || held)
 		return rc;
@@ -885,6 +918,30 @@ int in_next(struct in_set *s, struct pkt *out, uint64_t *key)
 		*key = top.key;
 	s->pending |= 1u << top.b;
 	return 1;
+}
+
+void in_split(struct in_set *s)
+{
+	s->split = 1;
+	s->started = 1;
+}
+
+int in_next_src(struct in_set *s, unsigned i, struct pkt *out)
+{
+	if (i >= s->n || !(s->opened & 1u << i))
+		return 0;
+	struct in_source *src = &s->src[i];
+	int rc = src->ahead ? ahead_next(s, src) : fill(s, src);
+	if (rc < 0 || !src->has_head)
+		return rc;
+	*out = src->head;
+	out->point = src->point;
+	return 1;
+}
+
+const char *in_src_error(const struct in_set *s, unsigned src)
+{
+	return src < s->n ? s->src[src].err : "";
 }
 
 /* ---- what a source is ---- */

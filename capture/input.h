@@ -106,6 +106,15 @@ int in_open(struct in_set *s, unsigned mask);
 int in_next(struct in_set *s, struct pkt *out, uint64_t *key);
 void in_close(struct in_set *s);
 
+/* Reading the sources apart, each by its own thread (after in_open and
+ * any reading ahead, instead of in_next): in_split once, then in_next_src
+ * for source src from one thread per source: 1 and its next packet (valid
+ * until that source's next call), 0 at its end, -errno at a damaged file
+ * (in_src_error says; call again, it goes on with its next file). */
+void in_split(struct in_set *s);
+int in_next_src(struct in_set *s, unsigned src, struct pkt *out);
+const char *in_src_error(const struct in_set *s, unsigned src);
+
 unsigned in_count(const struct in_set *s);
 uint8_t in_point(const struct in_set *s, unsigned src);
 /* "FILE#IFACE" as given (several files: their names), for reports. */

@@ -59,6 +59,17 @@ void eng_feed(struct engine *e, const struct pkt *p);
  * closes the windows it passed and the detectors check their timers
  * (live calls it once a second). */
 void eng_advance(struct engine *e, uint64_t now_ns);
+/* The sources of in (open, perhaps read ahead; each the capture of the
+ * point in_point names) read to their ends, each in its own thread that
+ * reads, decodes and does its point's matching, joined here in the order
+ * in_next gives them: the same results as in_next and eng_feed in one
+ * thread (the client's packets ordered by the clock estimate as it is
+ * refined, as analyze's merge key does). on_error: each damaged file's
+ * message where in_next would return it. 0, or -errno when the threads
+ * could not start (nothing was read: read in one thread). */
+struct in_set;
+int eng_run_split(struct engine *e, struct in_set *in, void (*on_error)(void *ctx, const char *msg),
+		  void *ctx);
 /* End of all input: flush pending state; results are final after this. */
 void eng_finish(struct engine *e);
 const struct results *eng_results(const struct engine *e);

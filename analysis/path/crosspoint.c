@@ -58,11 +58,16 @@ uint64_t cross_time(const struct cross *x, const struct pkt *p)
 	return p->point == PT_CLIENT ? clk_to_dom0(&x->cfg.clock, p->ts_ns) : p->ts_ns;
 }
 
+void cross_observe(struct cross *x, uint8_t point, uint64_t t, uint64_t raw, uint64_t fp, uint8_t dir)
+{
+	pktm_observe(x->xpt, point, t, raw, fp, dir);
+}
+
 void cross_packet_at(struct cross *x, const struct pkt *p, const struct dec_pkt *d, uint64_t t)
 {
 	uint64_t fp = pktm_fingerprint(d);
 	if (fp)
-		pktm_observe(x->xpt, p->point, t, p->ts_ns, fp, pt_dir(&x->cfg.pt, &x->cfg.guest, d));
+		cross_observe(x, p->point, t, p->ts_ns, fp, (uint8_t)pt_dir(&x->cfg.pt, &x->cfg.guest, d));
 }
 
 void cross_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)

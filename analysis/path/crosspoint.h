@@ -42,6 +42,9 @@ struct txn_sink cross_point_sink(struct cross *x);
 void cross_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d);
 /* The same with the packet's time on the Dom0 clock already known (t). */
 void cross_packet_at(struct cross *x, const struct pkt *p, const struct dec_pkt *d, uint64_t t);
+/* The same with its fingerprint (pktm_fingerprint, not 0) and direction
+ * (pt_dir) known: raw is its time in its capture. */
+void cross_observe(struct cross *x, uint8_t point, uint64_t t, uint64_t raw, uint64_t fp, uint8_t dir);
 /* A packet's time on the Dom0 clock (the merge order). */
 uint64_t cross_time(const struct cross *x, const struct pkt *p);
 /* Time (Dom0 clock) moved on: expire matches and joins. 1 when the clock

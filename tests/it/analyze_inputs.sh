@@ -15,9 +15,10 @@
 #    (a FIFO nobody writes does not block it).
 # 3. FILE#INDEX equals FILE#NAME; a typo in FILE#IFACE: one line naming
 #    what the file has, status 2, nothing analyzed or printed on stdout.
-# 4. A FIFO or stdin: one point reads it (equal to the file); a cross-point
-#    analysis that would read it twice (the clock pass) says so in one line
-#    at the start, never waits (under timeout).
+# 4. A FIFO or stdin: one point reads it (equal to the file); any point of
+#    a cross-point analysis too (the clock is estimated in the one read): the
+#    same analysis as from the files; one pipe for two points is refused in
+#    one line at the start, never waits (under timeout).
 # 5. hoplat -V, --version, help, help COMMAND.
 set -u
 cd "$(dirname "$0")/../.."

@@ -49,6 +49,8 @@ row() {	# LABEL PACKETS "wall cpu rss"
 }
 three() { echo --client "$1/client.pcapng#eth0" --uplink "$1/dom0.pcapng#peth0" --vif "$1/dom0.pcapng#vif1.0"; }
 
+idle() { awk '/^cpu / {print $5, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
+read -r idle0 all0 < <(idle)
 d=$B/dns d4=$B/dns4 h=$B/http
 n1=$(packets "$d/client.pcapng"); n3=$((n1 + $(packets "$d/dom0.pcapng")))
 echo "### Offline analysis ($(date -u +%Y-%m-%d), $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), page cache warm)"
@@ -91,6 +93,11 @@ if [ -f "$h/client.pcapng" ]; then
 		row "tcptrace -l, one point (HTTP)" "$nh" "$TT"
 	fi
 fi
+read -r idle1 all1 < <(idle)
+echo
+echo "The machine's CPUs were idle $(awk -v i=$((idle1 - idle0)) -v a=$((all1 - all0)) \
+	'BEGIN{printf "%.0f%%", a ? 100 * i / a : 0}') of the time during these runs (shared: other work"
+echo "on it lengthens wall times; CPU seconds move less)."
 echo
 w() { echo "$1" | awk '{print $1}'; }
 r() { echo "$1" | awk '{print $3}'; }

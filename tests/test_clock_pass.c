@@ -167,19 +167,6 @@ static int analyze(struct in_set *in, struct clk_est *e)
 	return 0;
 }
 
-/* The client's capture into a FIFO, from a child. */
-static pid_t feed(const char *file, const char *fifo)
-{
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		char cmd[600];
-		snprintf(cmd, sizeof cmd, "cat '%s' > '%s'", file, fifo);
-		_exit(system(cmd) == 0 ? 0 : 1);
-	}
-	return pid;
-}
-
 /* Writes the scenario's captures and estimates the clock from them. */
 static int estimate(const struct scen *c, struct clk_est *e)
 {
@@ -193,7 +180,8 @@ static int estimate(const struct scen *c, struct clk_est *e)
 		tl_tmp_path(fifo, sizeof fifo, "client.fifo");
 		assert_int_equal(mkfifo(fifo, 0600), 0);
 		tl_tmp_path(path, sizeof path, "client_0.pcapng");
-		pid = feed(path, fifo);
+		pid = tl_feed(path, fifo);
+		assert_true(pid > 0);
 		snprintf(path, sizeof path, "%s", fifo);
 	}
 	assert_int_equal(in_add(in, path, PT_CLIENT), 0);
@@ -272,6 +260,16 @@ static void test_client_starts_first(void **st)
 	check(&c, 2000, 0.05);
 }
 
+static void same_estimate(const struct clk_est *a, const struct clk_est *b)
+{
+	assert_true(a->ok && b->ok);
+	assert_int_equal(a->offset_ns, b->offset_ns);
+	assert_true(a->skew_ppm == b->skew_ppm);
+	assert_int_equal(a->origin_ns, b->origin_ns);
+	assert_int_equal(a->samples[0], b->samples[0]);
+	assert_int_equal(a->samples[1], b->samples[1]);
+}
+
 /* The client's capture in three files: the very same estimate as in one. */
 static void test_several_files(void **st)
 {
@@ -282,12 +280,7 @@ static void test_several_files(void **st)
 	assert_int_equal(estimate(&c, &one), 0);
 	c.files = 3;
 	assert_int_equal(estimate(&c, &three), 0);
-	assert_true(one.ok && three.ok);
-	assert_int_equal(one.offset_ns, three.offset_ns);
-	assert_true(one.skew_ppm == three.skew_ppm);
-	assert_int_equal(one.origin_ns, three.origin_ns);
-	assert_int_equal(one.samples[0], three.samples[0]);
-	assert_int_equal(one.samples[1], three.samples[1]);
+	same_estimate(&one, &three);
 }
 
 /* The client's capture through a FIFO: read once, the very same estimate. */
@@ -300,11 +293,7 @@ static void test_fifo(void **st)
 	assert_int_equal(estimate(&c, &file), 0);
 	c.fifo = 1;
 	assert_int_equal(estimate(&c, &fifo), 0);
-	assert_true(file.ok && fifo.ok);
-	assert_int_equal(file.offset_ns, fifo.offset_ns);
-	assert_true(file.skew_ppm == fifo.skew_ppm);
-	assert_int_equal(file.samples[0], fifo.samples[0]);
-	assert_int_equal(file.samples[1], fifo.samples[1]);
+	same_estimate(&file, &fifo);
 }
 
 /* The client capture starts 25 minutes before Dom0's, 150,000 packets

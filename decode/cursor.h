@@ -167,7 +167,8 @@ static inline void cur_copy(struct cur *c, void *dst, size_t n)
 		memset(dst, 0, n);
 		return;
 	}
-	memcpy(dst, c->base + c->pos, n);
+	if (n)	/* an empty cursor's base may be NULL */
+		memcpy(dst, c->base + c->pos, n);
 	c->pos += n;
 }
 

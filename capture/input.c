@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,20 @@ struct in_iface {
 	uint32_t linktype;
 };
 
+/* Packets read ahead of in_next (in_ahead): copies, replayed in order;
+ * a damaged file met there is replayed at its place too. */
+struct in_ahead {
+	struct pkt *pk;		/* [IN_AHEAD_PKTS] */
+	uint8_t *bytes;		/* [IN_AHEAD_BYTES] */
+	size_t used;		/* of bytes */
+	unsigned n, next;	/* packets held; the next to replay */
+	int err;		/* -errno after the n packets; 0 none */
+	char msg[IN_ERRBUF];
+	uint8_t held;		/* src->head after them: a packet read that did not fit */
+	struct pkt after;	/* src->head as reading ahead left it (held, or a next
+				 * file's first packet waiting): the replay borrows the field */
+};
+
 struct in_source {
 	uint8_t point;
 	uint8_t want;		/* enum ifrole to pick by name; IFROLE_OTHER: none */
@@ -60,6 +75,8 @@ struct in_source {
 	int64_t sll2_sel;		/* the index #INDEX or #NAME keeps; -1 every one */
 	uint32_t seen[IN_MAX_SEEN];	/* indexes in the first file's first packets */
 	unsigned n_seen;
+	struct in_ahead *ahead;		/* read ahead, NULL when nothing is */
+	char err[IN_ERRBUF];		/* its last failure (reading it alone: in_next_src) */
 };
 
 /* An interface index and its name (--ifnames). */
@@ -90,6 +107,9 @@ struct in_set {
 	unsigned consumed;	/* sources with a pipe that was read (it cannot be again) */
 	struct in_ifname *names;	/* --ifnames */
 	unsigned n_names;
+	uint8_t started;	/* in_next was called since in_open: no more reading ahead */
+	uint8_t split;		/* sources read apart (in_next_src), maybe in threads: a
+				 * source's failure is said in its own err only */
 	char err[IN_ERRBUF];
 };
 
@@ -143,6 +163,33 @@ static int fail(struct in_set *s, int rc, const char *fmt, ...)
 	return rc;
 }
 
+static void ahead_free(struct in_source *src)
+{
+	if (!src->ahead)
+		return;
+	free(src->ahead->pk);
+	free(src->ahead->bytes);
+	free(src->ahead);
+	src->ahead = NULL;
+}
+
+/* A failure while reading a source: in its message, and the set's unless
+ * the sources are read apart (each by its thread). */
+static int sfail(struct in_set *s, struct in_source *src, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int sfail(struct in_set *s, struct in_source *src, int rc, const char *fmt, ...)
+{
+	char *dst = src ? src->err : s->err;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(dst, IN_ERRBUF, fmt, ap);
+	va_end(ap);
+	if (src && !s->split)
+		memcpy(s->err, src->err, IN_ERRBUF);
+	return rc;
+}
+
 struct in_set *in_new(void)
 {
 	struct in_set *s = calloc(1, sizeof *s);
@@ -156,6 +203,7 @@ void in_free(struct in_set *s)
 	if (!s)
 		return;
 	for (unsigned i = 0; i < s->n; i++) {
+		ahead_free(&s->src[i]);
 		capfile_close(s->src[i].cf);	/* a pipe kept for the next open too */
 		for (unsigned k = 0; k < s->src[i].n_files; k++)
 			free(s->src[i].files[k].path);
@@ -451,9 +499,13 @@ static const char *lt_name(uint32_t linktype)
 	return n ? n : "?";
 }
 
-/* The program for a link type, compiled the first time it is met; NULL
- * when there is no room (more link types than any capture has). */
-static struct in_bpf *bpf_for(struct in_set *s, uint32_t linktype, int *rc)
+/* The programs are shared by the sources, which may be read in threads. */
+static pthread_mutex_t bpf_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The program for a link type, compiled the first time it is met (for
+ * src's packets; NULL at open); NULL when there is no room (more link
+ * types than any capture has). */
+static struct in_bpf *bpf_find(struct in_set *s, struct in_source *src, uint32_t linktype, int *rc)
 {
 	*rc = 0;
 	for (unsigned i = 0; i < s->n_bpf; i++)
@@ -468,19 +520,27 @@ static struct in_bpf *bpf_for(struct in_set *s, uint32_t linktype, int *rc)
 	b->ok = *rc == 0;
 	s->n_bpf++;
 	if (*rc)
-		fail(s, *rc, "filter '%s' does not apply to link type %s: %s; its packets are left out",
-		     s->filter, lt_name(linktype), b->why);
+		sfail(s, src, *rc, "filter '%s' does not apply to link type %s: %s; its packets are left out",
+		      s->filter, lt_name(linktype), b->why);
+	return b;
+}
+
+static struct in_bpf *bpf_for(struct in_set *s, struct in_source *src, uint32_t linktype, int *rc)
+{
+	pthread_mutex_lock(&bpf_lock);
+	struct in_bpf *b = bpf_find(s, src, linktype, rc);
+	pthread_mutex_unlock(&bpf_lock);
 	return b;
 }
 
 /* 1: the filter takes the packet; 0: not; -EINVAL: the filter does not
  * apply to its link type (said once, those packets are left out). */
-static int filter_takes(struct in_set *s, const struct pkt *p)
+static int filter_takes(struct in_set *s, struct in_source *src, const struct pkt *p)
 {
 	if (!s->filter)
 		return 1;
 	int rc;
-	const struct in_bpf *b = bpf_for(s, p->linktype, &rc);
+	const struct in_bpf *b = bpf_for(s, src, p->linktype, &rc);
 	if (!b || !b->ok)
 		return rc;
 	struct pcap_pkthdr h = { .caplen = p->caplen, .len = p->wirelen };
@@ -647,7 +707,7 @@ static int check_filter(struct in_set *s, const struct in_file *f, const struct 
 	for (unsigned k = 0; s->filter && k < capfile_iface_count(cf); k++) {
 		int rc;
 		uint32_t lt = capfile_iface_linktype(cf, k);
-		const struct in_bpf *b = bpf_for(s, lt, &rc);
+		const struct in_bpf *b = bpf_for(s, NULL, lt, &rc);
 		if (b && !b->ok)
 			return fail(s, -EINVAL, "filter '%s' does not apply to %s (link type %s): %s",
 				    s->filter, f->path, lt_name(lt), b->why);
@@ -724,7 +784,7 @@ static int file_open(struct in_set *s, struct in_source *src, unsigned k)
 	src->fmapped = 0;
 	src->cf = capfile_open(src->files[k].path, eb);
 	if (!src->cf)
-		return fail(s, -ENOENT, "%s", eb);
+		return sfail(s, src, -ENOENT, "%s", eb);
 	src->head_rc = capfile_next(src->cf, &src->head);
 	src->raw_pending = 1;
 	return 0;
@@ -847,6 +907,7 @@ int in_open(struct in_set *s, unsigned mask)
 void in_close(struct in_set *s)
 {
 	for (unsigned i = 0; i < s->n; i++) {
+		ahead_free(&s->src[i]);
 		if (!kept(&s->src[i])) {
 			capfile_close(s->src[i].cf);
 			s->src[i].cf = NULL;
@@ -854,6 +915,7 @@ void in_close(struct in_set *s)
 		s->src[i].has_head = 0;
 	}
 	s->opened = s->pending = 0;
+	s->started = s->split = 0;
 	s->heap.n = 0;
 }
 
@@ -900,7 +962,7 @@ static int takes(struct in_set *s, struct in_source *src, struct pkt *p)
 		if (idx >= 0 ? p->iface != (uint32_t)idx : !name || strcmp(name, src->sel))
 			return 0;
 	}
-	int rc = filter_takes(s, p);
+	int rc = filter_takes(s, src, p);
 	if (rc == 1 && p->iface >= src->fmapped)
 		map_ifaces(src);
 	if (rc == 1 && p->iface < src->fmapped)
@@ -924,12 +986,107 @@ static int fill(struct in_set *s, struct in_source *src)
 			continue;
 		}
 		if (rc < 0)
-			fail(s, rc, "%s", capfile_error(src->cf));
+			sfail(s, src, rc, "%s", capfile_error(src->cf));
 		int orc = next_file(s, src);
 		if (rc < 0 || orc < 0)
 			return rc < 0 ? rc : orc;
 	}
 	return 0;
+}
+
+/* ---- reading ahead ---- */
+
+static struct in_ahead *ahead_new(void)
+{
+	struct in_ahead *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	/* not cleared: pages are touched only as packets are kept */
+	a->pk = malloc(IN_AHEAD_PKTS * sizeof *a->pk);
+	a->bytes = malloc(IN_AHEAD_BYTES);
+	if (!a->pk || !a->bytes) {
+		free(a->pk);
+		free(a->bytes);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* One more packet of the source into its look-ahead: 1, 0 at its end,
+ * -ENOBUFS at the bound (a packet read that does not fit stays the
+ * source's head, the first after the replay), -errno at a damaged file. */
+static int ahead_read(struct in_set *s, struct in_source *src)
+{
+	struct in_ahead *a = src->ahead;
+	if (a->err)
+		return a->err;
+	if (a->n == IN_AHEAD_PKTS || a->held)
+		return -ENOBUFS;
+	int rc = fill(s, src);
+	if (rc < 0) {
+		a->err = rc;
+		snprintf(a->msg, sizeof a->msg, "%s", src->err);
+	} else if (src->has_head && src->head.caplen > IN_AHEAD_BYTES - a->used) {
+		a->held = 1;
+		rc = -ENOBUFS;
+	} else if (src->has_head) {
+		struct pkt *p = &a->pk[a->n++];
+		*p = src->head;
+		memcpy(a->bytes + a->used, src->head.data, src->head.caplen);
+		p->data = a->bytes + a->used;
+		a->used += src->head.caplen;
+		rc = 1;
+	}
+	a->after = src->head;
+	src->has_head = 0;
+	return rc;
+}
+
+int in_ahead(struct in_set *s, unsigned i, unsigned k, struct pkt *out)
+{
+	if (i >= s->n || !(s->opened & 1u << i))
+		return -EINVAL;
+	if (s->started)
+		return -EBUSY;
+	struct in_source *src = &s->src[i];
+	if (!src->ahead && !(src->ahead = ahead_new()))
+		return fail(s, -ENOMEM, "out of memory");
+	int rc = 1;
+	while (k >= src->ahead->n && rc == 1)
+		rc = ahead_read(s, src);
+	if (k >= src->ahead->n)
+		return rc == -ENOBUFS || rc == 0 ? rc : sfail(s, src, rc, "%s", src->ahead->msg);
+	*out = src->ahead->pk[k];
+	out->point = src->point;
+	return 1;
+}
+
+unsigned in_ahead_count(const struct in_set *s, unsigned i)
+{
+	return i < s->n && s->src[i].ahead ? s->src[i].ahead->n : 0;
+}
+
+/* The next packet read ahead into src->head (has_head), or the error met
+ * there; past them the source reads on (from a packet read that did not
+ * fit, when there is one). */
+static int ahead_next(struct in_set *s, struct in_source *src)
+{
+	struct in_ahead *a = src->ahead;
+	if (a->next < a->n) {
+		src->head = a->pk[a->next++];
+		src->has_head = 1;
+		return 0;
+	}
+	int rc = a->err, held = a->held;
+	src->head = a->after;	/* src->head was the replayed copies' */
+	src->has_head = (uint8_t)held;
+	if (rc)
+		sfail(s, src, rc, "%s", a->msg);
+	ahead_free(src);
+	if (rc || held)
+		return rc;
+	return fill(s, src);
 }
 
 static void push(struct in_set *s, unsigned i)
@@ -951,9 +1108,11 @@ void in_remap(struct in_set *s)
 
 int in_next(struct in_set *s, struct pkt *out, uint64_t *key)
 {
+	s->started = 1;
 	while (s->pending) {
 		unsigned i = (unsigned)__builtin_ctz(s->pending);
-		int rc = fill(s, &s->src[i]);
+		struct in_source *src = &s->src[i];
+		int rc = src->ahead ? ahead_next(s, src) : fill(s, src);
 		if (rc < 0)
 			return rc;	/* still pending: the next call goes on */
 		s->pending &= ~(1u << i);
@@ -971,6 +1130,30 @@ int in_next(struct in_set *s, struct pkt *out, uint64_t *key)
 		*key = top.key;
 	s->pending |= 1u << top.b;
 	return 1;
+}
+
+void in_split(struct in_set *s)
+{
+	s->split = 1;
+	s->started = 1;
+}
+
+int in_next_src(struct in_set *s, unsigned i, struct pkt *out)
+{
+	if (i >= s->n || !(s->opened & 1u << i))
+		return 0;
+	struct in_source *src = &s->src[i];
+	int rc = src->ahead ? ahead_next(s, src) : fill(s, src);
+	if (rc < 0 || !src->has_head)
+		return rc;
+	*out = src->head;
+	out->point = src->point;
+	return 1;
+}
+
+const char *in_src_error(const struct in_set *s, unsigned src)
+{
+	return src < s->n ? s->src[src].err : "";
 }
 
 /* ---- what a source is ---- */

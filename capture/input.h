@@ -84,6 +84,23 @@ int in_filter(struct in_set *s, const char *expr);
 void in_map(struct in_set *s, in_map_fn fn, void *ctx);
 void in_remap(struct in_set *s);
 
+/* Reading ahead: the k-th packet of a source from where it stands (k = 0:
+ * the next in_next would see), read as needed and kept, so that in_next
+ * gives the packets read ahead in their turn, then goes on reading: a
+ * capture looked at before the analysis is still read once (the clock
+ * estimate takes the start of the client's and Dom0's captures this way,
+ * a pipe included). Only before the first in_next after in_open; bounded
+ * by IN_AHEAD_PKTS packets and IN_AHEAD_BYTES bytes per source, kept until
+ * in_next has given them or in_close.
+ * 1 and *out (valid until in_close); 0 at the source's end; -ENOBUFS past
+ * the bound; -EBUSY after in_next; -errno at a damaged file (in_error
+ * says; in_next returns it again at its place, as it would have). */
+#define IN_AHEAD_PKTS 131072u
+#define IN_AHEAD_BYTES (24u << 20)
+int in_ahead(struct in_set *s, unsigned src, unsigned k, struct pkt *out);
+/* How many packets of the source are read ahead now (in_ahead reads no more below it). */
+unsigned in_ahead_count(const struct in_set *s, unsigned src);
+
 /* Opens the sources in mask (bit per source index; ~0u: all): 0 or -errno
  * with in_error() set. A pipe, FIFO or "-" can be read once: a second open
  * of one fails, and so does one named by two sources; one opened and not
@@ -95,6 +112,15 @@ int in_open(struct in_set *s, unsigned mask);
  * its next file and the others as they were. */
 int in_next(struct in_set *s, struct pkt *out, uint64_t *key);
 void in_close(struct in_set *s);
+
+/* Reading the sources apart, each by its own thread (after in_open and
+ * any reading ahead, instead of in_next): in_split once, then in_next_src
+ * for source src from one thread per source: 1 and its next packet (valid
+ * until that source's next call), 0 at its end, -errno at a damaged file
+ * (in_src_error says; call again, it goes on with its next file). */
+void in_split(struct in_set *s);
+int in_next_src(struct in_set *s, unsigned src, struct pkt *out);
+const char *in_src_error(const struct in_set *s, unsigned src);
 
 unsigned in_count(const struct in_set *s);
 uint8_t in_point(const struct in_set *s, unsigned src);

@@ -306,24 +306,45 @@ static int close_out(FILE *f, const char *path)
 	return bad ? -EIO : 0;
 }
 
-/* Merge key: the client's times on the Dom0 clock (cross-point). */
+/* Merge key: the client's times on the Dom0 clock (cross-point), by the
+ * estimate the engine has now. */
 static uint64_t merge_key(void *ctx, uint8_t point, uint64_t ts_ns)
 {
-	const struct analyze *a = ctx;
-	return point == PT_CLIENT ? clk_to_dom0(&a->cfg.clock, ts_ns) : ts_ns;
+	return point == PT_CLIENT ? clk_to_dom0(eng_clock(ctx), ts_ns) : ts_ns;
+}
+
+static void say_error(void *ctx, const char *msg)
+{
+	(void)ctx;
+	say(msg);
+}
+
+static void on_packet(void *ctx)
+{
+	struct analyze *a = ctx;
+	prog_packet(&a->prog);
 }
 
 /* Every packet of every point, in merge order, into the engine; a damaged
- * file is said and the others go on. */
+ * file is said and the others go on. A thread per point reads and matches
+ * it (the same results), unless HOPLAT_THREADS=0 or threads cannot start. */
 static void run(struct analyze *a, struct engine *e)
 {
+	const char *th = getenv("HOPLAT_THREADS");
+	if (!(th && !strcmp(th, "0")) && eng_run_split(e, a->in, say_error, on_packet, a) == 0)
+		return;
 	struct pkt p;
 	int rc;
-	in_map(a->in, merge_key, a);
+	unsigned clock = 0;
+	in_map(a->in, merge_key, e);
 	while ((rc = in_next(a->in, &p, NULL)) != 0) {
 		if (rc > 0) {
 			eng_feed(e, &p);
 			prog_packet(&a->prog);
+			if (eng_clock_changes(e) != clock) {
+				clock = eng_clock_changes(e);
+				in_remap(a->in);	/* the packets waiting take the refined clock */
+			}
 			continue;
 		}
 		say(in_error(a->in));
@@ -331,28 +352,10 @@ static void run(struct analyze *a, struct engine *e)
 	}
 }
 
-/* The clock pass reads the client's and the Dom0 capture before the
- * analysis: neither may be a pipe (a second open of a FIFO waits forever
- * for a writer; stdin would be half read). */
-static int check_rereadable(const struct analyze *a)
-{
-	unsigned reads = in_count(a->in) > 1 ? clkpass_reads(a->in) : 0;
-	for (unsigned i = 0; i < in_count(a->in); i++)
-		if (reads & 1u << i && !in_rereadable(a->in, i)) {
-			sayf("--%s %s: a pipe, FIFO or standard input is read once, and the clock "
-			     "alignment reads the client and Dom0 captures before the analysis (write it "
-			     "to a file first)", rpt_role_name[in_point(a->in, i)], in_name(a->in, i));
-			return -EINVAL;
-		}
-	return 0;
-}
-
 /* Opens every point's files (checked: interfaces, filter) and says which
  * interface a Dom0 capture gave the uplink and the vif. */
 static int open_inputs(struct analyze *a)
 {
-	if (check_rereadable(a))
-		return -EINVAL;
 	if (in_open(a->in, ~0u)) {
 		say(in_error(a->in));
 		return -EINVAL;
@@ -571,28 +574,21 @@ static int open_csv(struct analyze *a)
 	return 0;
 }
 
-/* Cross-point: the client clock against Dom0's, before the analysis pass
- * (which opens the files again when the pass read them). */
+/* Cross-point: the client clock against Dom0's from the captures' starts,
+ * read ahead (the analysis refines it as it reads on). */
 static int clock_pass(struct analyze *a)
 {
 	char err[512];
-	unsigned reads = clkpass_reads(a->in);
-	int rc = clkpass_clock(a->in, &a->cfg.pt, &a->cfg.guest, &a->cfg.clock, err, sizeof err);
-	if (rc) {
-		char m[TEXT_SAFE_CAP(sizeof err)];
-		fprintf(stderr, "hoplat analyze: clock pass: %s\n",
-			rc == -ENOMEM ? "out of memory" : text_safe(err, m, sizeof m));
-	}
+	int rc = clkpass_start(a->in, &a->cfg.pt, &a->cfg.guest, &a->cfg.clock, &a->cfg.clock_track,
+			       err, sizeof err);
+	if (rc)
+		sayf("clock pass: %s", rc == -ENOMEM ? "out of memory" : err);
 	int client = 0, dom0 = 0;
 	for (unsigned i = 0; i < in_count(a->in); i++)
 		client |= in_point(a->in, i) == PT_CLIENT, dom0 |= in_point(a->in, i) != PT_CLIENT;
 	if (!rc && client && dom0 && !a->cfg.clock.ok)
 		fprintf(stderr, "hoplat analyze: warning: no packet seen both at the client and at Dom0: "
 			"the client clock cannot be aligned (times left as captured)\n");
-	if (!rc && reads && in_open(a->in, ~0u)) {
-		say(in_error(a->in));
-		rc = -EIO;
-	}
 	return rc;
 }
 

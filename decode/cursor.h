@@ -63,8 +63,9 @@ static inline uint32_t cur_be32(struct cur *c)
 {
 	if (!cur_need(c, 4))	/* all or nothing: no half-read value */
 		return 0;
-	uint32_t hi = cur_be16(c);
-	return hi << 16 | cur_be16(c);
+	const uint8_t *b = c->base + c->pos;
+	c->pos += 4;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
 static inline uint16_t cur_le16(struct cur *c)
@@ -80,16 +81,77 @@ static inline uint32_t cur_le32(struct cur *c)
 {
 	if (!cur_need(c, 4))
 		return 0;
-	uint32_t lo = cur_le16(c);
-	return lo | (uint32_t)cur_le16(c) << 16;
+	const uint8_t *b = c->base + c->pos;
+	c->pos += 4;
+	return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
 static inline uint64_t cur_le64(struct cur *c)
 {
 	if (!cur_need(c, 8))
 		return 0;
-	uint64_t lo = cur_le32(c);
+	uint64_t lo = cur_le32(c);	/* checked once above: these cannot fail */
 	return lo | (uint64_t)cur_le32(c) << 32;
+}
+
+/* ---- fixed-size headers: one bounds check, then reads at offsets ----
+ *
+ *   struct cur_fix h;
+ *   cur_fixed(c, 20, &h);            steps over 20 bytes (or sets the error)
+ *   uint16_t len = fix_be16(h, 2);   offset 2 of those 20, unchecked
+ *   if (!cur_ok(c)) ...               one check for the whole header
+ *
+ * After an overrun h reads zeros, like every read after the first overrun.
+ * Offsets are constants inside the size given to cur_fixed (at most
+ * CUR_FIX_MAX); a read past it returns 0 (the check folds away when both
+ * are constants, as they are in every header decoder). */
+#define CUR_FIX_MAX 64
+
+struct cur_fix {
+	const uint8_t *p;
+	size_t n;
+};
+
+static inline int cur_fixed(struct cur *c, size_t n, struct cur_fix *h)
+{
+	static const uint8_t zeros[CUR_FIX_MAX];
+	if (n > CUR_FIX_MAX || !cur_need(c, n)) {
+		c->err = -ERANGE;
+		h->p = zeros;	/* the same size either way: the offset checks fold away */
+		h->n = n > CUR_FIX_MAX ? 0 : n;
+		return 0;
+	}
+	h->p = c->base + c->pos;
+	h->n = n;
+	c->pos += n;
+	return 1;
+}
+
+static inline uint8_t fix_u8(const struct cur_fix *h, size_t off)
+{
+	return off < h->n ? h->p[off] : 0;
+}
+
+static inline uint16_t fix_be16(const struct cur_fix *h, size_t off)
+{
+	return off + 2 <= h->n ? (uint16_t)(h->p[off] << 8 | h->p[off + 1]) : 0;
+}
+
+static inline uint32_t fix_be32(const struct cur_fix *h, size_t off)
+{
+	if (off + 4 > h->n)
+		return 0;
+	const uint8_t *b = h->p + off;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* n bytes at off into dst (zeros when they are not inside the header). */
+static inline void fix_copy(const struct cur_fix *h, size_t off, void *dst, size_t n)
+{
+	if (off + n <= h->n)
+		memcpy(dst, h->p + off, n);
+	else
+		memset(dst, 0, n);
 }
 
 static inline void cur_skip(struct cur *c, size_t n)
@@ -105,7 +167,8 @@ static inline void cur_copy(struct cur *c, void *dst, size_t n)
 		memset(dst, 0, n);
 		return;
 	}
-	memcpy(dst, c->base + c->pos, n);
+	if (n)	/* an empty cursor's base may be NULL */
+		memcpy(dst, c->base + c->pos, n);
 	c->pos += n;
 }
 

@@ -81,15 +81,17 @@ int dec_dns_name(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *w
 /* Appends one byte's presentation form. */
 static unsigned text_byte(uint8_t ch, char *dst, unsigned n, unsigned cap)
 {
+	if (ch > 0x20 && ch < 0x7f && ch != '.' && ch != '\\') {
+		if (n + 1 < cap)	/* the common case: the byte itself */
+			dst[n++] = (char)ch;
+		return n;
+	}
 	char tmp[4];
 	unsigned k = 0;
+	tmp[k++] = '\\';
 	if (ch == '.' || ch == '\\') {
-		tmp[k++] = '\\';
-		tmp[k++] = (char)ch;
-	} else if (ch > 0x20 && ch < 0x7f) {
 		tmp[k++] = (char)ch;
 	} else {
-		tmp[k++] = '\\';
 		tmp[k++] = (char)('0' + ch / 100);
 		tmp[k++] = (char)('0' + ch / 10 % 10);
 		tmp[k++] = (char)('0' + ch % 10);
@@ -111,11 +113,11 @@ unsigned dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned c
 			break;
 		if (n && n + 1 < cap)
 			dst[n++] = '.';
-		for (unsigned i = 0; i < len && cur_ok(&w); i++) {
-			uint8_t ch = cur_u8(&w);
-			if (cur_ok(&w))
-				n = text_byte(ch, dst, n, cap);
-		}
+		struct cur label = cur_take_upto(&w, len);	/* a cut label: what is there */
+		for (size_t i = cur_left(&label); i; i--)
+			n = text_byte(cur_u8(&label), dst, n, cap);
+		if (cur_pos(&label) < len)
+			break;
 	}
 	if (n == 0 && cap > 1)
 		dst[n++] = '.';		/* the root */
@@ -123,14 +125,18 @@ unsigned dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned c
 	return n;
 }
 
-static void dns_header(struct cur *c, struct dns_msg *m)
+/* 0, or -ERANGE when the 12 bytes are not there (m untouched). */
+static int dns_header(struct cur *c, struct dns_msg *m)
 {
-	m->id = cur_be16(c);
-	m->flags = cur_be16(c);
-	m->qdcount = cur_be16(c);
-	m->ancount = cur_be16(c);
-	m->nscount = cur_be16(c);
-	m->arcount = cur_be16(c);
+	struct cur_fix h;
+	if (!cur_fixed(c, 12, &h))
+		return -ERANGE;
+	m->id = fix_be16(&h, 0);
+	m->flags = fix_be16(&h, 2);
+	m->qdcount = fix_be16(&h, 4);
+	m->ancount = fix_be16(&h, 6);
+	m->nscount = fix_be16(&h, 8);
+	m->arcount = fix_be16(&h, 10);
 	m->qr = m->flags >> 15;
 	m->opcode = (m->flags >> 11) & 0x0f;
 	m->aa = (m->flags >> 10) & 1;
@@ -138,22 +144,56 @@ static void dns_header(struct cur *c, struct dns_msg *m)
 	m->rd = (m->flags >> 8) & 1;
 	m->ra = (m->flags >> 7) & 1;
 	m->rcode = m->flags & 0x0f;
+	return 0;
+}
+
+/* 'A'..'Z' to lower case in 8 bytes at once: a byte's top bit, after
+ * adding to its low 7 bits, tells >= 'A' and > 'Z'; bytes >= 0x80 stay. */
+static uint64_t fold8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, tops = 0x8080808080808080ull;
+	uint64_t low = x & ~tops;
+	uint64_t ge_a = low + (0x80 - 'A') * ones, gt_z = low + (0x80 - 'Z' - 1) * ones;
+	uint64_t upper = (ge_a ^ gt_z) & ~x & tops;
+	return x | upper >> 2;	/* 0x80 >> 2: the case bit 0x20 */
+}
+
+/* The lowercased copy the matcher keys on (length bytes are <= 63: never letters). */
+static void name_fold(const uint8_t *raw, uint8_t *wire, unsigned wlen)
+{
+	unsigned i = 0;
+	for (; i + 8 <= wlen; i += 8) {
+		uint64_t w;
+		memcpy(&w, raw + i, 8);
+		w = fold8(w);
+		memcpy(wire + i, &w, 8);
+	}
+	for (; i < wlen; i++)
+		wire[i] = raw[i] >= 'A' && raw[i] <= 'Z' ? raw[i] + 32 : raw[i];
 }
 
 static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
 {
-	int rc = name_read(c, msg, m->qname_wire, &m->qname_wlen);
+	int rc = name_read(c, msg, m->qname_raw, &m->qname_wlen);
 	if (rc)
 		return rc;
-	m->qtype = cur_be16(c);
-	m->qclass = cur_be16(c);
-	if (!cur_ok(c))
+	struct cur_fix h;
+	if (!cur_fixed(c, 4, &h))
 		return DEC_R_DNS_TRUNC;
-	m->qname_len = (uint16_t)dns_name_text(m->qname_wire, m->qname_wlen, m->qname,
-					       sizeof m->qname);
-	name_lower(m->qname_wire, m->qname_wlen);
+	m->qtype = fix_be16(&h, 0);
+	m->qclass = fix_be16(&h, 2);
+	name_fold(m->qname_raw, m->qname_wire, m->qname_wlen);
 	m->has_question = 1;
 	return DEC_OK;
+}
+
+unsigned dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap)
+{
+	if (m->has_question)
+		return dns_name_text(m->qname_raw, m->qname_wlen, dst, cap);
+	if (cap)
+		dst[0] = 0;
+	return 0;
 }
 
 /* Checks the names inside the RDATA of the types that carry them; the
@@ -204,10 +244,12 @@ static int dns_rr(struct cur *c, const struct cur *msg, struct dns_msg *m, int a
 	int rc = name_read(c, msg, NULL, NULL);
 	if (rc)
 		return rc;
-	uint16_t type = cur_be16(c);
-	uint16_t klass = cur_be16(c);
-	uint32_t ttl = cur_be32(c);
-	uint16_t rdlen = cur_be16(c);
+	struct cur_fix h;
+	cur_fixed(c, 10, &h);	/* an overrun is seen after the RDATA's skip */
+	uint16_t type = fix_be16(&h, 0);
+	uint16_t klass = fix_be16(&h, 2);
+	uint32_t ttl = fix_be32(&h, 4);
+	uint16_t rdlen = fix_be16(&h, 8);
 	size_t start = cur_pos(c);
 	cur_skip(c, rdlen);
 	if (!cur_ok(c))
@@ -251,16 +293,14 @@ static void dns_sections(struct cur *c, const struct cur *msg, struct dns_msg *m
 
 int dec_dns(struct cur *c, struct dns_msg *m)
 {
-	/* clear all but the name buffers (1.2 KiB), which get NUL/length below */
+	/* clear all but the name buffers, which get their length below */
 	memset(m, 0, offsetof(struct dns_msg, qname_wire));
 	memset(&m->answers_ok, 0, sizeof *m - offsetof(struct dns_msg, answers_ok));
 	m->qname_wlen = 0;
-	m->qname[0] = 0;
 
 	struct cur msg = cur_rest(c);	/* positions from the message's first byte */
 	struct cur r = msg;
-	dns_header(&r, m);
-	if (!cur_ok(&r))
+	if (dns_header(&r, m))
 		return DEC_R_DNS_TRUNC;
 	if (m->qdcount) {
 		int rc = dns_question(&r, &msg, m);

@@ -21,13 +21,15 @@ struct dns_msg {
 	uint16_t qtype, qclass;
 	uint8_t qname_wire[DNS_NAME_WIRE];	/* uncompressed, lowercased */
 	uint8_t qname_wlen;
-	char qname[DNS_NAME_TEXT];		/* "www.example.com", root "." */
+	/* the same as written (letters' case kept), for its text form, which
+	 * is built only when asked (dns_qname_text): most messages are
+	 * responses to known queries and never need it */
+	uint8_t qname_raw[DNS_NAME_WIRE];
 	/* answers parsed (records walked, names validated) */
 	uint16_t answers_ok;	/* valid RRs in the answer section */
 	uint16_t rrs_ok;	/* valid RRs in answer, authority and additional */
 	uint8_t sections_ok;	/* 1 when every section was walked to its count */
 	uint8_t rr_error;	/* DEC_R_* of the first bad later record, 0 none */
-	uint16_t qname_len;	/* strlen(qname) */
 	/* EDNS0 OPT record */
 	uint8_t has_edns;
 	uint16_t edns_udp_size;
@@ -51,6 +53,10 @@ int dec_dns_name(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *w
  * \. for a dot inside a label, \\ for a backslash, \DDD for bytes outside
  * 0x21..0x7e. Returns the text length; always NUL-terminated when cap > 0. */
 unsigned dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned cap);
+
+/* The first question's name in presentation form, as written ("WwW.Example.com",
+ * root "."; "" without a question), cut to cap - 1 bytes: the text length. */
+unsigned dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap);
 
 /* "NOERROR", "NXDOMAIN", ... or the number as text in buf. */
 const char *dns_rcode_name(unsigned rcode, char *buf, unsigned cap);

@@ -52,18 +52,17 @@ int dec_ip4(struct cur *c, struct dec_pkt *out)
 	struct cur all = *c;
 	out->l3 = cur_rest(&all);
 
-	uint8_t vhl = cur_u8(c);
-	cur_skip(c, 1);			/* DSCP/ECN */
-	uint16_t total = cur_be16(c);
-	uint16_t id = cur_be16(c);
-	uint16_t frag = cur_be16(c);
-	uint8_t ttl = cur_u8(c);
-	uint8_t proto = cur_u8(c);
-	cur_skip(c, 2);			/* checksum: offloading leaves it wrong */
-	cur_copy(c, out->src.b, 4);
-	cur_copy(c, out->dst.b, 4);
-	if (!cur_ok(c))
+	struct cur_fix h;		/* DSCP/ECN at 1, checksum at 10 (offloading leaves it wrong) */
+	if (!cur_fixed(c, 20, &h))
 		return DEC_R_IP4_TRUNC;
+	uint8_t vhl = fix_u8(&h, 0);
+	uint16_t total = fix_be16(&h, 2);
+	uint16_t id = fix_be16(&h, 4);
+	uint16_t frag = fix_be16(&h, 6);
+	uint8_t ttl = fix_u8(&h, 8);
+	uint8_t proto = fix_u8(&h, 9);
+	fix_copy(&h, 12, out->src.b, 4);
+	fix_copy(&h, 16, out->dst.b, 4);
 	if (vhl >> 4 != 4)
 		return DEC_R_IP_VERSION;
 
@@ -160,14 +159,15 @@ int dec_ip6(struct cur *c, struct dec_pkt *out)
 	struct cur all = *c;
 	out->l3 = cur_rest(&all);
 
-	uint32_t vtf = cur_be32(c);
-	uint16_t plen = cur_be16(c);
-	uint8_t nh = cur_u8(c);
-	uint8_t hlim = cur_u8(c);
-	cur_copy(c, out->src.b, 16);
-	cur_copy(c, out->dst.b, 16);
-	if (!cur_ok(c))
+	struct cur_fix h;
+	if (!cur_fixed(c, 40, &h))
 		return DEC_R_IP6_TRUNC;
+	uint32_t vtf = fix_be32(&h, 0);
+	uint16_t plen = fix_be16(&h, 4);
+	uint8_t nh = fix_u8(&h, 6);
+	uint8_t hlim = fix_u8(&h, 7);
+	fix_copy(&h, 8, out->src.b, 16);
+	fix_copy(&h, 24, out->dst.b, 16);
 	if (vtf >> 28 != 6)
 		return DEC_R_IP_VERSION;
 	out->ipver = 6;

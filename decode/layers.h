@@ -123,7 +123,8 @@ struct dec_pkt {
  * payload_wire the length from the headers); a cut *header* is (*_TRUNC),
  * except TCP options: with the fixed 20 bytes there the segment is DEC_OK
  * with warn = DEC_R_TCP_TRUNC (tshark still reads it).
- * Fields read before an error are kept. */
+ * Fields of the layers before the one in error are kept (a header cut short
+ * leaves its own fields zero: each fixed header is checked once, whole). */
 int dec_packet(const struct pkt *p, struct dec_pkt *out);
 
 /* The layers one by one; each reads its header from c and leaves c at its

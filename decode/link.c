@@ -31,11 +31,10 @@ static int dec_vlan_tags(struct cur *c, struct dec_pkt *out, uint16_t type)
 
 int dec_ether(struct cur *c, struct dec_pkt *out)
 {
-	cur_skip(c, 12);	/* destination and source MAC */
-	uint16_t type = cur_be16(c);
-	if (!cur_ok(c))
+	struct cur_fix h;	/* destination and source MAC, then the type */
+	if (!cur_fixed(c, 14, &h))
 		return DEC_R_L2_TRUNC;
-	return dec_vlan_tags(c, out, type);
+	return dec_vlan_tags(c, out, fix_be16(&h, 12));
 }
 
 /* Linux cooked v1: packet type, ARPHRD, address length, 8 address bytes, protocol. */

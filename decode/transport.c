@@ -12,12 +12,12 @@ static uint32_t seg_wire(const struct cur *c, const struct dec_pkt *out)
 int dec_udp(struct cur *c, struct dec_pkt *out)
 {
 	uint32_t wire = seg_wire(c, out);
-	out->sport = cur_be16(c);
-	out->dport = cur_be16(c);
-	uint16_t len = cur_be16(c);
-	cur_skip(c, 2);		/* checksum */
-	if (!cur_ok(c))
+	struct cur_fix h;	/* checksum at 6 */
+	if (!cur_fixed(c, 8, &h))
 		return DEC_R_UDP_TRUNC;
+	out->sport = fix_be16(&h, 0);
+	out->dport = fix_be16(&h, 2);
+	uint16_t len = fix_be16(&h, 4);
 	if (len < 8 || len > wire)
 		return DEC_R_UDP_LEN;
 	out->payload_wire = len - 8u;
@@ -94,16 +94,16 @@ int dec_tcp(struct cur *c, struct dec_pkt *out)
 {
 	struct dec_tcp *t = &out->tcp;
 	uint32_t wire = seg_wire(c, out);
-	out->sport = cur_be16(c);
-	out->dport = cur_be16(c);
-	t->seq = cur_be32(c);
-	t->ack = cur_be32(c);
-	uint8_t doff = cur_u8(c);
-	t->flags = cur_u8(c);
-	t->win = cur_be16(c);
-	cur_skip(c, 4);		/* checksum, urgent pointer */
-	if (!cur_ok(c))
+	struct cur_fix h;	/* checksum and urgent pointer at 16 */
+	if (!cur_fixed(c, 20, &h))
 		return DEC_R_TCP_TRUNC;
+	out->sport = fix_be16(&h, 0);
+	out->dport = fix_be16(&h, 2);
+	t->seq = fix_be32(&h, 4);
+	t->ack = fix_be32(&h, 8);
+	uint8_t doff = fix_u8(&h, 12);
+	t->flags = fix_u8(&h, 13);
+	t->win = fix_be16(&h, 14);
 
 	uint32_t hl = (doff >> 4) * 4u;
 	t->hdr_len = (uint8_t)hl;

@@ -1,13 +1,15 @@
-/* The clock pass (analysis/path/clock_pass.c) on captures made here with a
- * known client clock: DNS queries every 10 ms seen at the client and at the
- * Dom0 uplink, one-way delays of a minimum plus jitter, the client clock
- * C(t) = t + offset + skew * (t - t0). The estimate must find the offset
- * (plus half the link's asymmetry, which no clock pass can tell from an
- * offset) and the skew: an offset of seconds or of a day, either sign, a
- * drift that outruns the matching window, a client capture that starts long
- * before Dom0's (found the other way round), the client capture in three
- * files (the same estimate as in one), both points in one file (one host,
- * one clock), and no packet in common (no clock). */
+/* The clock estimate (analysis/path/clock_pass.c, refined by the engine as
+ * it reads) on captures made here with a known client clock: DNS queries
+ * every 10 ms seen at the client and at the Dom0 uplink, one-way delays of
+ * a minimum plus jitter, the client clock C(t) = t + offset + skew * (t - t0).
+ * The estimate must find the offset (plus half the link's asymmetry, which
+ * no clock estimate can tell from an offset) and the skew: an offset of
+ * seconds or of a day, either sign, a drift that outruns the matching
+ * window, a client capture that starts long before Dom0's (found the other
+ * way round; beyond the look-ahead, from the files read once more), the
+ * client capture in three files or through a FIFO (the same estimate as in
+ * one file), both points in one file (one host, one clock), and no packet
+ * in common (no clock). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,7 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "analysis/path/clock_pass.h"
+#include "analysis/engine/engine.h"
 #include "capture/input.h"
 #include "tests/testlib.h"
 #include "tests/testcap.h"
@@ -39,6 +45,7 @@ struct scen {
 	unsigned files;			/* client capture in this many files */
 	int one_file;			/* both points in one file (eth0 and peth0) */
 	int disjoint;			/* Dom0 sees other queries than the client's */
+	int fifo;			/* the client's capture read through a FIFO */
 };
 
 static int setup(void **state)
@@ -97,8 +104,8 @@ static void transaction(const struct scen *c, unsigned i, struct pcapng_w *cw, s
 	tc_write(dw, dw_if, back, &r, LT_ETHERNET);
 }
 
-/* Writes the scenario's captures and runs the clock pass on them. */
-static int estimate(const struct scen *c, struct clk_est *e)
+/* Writes the scenario's captures. */
+static void write_scen(const struct scen *c)
 {
 	rng = 88172645463325252ull;
 	const char *both[] = { "eth0", "peth0" };
@@ -123,22 +130,73 @@ static int estimate(const struct scen *c, struct clk_est *e)
 	if (cw != dw)
 		tc_close(cw);
 	tc_close(dw);
+}
 
+static uint64_t merge_key(void *ctx, uint8_t point, uint64_t ts)
+{
+	return point == PT_CLIENT ? clk_to_dom0(eng_clock(ctx), ts) : ts;
+}
+
+/* As analyze does: the estimate from the captures' starts, then the one
+ * pass of the engine over them, which refines it; *e: the final one. */
+static int analyze(struct in_set *in, struct clk_est *e)
+{
+	struct eng_config cfg;
+	eng_config_default(&cfg);
+	cfg.roles = 1u << PT_CLIENT | 1u << PT_UPLINK;
+	char err[256] = "";
+	int rc = clkpass_start(in, &cfg.pt, &cfg.guest, &cfg.clock, &cfg.clock_track, err, sizeof err);
+	if (rc)
+		return rc;
+	struct engine *eng = eng_new(&cfg);
+	assert_non_null(eng);
+	in_map(in, merge_key, eng);
+	struct pkt p;
+	unsigned changes = 0;
+	while ((rc = in_next(in, &p, NULL)) != 0) {
+		assert_true(rc > 0);
+		eng_feed(eng, &p);
+		if (eng_clock_changes(eng) != changes) {
+			changes = eng_clock_changes(eng);
+			in_remap(in);
+		}
+	}
+	eng_finish(eng);
+	*e = *eng_clock(eng);
+	eng_free(eng);
+	return 0;
+}
+
+/* Writes the scenario's captures and estimates the clock from them. */
+static int estimate(const struct scen *c, struct clk_est *e)
+{
+	write_scen(c);
+	char path[256], fifo[256];
+	pid_t pid = -1;
 	struct in_set *in = in_new();
 	assert_non_null(in);
 	tl_tmp_path(path, sizeof path, c->one_file ? "host.pcapng#eth0" : "client_*.pcapng");
+	if (c->fifo) {
+		tl_tmp_path(fifo, sizeof fifo, "client.fifo");
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		tl_tmp_path(path, sizeof path, "client_0.pcapng");
+		pid = tl_feed(path, fifo);
+		assert_true(pid > 0);
+		snprintf(path, sizeof path, "%s", fifo);
+	}
 	assert_int_equal(in_add(in, path, PT_CLIENT), 0);
 	tl_tmp_path(path, sizeof path, c->one_file ? "host.pcapng#peth0" : "dom0.pcapng");
 	assert_int_equal(in_add(in, path, PT_UPLINK), 1);
 	assert_int_equal(in_open(in, ~0u), 0);	/* as analyze does before the pass */
-	struct pt_config pc;
-	pt_config_default(&pc);
-	struct ipaddr guest = { 0 };
-	char err[256] = "";
-	int rc = clkpass_clock(in, &pc, &guest, e, err, sizeof err);
+	int rc = analyze(in, e);
 	in_free(in);
+	if (pid > 0) {
+		int status;
+		kill(pid, SIGTERM);	/* a reader that stopped early leaves it blocked */
+		waitpid(pid, &status, 0);
+	}
 	char rm[300];
-	snprintf(rm, sizeof rm, "rm -f %s/*.pcapng", tl_tmpdir);
+	snprintf(rm, sizeof rm, "rm -f %s/*.pcapng %s/*.fifo", tl_tmpdir, tl_tmpdir);
 	assert_int_equal(system(rm), 0);
 	return rc;
 }
@@ -202,6 +260,16 @@ static void test_client_starts_first(void **st)
 	check(&c, 2000, 0.05);
 }
 
+static void same_estimate(const struct clk_est *a, const struct clk_est *b)
+{
+	assert_true(a->ok && b->ok);
+	assert_int_equal(a->offset_ns, b->offset_ns);
+	assert_true(a->skew_ppm == b->skew_ppm);
+	assert_int_equal(a->origin_ns, b->origin_ns);
+	assert_int_equal(a->samples[0], b->samples[0]);
+	assert_int_equal(a->samples[1], b->samples[1]);
+}
+
 /* The client's capture in three files: the very same estimate as in one. */
 static void test_several_files(void **st)
 {
@@ -212,12 +280,35 @@ static void test_several_files(void **st)
 	assert_int_equal(estimate(&c, &one), 0);
 	c.files = 3;
 	assert_int_equal(estimate(&c, &three), 0);
-	assert_true(one.ok && three.ok);
-	assert_int_equal(one.offset_ns, three.offset_ns);
-	assert_true(one.skew_ppm == three.skew_ppm);
-	assert_int_equal(one.origin_ns, three.origin_ns);
-	assert_int_equal(one.samples[0], three.samples[0]);
-	assert_int_equal(one.samples[1], three.samples[1]);
+	same_estimate(&one, &three);
+}
+
+/* The client's capture through a FIFO: read once, the very same estimate. */
+static void test_fifo(void **st)
+{
+	(void)st;
+	struct scen c = { .offset_ns = 2500000000ll, .skew_ppm = 40, .in_ns = 60000, .out_ns = 80000,
+			  .jitter_ns = 10000, .n = 6000 };
+	struct clk_est file, fifo;
+	assert_int_equal(estimate(&c, &file), 0);
+	c.fifo = 1;
+	assert_int_equal(estimate(&c, &fifo), 0);
+	same_estimate(&file, &fifo);
+}
+
+/* The client capture starts 25 minutes before Dom0's, 150,000 packets
+ * before: beyond what is read ahead (131,072 packets), so the coarse offset
+ * comes from the files read once more; a FIFO cannot be: no clock, said. */
+static void test_client_starts_long_before(void **st)
+{
+	(void)st;
+	struct scen c = { .offset_ns = 1500000000ll, .skew_ppm = 20, .in_ns = 60000, .out_ns = 60000,
+			  .jitter_ns = 10000, .n = 81000, .lead = 75000 };
+	check(&c, 2000, 0.05);
+	c.fifo = 1;
+	struct clk_est e;
+	assert_int_equal(estimate(&c, &e), 0);
+	assert_false(e.ok);
 }
 
 /* Client and uplink interfaces in one file: one host, one clock. */
@@ -252,6 +343,8 @@ int main(void)
 		cmocka_unit_test(test_day_off_drifting),
 		cmocka_unit_test(test_client_starts_first),
 		cmocka_unit_test(test_several_files),
+		cmocka_unit_test(test_fifo),
+		cmocka_unit_test(test_client_starts_long_before),
 		cmocka_unit_test(test_one_file),
 		cmocka_unit_test(test_nothing_in_common),
 	};

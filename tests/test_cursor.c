@@ -44,6 +44,33 @@ static void test_sticky(void **state)
 	assert_int_equal(d[0] | d[1] | d[2] | d[3], 0);
 }
 
+/* A fixed header: one check for all of it, reads at offsets; cut short, it
+ * reads zeros, sets the sticky error and does not move. */
+static void test_fixed(void **state)
+{
+	(void)state;
+	struct cur c = cur_make(bytes, sizeof bytes);
+	struct cur_fix h;
+	assert_true(cur_fixed(&c, 8, &h));
+	assert_int_equal(cur_pos(&c), 8);
+	assert_int_equal(fix_u8(&h, 7), 0xf0);
+	assert_int_equal(fix_be16(&h, 1), 0x3456);
+	assert_int_equal(fix_be32(&h, 4), 0x9abcdef0u);
+	assert_int_equal(fix_be32(&h, 5), 0);	/* past the 8 checked */
+	uint8_t d[4];
+	fix_copy(&h, 0, d, 4);
+	assert_memory_equal(d, bytes, 4);
+	assert_false(cur_fixed(&c, 2, &h));	/* 1 byte left */
+	assert_false(cur_ok(&c));
+	assert_int_equal(cur_pos(&c), 8);
+	assert_int_equal(fix_u8(&h, 0) | fix_be16(&h, 0), 0);
+	fix_copy(&h, 0, d, 2);
+	assert_int_equal(d[0] | d[1], 0);
+	c = cur_make(bytes, sizeof bytes);
+	assert_false(cur_fixed(&c, CUR_FIX_MAX + 1, &h));	/* beyond what a header may be */
+	assert_int_equal(fix_u8(&h, 0), 0);
+}
+
 static void test_take(void **state)
 {
 	(void)state;
@@ -133,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reads),
 		cmocka_unit_test(test_sticky),
+		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_seek_peek_find),
 		cmocka_unit_test(test_starts_hash_str),

@@ -48,6 +48,17 @@ static void rr(struct msg *m, unsigned type, unsigned klass, uint32_t ttl)
 	put16(m, type); put16(m, klass); put32(m, ttl);
 }
 
+/* The question's text (two at a time: the buffers take turns). */
+static const char *qtext(const struct dns_msg *m)
+{
+	static char buf[2][DNS_NAME_TEXT];
+	static unsigned k;
+	char *t = buf[k++ % 2];
+	unsigned n = dns_qname_text(m, t, DNS_NAME_TEXT);
+	assert_true(strlen(t) == n);
+	return t;
+}
+
 static int decode(const struct msg *m, size_t n, struct dns_msg *out)
 {
 	uint8_t *b = malloc(n ? n : 1);	/* exact size: overreads are sanitizer errors */
@@ -56,7 +67,7 @@ static int decode(const struct msg *m, size_t n, struct dns_msg *out)
 	int rc = dec_dns(&c, out);
 	free(b);
 	assert_true(rc >= 0 && rc < DEC_R_MAX);
-	assert_true(strlen(out->qname) == out->qname_len);
+	qtext(out);
 	assert_true(out->answers_ok <= out->ancount && out->rrs_ok >= out->answers_ok);
 	return rc;
 }
@@ -117,7 +128,7 @@ static void test_query(void **state)
 	assert_true(dm.has_question);
 	assert_int_equal(dm.qtype, 1);
 	assert_int_equal(dm.qclass, 1);
-	assert_string_equal(dm.qname, "WwW.ExAmple.COM");	/* as written */
+	assert_string_equal(qtext(&dm), "WwW.ExAmple.COM");	/* as written */
 	assert_int_equal(dm.qname_wlen, 17);
 	assert_memory_equal(dm.qname_wire, "\3www\7example\3com", 17);	/* lowercased */
 	assert_true(dm.has_edns);
@@ -143,7 +154,7 @@ static void test_response(void **state)
 	assert_true(dm.sections_ok);
 	assert_int_equal(dm.rcode, 0);
 	assert_int_equal(dm.edns_udp_size, 4096);
-	assert_string_equal(dm.qname, "www.example.com");
+	assert_string_equal(qtext(&dm), "www.example.com");
 	char buf[16];
 	assert_string_equal(dns_rcode_name(dm.rcode, buf, sizeof buf), "NOERROR");
 	/* EDNS0's upper rcode bits: 1 << 4 | 0 = 16, BADVERS */
@@ -173,7 +184,7 @@ static void every_cut(const struct msg *m, size_t q_end)
 			continue;
 		}
 		assert_int_equal(rc, DEC_OK);
-		assert_string_equal(dm.qname, full.qname);
+		assert_string_equal(qtext(&dm), qtext(&full));
 		assert_int_equal(dm.id, full.id);
 		assert_false(dm.sections_ok);
 		assert_int_equal(dm.rr_error, DEC_R_DNS_TRUNC);
@@ -199,20 +210,43 @@ static void test_escapes_and_root(void **state)
 	m.n += sizeof odd;
 	put16(&m, 1); put16(&m, 1);
 	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
-	assert_string_equal(dm.qname, "a\\.b\\\\\\004\\032D\\128.cn");
+	assert_string_equal(qtext(&dm), "a\\.b\\\\\\004\\032D\\128.cn");
 	assert_int_equal(dm.qname_wire[7], 'd');	/* lowercased in wire form */
+	/* letters folded 8 bytes at a time: the bytes around 'A'..'Z', and above 0x7f, stay */
+	header(&m, 3, 0x0100, 1, 0, 0, 0);
+	const uint8_t edge[] = { 12, '@', 'A', 'Z', '[', '`', 'a', 'z', '{', 0xc1, 0xda, 'Q', 'm', 0 };
+	memcpy(m.b + m.n, edge, sizeof edge);
+	m.n += sizeof edge;
+	put16(&m, 1); put16(&m, 1);
+	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
+	const uint8_t folded[] = { 12, '@', 'a', 'z', '[', '`', 'a', 'z', '{', 0xc1, 0xda, 'q', 'm', 0 };
+	assert_memory_equal(dm.qname_wire, folded, sizeof folded);
+	assert_memory_equal(dm.qname_raw, edge, sizeof edge);
+	header(&m, 1, 0x0100, 1, 0, 0, 0);
+	memcpy(m.b + m.n, odd, sizeof odd);
+	m.n += sizeof odd;
+	put16(&m, 1); put16(&m, 1);
+	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
+	/* cut short, the text is the full text's start (a transaction's name
+	 * field holds the first bytes), escapes cut too */
+	const char *full = qtext(&dm);
+	for (unsigned cap = 1; cap <= strlen(full) + 1; cap++) {
+		char cut[64];
+		assert_int_equal(dns_qname_text(&dm, cut, cap), cap - 1);
+		assert_int_equal(strncmp(cut, full, cap - 1), 0);
+	}
 	/* the root: NS . */
 	header(&m, 2, 0x0100, 1, 0, 0, 0);
 	put8(&m, 0);
 	put16(&m, 2); put16(&m, 1);
 	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
-	assert_string_equal(dm.qname, ".");
+	assert_string_equal(qtext(&dm), ".");
 	assert_int_equal(dm.qname_wlen, 1);
 	/* no question at all */
 	header(&m, 3, 0x8180, 0, 0, 0, 0);
 	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
 	assert_false(dm.has_question);
-	assert_string_equal(dm.qname, "");
+	assert_string_equal(qtext(&dm), "");
 	char buf[16];
 	assert_string_equal(dns_rcode_name(3841, buf, sizeof buf), "3841");
 	assert_string_equal(dns_rcode_name(12, buf, sizeof buf), "12");
@@ -237,7 +271,7 @@ static void test_name_length(void **state)
 	put16(&m, 1); put16(&m, 1);
 	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
 	assert_int_equal(dm.qname_wlen, 255);
-	assert_int_equal(dm.qname_len, 253);
+	assert_int_equal(strlen(qtext(&dm)), 253);
 	header(&m, 1, 0x0100, 1, 0, 0, 0);
 	name(&m, n256, -1);
 	put16(&m, 1); put16(&m, 1);
@@ -400,7 +434,7 @@ static void test_bad_records(void **state)
 	put16(&m, 0xc0ff);
 	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
 	assert_int_equal(dm.rr_error, DEC_R_DNS_PTR);
-	assert_string_equal(dm.qname, "x");
+	assert_string_equal(qtext(&dm), "x");
 }
 
 int main(void)

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 #include <cmocka.h>
 #include "analysis/point/dns_match.h"
@@ -50,10 +51,19 @@ static struct dns_msg msg(uint16_t id, int qr, const char *name, uint16_t qtype,
 	m.has_question = 1;
 	m.qtype = qtype;
 	m.qclass = 1;
-	snprintf(m.qname, sizeof m.qname, "%s", name);
-	/* a stand-in wire form: the text (the matcher only hashes it) */
-	m.qname_wlen = (uint8_t)strlen(name);
-	memcpy(m.qname_wire, name, m.qname_wlen);
+	/* the wire form: a label per dot-separated part, then the root */
+	unsigned n = 0;
+	for (const char *p = name; *p;) {
+		size_t len = strcspn(p, ".");
+		m.qname_raw[n++] = (uint8_t)len;
+		memcpy(m.qname_raw + n, p, len);
+		n += (unsigned)len;
+		p += len + (p[len] == '.');
+	}
+	m.qname_raw[n++] = 0;
+	m.qname_wlen = (uint8_t)n;
+	for (unsigned i = 0; i < n; i++)
+		m.qname_wire[i] = (uint8_t)tolower(m.qname_raw[i]);
 	return m;
 }
 

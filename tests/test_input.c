@@ -433,23 +433,36 @@ static void test_several_files(void **st)
 
 /* The middle file of three is cut short: its packets up to the cut, one
  * error naming it, then the third file; the other source goes on. */
-static void test_damaged_middle(void **st)
+/* PREFIX_1..3.pcapng (10 20 | 30 40 50 | 60 70 us), the second cut into its
+ * last packet, and other.pcapng (15 45 65): a set of the two, open. */
+static struct in_set *damaged_set(const char *prefix)
 {
-	(void)st;
 	const uint64_t a[] = { 10, 20 }, b[] = { 30, 40, 50 }, c[] = { 60, 70 }, o[] = { 15, 45, 65 };
-	write_times("d_1.pcapng", "eth0", a, 2);
-	write_times("d_2.pcapng", "eth0", b, 3);
-	write_times("d_3.pcapng", "eth0", c, 2);
+	const uint64_t *t[] = { a, b, c };
+	const unsigned n[] = { 2, 3, 2 };
+	char name[64], path[256], glob[64];
+	for (unsigned k = 0; k < 3; k++) {
+		snprintf(name, sizeof name, "%s_%u.pcapng", prefix, k + 1);
+		write_times(name, "eth0", t[k], n[k]);
+	}
 	write_times("other.pcapng", "peth0", o, 3);
-	char path[256];
 	struct stat sb;
-	tl_tmp_path(path, sizeof path, "d_2.pcapng");
+	snprintf(name, sizeof name, "%s_2.pcapng", prefix);
+	tl_tmp_path(path, sizeof path, name);
 	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(truncate(path, sb.st_size - 10), 0);	/* into its last packet */
-	const char *specs[] = { "d_*.pcapng", "other.pcapng" };
+	assert_int_equal(truncate(path, sb.st_size - 10), 0);
+	snprintf(glob, sizeof glob, "%s_*.pcapng", prefix);
+	const char *specs[] = { glob, "other.pcapng" };
 	const uint8_t points[] = { 0, 1 };
 	struct in_set *s = set_of(specs, points, 2);
 	assert_int_equal(in_open(s, ~0u), 0);
+	return s;
+}
+
+static void test_damaged_middle(void **st)
+{
+	(void)st;
+	struct in_set *s = damaged_set("d");
 	struct pkt p;
 	uint64_t got[16];
 	unsigned n = 0, errors = 0;
@@ -467,6 +480,51 @@ static void test_damaged_middle(void **st)
 	assert_int_equal(n, 9);
 	for (unsigned i = 0; i < n; i++)
 		assert_int_equal(got[i], want[i]);
+	in_free(s);
+}
+
+/* Reading ahead (the clock estimate's look at the captures' starts): the
+ * analysis then gets every packet once, in the same order, the damaged
+ * file's error at its place; no reading ahead once in_next has begun. */
+static void test_ahead(void **st)
+{
+	(void)st;
+	struct in_set *s = damaged_set("e");
+	struct pkt p;
+	assert_int_equal(in_ahead(s, 1, 1, &p), 1);	/* other's 45 (15 read ahead too) */
+	assert_int_equal((p.ts_ns - T0) / 1000, 45);
+	assert_int_equal(p.point, 1);
+	assert_int_equal(in_ahead(s, 0, 2, &p), 1);	/* 10, 20, 30 */
+	assert_int_equal((p.ts_ns - T0) / 1000, 30);
+	assert_int_equal(in_ahead(s, 0, 0, &p), 1);	/* still there */
+	assert_int_equal((p.ts_ns - T0) / 1000, 10);
+	assert_int_equal(in_ahead(s, 0, 4, &p), -EBADMSG);	/* e_2's cut packet */
+	assert_non_null(strstr(in_error(s), "e_2.pcapng"));
+	uint64_t got[16];
+	unsigned n = 0, errors = 0;
+	int rc;
+	while ((rc = in_next(s, &p, NULL)) != 0) {
+		if (rc < 0) {
+			errors++;
+			assert_non_null(strstr(in_error(s), "e_2.pcapng"));
+			assert_int_equal(got[n - 1], 40);	/* at its place */
+			continue;
+		}
+		got[n++] = (p.ts_ns - T0) / 1000;
+		assert_int_equal(in_ahead(s, 1, 0, &p), -EBUSY);
+	}
+	assert_int_equal(errors, 1);
+	const uint64_t want[] = { 10, 15, 20, 30, 40, 45, 60, 65, 70 };
+	assert_int_equal(n, 9);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(got[i], want[i]);
+	/* to a source's end, and opened again: read from the start */
+	assert_int_equal(in_open(s, 1u << 1), 0);
+	assert_int_equal(in_ahead(s, 1, 2, &p), 1);
+	assert_int_equal(in_ahead(s, 1, 3, &p), 0);
+	uint64_t us[8];
+	assert_int_equal(read_all(s, us, NULL, 8), 3);
+	assert_int_equal(us[0], 15);
 	in_free(s);
 }
 
@@ -530,13 +588,8 @@ static void test_filter(void **st)
 /* A child writes file into fifo (once a reader opens it). */
 static pid_t feed(const char *file, const char *fifo)
 {
-	pid_t pid = fork();
+	pid_t pid = tl_feed(file, fifo);
 	assert_true(pid >= 0);
-	if (pid == 0) {
-		char cmd[600];
-		snprintf(cmd, sizeof cmd, "cat '%s' > '%s'", file, fifo);
-		_exit(system(cmd) == 0 ? 0 : 1);
-	}
 	return pid;
 }
 
@@ -600,6 +653,17 @@ static void test_pipes(void **st)
 	assert_int_equal(read_all(s, us, NULL, 8), 6);
 	in_free(s);
 	fed(pid);
+	/* a FIFO read ahead, then read: every packet once */
+	pid = feed(file, fifo);
+	s = in_new();
+	assert_int_equal(in_add(s, fifo, 0), 0);
+	assert_int_equal(in_open(s, ~0u), 0);
+	struct pkt p;
+	assert_int_equal(in_ahead(s, 0, 1, &p), 1);
+	assert_int_equal(read_all(s, us, NULL, 8), 3);
+	assert_int_equal(us[0], 1);
+	in_free(s);
+	fed(pid);
 }
 
 int main(void)
@@ -616,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_hash_in_path),
 		cmocka_unit_test(test_several_files),
 		cmocka_unit_test(test_damaged_middle),
+		cmocka_unit_test(test_ahead),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_pipes),
 	};

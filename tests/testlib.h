@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 /* ---- a scratch directory per test: /tmp/<prefix>-XXXXXX ---- */
 
@@ -33,6 +35,18 @@ static inline void tl_tmp_path(char *out, size_t n, const char *name)
 }
 
 /* ---- a repeatable pseudo-random sequence (xorshift64) ---- */
+
+/* A child that writes file into fifo (a FIFO's writer); tl_fed waits for it. */
+static inline pid_t tl_feed(const char *file, const char *fifo)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "cat '%s' > '%s'", file, fifo);
+		_exit(system(cmd) == 0 ? 0 : 1);
+	}
+	return pid;
+}
 
 static uint64_t tl_rng = 88172645463325252ull;
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "analysis/engine/engine.h"
+#include "analysis/engine/engine_int.h"
 #include "analysis/results/results.h"
 #include "analysis/point/tcp_track.h"
 #include "analysis/path/crosspoint.h"
@@ -22,33 +22,12 @@
 
 #define ENG_TICK_NS 10000000ull	/* expire state every 10 ms of packet time */
 
-struct engine;
-
-struct eng_point {
-	struct engine *e;
-	uint8_t role;
-	struct point *pt;
-	uint64_t next_tick;
-};
-
-struct engine {
-	struct eng_config cfg;
-	struct eng_point p[PT_N];
-	unsigned npoints;
-	uint64_t now;			/* the newest packet time, Dom0 clock */
-	struct results *res;
-	struct series *ser;		/* the time series, until eng_finish hands it to res */
-	struct cross *x;		/* cross-point part, two or three points */
-	struct txn_sink joiner;		/* the points' transactions when x is set */
-	struct watch *w;		/* the detectors: incidents */
-	struct diag *diag;		/* load steps and the verdict */
-};
-
 void eng_config_default(struct eng_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	pt_config_default(&cfg->pt);
 	cfg->roles = 1u << PT_SINGLE;
+	cfg->clock_track.ref = PT_N;
 	cfg->window_ns = 1000000000LL;
 	struct watch_config wc;
 	watch_config_default(&wc);
@@ -89,24 +68,46 @@ static void on_final(void *ctx, const struct txn *t)
 	finalize(ctx, t);
 }
 
+void eng_txn(struct engine *e, const struct txn *t)
+{
+	if (e->x)
+		txn_emit(&e->joiner, t);
+	else
+		finalize(e, t);
+}
+
+/* A point's transaction sink. */
 static void on_txn(void *ctx, const struct txn *t)
 {
 	struct eng_point *ep = ctx;
-	if (ep->e->x)
-		txn_emit(&ep->e->joiner, t);
+	if (ep->wk)
+		eng_wk_txn(ep->wk, t);
 	else
-		finalize(ep->e, t);
+		eng_txn(ep->e, t);
+}
+
+void eng_packet(struct engine *e, uint8_t role, const struct dec_pkt *d, uint64_t raw_ts, uint64_t fp,
+		uint8_t dir)
+{
+	uint64_t t = e->pkt_t;	/* this runs for the packet eng_pre saw last */
+	if (e->x && fp)
+		cross_observe(e->x, role, t, raw_ts, fp, dir);
+	watch_packet(e->w, role, t, d);
+	diag_packet(e->diag, role, t, d);
 }
 
 /* pt_packet_hook: every decoded packet of every point. */
 static void on_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 {
-	struct engine *e = ctx;
-	if (e->x)
-		cross_packet(e->x, p, d);
-	uint64_t t = dom0_ns(e, p->point, p->ts_ns);
-	watch_packet(e->w, p->point, t, d);
-	diag_packet(e->diag, p->point, t, d);
+	struct eng_point *ep = ctx;
+	struct engine *e = ep->e;
+	if (ep->wk) {
+		eng_wk_packet(ep->wk, p, d);
+		return;
+	}
+	uint64_t fp = e->x ? pktm_fingerprint(d) : 0;
+	uint8_t dir = fp ? (uint8_t)pt_dir(&e->cfg.pt, &e->cfg.guest, d) : 0;
+	eng_packet(e, p->point, d, p->ts_ns, fp, dir);
 }
 
 /* The detectors, on the engine's copy of the configuration. */
@@ -140,7 +141,7 @@ static int add_point(struct engine *e, uint8_t role)
 static int add_cross(struct engine *e)
 {
 	struct cross_config xc = { .pt = e->cfg.pt, .roles = e->cfg.roles, .guest = e->cfg.guest,
-				   .clock = e->cfg.clock };
+				   .clock = e->cfg.clock, .track = e->cfg.clock_track };
 	e->x = cross_new(&xc, (struct txn_sink){ on_final, e });
 	if (!e->x)
 		return -1;
@@ -177,7 +178,7 @@ struct engine *eng_new(const struct eng_config *cfg)
 		goto fail;
 	for (int role = 0; role < PT_N; role++)
 		if (e->p[role].pt)
-			pt_set_packet_hook(e->p[role].pt, on_packet, e);
+			pt_set_packet_hook(e->p[role].pt, on_packet, &e->p[role]);
 	return e;
 fail:
 	eng_free(e);
@@ -200,9 +201,42 @@ void eng_input_error(struct engine *e, const char *msg)
 
 /* ---- the stream ---- */
 
-static void sync_counts(struct engine *e, struct eng_point *ep)
+void eng_counts(struct engine *e, uint8_t role, const struct pt_counts *c)
 {
-	e->res->point[ep->role].counts = *pt_counts(ep->pt);
+	e->res->point[role].counts = *c;
+}
+
+void eng_pre(struct engine *e, uint8_t role, uint64_t ts)
+{
+	uint64_t now = dom0_ns(e, role, ts);
+	e->pkt_t = now;
+	if (now > e->now)
+		e->now = now;
+	res_saw_packet(e->res, role, ts);
+	ser_advance(e->ser, now);
+	if (e->x && cross_advance(e->x, now)) {
+		/* the refined estimate for all that follows (the detectors read it here) */
+		e->cfg.clock = *cross_clock(e->x);
+		e->clock_changes++;
+	}
+}
+
+void eng_point_feed(struct eng_point *ep, const struct pkt *p)
+{
+	if (p->ts_ns >= ep->next_tick) {
+		pt_advance(ep->pt, p->ts_ns);
+		if (ep->wk)
+			eng_wk_counts(ep->wk, pt_counts(ep->pt));
+		else
+			eng_counts(ep->e, ep->role, pt_counts(ep->pt));
+		ep->next_tick = p->ts_ns + ENG_TICK_NS;
+	}
+	pt_feed(ep->pt, p);
+}
+
+void eng_post(struct engine *e, uint8_t role, const struct pt_counts *c)
+{
+	ser_point(e->ser, role, e->pkt_t, c);
 }
 
 void eng_feed(struct engine *e, const struct pkt *p)
@@ -213,20 +247,9 @@ void eng_feed(struct engine *e, const struct pkt *p)
 	/* kept out by the point's input guard: not even the clock sees it */
 	if (!pt_admit(ep->pt, p))
 		return;
-	uint64_t now = dom0_ns(e, ep->role, p->ts_ns);
-	if (now > e->now)
-		e->now = now;
-	res_saw_packet(e->res, ep->role, p->ts_ns);
-	ser_advance(e->ser, now);
-	if (e->x)
-		cross_advance(e->x, now);
-	if (p->ts_ns >= ep->next_tick) {
-		pt_advance(ep->pt, p->ts_ns);
-		sync_counts(e, ep);
-		ep->next_tick = p->ts_ns + ENG_TICK_NS;
-	}
-	pt_feed(ep->pt, p);
-	ser_point(e->ser, ep->role, now, pt_counts(ep->pt));
+	eng_pre(e, ep->role, p->ts_ns);
+	eng_point_feed(ep, p);
+	eng_post(e, ep->role, pt_counts(ep->pt));
 }
 
 void eng_advance(struct engine *e, uint64_t now_ns)
@@ -242,7 +265,7 @@ static void finish_point(struct engine *e, struct eng_point *ep)
 {
 	struct res_point *rp = &e->res->point[ep->role];
 	pt_finish(ep->pt);
-	sync_counts(e, ep);
+	eng_counts(e, ep->role, pt_counts(ep->pt));
 	ser_point(e->ser, ep->role, e->now, pt_counts(ep->pt));
 	const struct hist *hs = tcpt_handshake_hist(pt_tcp(ep->pt));
 	if (hs)
@@ -318,6 +341,7 @@ void eng_finish(struct engine *e)
 	if (e->x) {
 		struct cross_stats cs;
 		cross_finish(e->x, &cs);
+		e->cfg.clock = *cross_clock(e->x);	/* over every sample */
 		cross_results(e, &cs);
 	}
 	capture_span(e);
@@ -331,6 +355,9 @@ const struct results *eng_results(const struct engine *e)
 {
 	return e->res;
 }
+
+const struct clk_est *eng_clock(const struct engine *e) { return &e->cfg.clock; }
+unsigned eng_clock_changes(const struct engine *e) { return e->clock_changes; }
 
 void eng_free(struct engine *e)
 {

@@ -12,6 +12,7 @@
 #include "analysis/point/point.h"
 #include "analysis/point/txn.h"
 #include "analysis/path/clock.h"
+#include "analysis/path/clock_pass.h"
 #include "analysis/results/series.h"
 #include "analysis/engine/watch.h"
 
@@ -26,6 +27,7 @@ struct eng_config {
 	struct ipaddr guest;		/* --guest, family 0 when not given */
 	struct txn_sink out;		/* every finished transaction (JSONL, CSV writers) */
 	struct clk_est clock;		/* client clock vs Dom0 (cross-point, clock_pass.c); ok 0: none */
+	struct clkpass_trk clock_track;	/* refining it as the analysis goes (ref PT_N: not) */
 	/* The detectors (watch.h) run on every decoded packet of every point
 	 * and on the final transactions; their incidents go into the results,
 	 * each raised or ended also to on_incident when set (live's lines). */
@@ -57,9 +59,25 @@ void eng_feed(struct engine *e, const struct pkt *p);
  * closes the windows it passed and the detectors check their timers
  * (live calls it once a second). */
 void eng_advance(struct engine *e, uint64_t now_ns);
+/* The sources of in (open, perhaps read ahead; each the capture of the
+ * point in_point names) read to their ends, each in its own thread that
+ * reads, decodes and does its point's matching, joined here in the order
+ * in_next gives them: the same results as in_next and eng_feed in one
+ * thread (the client's packets ordered by the clock estimate as it is
+ * refined, as analyze's merge key does). on_error: each damaged file's
+ * message where in_next would return it; on_packet (or NULL): after each
+ * packet, in the calling thread. 0, or -errno when the threads could not
+ * start (nothing was read: read in one thread). */
+struct in_set;
+int eng_run_split(struct engine *e, struct in_set *in, void (*on_error)(void *ctx, const char *msg),
+		  void (*on_packet)(void *ctx), void *ctx);
 /* End of all input: flush pending state; results are final after this. */
 void eng_finish(struct engine *e);
 const struct results *eng_results(const struct engine *e);
+/* The client clock estimate in use (refined as packets match), and a
+ * count of its changes: a merge by Dom0 time re-keys what waits. */
+const struct clk_est *eng_clock(const struct engine *e);
+unsigned eng_clock_changes(const struct engine *e);
 void eng_free(struct engine *e);
 
 #endif

@@ -167,10 +167,8 @@ static double client_slope(const struct clk_est *e)
 	return s / (1 + s);
 }
 
-uint64_t clk_to_dom0(const struct clk_est *e, uint64_t client_ns)
+uint64_t clk_map_dom0(const struct clk_est *e, uint64_t client_ns)
 {
-	if (!e || !e->ok)
-		return client_ns;
 	double rel = (double)(int64_t)(client_ns - e->origin_ns);
 	int64_t theta = e->offset_ns + llround(client_slope(e) * rel);
 	return client_ns - (uint64_t)theta;

@@ -47,8 +47,13 @@ void clk_sample(struct clk *c, uint64_t client_ns, uint64_t dom0_ns, int dir);
 int clk_estimate(const struct clk *c, struct clk_est *e);
 void clk_free(struct clk *c);
 
-/* Client time -> Dom0 time with an estimate (identity when !e->ok). */
-uint64_t clk_to_dom0(const struct clk_est *e, uint64_t client_ns);
+/* Client time -> Dom0 time with an estimate (identity when !e->ok: one
+ * point, or no clock, costs a test). */
+uint64_t clk_map_dom0(const struct clk_est *e, uint64_t client_ns);
+static inline uint64_t clk_to_dom0(const struct clk_est *e, uint64_t client_ns)
+{
+	return e && e->ok ? clk_map_dom0(e, client_ns) : client_ns;
+}
 /* Dom0 time -> client time (inverse of clk_to_dom0). */
 uint64_t clk_to_client(const struct clk_est *e, uint64_t dom0_ns);
 

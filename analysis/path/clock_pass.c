@@ -1,4 +1,4 @@
-/* The clock pass over capture files; see clock_pass.h. */
+/* The clock estimate over capture files; see clock_pass.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,37 +7,53 @@
 #include "analysis/path/pktmatch.h"
 #include "analysis/point/guard.h"
 
-#define XP_SAMPLE 50000			/* packets from a capture's start, for the coarse offset */
+#define XP_SAMPLE 8192			/* packets from a capture's start, for the coarse offset */
 #define XP_SAMPLE_NS 10000000000ull	/* ... or this much of its time */
 #define XP_ENOUGH 2000			/* fingerprints met in the other capture: enough */
 #define XP_MIN_MET 8			/* fewer unique pairs than this: try the other way */
-#define XP_WINDOW_NS 200000000ll	/* fine pass matching window (coarse error + drift) */
+#define XP_WINDOW_NS 200000000ll	/* fine matching window (coarse error + drift) */
 #define XP_TRACK_NS 1000000000ull	/* re-estimate the drift this often */
+#define XP_HULL 4096			/* clk's points per direction */
 
-/* The analysis pass's input guard, one per point, so that the clock is
- * estimated from the packets analyzed (an appended copy would make every
- * packet twice). Made anew for every pass over the files. */
-struct guards {
-	struct guard g[PT_N];
+/* ---- reading a source: ahead (kept for the analysis), or once more ---- */
+
+struct rd {
+	struct in_set *in;
+	unsigned src, k;
+	int ahead;		/* in_ahead; else in_next on the source alone */
+	int bound;		/* the look-ahead's bound was reached */
+	/* the analysis pass's input guard (zeroed is fresh), so that the clock
+	 * is estimated from the packets analyzed: an appended copy would make
+	 * every packet twice */
+	struct guard guard;
 	struct guard_counts kept_out;
 };
 
-static void guards_init(struct guards *gs)
+/* The source's next packet: 1, or 0 at its end (or the look-ahead's, or
+ * a damaged file's: the analysis reports it). */
+static int rd_read(struct rd *r, struct pkt *p)
 {
-	for (int i = 0; i < PT_N; i++)
-		guard_init(&gs->g[i]);
+	if (r->ahead) {
+		int rc = in_ahead(r->in, r->src, r->k, p);
+		r->bound |= rc == -ENOBUFS;
+		r->k += rc == 1;
+		return rc == 1;
+	}
+	int rc;
+	while ((rc = in_next(r->in, p, NULL)) < 0)
+		;
+	return rc;
 }
 
-/* The next packet of the sources open that the guard takes, 0 at their
- * end; a damaged file ends its source here (the analysis pass reports it). */
-static int next(struct in_set *in, struct guards *gs, struct pkt *p, uint64_t *key)
+static int rd_next(struct rd *r, struct pkt *p)
 {
 	int rc;
-	while ((rc = in_next(in, p, key)) != 0)
-		if (rc > 0 && (p->point >= PT_N || guard_check(&gs->g[p->point], p, &gs->kept_out) == GUARD_TAKE))
-			return rc;
-	return 0;
+	while ((rc = rd_read(r, p)) > 0 && guard_check(&r->guard, p, &r->kept_out) != GUARD_TAKE)
+		;
+	return rc;
 }
+
+/* ---- the coarse offset ---- */
 
 /* One fingerprint from the start of a capture: its time there, how often it
  * occurs in that sample, and where it was seen in the other capture. */
@@ -52,24 +68,25 @@ static int cmp_fp(const void *a, const void *b)
 	return x->fp < y->fp ? -1 : x->fp > y->fp;
 }
 
+static uint64_t fingerprint(const struct pkt *p)
+{
+	struct dec_pkt d;
+	return dec_packet(p, &d) == DEC_OK ? pktm_fingerprint(&d) : 0;
+}
+
 /* The first fingerprints of a source (XP_SAMPLE packets or XP_SAMPLE_NS),
  * sorted, with repeats counted on the first of each run. */
-static size_t sample(struct in_set *in, struct fpts *out)
+static size_t sample(struct rd *r, struct fpts *out)
 {
 	size_t n = 0;
 	uint64_t first = 0;
 	struct pkt p;
-	struct guards gs;
-	guards_init(&gs);
-	while (n < XP_SAMPLE && next(in, &gs, &p, NULL)) {
+	while (n < XP_SAMPLE && rd_next(r, &p)) {
 		if (!first)
 			first = p.ts_ns;
 		if (p.ts_ns - first > XP_SAMPLE_NS)
 			break;
-		struct dec_pkt d;
-		if (dec_packet(&p, &d) != DEC_OK)
-			continue;
-		uint64_t fp = pktm_fingerprint(&d);
+		uint64_t fp = fingerprint(&p);
 		if (fp)
 			out[n++] = (struct fpts){ .fp = fp, .ts = p.ts_ns, .n = 1 };
 	}
@@ -97,19 +114,15 @@ static struct fpts *lookup(struct fpts *a, size_t n, uint64_t fp)
 	return lo < n && a[lo].fp == fp ? &a[lo] : NULL;
 }
 
-/* Streams y until XP_ENOUGH sample fingerprints were met (or its end); the
- * differences (sample time - y time) of those unique on both sides. */
-static size_t search(struct in_set *in, struct fpts *a, size_t na, int64_t *diff)
+/* Reads the other source until XP_ENOUGH sample fingerprints were met (or
+ * its end); the differences (sample time - its time) of those unique on
+ * both sides. */
+static size_t search(struct rd *r, struct fpts *a, size_t na, int64_t *diff)
 {
 	size_t met = 0, nd = 0;
 	struct pkt p;
-	struct guards gs;
-	guards_init(&gs);
-	while (met < XP_ENOUGH && next(in, &gs, &p, NULL)) {
-		struct dec_pkt d;
-		if (dec_packet(&p, &d) != DEC_OK)
-			continue;
-		struct fpts *e = lookup(a, na, pktm_fingerprint(&d));
+	while (met < XP_ENOUGH && rd_next(r, &p)) {
+		struct fpts *e = lookup(a, na, fingerprint(&p));
 		if (!e)
 			continue;
 		if (!e->hits++) {
@@ -123,16 +136,21 @@ static size_t search(struct in_set *in, struct fpts *a, size_t na, int64_t *diff
 	return nd;
 }
 
-/* The start of one capture looked up in the other; sign +1 when the sample
- * is the client's. 0 and *off (client - Dom0), -EAGAIN when too few met. */
-static int coarse_from(struct in_set *in, unsigned sa, unsigned sb, int sign,
-		       struct fpts *a, int64_t *diff, int64_t *off, char *err, size_t cap)
+/* The start of source sa looked up in sb; sign +1 when sa is the client's.
+ * Ahead: from the look-ahead (*bound set when it ran out); else each file
+ * read once more. 0 and *off (client - Dom0), -EAGAIN when too few met. */
+static int coarse_from(struct in_set *in, unsigned sa, unsigned sb, int sign, int ahead,
+		       int *bound, struct fpts *a, int64_t *diff, int64_t *off, char *err, size_t cap)
 {
-	int rc = in_open(in, 1u << sa);
-	size_t na = rc ? 0 : sample(in, a);
-	rc = rc ? rc : in_open(in, 1u << sb);	/* in_open closes what was open */
-	size_t nd = rc ? 0 : search(in, a, na, diff);
-	in_close(in);
+	struct rd ra = { .in = in, .src = sa, .ahead = ahead }, rb = { .in = in, .src = sb, .ahead = ahead };
+	int rc = ahead ? 0 : in_open(in, 1u << sa);
+	size_t na = rc ? 0 : sample(&ra, a);
+	if (!ahead && !rc)
+		rc = in_open(in, 1u << sb);	/* in_open closes what was open */
+	size_t nd = rc ? 0 : search(&rb, a, na, diff);
+	*bound |= ra.bound | rb.bound;
+	if (!ahead)
+		in_close(in);
 	if (rc) {
 		snprintf(err, cap, "%s", in_error(in));
 		return rc;
@@ -147,55 +165,118 @@ static int coarse_from(struct in_set *in, unsigned sa, unsigned sb, int sign,
 /* Median of (client - Dom0) over fingerprints unique in both: the client's
  * start looked up in the Dom0 capture, or (when the client capture started
  * long before Dom0's) Dom0's start looked up in the client's. */
-static int coarse(struct in_set *in, unsigned cs, unsigned ds, int64_t *off, char *err, size_t cap)
+static int coarse(struct in_set *in, unsigned cs, unsigned ds, int ahead, int *bound, int64_t *off,
+		  char *err, size_t cap)
 {
 	struct fpts *a = malloc(XP_SAMPLE * sizeof *a);
 	int64_t *diff = malloc(XP_SAMPLE * sizeof *diff);
 	int rc = -ENOMEM;
 	if (a && diff) {
-		rc = coarse_from(in, cs, ds, 1, a, diff, off, err, cap);
+		rc = coarse_from(in, cs, ds, 1, ahead, bound, a, diff, off, err, cap);
 		if (rc == -EAGAIN)
-			rc = coarse_from(in, ds, cs, -1, a, diff, off, err, cap);
+			rc = coarse_from(in, ds, cs, -1, ahead, bound, a, diff, off, err, cap);
 	}
 	free(a);
 	free(diff);
 	return rc;
 }
 
-struct fine {
+/* From the look-ahead; when the starts have nothing in common there and
+ * both are files, from the whole files (read once more, then opened again
+ * for the analysis). */
+static int coarse_offset(struct in_set *in, unsigned cs, unsigned ds, int64_t *off, char *err,
+			 size_t cap)
+{
+	int bound = 0;
+	int rc = coarse(in, cs, ds, 1, &bound, off, err, cap);
+	if (rc != -EAGAIN || !bound || !in_rereadable(in, cs) || !in_rereadable(in, ds))
+		return rc;
+	rc = coarse(in, cs, ds, 0, &bound, off, err, cap);
+	if (rc != -EAGAIN && rc != 0)
+		return rc;
+	if (in_open(in, ~0u)) {
+		snprintf(err, cap, "%s", in_error(in));
+		return -EIO;
+	}
+	return rc;
+}
+
+/* ---- the fine estimate ---- */
+
+struct clkpass_track {
 	struct clk *clk;
-	uint8_t ref;		/* the Dom0 point the clock is measured against */
+	struct clkpass_trk cfg;
+	uint64_t origin;
+	uint64_t next;		/* the next re-estimate (Dom0 time) */
+	uint64_t start_samples;	/* the start estimate's: the analysis's own replace it
+				 * only once they reach past them (a line over the
+				 * first second is no better than one over the start) */
 };
+
+struct clkpass_track *clkpass_track_new(const struct clkpass_trk *cfg, const struct clk_est *start)
+{
+	struct clkpass_track *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->cfg = *cfg;
+	t->origin = start->origin_ns;
+	t->start_samples = start->samples[0] + start->samples[1];
+	if (!(t->clk = clk_new(XP_HULL))) {
+		free(t);
+		return NULL;
+	}
+	clk_set_origin(t->clk, t->origin);
+	return t;
+}
+
+void clkpass_track_free(struct clkpass_track *t)
+{
+	if (!t)
+		return;
+	clk_free(t->clk);
+	free(t);
+}
+
+void clkpass_track_rec(struct clkpass_track *t, const struct pktm_rec *r)
+{
+	uint8_t ref = t->cfg.ref;
+	if (!(r->seen & 1u << PT_CLIENT) || ref >= PT_N || !(r->seen & 1u << ref))
+		return;
+	if (r->dir == PT_DIR_TO_SERVER)
+		clk_sample(t->clk, r->raw[PT_CLIENT], r->raw[ref], CLK_IN);
+	else if (r->dir == PT_DIR_TO_CLIENT)
+		clk_sample(t->clk, r->raw[PT_CLIENT], r->raw[ref], CLK_OUT);
+}
+
+int clkpass_track_advance(struct clkpass_track *t, uint64_t now_ns, struct clk_est *e)
+{
+	if (now_ns < t->next)
+		return 0;
+	t->next = now_ns + XP_TRACK_NS;
+	struct clk_est n;
+	if (clk_estimate(t->clk, &n) || n.samples[0] <= 8 || n.samples[1] <= 8 ||
+	    n.samples[0] + n.samples[1] <= t->start_samples)
+		return 0;
+	*e = n;
+	return 1;
+}
+
+void clkpass_track_finish(struct clkpass_track *t, struct clk_est *e)
+{
+	if (clk_estimate(t->clk, e) != 0) {
+		/* one direction only: the coarse offset is all there is */
+		e->ok = 1;
+		e->origin_ns = t->origin;
+		e->offset_ns = t->cfg.coarse_ns;
+	}
+}
 
 static void on_rec(void *ctx, const struct pktm_rec *r)
 {
-	struct fine *f = ctx;
-	if (!(r->seen & 1u << PT_CLIENT) || !(r->seen & 1u << f->ref))
-		return;
-	if (r->dir == PT_DIR_TO_SERVER)
-		clk_sample(f->clk, r->raw[PT_CLIENT], r->raw[f->ref], CLK_IN);
-	else if (r->dir == PT_DIR_TO_CLIENT)
-		clk_sample(f->clk, r->raw[PT_CLIENT], r->raw[f->ref], CLK_OUT);
+	clkpass_track_rec(ctx, r);
 }
 
-/* Client time -> Dom0 with the coarse offset and the drift tracked so far. */
-static uint64_t corrected(const struct clk_est *track, int64_t coarse_off, uint64_t t)
-{
-	return track->ok ? clk_to_dom0(track, t) : t - (uint64_t)coarse_off;
-}
-
-/* The fine pass's merge key: the client's packets at their corrected time. */
-struct fine_map {
-	const struct clk_est *track;
-	int64_t coarse_off;
-};
-
-static uint64_t fine_key(void *ctx, uint8_t point, uint64_t ts)
-{
-	const struct fine_map *m = ctx;
-	return point == PT_CLIENT ? corrected(m->track, m->coarse_off, ts) : ts;
-}
-
+/* One packet of the starts into the matcher, at its merge key t. */
 static void observe(struct pktm *x, const struct pkt *p, uint64_t t, const struct pt_config *pc,
 		    const struct ipaddr *guest)
 {
@@ -207,47 +288,61 @@ static void observe(struct pktm *x, const struct pkt *p, uint64_t t, const struc
 		pktm_observe(x, p->point, t, p->ts_ns, fp, pt_dir(pc, guest, &dp));
 }
 
-/* The two captures merged by corrected time (sources in mask); *first: the
- * client's first packet. */
-static void fine_pass(struct in_set *in, unsigned mask, int64_t coarse_off, struct fine *f,
-		      const struct pt_config *pc, const struct ipaddr *guest, uint64_t *first)
+/* A start's next packet and its merge key: those the coarse offset read
+ * ahead, and more (up to XP_SAMPLE) while they are not past the other
+ * start's end, so both starts cover the same time. */
+static int start_next(struct rd *r, struct pkt *p, int64_t off, uint64_t end, uint64_t *key)
+{
+	if (r->k >= in_ahead_count(r->in, r->src) && r->k >= XP_SAMPLE)
+		return 0;
+	if (!rd_next(r, p))
+		return 0;
+	*key = p->ts_ns - (uint64_t)off;
+	return r->k <= in_ahead_count(r->in, r->src) || *key <= end;
+}
+
+/* The merge key of a source's last packet read ahead (0: none). */
+static uint64_t ahead_end(struct in_set *in, unsigned src, int64_t off)
+{
+	struct pkt p;
+	unsigned n = in_ahead_count(in, src);
+	return n && in_ahead(in, src, n - 1, &p) == 1 ? p.ts_ns - (uint64_t)off : 0;
+}
+
+/* The two starts merged by coarse-corrected time into the tracker (the
+ * client's first at t->origin): an estimate for the analysis's first
+ * seconds, before its own samples reach past them. */
+static void fine_start(struct in_set *in, unsigned cs, unsigned ds, struct clkpass_track *t,
+		       const struct pt_config *pc, const struct ipaddr *guest)
 {
 	struct pktm_config xc;
 	pktm_config_default(&xc);
-	xc.roles = 1u << PT_CLIENT | 1u << f->ref;
+	xc.roles = 1u << PT_CLIENT | 1u << t->cfg.ref;
 	xc.window_ns = XP_WINDOW_NS;
 	struct pktm *x = pktm_new(&xc);
 	if (!x)
 		return;
-	pktm_set_done(x, on_rec, f);
-	struct clk_est track = { 0 };
-	struct fine_map m = { &track, coarse_off };
-	uint64_t next_track = 0, t;
-	int seen_client = 0;
-	struct pkt p;
-	struct guards gs;
-	guards_init(&gs);
-	in_map(in, fine_key, &m);
-	if (in_open(in, mask) == 0) {
-		while (next(in, &gs, &p, &t)) {
-			if (!seen_client && p.point == PT_CLIENT)
-				*first = p.ts_ns, seen_client = 1;
-			observe(x, &p, t, pc, guest);
-			if (t < next_track)
-				continue;
-			struct clk_est e;
-			if (clk_estimate(f->clk, &e) == 0 && e.samples[0] > 8 && e.samples[1] > 8) {
-				track = e;
-				in_remap(in);	/* the client's packet waiting takes the new time */
-			}
-			next_track = t + XP_TRACK_NS;
+	pktm_set_done(x, on_rec, t);
+	int64_t off = t->cfg.coarse_ns;
+	uint64_t ec = ahead_end(in, cs, off), ed = ahead_end(in, ds, 0), end = ec > ed ? ec : ed;
+	struct rd rc = { .in = in, .src = cs, .ahead = 1 }, rdd = { .in = in, .src = ds, .ahead = 1 };
+	struct pkt pc_, pd;
+	uint64_t kc = 0, kd = 0;
+	int hc = start_next(&rc, &pc_, off, end, &kc), hd = start_next(&rdd, &pd, 0, end, &kd);
+	while (hc || hd) {
+		if (hc && (!hd || kc <= kd)) {
+			observe(x, &pc_, kc, pc, guest);
+			hc = start_next(&rc, &pc_, off, end, &kc);
+		} else {
+			observe(x, &pd, kd, pc, guest);
+			hd = start_next(&rdd, &pd, 0, end, &kd);
 		}
 	}
-	in_close(in);
-	in_map(in, NULL, NULL);
 	pktm_finish(x);
 	pktm_free(x);
 }
+
+/* ---- the pair of points ---- */
 
 /* The client source and the Dom0 one its clock is measured against (the
  * uplink, else another Dom0 point); 0 when there is no such pair. */
@@ -264,44 +359,38 @@ static int pair(const struct in_set *in, unsigned *cs, unsigned *ds)
 	return c >= 0 && d >= 0;
 }
 
-unsigned clkpass_reads(const struct in_set *in)
-{
-	unsigned cs, ds;
-	if (!pair(in, &cs, &ds) || !strcmp(in_paths(in, cs), in_paths(in, ds)))
-		return 0;
-	return 1u << cs | 1u << ds;
-}
-
-int clkpass_clock(struct in_set *in, const struct pt_config *pc, const struct ipaddr *guest,
-		  struct clk_est *out, char *err, size_t errcap)
+int clkpass_start(struct in_set *in, const struct pt_config *pc, const struct ipaddr *guest,
+		  struct clk_est *out, struct clkpass_trk *trk, char *err, size_t errcap)
 {
 	memset(out, 0, sizeof *out);
+	trk->ref = PT_N;
+	trk->coarse_ns = 0;
 	unsigned cs, ds;
 	if (!pair(in, &cs, &ds))
 		return 0;
-	if (!clkpass_reads(in)) {
+	if (!strcmp(in_paths(in, cs), in_paths(in, ds))) {
 		/* the client's interface is in a Dom0 file: one host, one clock */
 		out->ok = 1;
 		return 0;
 	}
 	int64_t off = 0;
-	int rc = coarse(in, cs, ds, &off, err, errcap);
+	int rc = coarse_offset(in, cs, ds, &off, err, errcap);
 	if (rc == -EAGAIN)
 		return 0;	/* nothing in common: no clock */
 	if (rc)
 		return rc;
-	struct fine f = { clk_new(4096), in_point(in, ds) };
-	if (!f.clk)
+	struct pkt first;
+	*trk = (struct clkpass_trk){ .ref = in_point(in, ds), .coarse_ns = off };
+	*out = (struct clk_est){ .ok = 1, .offset_ns = off };
+	if (in_ahead(in, cs, 0, &first) == 1)
+		out->origin_ns = first.ts_ns;
+	struct clkpass_track *t = clkpass_track_new(trk, out);
+	if (!t)
 		return -ENOMEM;
-	uint64_t first = 0;
-	fine_pass(in, 1u << cs | 1u << ds, off, &f, pc, guest, &first);
-	clk_set_origin(f.clk, first);
-	if (clk_estimate(f.clk, out) != 0) {
-		/* one direction only: the coarse offset is all there is */
-		out->ok = 1;
-		out->origin_ns = first;
-		out->offset_ns = off;
-	}
-	clk_free(f.clk);
+	fine_start(in, cs, ds, t, pc, guest);
+	struct clk_est e;
+	if (clk_estimate(t->clk, &e) == 0)
+		*out = e;
+	clkpass_track_free(t);
 	return 0;
 }

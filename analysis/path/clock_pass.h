@@ -1,17 +1,27 @@
-/* The clock pass over capture files (the input layer, capture/input.h),
- * before the analysis pass: the client
- * clock's offset and skew relative to Dom0, so that the analysis can merge
- * the points by corrected time and match packets in a narrow window.
+/* The client clock's offset and skew relative to Dom0 from the capture
+ * files, in the one pass over them that the analysis makes.
  *
- * 1. Coarse offset: the first packets of the client capture are
- *    fingerprinted and looked up in the Dom0 point's (uplink, else vif)
- *    stream (or the other way round when the client's start is not there);
- *    fingerprints unique on both sides give time differences whose median is
- *    the offset within the link delay, whatever the offset (seconds or hours).
- * 2. Fine: one streaming pass merges the two by coarse-corrected time,
- *    matches packets (xpt) in a wide window, feeds the one-way delays to the
- *    clock estimator (clk) and tracks the drift (skew) as it goes.
- * Memory: the prefix sample (bounded) and the fixed tables of xpt and clk. */
+ * 1. Before the analysis (clkpass_start), from the captures' starts read
+ *    ahead (in_ahead: kept, and analysed after, so nothing is read twice):
+ *    a coarse offset: the client's first packets are fingerprinted and
+ *    looked up in the Dom0 point's (uplink, else vif) (or the other way
+ *    round when the client's start is not there); fingerprints unique on
+ *    both sides give time differences whose median is the offset within
+ *    the link delay, whatever the offset (seconds or hours). Then a first
+ *    fine estimate: the two starts merged by coarse-corrected time, packets
+ *    matched (pktm) in a wide window, their one-way delays into the clock
+ *    estimator (clk).
+ * 2. During the analysis (clkpass_track): the cross-point part hands over
+ *    every packet it matched at the client and at that Dom0 point; once a
+ *    second (of packet time) the estimate over all so far replaces the one
+ *    in use, so the analysis follows the drift; at the end the estimate
+ *    over every sample is the one reported.
+ * Only when the starts have nothing in common within the look-ahead's
+ * bound (the client's capture began long before or after Dom0's) and both
+ * are files, the coarse offset is searched in the whole files, which reads
+ * them once more; a pipe then gives no clock.
+ * Memory: the look-ahead (bounded, freed as the analysis reads it), the
+ * fixed tables of pktm and clk. */
 #ifndef HOPLAT_CLOCK_PASS_H
 #define HOPLAT_CLOCK_PASS_H
 
@@ -22,17 +32,32 @@
 #include "analysis/path/pktmatch.h"
 #include "capture/input.h"
 
-/* The sources (bit per index of in) the pass reads before the analysis
- * does, each once more: the client's and the Dom0 point's it is measured
- * against. 0: no pass (no client and Dom0 pair, or both in one file: one
- * host, one clock). A pipe cannot be one of them. */
-unsigned clkpass_reads(const struct in_set *in);
+/* What the analysis needs to refine the estimate as it reads. */
+struct clkpass_trk {
+	uint8_t ref;		/* the Dom0 point measured against; PT_N: nothing to refine */
+	int64_t coarse_ns;	/* the coarse offset: the answer if one direction never matches */
+};
 
-/* Sources by point (in_point: enum pt_role), read with the set's filter;
- * the set is closed and its mapping unset afterwards. 0 with *out filled
- * (out->ok 0 when there is no client and Dom0 pair, or nothing matched);
- * -errno with a one-line message in err when a file cannot be read. */
-int clkpass_clock(struct in_set *in, const struct pt_config *pc, const struct ipaddr *guest,
-		  struct clk_est *out, char *err, size_t errcap);
+/* Before the analysis: sources by point (in_point: enum pt_role), open
+ * (in_open) and not read yet. 0 with *out (ok 0 when there is no client
+ * and Dom0 pair, or nothing matched; ok with no refining when both are in
+ * one file: one host, one clock) and *trk; -errno with a one-line message
+ * in err when a file cannot be read. The set stays open for the analysis. */
+int clkpass_start(struct in_set *in, const struct pt_config *pc, const struct ipaddr *guest,
+		  struct clk_est *out, struct clkpass_trk *trk, char *err, size_t errcap);
+
+/* During the analysis. */
+struct clkpass_track;
+
+/* start: the estimate clkpass_start gave (its origin is kept). */
+struct clkpass_track *clkpass_track_new(const struct clkpass_trk *cfg, const struct clk_est *start);
+/* A packet the cross-point part retired (pktm's done hook). */
+void clkpass_track_rec(struct clkpass_track *t, const struct pktm_rec *r);
+/* Time (Dom0 clock) moved on: 1 with *e replaced once a second when both
+ * directions have samples enough, else 0. */
+int clkpass_track_advance(struct clkpass_track *t, uint64_t now_ns, struct clk_est *e);
+/* After the last packet: *e over every sample. */
+void clkpass_track_finish(struct clkpass_track *t, struct clk_est *e);
+void clkpass_track_free(struct clkpass_track *t);
 
 #endif

@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/path/crosspoint.h"
-#include "analysis/path/clock_pass.h"
 
 #define CROSS_WINDOW_NS 200000000ll	/* a packet's crossings of the path (delay lines of 100 ms too) */
 
@@ -11,7 +10,14 @@ struct cross {
 	struct pktm *xpt;
 	struct attrib *att;
 	struct txn_sink joiner;
+	struct clkpass_track *track;	/* refines cfg.clock; NULL when not */
 };
+
+/* pktm's done hook: a packet seen at the client and at Dom0 is a clock sample. */
+static void on_rec(void *ctx, const struct pktm_rec *r)
+{
+	clkpass_track_rec(ctx, r);
+}
 
 struct cross *cross_new(const struct cross_config *cfg, struct txn_sink final)
 {
@@ -29,10 +35,14 @@ struct cross *cross_new(const struct cross_config *cfg, struct txn_sink final)
 	ac.out = final;
 	x->xpt = pktm_new(&xc);
 	x->att = attrib_new(&ac);
-	if (!x->xpt || !x->att) {
+	if (cfg->track.ref < PT_N && cfg->clock.ok)
+		x->track = clkpass_track_new(&cfg->track, &cfg->clock);
+	if (!x->xpt || !x->att || (cfg->track.ref < PT_N && cfg->clock.ok && !x->track)) {
 		cross_free(x);
 		return NULL;
 	}
+	if (x->track)
+		pktm_set_done(x->xpt, on_rec, x->track);
 	attrib_set_clock(x->att, &cfg->clock);
 	x->joiner = attrib_sink(x->att);
 	return x;
@@ -48,24 +58,55 @@ uint64_t cross_time(const struct cross *x, const struct pkt *p)
 	return p->point == PT_CLIENT ? clk_to_dom0(&x->cfg.clock, p->ts_ns) : p->ts_ns;
 }
 
+void cross_observe(struct cross *x, uint8_t point, uint64_t t, uint64_t raw, uint64_t fp, uint8_t dir)
+{
+	pktm_observe(x->xpt, point, t, raw, fp, dir);
+}
+
+void cross_packet_at(struct cross *x, const struct pkt *p, const struct dec_pkt *d, uint64_t t)
+{
+	uint64_t fp = pktm_fingerprint(d);
+	if (fp)
+		cross_observe(x, p->point, t, p->ts_ns, fp, (uint8_t)pt_dir(&x->cfg.pt, &x->cfg.guest, d));
+}
+
 void cross_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 {
 	struct cross *x = ctx;
-	uint64_t fp = pktm_fingerprint(d);
-	if (fp)
-		pktm_observe(x->xpt, p->point, cross_time(x, p), p->ts_ns, fp,
-			    pt_dir(&x->cfg.pt, &x->cfg.guest, d));
+	cross_packet_at(x, p, d, cross_time(x, p));
 }
 
-void cross_advance(struct cross *x, uint64_t now_ns)
+/* A new estimate for everything after: matching, joins. */
+static void use_clock(struct cross *x, const struct clk_est *e)
+{
+	x->cfg.clock = *e;
+	attrib_set_clock(x->att, e);
+}
+
+int cross_advance(struct cross *x, uint64_t now_ns)
 {
 	pktm_advance(x->xpt, now_ns);
 	attrib_advance(x->att, now_ns);
+	struct clk_est e;
+	if (!x->track || !clkpass_track_advance(x->track, now_ns, &e))
+		return 0;
+	use_clock(x, &e);
+	return 1;
+}
+
+const struct clk_est *cross_clock(const struct cross *x)
+{
+	return &x->cfg.clock;
 }
 
 void cross_finish(struct cross *x, struct cross_stats *st)
 {
 	pktm_finish(x->xpt);
+	if (x->track) {
+		struct clk_est e;
+		clkpass_track_finish(x->track, &e);
+		use_clock(x, &e);
+	}
 	attrib_finish(x->att);
 	memset(st, 0, sizeof *st);
 	for (uint8_t a = 0; a < PT_N; a++)
@@ -84,5 +125,6 @@ void cross_free(struct cross *x)
 		return;
 	pktm_free(x->xpt);
 	attrib_free(x->att);
+	clkpass_track_free(x->track);
 	free(x);
 }

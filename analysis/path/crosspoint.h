@@ -14,12 +14,14 @@
 #include "analysis/path/clock.h"
 #include "analysis/path/pktmatch.h"
 #include "analysis/path/attrib.h"
+#include "analysis/path/clock_pass.h"
 
 struct cross_config {
 	struct pt_config pt;		/* service ports: which side is the client */
 	unsigned roles;			/* bit (1 << PT_*) per point given, two or three */
 	struct ipaddr guest;		/* family 0: told from the traffic */
-	struct clk_est clock;		/* client clock vs Dom0 (ok 0: identity) */
+	struct clk_est clock;		/* client clock vs Dom0 (ok 0: identity), to start with */
+	struct clkpass_trk track;	/* refining it as packets match (ref PT_N: not) */
 };
 
 /* What the cross-point part counted, for the results. */
@@ -38,10 +40,18 @@ struct cross *cross_new(const struct cross_config *cfg, struct txn_sink final);
 struct txn_sink cross_point_sink(struct cross *x);
 /* pt_packet_hook: every decoded packet of every point (ctx: the cross). */
 void cross_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d);
+/* The same with the packet's time on the Dom0 clock already known (t). */
+void cross_packet_at(struct cross *x, const struct pkt *p, const struct dec_pkt *d, uint64_t t);
+/* The same with its fingerprint (pktm_fingerprint, not 0) and direction
+ * (pt_dir) known: raw is its time in its capture. */
+void cross_observe(struct cross *x, uint8_t point, uint64_t t, uint64_t raw, uint64_t fp, uint8_t dir);
 /* A packet's time on the Dom0 clock (the merge order). */
 uint64_t cross_time(const struct cross *x, const struct pkt *p);
-/* Time (Dom0 clock) moved on: expire matches and joins. */
-void cross_advance(struct cross *x, uint64_t now_ns);
+/* Time (Dom0 clock) moved on: expire matches and joins. 1 when the clock
+ * estimate in use changed (cross_clock), else 0. */
+int cross_advance(struct cross *x, uint64_t now_ns);
+/* The clock estimate in use; after cross_finish the final one. */
+const struct clk_est *cross_clock(const struct cross *x);
 /* After every point finished: flush, and fill *st. */
 void cross_finish(struct cross *x, struct cross_stats *st);
 void cross_free(struct cross *x);

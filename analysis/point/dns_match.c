@@ -213,9 +213,7 @@ static void new_query(struct dnsm *m, uint64_t h, const struct dns_msg *msg, uin
 	q->req_ts = ts;
 	q->resp_ts = 0;
 	q->status = -1;
-	size_t n = msg->has_question ? strnlen(msg->qname, sizeof q->name - 1) : 0;
-	memcpy(q->name, msg->qname, n);
-	q->name[n] = 0;
+	dns_qname_text(msg, q->name, sizeof q->name);	/* a new transaction: its name's text */
 }
 
 static void on_query(struct dnsm *m, const struct dns_msg *msg, const struct endpoint *c,
@@ -257,11 +255,8 @@ static void on_response(struct dnsm *m, const struct dns_msg *msg, const struct 
 		m->counts->dns_dup_responses++;
 		return;
 	}
-	if (!q->name[0] && msg->has_question) {
-		size_t n = strnlen(msg->qname, sizeof q->name - 1);
-		memcpy(q->name, msg->qname, n);
-		q->name[n] = 0;
-	}
+	if (!q->name[0] && msg->has_question)
+		dns_qname_text(msg, q->name, sizeof q->name);
 	emit(m, q, 1, ts, msg->rcode);
 	if (pending(m, i))
 		tbl_move(&m->tbl, i, L_ANSWERED);

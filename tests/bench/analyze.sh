@@ -1,45 +1,110 @@
 #!/usr/bin/env bash
-# Offline analysis speed and memory: packets per second and peak RSS of
-# `hoplat analyze` on generated captures built from real DNS and HTTP
-# traffic (the reference captures repeated), at two lengths to show memory
-# stays flat; tshark on the short one for scale.
-# Prints a Markdown table for docs/performance.md.
-set -eu
+# Offline analysis: speed and memory of `hoplat analyze` on real traffic,
+# side by side with the peers on the same files.
+#
+# Inputs (tests/bench/inputs.sh, cached in build/bench/): BIND + dnsperf and
+# lighttpd + httperf on the namespace testbed, captured at three points
+# (client.pcapng: the client's eth0; dom0.pcapng: peth0 and vif1.0).
+#   one point      hoplat analyze client.pcapng, against `tshark -q -z dns,tree`
+#                  and `tcpdump -nr` on that file
+#   three points   hoplat analyze --client --uplink --vif (full attribution)
+#   memory         the same on a capture four times longer (dns4)
+#   HTTP           hoplat on the HTTP client capture, against `tcptrace -l`
+# Each run under /usr/bin/time: wall seconds (best of BENCH_REPS, default 3),
+# CPU seconds (user+sys of that run), peak RSS (largest of the runs).
+# Packets per second = packets / wall seconds. Peers run once (slow).
+# Prints Markdown for docs/performance.md. Without the inputs (not root, no
+# testbed) it says so and stops.
+set -u
 cd "$(dirname "$0")/../.."
-make -s hoplat build/tools/capgen >/dev/null
+B=build/bench
+reps=${BENCH_REPS:-3}
+make -s hoplat >/dev/null || exit 1
+tests/bench/inputs.sh ${BENCH_INPUTS:-dns dns4 http} >/dev/null || {
+	echo "analyze bench: no inputs (tests/bench/inputs.sh needs root and the testbed)"; exit 0; }
 tmp=$(mktemp -d /tmp/hoplat-bench-analyze.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-ref=../shared/pcaps/reference
-tpl=(-r "$ref/dns.pcap" -r "$ref/http-lines-split.pcap" -r "$ref/dnso1tcp.pcap")
-short=${BENCH_SHORT:-1000000}
-long=$((short * 4))
-build/tools/capgen "${tpl[@]}" -n "$short" -F pcap "$tmp/short.pcap" 2>/dev/null
-build/tools/capgen "${tpl[@]}" -n "$long" -F pcap "$tmp/long.pcap" 2>/dev/null
-# A run: prints "seconds maxrss_kb" (best of three for time, max of RSS).
+
+# measure N CMD...: "wall cpu rss_kb", best wall of N runs (its CPU), max RSS
 measure() {
-	local best=999999 rss=0 t r
-	for _ in 1 2 3; do
-		/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>&1
-		read -r t r <"$tmp/time"
-		best=$(awk -v a="$t" -v b="$best" 'BEGIN{print (a<b)?a:b}')
+	local n=$1 best= cpu= rss=0 w u s r; shift
+	for ((i = 0; i < n; i++)); do
+		/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || {
+			echo "analyze bench: failed: $* ($(tail -n 1 "$tmp/err"))" >&2; echo "0 0 0"; return; }
+		read -r w u s r <"$tmp/time"
+		if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a<b)}'; then
+			best=$w cpu=$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')
+		fi
 		[ "$r" -gt "$rss" ] && rss=$r
 	done
-	echo "$best $rss"
+	echo "$best $cpu $rss"
 }
-read -r ts rs < <(measure ./hoplat analyze "$tmp/short.pcap" --json "$tmp/s.json")
-read -r tl rl < <(measure ./hoplat analyze "$tmp/long.pcap" --json "$tmp/l.json")
-tshort=$((short / 10))
-build/tools/capgen "${tpl[@]}" -n "$tshort" -F pcap "$tmp/tshark.pcap" 2>/dev/null
-/usr/bin/time -f '%e %M' -o "$tmp/time" tshark -r "$tmp/tshark.pcap" -Y 'dns.time || http.time' \
-	-T fields -e dns.time -e http.time >/dev/null 2>&1
-read -r tt rt <"$tmp/time"
-/usr/bin/time -f '%e %M' -o "$tmp/time" ./hoplat analyze "$tmp/tshark.pcap" >/dev/null 2>&1
-read -r th rh <"$tmp/time"
-rate() { awk -v n="$1" -v s="$2" 'BEGIN{ if (s <= 0) s = 0.001; printf "%.2f", n / s / 1e6 }'; }
-echo "| capture | packets | hoplat s | Mpkt/s | peak RSS MB |"
-echo "|---|---:|---:|---:|---:|"
-echo "| short | $short | $ts | $(rate "$short" "$ts") | $((rs / 1024)) |"
-echo "| long (4x) | $long | $tl | $(rate "$long" "$tl") | $((rl / 1024)) |"
+packets() { capinfos -c -M "$1" 2>/dev/null | awk '/Number of packets/ {print $NF}'; }
+mpps() { awk -v n="$1" -v s="$2" 'BEGIN{ if (s <= 0) s = 0.001; printf "%.2f", n / s / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b <= 0) b = 0.001; printf "%.1f", a / b }'; }
+mib() { awk -v k="$1" 'BEGIN{printf "%.0f", k / 1024}'; }
+row() {	# LABEL PACKETS "wall cpu rss"
+	local w c r; read -r w c r <<<"$3"
+	echo "| $1 | $2 | $w | $c | $(mpps "$2" "$w") | $(mpps "$2" "$c") | $(mib "$r") |"
+}
+three() { echo --client "$1/client.pcapng#eth0" --uplink "$1/dom0.pcapng#peth0" --vif "$1/dom0.pcapng#vif1.0"; }
+
+idle() { awk '/^cpu / {print $5, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
+read -r idle0 all0 < <(idle)
+d=$B/dns d4=$B/dns4 h=$B/http
+n1=$(packets "$d/client.pcapng"); n3=$((n1 + $(packets "$d/dom0.pcapng")))
+echo "### Offline analysis ($(date -u +%Y-%m-%d), $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), page cache warm)"
 echo
-echo "peak RSS growth 4x longer: $(awk -v a="$rs" -v b="$rl" 'BEGIN{printf "%.1f%%", (b-a)*100/a}')"
-echo "tshark on $tshort packets: ${tt}s, ${rt} KB; hoplat: ${th}s, ${rh} KB"
+echo "| run | packets | wall s | CPU s | Mpps (wall) | Mpps (CPU) | peak RSS MiB |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+cat "$d/client.pcapng" "$d/dom0.pcapng" >/dev/null	# warm the cache
+H1=$(measure "$reps" ./hoplat analyze "$d/client.pcapng" --json "$tmp/1.json")
+row "hoplat, one point (DNS client)" "$n1" "$H1"
+# shellcheck disable=SC2046
+H3=$(measure "$reps" ./hoplat analyze $(three "$d") --json "$tmp/3.json")
+row "hoplat, three points (DNS)" "$n3" "$H3"
+T1= D1=
+if command -v tshark >/dev/null; then
+	T1=$(measure 1 tshark -q -z dns,tree -r "$d/client.pcapng")
+	row "tshark -q -z dns,tree, one point" "$n1" "$T1"
+fi
+if command -v tcpdump >/dev/null; then
+	D1=$(measure 1 tcpdump -nr "$d/client.pcapng")
+	row "tcpdump -nr, one point" "$n1" "$D1"
+fi
+L1= L3=
+if [ -f "$d4/client.pcapng" ]; then
+	cat "$d4/client.pcapng" "$d4/dom0.pcapng" >/dev/null
+	m1=$(packets "$d4/client.pcapng"); m3=$((m1 + $(packets "$d4/dom0.pcapng")))
+	L1=$(measure 1 ./hoplat analyze "$d4/client.pcapng" --json "$tmp/l1.json")
+	row "hoplat, one point, 4x longer" "$m1" "$L1"
+	# shellcheck disable=SC2046
+	L3=$(measure 1 ./hoplat analyze $(three "$d4") --json "$tmp/l3.json")
+	row "hoplat, three points, 4x longer" "$m3" "$L3"
+fi
+HH= TT=
+if [ -f "$h/client.pcapng" ]; then
+	nh=$(packets "$h/client.pcapng")
+	cat "$h/client.pcapng" >/dev/null
+	HH=$(measure "$reps" ./hoplat analyze "$h/client.pcapng" --json "$tmp/h.json")
+	row "hoplat, one point (HTTP client)" "$nh" "$HH"
+	if command -v tcptrace >/dev/null; then
+		TT=$(measure 1 tcptrace -l "$h/client.pcapng")
+		row "tcptrace -l, one point (HTTP)" "$nh" "$TT"
+	fi
+fi
+read -r idle1 all1 < <(idle)
+echo
+echo "The machine's CPUs were idle $(awk -v i=$((idle1 - idle0)) -v a=$((all1 - all0)) \
+	'BEGIN{printf "%.0f%%", a ? 100 * i / a : 0}') of the time during these runs (shared: other work"
+echo "on it lengthens wall times; CPU seconds move less)."
+echo
+w() { echo "$1" | awk '{print $1}'; }
+r() { echo "$1" | awk '{print $3}'; }
+echo "Ratios (wall time, same file):"
+[ -n "$T1" ] && echo "- tshark / hoplat, one point DNS: $(ratio "$(w "$T1")" "$(w "$H1")")x (peak RSS $(mib "$(r "$T1")") MiB vs $(mib "$(r "$H1")") MiB)"
+[ -n "$D1" ] && echo "- tcpdump -nr / hoplat, one point DNS: $(ratio "$(w "$D1")" "$(w "$H1")")x"
+[ -n "$TT" ] && echo "- tcptrace -l / hoplat, one point HTTP: $(ratio "$(w "$TT")" "$(w "$HH")")x"
+growth() { awk -v a="$(r "$1")" -v b="$(r "$2")" 'BEGIN{printf "%+.1f%%", (b-a)*100/a}'; }
+[ -n "$L1" ] && echo "- peak RSS, capture 4x longer: one point $(growth "$H1" "$L1"), three points $(growth "$H3" "$L3")"
+exit 0

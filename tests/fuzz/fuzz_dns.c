@@ -14,7 +14,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc < 0 || rc >= DEC_R_MAX)
 		abort();
 	if (rc == DEC_OK) {
-		if (strlen(m.qname) != m.qname_len || m.qname_len >= DNS_NAME_TEXT)
+		static char text[DNS_NAME_TEXT];
+		unsigned n = dns_qname_text(&m, text, sizeof text);
+		if (strlen(text) != n || n >= DNS_NAME_TEXT)
 			abort();
 		if (m.answers_ok > m.ancount || (m.sections_ok && m.rr_error))
 			abort();

@@ -34,7 +34,9 @@ static void print_dns(const struct dec_pkt *d)
 		printf("\t\t\t");
 		return;
 	}
-	printf("\t0x%04x\t%s\t", msg.id, msg.has_question ? msg.qname : "");
+	char name[DNS_NAME_TEXT];
+	dns_qname_text(&msg, name, sizeof name);
+	printf("\t0x%04x\t%s\t", msg.id, name);
 	if (msg.qr)		/* tshark shows the rcode of responses only */
 		printf("%u", (unsigned)(msg.flags & 0x0f));
 }

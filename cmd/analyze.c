@@ -233,7 +233,7 @@ static int parse_args(struct analyze *a, int argc, char **argv)
 		case O_HTTPPORT: rc = add_port(pc->http_ports, &pc->n_http_ports, optarg, "--http-port"); break;
 		case O_DNSTO: rc = parse_dur(optarg, "--dns-timeout", &pc->dns_timeout_ns); break;
 		case O_WINDOW: rc = parse_dur(optarg, "--window", &a->cfg.window_ns); break;
-		case O_SILENCE: rc = parse_dur(optarg, "--silence", &a->cfg.hang.silence_ns); break;
+		case O_SILENCE: rc = parse_dur(optarg, "--silence", &a->cfg.silence.silence_ns); break;
 		case O_FLOWS: {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);

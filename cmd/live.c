@@ -408,7 +408,7 @@ int cmd_live(int argc, char **argv)
 	l->window_ns = 1000000000LL;
 	memset(l->role, -1, sizeof l->role);
 	eng_config_default(&l->ecfg);
-	rc = parse_live(l, argc, argv, &proto, &file, &l->ecfg.hang);
+	rc = parse_live(l, argc, argv, &proto, &file, &l->ecfg.silence);
 	if (rc) {
 		free(l);
 		return rc < 0 ? 0 : rc;

@@ -101,7 +101,7 @@ static unsigned text_byte(uint8_t ch, char *dst, unsigned n, unsigned cap)
 	return n;
 }
 
-unsigned dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned cap)
+unsigned dec_dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned cap)
 {
 	if (cap == 0)
 		return 0;
@@ -187,10 +187,10 @@ static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
 	return DEC_OK;
 }
 
-unsigned dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap)
+unsigned dec_dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap)
 {
 	if (m->has_question)
-		return dns_name_text(m->qname_raw, m->qname_wlen, dst, cap);
+		return dec_dns_name_text(m->qname_raw, m->qname_wlen, dst, cap);
 	if (cap)
 		dst[0] = 0;
 	return 0;
@@ -311,7 +311,7 @@ int dec_dns(struct cur *c, struct dns_msg *m)
 	return DEC_OK;
 }
 
-const char *dns_rcode_name(unsigned rcode, char *buf, unsigned cap)
+const char *dec_dns_rcode_name(unsigned rcode, char *buf, unsigned cap)
 {
 	static const char *const names[] = {
 		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",

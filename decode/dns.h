@@ -22,7 +22,7 @@ struct dns_msg {
 	uint8_t qname_wire[DNS_NAME_WIRE];	/* uncompressed, lowercased */
 	uint8_t qname_wlen;
 	/* the same as written (letters' case kept), for its text form, which
-	 * is built only when asked (dns_qname_text): most messages are
+	 * is built only when asked (dec_dns_qname_text): most messages are
 	 * responses to known queries and never need it */
 	uint8_t qname_raw[DNS_NAME_WIRE];
 	/* answers parsed (records walked, names validated) */
@@ -52,13 +52,13 @@ int dec_dns_name(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *w
 /* Presentation form of a wire-form name ("www.example.com", root "."):
  * \. for a dot inside a label, \\ for a backslash, \DDD for bytes outside
  * 0x21..0x7e. Returns the text length; always NUL-terminated when cap > 0. */
-unsigned dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned cap);
+unsigned dec_dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned cap);
 
 /* The first question's name in presentation form, as written ("WwW.Example.com",
  * root "."; "" without a question), cut to cap - 1 bytes: the text length. */
-unsigned dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap);
+unsigned dec_dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap);
 
 /* "NOERROR", "NXDOMAIN", ... or the number as text in buf. */
-const char *dns_rcode_name(unsigned rcode, char *buf, unsigned cap);
+const char *dec_dns_rcode_name(unsigned rcode, char *buf, unsigned cap);
 
 #endif

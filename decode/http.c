@@ -282,7 +282,7 @@ int dec_http_response(const struct cur *c, struct http_head *h)
 	return parse_head(c, h, 0);
 }
 
-int http_looks_request(const struct cur *c)
+int dec_http_looks_request(const struct cur *c)
 {
 	struct cur l = *c;
 	size_t n = 0;
@@ -296,7 +296,7 @@ int http_looks_request(const struct cur *c)
 	return cur_ok(&l) && is_target(t);
 }
 
-int http_looks_response(const struct cur *c)
+int dec_http_looks_response(const struct cur *c)
 {
 	struct cur l = *c;
 	if (!cur_starts(&l, "HTTP/1.", 7, 0))
@@ -386,7 +386,7 @@ static int chunk_byte(struct http_chunked *st, uint8_t ch)
 	return -DEC_R_HTTP_CHUNK;
 }
 
-int http_chunked_feed(struct http_chunked *st, struct cur *c)
+int dec_http_chunked_feed(struct http_chunked *st, struct cur *c)
 {
 	while (!st->done && cur_left(c)) {
 		if (st->state == CH_DATA) {

@@ -33,8 +33,8 @@ int dec_http_request(const struct cur *c, struct http_head *h);
 int dec_http_response(const struct cur *c, struct http_head *h);
 
 /* Does c start like an HTTP request / response? (cheap, for snaplen-cut data) */
-int http_looks_request(const struct cur *c);
-int http_looks_response(const struct cur *c);
+int dec_http_looks_request(const struct cur *c);
+int dec_http_looks_response(const struct cur *c);
 
 /* Chunked body walker, resumable across segments. */
 struct http_chunked {
@@ -43,6 +43,6 @@ struct http_chunked {
 	uint8_t done;		/* last chunk and trailers seen */
 };
 /* Consumes what it can of c (moving it); 0 ok (maybe done), -DEC_R_HTTP_CHUNK. */
-int http_chunked_feed(struct http_chunked *st, struct cur *c);
+int dec_http_chunked_feed(struct http_chunked *st, struct cur *c);
 
 #endif

@@ -54,7 +54,7 @@ static const char *qtext(const struct dns_msg *m)
 	static char buf[2][DNS_NAME_TEXT];
 	static unsigned k;
 	char *t = buf[k++ % 2];
-	unsigned n = dns_qname_text(m, t, DNS_NAME_TEXT);
+	unsigned n = dec_dns_qname_text(m, t, DNS_NAME_TEXT);
 	assert_true(strlen(t) == n);
 	return t;
 }
@@ -156,18 +156,18 @@ static void test_response(void **state)
 	assert_int_equal(dm.edns_udp_size, 4096);
 	assert_string_equal(qtext(&dm), "www.example.com");
 	char buf[16];
-	assert_string_equal(dns_rcode_name(dm.rcode, buf, sizeof buf), "NOERROR");
+	assert_string_equal(dec_dns_rcode_name(dm.rcode, buf, sizeof buf), "NOERROR");
 	/* EDNS0's upper rcode bits: 1 << 4 | 0 = 16, BADVERS */
 	response(&m, 1);
 	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
 	assert_int_equal(dm.rcode, 16);
-	assert_string_equal(dns_rcode_name(dm.rcode, buf, sizeof buf), "BADVERS");
+	assert_string_equal(dec_dns_rcode_name(dm.rcode, buf, sizeof buf), "BADVERS");
 	/* NXDOMAIN from the header */
 	m.b[3] = 0x83;
 	response(&m, 0);
 	m.b[3] = 0x83;
 	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
-	assert_string_equal(dns_rcode_name(dm.rcode, buf, sizeof buf), "NXDOMAIN");
+	assert_string_equal(dec_dns_rcode_name(dm.rcode, buf, sizeof buf), "NXDOMAIN");
 }
 
 /* Cut at every length: before the question ends an error; after it DEC_OK,
@@ -232,7 +232,7 @@ static void test_escapes_and_root(void **state)
 	const char *full = qtext(&dm);
 	for (unsigned cap = 1; cap <= strlen(full) + 1; cap++) {
 		char cut[64];
-		assert_int_equal(dns_qname_text(&dm, cut, cap), cap - 1);
+		assert_int_equal(dec_dns_qname_text(&dm, cut, cap), cap - 1);
 		assert_int_equal(strncmp(cut, full, cap - 1), 0);
 	}
 	/* the root: NS . */
@@ -248,9 +248,9 @@ static void test_escapes_and_root(void **state)
 	assert_false(dm.has_question);
 	assert_string_equal(qtext(&dm), "");
 	char buf[16];
-	assert_string_equal(dns_rcode_name(3841, buf, sizeof buf), "3841");
-	assert_string_equal(dns_rcode_name(12, buf, sizeof buf), "12");
-	assert_string_equal(dns_rcode_name(5, buf, sizeof buf), "REFUSED");
+	assert_string_equal(dec_dns_rcode_name(3841, buf, sizeof buf), "3841");
+	assert_string_equal(dec_dns_rcode_name(12, buf, sizeof buf), "12");
+	assert_string_equal(dec_dns_rcode_name(5, buf, sizeof buf), "REFUSED");
 }
 
 /* Names of exactly 255 bytes pass; 256 do not, whether written out or
@@ -387,9 +387,9 @@ static void test_pointer_chain(void **state)
 	assert_int_equal(wlen, 40 * 2 + 13);
 	assert_int_equal(cur_pos(&c), prev + 4);	/* left after the pointer */
 	char text[DNS_NAME_TEXT];
-	dns_name_text(wire, wlen, text, sizeof text);
+	dec_dns_name_text(wire, wlen, text, sizeof text);
 	assert_int_equal(strlen(text), 40 * 2 + 11);
-	assert_int_equal(dns_name_text(wire, wlen, text, 5), 4);	/* cut, terminated */
+	assert_int_equal(dec_dns_name_text(wire, wlen, text, 5), 4);	/* cut, terminated */
 	assert_int_equal(strlen(text), 4);
 }
 

@@ -205,22 +205,22 @@ static void test_looks(void **state)
 {
 	(void)state;
 	struct cur c = cur_make(httperf_get, 20);
-	assert_true(http_looks_request(&c));
+	assert_true(dec_http_looks_request(&c));
 	c = cur_make("OPTIONS * HTTP/1.1", 18);
-	assert_true(http_looks_request(&c));
+	assert_true(dec_http_looks_request(&c));
 	c = cur_make("GET", 3);
-	assert_false(http_looks_request(&c));
+	assert_false(dec_http_looks_request(&c));
 	c = cur_make("get / HTTP/1.1", 14);
-	assert_false(http_looks_request(&c));
+	assert_false(dec_http_looks_request(&c));
 	c = cur_make("\x16\x03\x01", 3);
-	assert_false(http_looks_request(&c));
+	assert_false(dec_http_looks_request(&c));
 	c = cur_make(lighttpd_200, 12);
-	assert_true(http_looks_response(&c));
-	assert_false(http_looks_request(&c));
+	assert_true(dec_http_looks_response(&c));
+	assert_false(dec_http_looks_request(&c));
 	c = cur_make(lighttpd_200, 11);
-	assert_false(http_looks_response(&c));
+	assert_false(dec_http_looks_response(&c));
 	c = cur_make("HTTP/2 200 ", 11);
-	assert_false(http_looks_response(&c));
+	assert_false(dec_http_looks_response(&c));
 }
 
 /* Feeds body in pieces of size step; returns bytes consumed or -reason. */
@@ -231,7 +231,7 @@ static long feed(const char *body, size_t len, size_t step, struct http_chunked 
 	for (size_t off = 0; off < len && !st->done; off += step) {
 		size_t n = len - off < step ? len - off : step;
 		struct cur c = cur_make(body + off, n);
-		int rc = http_chunked_feed(st, &c);
+		int rc = dec_http_chunked_feed(st, &c);
 		if (rc)
 			return rc;
 		used += cur_pos(&c);

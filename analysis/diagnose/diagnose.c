@@ -90,9 +90,9 @@ static int classify_tcp(const struct diag *d, const struct dec_pkt *p)
 	if (!p->payload_wire)
 		return EV_NONE;
 	if (pt_is_http_port(d->cfg.pt, p->dport))
-		return http_looks_request(&p->payload) ? EV_REQ : EV_NONE;
+		return dec_http_looks_request(&p->payload) ? EV_REQ : EV_NONE;
 	if (pt_is_http_port(d->cfg.pt, p->sport))
-		return http_looks_response(&p->payload) ? EV_RESP : EV_NONE;
+		return dec_http_looks_response(&p->payload) ? EV_RESP : EV_NONE;
 	return classify_dns(d, p, 4);
 }
 

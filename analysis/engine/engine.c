@@ -31,7 +31,7 @@ void eng_config_default(struct eng_config *cfg)
 	cfg->window_ns = 1000000000LL;
 	struct watch_config wc;
 	watch_config_default(&wc);
-	cfg->hang = wc.silence;
+	cfg->silence = wc.silence;
 	cfg->ports = wc.ports;
 	cfg->syn_bursts = wc.syn_bursts;
 	cfg->loss_bursts = wc.loss_bursts;
@@ -115,7 +115,7 @@ static struct watch *new_watch(struct engine *e)
 {
 	const struct eng_config *c = &e->cfg;
 	struct watch_config wc = {
-		.silence = c->hang, .ports = c->ports, .syn_bursts = c->syn_bursts,
+		.silence = c->silence, .ports = c->ports, .syn_bursts = c->syn_bursts,
 		.loss_bursts = c->loss_bursts, .roles = c->roles, .pt = &c->pt, .clock = &c->clock,
 		.on_incident = c->on_incident, .ctx = c->alert_ctx,
 	};

@@ -31,7 +31,7 @@ struct eng_config {
 	/* The detectors (watch.h) run on every decoded packet of every point
 	 * and on the final transactions; their incidents go into the results,
 	 * each raised or ended also to on_incident when set (live's lines). */
-	struct sil_config hang;		/* guest silences; its .pt is set to pt above */
+	struct sil_config silence;	/* guest silences; its .pt is set to pt above */
 	struct ports_config ports;	/* client ports; likewise */
 	struct burst_config syn_bursts, loss_bursts;
 	watch_incident_fn on_incident;

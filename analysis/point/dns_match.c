@@ -213,7 +213,7 @@ static void new_query(struct dnsm *m, uint64_t h, const struct dns_msg *msg, uin
 	q->req_ts = ts;
 	q->resp_ts = 0;
 	q->status = -1;
-	dns_qname_text(msg, q->name, sizeof q->name);	/* a new transaction: its name's text */
+	dec_dns_qname_text(msg, q->name, sizeof q->name);	/* a new transaction: its name's text */
 }
 
 static void on_query(struct dnsm *m, const struct dns_msg *msg, const struct endpoint *c,
@@ -256,7 +256,7 @@ static void on_response(struct dnsm *m, const struct dns_msg *msg, const struct 
 		return;
 	}
 	if (!q->name[0] && msg->has_question)
-		dns_qname_text(msg, q->name, sizeof q->name);
+		dec_dns_qname_text(msg, q->name, sizeof q->name);
 	emit(m, q, 1, ts, msg->rcode);
 	if (pending(m, i))
 		tbl_move(&m->tbl, i, L_ANSWERED);

@@ -223,7 +223,7 @@ static struct cur chunk_at(const struct tcps_chunk *ch, uint32_t off)
 
 static int looks_head(const struct cur *c, int from_server)
 {
-	return from_server ? http_looks_response(c) : http_looks_request(c);
+	return from_server ? dec_http_looks_response(c) : dec_http_looks_request(c);
 }
 
 /* Too few bytes to tell, but they could begin a head (a head split after
@@ -496,7 +496,7 @@ static void read_chunked(struct httpm *m, struct httpm_conn *c, const struct htt
 		*off = ch->wire;
 		return;
 	}
-	int rc = http_chunked_feed(&d->chunk, &at);
+	int rc = dec_http_chunked_feed(&d->chunk, &at);
 	size_t used = cur_pos(&at);
 	if (rc < 0) {
 		m->counts->malformed.reason[DEC_R_HTTP_CHUNK]++;

@@ -116,7 +116,7 @@ static void dns_section(FILE *f, const struct results *r, const struct pt_counts
 		if (!r->dns.status[i])
 			continue;
 		char b[16];
-		const char *n = i == RES_RCODES - 1 ? "other" : dns_rcode_name((unsigned)i, b, sizeof b);
+		const char *n = i == RES_RCODES - 1 ? "other" : dec_dns_rcode_name((unsigned)i, b, sizeof b);
 		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", n, (unsigned long long)r->dns.status[i]);
 		first = 0;
 	}

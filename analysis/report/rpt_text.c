@@ -148,7 +148,7 @@ static void dns_details(FILE *f, const struct results *r, const struct pt_counts
 			continue;
 		char b[16];
 		fprintf(f, "%s%s %llu", any ? ", " : "    rcodes: ",
-			i == RES_RCODES - 1 ? "other" : dns_rcode_name((unsigned)i, b, sizeof b),
+			i == RES_RCODES - 1 ? "other" : dec_dns_rcode_name((unsigned)i, b, sizeof b),
 			(unsigned long long)r->dns.status[i]);
 		any = 1;
 	}

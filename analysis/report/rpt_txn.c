@@ -40,7 +40,7 @@ static void put_status(struct rpt_val v[], const struct txn *t, char *buf, unsig
 {
 	int answered = t->answered && t->status >= 0;
 	put_str(&v[RF_DNS_RCODE], answered && t->proto == TXN_DNS ?
-		dns_rcode_name((unsigned)t->status, buf, cap) : NULL);
+		dec_dns_rcode_name((unsigned)t->status, buf, cap) : NULL);
 	put_int(&v[RF_HTTP_STATUS], t->status);
 	v[RF_HTTP_STATUS].null = !answered || t->proto != TXN_HTTP;
 }

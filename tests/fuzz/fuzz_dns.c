@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rc == DEC_OK) {
 		static char text[DNS_NAME_TEXT];
-		unsigned n = dns_qname_text(&m, text, sizeof text);
+		unsigned n = dec_dns_qname_text(&m, text, sizeof text);
 		if (strlen(text) != n || n >= DNS_NAME_TEXT)
 			abort();
 		if (m.answers_ok > m.ancount || (m.sections_ok && m.rr_error))
@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char text[DNS_NAME_TEXT];
 			if (wlen == 0 || wire[wlen - 1] != 0 || cur_pos(&n) <= off)
 				abort();
-			if (dns_name_text(wire, wlen, text, sizeof text) >= sizeof text)
+			if (dec_dns_name_text(wire, wlen, text, sizeof text) >= sizeof text)
 				abort();
 		}
 	}

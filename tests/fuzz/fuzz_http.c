@@ -15,7 +15,7 @@ static int feed_all(const uint8_t *d, size_t n, size_t split, struct http_chunke
 	size_t parts[2][2] = { { 0, split }, { split, n } };
 	for (int i = 0; i < 2; i++) {
 		struct cur c = cur_make(d + parts[i][0], parts[i][1] - parts[i][0]);
-		int rc = http_chunked_feed(st, &c);
+		int rc = dec_http_chunked_feed(st, &c);
 		*used += cur_pos(&c);
 		if (rc)
 			return rc;
@@ -51,8 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = dec_http_response(&c, &h);
 	if (rc > (int)size || (rc < 0 && -rc >= DEC_R_MAX))
 		abort();
-	http_looks_request(&c);
-	http_looks_response(&c);
+	dec_http_looks_request(&c);
+	dec_http_looks_response(&c);
 
 	struct http_chunked a, b;
 	size_t ua, ub;

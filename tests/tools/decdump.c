@@ -35,7 +35,7 @@ static void print_dns(const struct dec_pkt *d)
 		return;
 	}
 	char name[DNS_NAME_TEXT];
-	dns_qname_text(&msg, name, sizeof name);
+	dec_dns_qname_text(&msg, name, sizeof name);
 	printf("\t0x%04x\t%s\t", msg.id, name);
 	if (msg.qr)		/* tshark shows the rcode of responses only */
 		printf("%u", (unsigned)(msg.flags & 0x0f));

@@ -84,7 +84,9 @@ n_vf=$(tshark -r $tmp/any.pcap -Y "sll.ifindex == $vf" 2>/dev/null | wc -l)
 # The answers the capture holds (tcpdump -i any may miss a few under load:
 # the oracle is the capture, the benchmark's counts are printed only).
 c_dns=$(tshark -r $tmp/any.pcap -Y "sll.ifindex == $up && dns.flags.response == 1" 2>/dev/null | wc -l)
-c_http=$(tshark -r $tmp/any.pcap -Y "sll.ifindex == $up && http.response" 2>/dev/null | wc -l)
+# HTTP responses by their first bytes (no reassembly heuristics)
+c_http=$(tshark -r $tmp/any.pcap -Y "sll.ifindex == $up && tcp.srcport == 80 && tcp.payload[0:5] == \"HTTP/\"" \
+	2>/dev/null | wc -l)
 echo "tcpdump -i any: peth0 #$up $n_up packets, vif1.0 #$vf $n_vf; dnsperf $queries answered, httperf $replies 2xx;" \
 	"in the capture at peth0: $c_dns DNS responses, $c_http HTTP responses"
 

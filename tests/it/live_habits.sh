@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # live's small habits on a terminal and off it:
-#  - without -w nothing is written, and the closing lines say "packets
-#    captured"; with -w, "packets written";
+#  - without -w nothing is written, and the closing lines of a replay say
+#    "packets read" (never "packets written");
 #  - on a terminal (a pty: stdout and stderr both on it) a window line never
 #    lands on top of the status line: the status line is cleared first;
 #  - the status line names the window its rates are from (a row is made
@@ -18,7 +18,7 @@ fail() { echo "FAIL: $*"; rc=1; }
 
 ./hoplat live -r $P --speed 0 >/dev/null 2>$tmp/nw.err || fail "live -r: exited $?"
 grep -q "packets written" $tmp/nw.err && fail "live without -w says packets written: $(cat $tmp/nw.err)"
-grep -q "packets captured" $tmp/nw.err || fail "live without -w: $(cat $tmp/nw.err)"
+grep -q "packets read" $tmp/nw.err || fail "live -r without -w: $(cat $tmp/nw.err)"
 ./hoplat live -r $P --speed 0 -Z root -w $tmp/out.pcapng >/dev/null 2>$tmp/w.err || fail "live -r -w: exited $?"
 grep -q "packets written" $tmp/w.err || fail "live -w: $(cat $tmp/w.err)"
 

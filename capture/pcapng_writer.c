@@ -6,6 +6,7 @@
  * to the last block that reached the disk whole: what is left reads cleanly.
  * After a failure every later call returns the same -errno. */
 #include "capture/pcapng_writer.h"
+#include "decode/pcapng.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,28 +20,6 @@
 #define PCAPNG_W_BUFSZ (1u << 20)	/* one buffer of whole blocks */
 #define PCAPNG_W_MAXIF 4096u		/* interfaces per file, a sanity bound */
 
-enum {
-	BT_SHB = 0x0A0D0D0A,
-	BT_IDB = 0x00000001,
-	BT_ISB = 0x00000005,
-	BT_EPB = 0x00000006,
-	BYTE_ORDER_MAGIC = 0x1A2B3C4D,
-	OPT_END = 0,
-	OPT_COMMENT = 1,
-	SHB_HARDWARE = 2,
-	SHB_OS = 3,
-	SHB_USERAPPL = 4,
-	IF_NAME = 2,
-	IF_DESCRIPTION = 3,
-	IF_TSRESOL = 9,
-	IF_FILTER = 11,
-	ISB_STARTTIME = 2,
-	ISB_ENDTIME = 3,
-	ISB_IFRECV = 4,
-	ISB_IFDROP = 5,
-	ISB_FILTERACCEPT = 6,
-	ISB_OSDROP = 7,
-};
 
 struct pcapng_w {
 	int fd;
@@ -225,17 +204,17 @@ static int write_shb(struct pcapng_w *w, const char *comment)
 	int rc = reserve(w, total);
 	if (rc < 0)
 		return rc;
-	block_begin(w, BT_SHB, (uint32_t)total);
-	put32(w, BYTE_ORDER_MAGIC);
+	block_begin(w, PCAPNG_SHB, (uint32_t)total);
+	put32(w, PCAPNG_BOM);
 	put16(w, 1);			/* major */
 	put16(w, 0);			/* minor */
 	put32(w, 0xFFFFFFFF);		/* section length: unknown (-1) */
 	put32(w, 0xFFFFFFFF);
-	put_opt_str(w, OPT_COMMENT, comment);
-	put_opt_str(w, SHB_HARDWARE, hw);
-	put_opt_str(w, SHB_OS, os);
-	put_opt_str(w, SHB_USERAPPL, appl);
-	put_opt(w, OPT_END, NULL, 0);
+	put_opt_str(w, PCAPNG_OPT_COMMENT, comment);
+	put_opt_str(w, PCAPNG_SHB_HARDWARE, hw);
+	put_opt_str(w, PCAPNG_SHB_OS, os);
+	put_opt_str(w, PCAPNG_SHB_USERAPPL, appl);
+	put_opt(w, PCAPNG_OPT_END, NULL, 0);
 	block_end(w, (uint32_t)total);
 	return 0;
 }
@@ -317,24 +296,24 @@ int pcapng_w_add_iface(struct pcapng_w *w, const struct pcapng_iface *ifc)
 	int rc = reserve(w, total);
 	if (rc < 0)
 		return rc;
-	block_begin(w, BT_IDB, (uint32_t)total);
+	block_begin(w, PCAPNG_IDB, (uint32_t)total);
 	put16(w, (uint16_t)ifc->linktype);
 	put16(w, 0);
 	put32(w, ifc->snaplen);
-	put_opt_str(w, IF_NAME, ifc->name);
-	put_opt_str(w, IF_DESCRIPTION, ifc->description);
+	put_opt_str(w, PCAPNG_IF_NAME, ifc->name);
+	put_opt_str(w, PCAPNG_IF_DESCRIPTION, ifc->description);
 	if (ifc->filter) {
 		/* if_filter: one byte of filter kind (0: libpcap string), then the text */
 		size_t n = str_len(ifc->filter);
-		put16(w, IF_FILTER);
+		put16(w, PCAPNG_IF_FILTER);
 		put16(w, (uint16_t)(1 + n));
 		uint8_t kind = 0;
 		put(w, &kind, 1);
 		put(w, ifc->filter, n);
 		put_pad(w, 1 + n);
 	}
-	put_opt(w, IF_TSRESOL, &res, 1);
-	put_opt(w, OPT_END, NULL, 0);
+	put_opt(w, PCAPNG_IF_TSRESOL, &res, 1);
+	put_opt(w, PCAPNG_OPT_END, NULL, 0);
 	block_end(w, (uint32_t)total);
 	w->tsresol[w->nif] = res;
 	return (int)w->nif++;
@@ -359,7 +338,7 @@ int pcapng_w_packet(struct pcapng_w *w, uint32_t iface, uint64_t ts_ns,
 	int rc = reserve(w, total);
 	if (rc < 0)
 		return rc;
-	block_begin(w, BT_EPB, (uint32_t)total);
+	block_begin(w, PCAPNG_EPB, (uint32_t)total);
 	put32(w, iface);
 	put_ts(w, ts_units(ts_ns, w->tsresol[iface]));
 	put32(w, caplen);
@@ -389,18 +368,18 @@ int pcapng_w_stats(struct pcapng_w *w, uint32_t iface, uint64_t ts_ns,
 	int rc = reserve(w, total);
 	if (rc < 0)
 		return rc;
-	block_begin(w, BT_ISB, (uint32_t)total);
+	block_begin(w, PCAPNG_ISB, (uint32_t)total);
 	put32(w, iface);
 	put_ts(w, ts_units(ts_ns, res));
 	if (st->start_ns != UINT64_MAX)
-		put_opt_ts(w, ISB_STARTTIME, ts_units(st->start_ns, res));
+		put_opt_ts(w, PCAPNG_ISB_STARTTIME, ts_units(st->start_ns, res));
 	if (st->end_ns != UINT64_MAX)
-		put_opt_ts(w, ISB_ENDTIME, ts_units(st->end_ns, res));
-	put_opt_u64(w, ISB_IFRECV, st->ifrecv);
-	put_opt_u64(w, ISB_IFDROP, st->ifdrop);
-	put_opt_u64(w, ISB_FILTERACCEPT, st->filteraccept);
-	put_opt_u64(w, ISB_OSDROP, st->osdrop);
-	put_opt(w, OPT_END, NULL, 0);
+		put_opt_ts(w, PCAPNG_ISB_ENDTIME, ts_units(st->end_ns, res));
+	put_opt_u64(w, PCAPNG_ISB_IFRECV, st->ifrecv);
+	put_opt_u64(w, PCAPNG_ISB_IFDROP, st->ifdrop);
+	put_opt_u64(w, PCAPNG_ISB_FILTERACCEPT, st->filteraccept);
+	put_opt_u64(w, PCAPNG_ISB_OSDROP, st->osdrop);
+	put_opt(w, PCAPNG_OPT_END, NULL, 0);
 	block_end(w, (uint32_t)total);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* Capture file reader: opening, the input layer, errors, interfaces.
  * The formats are in pcap_file.c and pcapng_file.c. */
 #include "decode/capfile_int.h"
+#include "decode/pcapng.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -277,7 +278,7 @@ static int detect(struct capfile *cf)
 	case 0xa1b2c3d4: case 0xd4c3b2a1: case 0xa1b23c4d: case 0x4d3cb2a1:
 		cf->kind = CF_PCAP;
 		return cf_pcap_start(cf);
-	case 0x0a0d0d0a:
+	case PCAPNG_SHB:	/* the same both ways round */
 		cf->kind = CF_PCAPNG;
 		return cf_pcapng_start(cf);
 	}

@@ -5,21 +5,11 @@
  * Packet blocks (EPB, SPB, obsolete PB) and interface blocks are parsed whole
  * from the read buffer; every other block is stepped over in a stream. */
 #include "decode/capfile_int.h"
+#include "decode/pcapng.h"
 
 #include <errno.h>
 #include <stdio.h>
 
-enum {
-	BT_SHB = 0x0A0D0D0A,
-	BT_IDB = 1,
-	BT_PB = 2,
-	BT_SPB = 3,
-	BT_EPB = 6,
-	BOM = 0x1A2B3C4D,
-	IF_NAME = 2,
-	IF_TSRESOL = 9,
-	IF_TSOFFSET = 14,
-};
 
 /* ---- block framing ---- */
 
@@ -37,8 +27,8 @@ static int bad_len(struct capfile *cf, const struct blk *b, const char *why)
 
 static int parsed_whole(uint32_t type)
 {
-	return type == BT_SHB || type == BT_IDB || type == BT_EPB || type == BT_SPB ||
-	       type == BT_PB;
+	return type == PCAPNG_SHB || type == PCAPNG_IDB || type == PCAPNG_EPB || type == PCAPNG_SPB ||
+	       type == PCAPNG_PB;
 }
 
 /* A section header declares its byte order in the 4 bytes after the length. */
@@ -49,7 +39,7 @@ static int shb_order(struct capfile *cf, const struct blk *b)
 	struct cur c = cur_make(cf_ptr(cf), 12);
 	cur_skip(&c, 8);
 	uint32_t bom = cur_be32(&c);
-	if (bom == BOM)
+	if (bom == PCAPNG_BOM)
 		cf->be = 1;
 	else if (bom == 0x4D3C2B1A)
 		cf->be = 0;
@@ -71,7 +61,7 @@ static int blk_head(struct capfile *cf, struct blk *b)
 	}
 	struct cur c = cur_make(cf_ptr(cf), 8);
 	b->type = cur_be32(&c);	/* the SHB type reads the same in both orders */
-	if (b->type == BT_SHB) {
+	if (b->type == PCAPNG_SHB) {
 		int rc = shb_order(cf, b);
 		if (rc)
 			return rc;
@@ -81,7 +71,7 @@ static int blk_head(struct capfile *cf, struct blk *b)
 	b->total = cf_u32(&c, cf->be);
 	if (b->total < 12 || b->total % 4 != 0 || b->total > CF_MAX_BLOCK)
 		return bad_len(cf, b, "");
-	if (b->type == BT_SHB && b->total < 28)
+	if (b->type == PCAPNG_SHB && b->total < 28)
 		return bad_len(cf, b, " (section header)");
 	if (parsed_whole(b->type) && b->total > CF_MAX_PARSED)
 		return bad_len(cf, b, " (larger than hoplat reads)");
@@ -173,15 +163,15 @@ static int set_tsresol(struct cf_iface *ifc, uint8_t v)
 static int idb_option(struct capfile *cf, struct cf_iface *ifc, uint16_t code, struct cur *v,
 		      const struct blk *b)
 {
-	if (code == IF_NAME) {
+	if (code == PCAPNG_IF_NAME) {
 		cur_peek_str(v, ifc->name, sizeof ifc->name);
 		ifc->named = 1;
-	} else if (code == IF_TSRESOL && cur_left(v) >= 1) {
+	} else if (code == PCAPNG_IF_TSRESOL && cur_left(v) >= 1) {
 		uint8_t r = cur_u8(v);
 		if (set_tsresol(ifc, r) < 0)
 			return cf_fail(cf, -EBADMSG, "bad if_tsresol 0x%02x in interface block at "
 				       "offset %llu", r, (unsigned long long)b->off);
-	} else if (code == IF_TSOFFSET && cur_left(v) >= 8) {
+	} else if (code == PCAPNG_IF_TSOFFSET && cur_left(v) >= 8) {
 		ifc->offset_s = (int64_t)cf_u64(v, cf->be);
 	}
 	return 0;
@@ -296,11 +286,11 @@ static int do_spb(struct capfile *cf, struct blk *b, struct pkt *out)
 static int do_block(struct capfile *cf, struct blk *b, struct pkt *out)
 {
 	switch (b->type) {
-	case BT_SHB: return do_shb(cf, b);
-	case BT_IDB: return do_idb(cf, b);
-	case BT_EPB: return do_epb(cf, b, out);
-	case BT_SPB: return do_spb(cf, b, out);
-	case BT_PB: return do_pb(cf, b, out);
+	case PCAPNG_SHB: return do_shb(cf, b);
+	case PCAPNG_IDB: return do_idb(cf, b);
+	case PCAPNG_EPB: return do_epb(cf, b, out);
+	case PCAPNG_SPB: return do_spb(cf, b, out);
+	case PCAPNG_PB: return do_pb(cf, b, out);
 	}
 	return 0;
 }

@@ -289,10 +289,12 @@ static void stat_of(const struct acc *a, int c, struct res_stat *o)
 {
 	const struct hist *h = a->h[c];
 	const struct moments *m = &a->m[c];
+	static const double q[3] = { 50, 90, 99 };
+	int64_t v[3] = { 0, 0, 0 };
 	o->count = hist_count(h);
-	o->p50 = hist_percentile(h, 50);
-	o->p90 = hist_percentile(h, 90);
-	o->p99 = hist_percentile(h, 99);
+	if (o->count)
+		hist_percentiles(h, q, 3, v);	/* one pass over the buckets */
+	o->p50 = v[0], o->p90 = v[1], o->p99 = v[2];
 	o->mean = m->mean;
 	o->stddev = m->n > 1 ? sqrt(m->m2 / (double)(m->n - 1)) : 0;
 }

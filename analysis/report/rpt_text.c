@@ -43,17 +43,33 @@ static void lat_note(FILE *f)
 	fprintf(f, "    (percentiles to 3 significant digits, from histograms; max and mean exact)\n");
 }
 
+/* The columns' percentiles of h, in one pass over its buckets. */
+static const double row_q[4] = { 50, 90, 99, 99.9 };
+
+static void row_pcts(const struct hist *h, int64_t v[4])
+{
+	if (hist_percentiles(h, row_q, 4, v))
+		v[0] = v[1] = v[2] = v[3] = 0;
+}
+
+/* One row: count, p50, p90, p99, p99.9, max, mean; name padded to width. */
+static void pct_row(FILE *f, int width, const char *name, const struct hist *h)
+{
+	char b[5][32];
+	int64_t v[4];
+	row_pcts(h, v);
+	fprintf(f, "    %-*s %10llu %12s %12s %12s %12s %12s %12.3f\n", width, name,
+		(unsigned long long)hist_count(h), sig3(v[0], b[0]), sig3(v[1], b[1]), sig3(v[2], b[2]),
+		sig3(v[3], b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
+}
+
 static void lat_row(FILE *f, const char *name, const struct hist *h)
 {
-	char b[6][32];
 	if (!hist_count(h)) {
 		fprintf(f, "    %-10s %10s\n", name, "0");
 		return;
 	}
-	fprintf(f, "    %-10s %10llu %12s %12s %12s %12s %12s %12.3f\n", name,
-		(unsigned long long)hist_count(h), sig3(hist_percentile(h, 50), b[0]),
-		sig3(hist_percentile(h, 90), b[1]), sig3(hist_percentile(h, 99), b[2]),
-		sig3(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
+	pct_row(f, 10, name, h);
 }
 
 /* The decimal place of an uncertainty's second significant digit, as a
@@ -79,10 +95,11 @@ static void split_row(FILE *f, const char *name, const struct hist *h, int64_t u
 {
 	char b[6][32], u[32];
 	double pl = place_of(unc_ns);
+	int64_t v[4];
+	row_pcts(h, v);
 	fprintf(f, "    %-10s %10llu %12s %12s %12s %12s %12s %12s  +- %s (one-way: clock split)\n", name,
-		(unsigned long long)hist_count(h), rounded(hist_percentile(h, 50) / 1e3, pl, b[0]),
-		rounded(hist_percentile(h, 90) / 1e3, pl, b[1]), rounded(hist_percentile(h, 99) / 1e3, pl, b[2]),
-		rounded(hist_percentile(h, 99.9) / 1e3, pl, b[3]), rounded(hist_max(h) / 1e3, pl, b[4]),
+		(unsigned long long)hist_count(h), rounded(v[0] / 1e3, pl, b[0]), rounded(v[1] / 1e3, pl, b[1]),
+		rounded(v[2] / 1e3, pl, b[2]), rounded(v[3] / 1e3, pl, b[3]), rounded(hist_max(h) / 1e3, pl, b[4]),
 		rounded(hist_mean(h) / 1e3, pl, b[5]), rounded(unc_ns / 1e3, pl, u));
 }
 
@@ -174,11 +191,7 @@ static void http_details(FILE *f, const struct results *r, const struct pt_count
  * (tshark's initial RTT). One point: the SYN-to-ACK row as before. */
 static void hs_row(FILE *f, const char *name, const struct hist *h)
 {
-	char b[6][32];
-	fprintf(f, "    %-24s %10llu %12s %12s %12s %12s %12s %12.3f\n", name,
-		(unsigned long long)hist_count(h), sig3(hist_percentile(h, 50), b[0]),
-		sig3(hist_percentile(h, 90), b[1]), sig3(hist_percentile(h, 99), b[2]),
-		sig3(hist_percentile(h, 99.9), b[3]), us(hist_max(h), b[4]), hist_mean(h) / 1000.0);
+	pct_row(f, 24, name, h);
 }
 
 static void handshakes(FILE *f, const struct results *r)

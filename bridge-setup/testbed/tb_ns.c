@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "bridge-setup/testbed/tb_cgroup.h"
 #include "bridge-setup/testbed/tb_ns.h"
 
 static int root_ns_fd = -1;	/* where hoplat started; tb_ns_enter("") returns here */
@@ -181,6 +182,11 @@ int tb_ns_kill_all(const char *name, int grace_ms)
 
 pid_t tb_spawn(const char *ns, char *const argv[], const char *out_path)
 {
+	return tb_spawn_cg(ns, NULL, argv, out_path);
+}
+
+pid_t tb_spawn_cg(const char *ns, const char *cg_dir, char *const argv[], const char *out_path)
+{
 	int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
@@ -194,6 +200,8 @@ pid_t tb_spawn(const char *ns, char *const argv[], const char *out_path)
 	if (pid == 0) {
 		if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
 			_exit(126);
+		if (cg_dir && tb_cg_add(cg_dir, getpid()) < 0)
+			_exit(125);
 		int nul = open("/dev/null", O_RDONLY);
 		dup2(nul, 0);
 		dup2(fd, 1);

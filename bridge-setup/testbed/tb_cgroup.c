@@ -62,7 +62,7 @@ static int write_in(const char *dir, const char *file, const char *text)
 {
 	char path[384];
 	snprintf(path, sizeof path, "%s/%s", dir, file);
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	ssize_t n = write(fd, text, strlen(text));
@@ -83,7 +83,20 @@ static int v2_enable_cpu(const struct tb_cg_root *root)
 	return write_in(root->path, "cgroup.subtree_control", "+cpu");
 }
 
-int tb_cg_create(const struct tb_cg_root *root, const char *name, double pct, char *dir, size_t cap)
+static int set_weight(const struct tb_cg_root *root, const char *dir, int shares)
+{
+	char w[32];
+	if (!root->v2) {
+		snprintf(w, sizeof w, "%d\n", shares);
+		return write_in(dir, "cpu.shares", w);
+	}
+	long v = (long)shares * 100 / 1024;
+	snprintf(w, sizeof w, "%ld\n", v < 1 ? 1 : v > 10000 ? 10000 : v);
+	return write_in(dir, "cpu.weight", w);
+}
+
+int tb_cg_create(const struct tb_cg_root *root, const char *name, double pct, int shares, char *dir,
+		 size_t cap)
 {
 	char q[64];
 	long long quota = (long long)(pct / 100 * TB_CG_PERIOD_US + 0.5);
@@ -95,6 +108,8 @@ int tb_cg_create(const struct tb_cg_root *root, const char *name, double pct, ch
 		return rc;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	if ((rc = set_weight(root, dir, shares)) < 0)
+		return rc;
 	if (root->v2) {
 		snprintf(q, sizeof q, "%lld %d\n", quota, TB_CG_PERIOD_US);
 		return write_in(dir, "cpu.max", q);

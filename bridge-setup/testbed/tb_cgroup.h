@@ -23,9 +23,13 @@ struct tb_cg_root {
  * hierarchy with option "cpu" first, else a cgroup2 mount whose
  * cgroup.controllers lists cpu. 0, or -ENOENT when neither exists. */
 int tb_cg_find(const char *mounts, struct tb_cg_root *root);
-/* Makes root/NAME (or keeps it) with a quota of pct% of one CPU per period;
- * dir gets its path. 0 or -errno. */
-int tb_cg_create(const struct tb_cg_root *root, const char *name, double pct, char *dir, size_t cap);
+/* Makes root/NAME (or keeps it) with a quota of pct% of one CPU per period
+ * and a CPU weight against its siblings, in v1 cpu.shares units (1024: a
+ * nice 0 task's; v2's cpu.weight gets the same proportion of its 100). A
+ * group competes as one entity with that weight, whatever its tasks' nice
+ * values. dir gets its path. 0 or -errno. */
+int tb_cg_create(const struct tb_cg_root *root, const char *name, double pct, int shares, char *dir,
+		 size_t cap);
 /* Moves pid, with all its threads, into the group at dir (0: the caller). */
 int tb_cg_add(const char *dir, pid_t pid);
 /* The group's throttling so far: periods it ran out of quota in, time held back. */

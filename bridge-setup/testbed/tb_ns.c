@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -182,10 +183,11 @@ int tb_ns_kill_all(const char *name, int grace_ms)
 
 pid_t tb_spawn(const char *ns, char *const argv[], const char *out_path)
 {
-	return tb_spawn_cg(ns, NULL, argv, out_path);
+	static const struct tb_spawn_how plain = { NULL, 0 };
+	return tb_spawn_how(ns, &plain, argv, out_path);
 }
 
-pid_t tb_spawn_cg(const char *ns, const char *cg_dir, char *const argv[], const char *out_path)
+pid_t tb_spawn_how(const char *ns, const struct tb_spawn_how *how, char *const argv[], const char *out_path)
 {
 	int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -200,8 +202,10 @@ pid_t tb_spawn_cg(const char *ns, const char *cg_dir, char *const argv[], const 
 	if (pid == 0) {
 		if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
 			_exit(126);
-		if (cg_dir && tb_cg_add(cg_dir, getpid()) < 0)
+		if (how->cg_dir && tb_cg_add(how->cg_dir, getpid()) < 0)
 			_exit(125);
+		if (how->nice && setpriority(PRIO_PROCESS, 0, how->nice) < 0)
+			_exit(124);
 		int nul = open("/dev/null", O_RDONLY);
 		dup2(nul, 0);
 		dup2(fd, 1);

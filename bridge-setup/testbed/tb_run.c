@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -105,9 +106,10 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static const char *cg_or_null(const char *dir)
+static pid_t spawn_client(struct tb_runctx *r, char *const argv[], const char *path)
 {
-	return *dir ? dir : NULL;
+	struct tb_spawn_how how = { *r->client_cg ? r->client_cg : NULL, 0 };
+	return tb_spawn_how(TB_NS_CLIENT, &how, argv, path);
 }
 
 /* dnsperf stops sending once -q queries are outstanding (default 100): allow
@@ -127,7 +129,7 @@ static pid_t start_dnsperf(struct tb_runctx *r, struct tb_step *s, const char *r
 	}
 	char *argv[] = { "dnsperf", "-s", TB_GUEST_IP, "-d", qfile, "-l", (char *)limit, "-Q", (char *)rate, "-c",
 			 "1", "-T", "1", "-t", timeout, "-q", qmax, NULL };
-	return tb_spawn_cg(TB_NS_CLIENT, cg_or_null(r->client_cg), argv, path);
+	return spawn_client(r, argv, path);
 }
 
 static pid_t start_httperf(struct tb_runctx *r, struct tb_step *s, const char *rate)
@@ -139,7 +141,7 @@ static pid_t start_httperf(struct tb_runctx *r, struct tb_step *s, const char *r
 	snprintf(timeout, sizeof timeout, "%d", TB_CLIENT_TIMEOUT_S);
 	char *argv[] = { "httperf", "--server", TB_GUEST_IP, "--port", "80", "--uri", TB_URI, "--rate", (char *)rate,
 			 "--num-conns", conns, "--num-calls", "1", "--timeout", timeout, NULL };
-	return tb_spawn_cg(TB_NS_CLIENT, cg_or_null(r->client_cg), argv, path);
+	return spawn_client(r, argv, path);
 }
 
 /* Reaps a finished client: its exit status and CPU time. 1 reaped, 0 running. */
@@ -170,22 +172,28 @@ static void read_client(const struct tb_runctx *r, struct tb_client *c, int dns)
 
 /* ---- the guest's servers ---- */
 
-/* utime + stime of every thread of pid, from /proc/PID/stat fields 14-15. */
+/* CPU time of every thread of pid, in ns (/proc/PID/task/TID/schedstat's
+ * first field: exact, where /proc/PID/stat counts 10 ms ticks). */
 static double proc_cpu_s(pid_t pid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = pid > 0 ? fopen(path, "r") : NULL;
-	if (!f)
-		return 0;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	const char *p = strrchr(buf, ')');
-	unsigned long long ut = 0, st = 0;
-	if (!p || sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &ut, &st) != 2)
-		return 0;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = pid > 0 ? opendir(path) : NULL;
+	struct dirent *e;
+	double ns = 0;
+	while (d && (e = readdir(d))) {
+		char p[320];
+		unsigned long long run;
+		snprintf(p, sizeof p, "/proc/%d/task/%s/schedstat", (int)pid, e->d_name);
+		FILE *f = e->d_name[0] != '.' ? fopen(p, "r") : NULL;
+		if (f && fscanf(f, "%llu", &run) == 1)
+			ns += (double)run;
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return ns / 1e9;
 }
 
 static double servers_cpu_s(const struct tb_runctx *r)

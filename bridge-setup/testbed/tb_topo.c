@@ -287,6 +287,14 @@ static double cpu_pct(const struct tb_config *c, const char *name)
 	return !strcmp(name, TB_CG_GUEST) ? c->guest_cpu_pct : c->client_cpu_pct;
 }
 
+/* The guest's group keeps the weight its servers' nice value gives them
+ * outside a group (TB_SRV_NICE -10: 9548 in the kernel's
+ * sched_prio_to_weight), so a quota is the only thing that slows them. */
+static int cpu_shares(const char *name)
+{
+	return !strcmp(name, TB_CG_GUEST) ? 9548 : 1024;
+}
+
 int tb_cpu_group(const struct tb_config *c, const char *name, char *dir, size_t cap)
 {
 	struct tb_cg_root root;
@@ -318,7 +326,8 @@ static int cpu_groups(const struct tb_config *c, char *err, size_t cap)
 	int rc = tb_cg_find("/proc/self/mounts", &root);
 	for (size_t i = 0; rc == 0 && i < 2; i++) {
 		double pct = cpu_pct(c, tb_cg_names[i]);
-		if (pct > 0 && (rc = tb_cg_create(&root, tb_cg_names[i], pct, dir, sizeof dir)) < 0)
+		if (pct > 0 && (rc = tb_cg_create(&root, tb_cg_names[i], pct, cpu_shares(tb_cg_names[i]), dir,
+						  sizeof dir)) < 0)
 			snprintf(err, cap, "cgroup %s/%s, quota %g%%: %s", root.path, tb_cg_names[i], pct, strerror(-rc));
 	}
 	return rc;
@@ -385,19 +394,22 @@ int tb_probe(const char *ns, const char *ip, int timeout_ms, int64_t *rtt_ns)
 	return rc;
 }
 
-static int check_path(char *err, size_t cap)
+/* Each probe waits for ARP first: with loss on the link a lost ARP request
+ * costs a 1 s retransmission (retrans_time_ms), so allow several. */
+static int check_path(const struct tb_config *c, char *err, size_t cap)
 {
 	int64_t rtt;
+	int wait_ms = c->loss_pct > 0 ? 10000 : 3000;
 	/* From dom0 first: br0 learns the guest's address for `bridge show`. */
-	if (tb_probe(TB_NS_DOM0, TB_GUEST_IP, 3000, &rtt) < 0) {
+	if (tb_probe(TB_NS_DOM0, TB_GUEST_IP, wait_ms, &rtt) < 0) {
 		snprintf(err, cap, "no answer from the guest %s seen from %s", TB_GUEST_IP, TB_NS_DOM0);
 		return -EHOSTUNREACH;
 	}
-	if (tb_probe(TB_NS_DOM0, TB_CLIENT_IP, 3000, &rtt) < 0) {
+	if (tb_probe(TB_NS_DOM0, TB_CLIENT_IP, wait_ms, &rtt) < 0) {
 		snprintf(err, cap, "no answer from the client %s seen from %s", TB_CLIENT_IP, TB_NS_DOM0);
 		return -EHOSTUNREACH;
 	}
-	if (tb_probe(TB_NS_CLIENT, TB_GUEST_IP, 3000, &rtt) < 0) {
+	if (tb_probe(TB_NS_CLIENT, TB_GUEST_IP, wait_ms, &rtt) < 0) {
 		snprintf(err, cap, "no answer from the guest %s seen from the client", TB_GUEST_IP);
 		return -EHOSTUNREACH;
 	}
@@ -424,7 +436,7 @@ static int up_steps(const struct tb_config *c, char *err, size_t cap)
 	if (rc == 0)
 		rc = start_delay_line(c, err, cap);
 	if (rc == 0)
-		rc = check_path(err, cap);
+		rc = check_path(c, err, cap);
 	return rc;
 }
 

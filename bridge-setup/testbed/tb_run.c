@@ -33,10 +33,10 @@ static const struct tb_scn scenarios[] = {
 	 * hang (reachable 0.5-1.5 s, first probe after 1 s, 3 unicast probes 1 s
 	 * apart); from then on only its ARP requests reach the wire. */
 	{ .name = "guest-hang", .kind = TB_HTTP, .rates = "50", .duration_s = 12, .event = TB_EV_GUEST_DROP,
-	  .event_at_s = 2,
+	  .event_at_s = 1,
 	  .sysctl = { { "net/ipv4/neigh/eth0/base_reachable_time_ms", "1000" },
 		      { "net/ipv4/neigh/eth0/delay_first_probe_time", "1" } },
-	  .what = "lighttpd, httperf; after 2 s the guest drops everything on eth0 ingress (nftables netdev), "
+	  .what = "lighttpd, httperf; after 1 s the guest drops everything on eth0 ingress (nftables netdev), "
 		  "ARP included, to the end" },
 	{ .name = "app-hang", .kind = TB_DNS | TB_HTTP, .rates = "50", .duration_s = 8, .event = TB_EV_APP_STOP,
 	  .event_at_s = 2, .event_for_s = 3,

@@ -21,24 +21,31 @@ static void tool_versions(FILE *f)
 	fprintf(f, "    \"lighttpd\": \"%s\"\n", v);
 }
 
+/* What every client's entry starts with: how it ran. */
+static void json_client(FILE *f, const struct tb_client *c, const char *name)
+{
+	fprintf(f, "\"output\": \"%s\", \"exit_status\": %d, \"client_cpu_s\": %.3f, \"client\": \"%s\", ",
+		c->output, c->status, c->cpu_s, name);
+}
+
 static void json_dnsperf(FILE *f, const struct tb_client *c)
 {
 	const struct tb_dnsperf *d = &c->dns;
-	fprintf(f, "\"output\": \"%s\", \"exit_status\": %d, \"client_cpu_s\": %.3f, \"client\": \"dnsperf\", "
-		   "\"queries_sent\": %lld, \"queries_completed\": %lld, \"queries_lost\": %lld, \"qps\": %g, "
+	json_client(f, c, "dnsperf");
+	fprintf(f, "\"queries_sent\": %lld, \"queries_completed\": %lld, \"queries_lost\": %lld, \"qps\": %g, "
 		   "\"avg_latency_s\": %g, \"min_latency_s\": %g, \"max_latency_s\": %g",
-		c->output, c->status, c->cpu_s, (long long)d->sent, (long long)d->completed, (long long)d->lost,
-		d->qps, d->avg_latency_s, d->min_latency_s, d->max_latency_s);
+		(long long)d->sent, (long long)d->completed, (long long)d->lost, d->qps, d->avg_latency_s,
+		d->min_latency_s, d->max_latency_s);
 }
 
 static void json_httperf(FILE *f, const struct tb_client *c)
 {
 	const struct tb_httperf *h = &c->http;
-	fprintf(f, "\"output\": \"%s\", \"exit_status\": %d, \"client_cpu_s\": %.3f, \"client\": \"httperf\", "
-		   "\"connections\": %lld, \"requests\": %lld, \"replies\": %lld, \"connection_rate\": %g, "
+	json_client(f, c, "httperf");
+	fprintf(f, "\"connections\": %lld, \"requests\": %lld, \"replies\": %lld, \"connection_rate\": %g, "
 		   "\"reply_rate_avg\": %g, \"connect_time_ms\": %g, \"reply_time_ms\": %g, ",
-		c->output, c->status, c->cpu_s, (long long)h->conns, (long long)h->requests, (long long)h->replies,
-		h->conn_rate, h->reply_rate_avg, h->connect_time_ms, h->reply_time_ms);
+		(long long)h->conns, (long long)h->requests, (long long)h->replies, h->conn_rate, h->reply_rate_avg,
+		h->connect_time_ms, h->reply_time_ms);
 	fprintf(f, "\"errors\": {\"total\": %lld, \"client_timo\": %lld, \"socket_timo\": %lld, \"connrefused\": %lld, "
 		   "\"connreset\": %lld, \"fd_unavail\": %lld, \"addrunavail\": %lld, \"ftab_full\": %lld, \"other\": %lld}",
 		(long long)h->errors, (long long)h->client_timo, (long long)h->socket_timo, (long long)h->connrefused,

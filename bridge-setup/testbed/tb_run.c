@@ -94,14 +94,19 @@ static int parse_rates(struct tb_runctx *r, const char *s)
 
 /* ---- the benchmark clients ---- */
 
-static char *slurp(const char *path)
+/* The last 64 KiB of a client's output: its summary is at the end, after
+ * one line per lost query (dnsperf's [Timeout] lines run to megabytes). */
+static char *slurp_tail(const char *path)
 {
+	enum { CAP = 1 << 16 };
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return NULL;
-	char *buf = calloc(1, 1 << 16);
+	if (fseek(f, -(CAP - 1), SEEK_END) < 0)
+		rewind(f);	/* shorter than that */
+	char *buf = calloc(1, CAP);
 	if (buf)
-		buf[fread(buf, 1, (1 << 16) - 1, f)] = 0;
+		buf[fread(buf, 1, CAP - 1, f)] = 0;
 	fclose(f);
 	return buf;
 }
@@ -160,7 +165,7 @@ static void read_client(const struct tb_runctx *r, struct tb_client *c, int dns)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/%s", r->out, c->output);
-	char *text = slurp(path);
+	char *text = slurp_tail(path);
 	if (!text)
 		return;
 	if (dns)

@@ -8,10 +8,15 @@
 #define EV_NFT TB_RUN_DIR "/event.nft"
 #define EV_LOG TB_RUN_DIR "/nft-event.log"
 
+/* Both ways: dropping only what arrives would still let the guest's kernel
+ * retransmit what it had sent before, and ask for its neighbours. */
 static const char guest_drop[] =
 	"table netdev hoplat_hang {\n"
 	"  chain ingress {\n"
 	"    type filter hook ingress device \"eth0\" priority 0; policy drop;\n"
+	"  }\n"
+	"  chain egress {\n"
+	"    type filter hook egress device \"eth0\" priority 0; policy drop;\n"
 	"  }\n"
 	"}\n";
 
@@ -87,7 +92,7 @@ const char *tb_ev_how(enum tb_ev ev, const struct tb_config *cfg)
 {
 	switch (ev) {
 	case TB_EV_GUEST_DROP:
-		return "nftables netdev ingress chain on the guest's eth0, policy drop (ARP, ICMP, TCP, UDP)";
+		return "nftables netdev ingress and egress chains on the guest's eth0, policy drop (ARP, ICMP, TCP, UDP)";
 	case TB_EV_APP_STOP:
 		return "SIGSTOP to the guest's server processes, SIGCONT at the end; the guest's kernel keeps "
 		       "answering ARP, ping and SYNs";

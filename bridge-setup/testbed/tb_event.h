@@ -9,7 +9,7 @@
 
 enum tb_ev {
 	TB_EV_NONE,
-	TB_EV_GUEST_DROP,	/* nftables netdev ingress on the guest's eth0, policy drop: nothing answers, ARP included */
+	TB_EV_GUEST_DROP,	/* nftables netdev ingress and egress on the guest's eth0, policy drop: silent, ARP included */
 	TB_EV_APP_STOP,		/* SIGSTOP to the server processes; the guest's kernel still answers */
 	TB_EV_BRIDGE_DROP,	/* Dom0 drops every frame it would send out of vif1.0 */
 };

@@ -36,8 +36,8 @@ static const struct tb_scn scenarios[] = {
 	  .event_at_s = 1,
 	  .sysctl = { { "net/ipv4/neigh/eth0/base_reachable_time_ms", "1000" },
 		      { "net/ipv4/neigh/eth0/delay_first_probe_time", "1" } },
-	  .what = "lighttpd, httperf; after 1 s the guest drops everything on eth0 ingress (nftables netdev), "
-		  "ARP included, to the end" },
+	  .what = "lighttpd, httperf; after 1 s the guest drops everything on its eth0, both ways (nftables "
+		  "netdev), ARP included, to the end" },
 	{ .name = "app-hang", .kind = TB_DNS | TB_HTTP, .rates = "50", .duration_s = 8, .event = TB_EV_APP_STOP,
 	  .event_at_s = 2, .event_for_s = 3,
 	  .what = "BIND and lighttpd, dnsperf and httperf at once; from 2 s to 5 s the servers are stopped "

@@ -260,14 +260,20 @@ static void ping_phase(struct tb_watch *w, struct tb_step *s, int next)
 	w->phase = next;
 }
 
+/* The event's bounds are times it certainly held: its start once the
+ * command that makes it returned, its end before the one that lifts it ran
+ * (nft applies a change some tens of ms before it exits). */
 static void event_set(struct tb_runctx *r, struct tb_watch *w, struct tb_step *s, int on)
 {
 	struct tb_ev_target t = { &r->cfg, r->server, 2 };
 	ping_phase(w, s, on ? 1 : 2);
+	if (!on)
+		s->event_ns[1] = clock_ns(CLOCK_REALTIME);
 	if (tb_ev_set(r->scn->event, on, &t) < 0)
 		fprintf(stderr, "hoplat testbed run: %s %s failed (see %s)\n", tb_ev_kind(r->scn->event),
 			on ? "on" : "off", TB_RUN_DIR);
-	s->event_ns[on ? 0 : 1] = clock_ns(CLOCK_REALTIME);
+	if (on)
+		s->event_ns[0] = clock_ns(CLOCK_REALTIME);
 }
 
 /* The event's schedule at t seconds into the step. */

@@ -15,7 +15,8 @@ phase, and exits 1 when the scenario did not do what it says:
                connection closed first by the client, SYNs stop once the
                ports are used up
 Phases are cut 50 ms inside the event's bounds (scenario.json, wall clock as
-the captures), so a frame in flight at the switch does not count."""
+the captures, times the event certainly held), so a frame in flight at the
+switch does not count."""
 import collections, json, subprocess, sys
 
 GUEST, CLIENT = "10.77.0.10", "10.77.0.1"
@@ -171,7 +172,8 @@ def main():
         return port_exhaustion(d, step)
     b = event_bounds(step)
     if name == "guest-hang":
-        b["tail"] = (step["end_ns"] / 1e9 - 2, step["end_ns"] / 1e9)
+        end = step["event"]["end_ns"] / 1e9
+        b["tail"] = (end - 2, end)
     c = tally(d, b)
     show(c)
     return {"app-hang": app_hang, "bridge-drop": bridge_drop, "guest-hang": guest_hang}[name](c, step)

@@ -14,6 +14,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hoplat testbed up [--link-delay D] [--bridge-delay D] [--guest-delay D] [--loss PCT]\n"
+		"                         [--guest-cpu PCT] [--client-cpu PCT]\n"
 		"       hoplat testbed down\n"
 		"       hoplat testbed status\n"
 		"       hoplat testbed run SCENARIO --out DIR [--rates R1,R2,...] [--duration S]\n"
@@ -23,6 +24,8 @@ static void usage(FILE *f)
 		"one way, added on each crossing (300us, 1ms, 2s): link between the client's eth0\n"
 		"and peth0, bridge between peth0 and vif1.0, guest between vif1.0 and the guest's\n"
 		"eth0. --loss drops PCT%% of the frames on each crossing of the link.\n"
+		"--guest-cpu caps the guest's servers (named, lighttpd), --client-cpu the benchmark\n"
+		"clients (dnsperf, httperf), at PCT%% of one CPU (cgroup cpu controller, v1 or v2).\n"
 		"Scenarios: %s\n", tb_run_scenarios());
 }
 
@@ -35,11 +38,25 @@ static int parse_delay(const char *opt, const char *s, int64_t *ns)
 	return 0;
 }
 
+/* A CPU quota: % of one CPU, from the kernel's smallest (1 ms per 100 ms
+ * period) to every CPU of a large host. */
+static int parse_cpu(const char *opt, const char *s, double *pct)
+{
+	char *end;
+	*pct = strtod(s, &end);
+	if (end == s || (*end && strcmp(end, "%")) || *pct < 1 || *pct > 100000) {
+		fprintf(stderr, "hoplat testbed: %s '%s': a percentage of one CPU, 1 or more (50: half a CPU)\n", opt, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int cmd_up(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "link-delay", required_argument, 0, 'l' }, { "bridge-delay", required_argument, 0, 'b' },
 		{ "guest-delay", required_argument, 0, 'g' }, { "loss", required_argument, 0, 'p' },
+		{ "guest-cpu", required_argument, 0, 'G' }, { "client-cpu", required_argument, 0, 'C' },
 		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
 	struct tb_config c = { 0 };
 	int o;
@@ -49,6 +66,8 @@ static int cmd_up(int argc, char **argv)
 		case 'l': if (parse_delay("--link-delay", optarg, &c.link_ns) < 0) return 2; break;
 		case 'b': if (parse_delay("--bridge-delay", optarg, &c.bridge_ns) < 0) return 2; break;
 		case 'g': if (parse_delay("--guest-delay", optarg, &c.guest_ns) < 0) return 2; break;
+		case 'G': if (parse_cpu("--guest-cpu", optarg, &c.guest_cpu_pct) < 0) return 2; break;
+		case 'C': if (parse_cpu("--client-cpu", optarg, &c.client_cpu_pct) < 0) return 2; break;
 		case 'p':
 			c.loss_pct = strtod(optarg, &end);
 			if (end == optarg || (*end && strcmp(end, "%")) || c.loss_pct < 0 || c.loss_pct > 100) {
@@ -68,7 +87,7 @@ static int cmd_up(int argc, char **argv)
 	int rc = tb_up(&c, err, sizeof err);
 	if (rc < 0) {
 		fprintf(stderr, "hoplat testbed up: %s%s\n", err,
-			rc == -EEXIST ? "" : " (everything made was removed)");
+			rc == -EEXIST || rc == -ENOTSUP ? "" : " (everything made was removed)");
 		return 1;
 	}
 	return tb_status(stdout) == 0 ? 0 : 1;

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "bridge-setup/testbed/tb_cgroup.h"
 #include "bridge-setup/testbed/tb_ns.h"
 
 static int root_ns_fd = -1;	/* where hoplat started; tb_ns_enter("") returns here */
@@ -181,6 +183,12 @@ int tb_ns_kill_all(const char *name, int grace_ms)
 
 pid_t tb_spawn(const char *ns, char *const argv[], const char *out_path)
 {
+	static const struct tb_spawn_how plain = { NULL, 0 };
+	return tb_spawn_how(ns, &plain, argv, out_path);
+}
+
+pid_t tb_spawn_how(const char *ns, const struct tb_spawn_how *how, char *const argv[], const char *out_path)
+{
 	int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
@@ -194,6 +202,10 @@ pid_t tb_spawn(const char *ns, char *const argv[], const char *out_path)
 	if (pid == 0) {
 		if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
 			_exit(126);
+		if (how->cg_dir && tb_cg_add(how->cg_dir, getpid()) < 0)
+			_exit(125);
+		if (how->nice && setpriority(PRIO_PROCESS, 0, how->nice) < 0)
+			_exit(124);
 		int nul = open("/dev/null", O_RDONLY);
 		dup2(nul, 0);
 		dup2(fd, 1);

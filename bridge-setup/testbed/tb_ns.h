@@ -23,6 +23,13 @@ int tb_ns_kill_all(const char *name, int grace_ms);
 /* Starts argv inside NAME with stdout+stderr to out_path (NULL: /dev/null);
  * pid or -errno. */
 pid_t tb_spawn(const char *ns, char *const argv[], const char *out_path);
+/* The same, the child first joining the cgroup at cg_dir (NULL: none) and
+ * taking nice value nice (0: unchanged), which the threads it starts inherit. */
+struct tb_spawn_how {
+	const char *cg_dir;
+	int nice;
+};
+pid_t tb_spawn_how(const char *ns, const struct tb_spawn_how *how, char *const argv[], const char *out_path);
 /* Waits for pid up to timeout_ms (SIGKILL after); exit status, or -ETIMEDOUT. */
 int tb_wait(pid_t pid, int timeout_ms);
 /* SIGTERM, wait grace_ms, SIGKILL; 0 if it was running. */

@@ -1,65 +1,51 @@
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "bridge-setup/testbed/tb_bench.h"
 #include "bridge-setup/testbed/tb_ns.h"
 #include "bridge-setup/testbed/tb_ping.h"
 #include "bridge-setup/testbed/tb_run.h"
-#include "bridge-setup/testbed/tb_srv.h"
-#include "bridge-setup/testbed/tb_topo.h"
+#include "bridge-setup/testbed/tb_scn.h"
 #include "common/dur.h"
 
-#define TB_MAX_STEPS 16
 #define TB_NARROW_PORTS "40000 40199"	/* port-exhaustion: 200 source ports */
-
-enum tb_kind { TB_DNS, TB_HTTP };
-
-struct tb_scn {
-	const char *name;
-	enum tb_kind kind;
-	const char *rates;	/* default steps */
-	double duration_s;	/* default per step */
-	const char *what;
-};
+#define TB_CLIENT_TIMEOUT_S 2		/* dnsperf -t, httperf --timeout */
 
 static const struct tb_scn scenarios[] = {
-	{ "dns-ramp", TB_DNS, "500,1000,2000", 3, "BIND 9 authoritative, dnsperf at each rate (queries/s)" },
-	{ "http-ramp", TB_HTTP, "100,200,400", 3, "lighttpd, httperf one new connection per request (conn/s)" },
-	{ "port-exhaustion", TB_HTTP, "300", 4,
-	  "lighttpd, httperf with the client's source ports narrowed to " TB_NARROW_PORTS " so TIME_WAIT exhausts them" },
-	{ "guest-hang", TB_HTTP, "50", 4,
-	  "lighttpd, httperf; after 1 s the guest drops everything on eth0 ingress (nftables netdev), ARP included" },
-};
-
-struct tb_step {
-	double rate;
-	char output[64];	/* the client's own output file, in DIR */
-	int status;
-	struct tb_dnsperf dns;
-	struct tb_httperf http;
-};
-
-struct tb_runctx {
-	const struct tb_scn *scn;
-	const char *out;
-	double duration_s;
-	struct tb_config cfg;
-	struct tb_step step[TB_MAX_STEPS];
-	int nsteps, ran;	/* asked for, and run (fewer when interrupted) */
-	struct tb_caps caps;
-	pid_t server;
-	double hang_at_s;		/* guest-hang: since the first request */
-	int ping_sent[2], ping_answered[2];	/* guest-hang: before, after the hang */
-	char port_range[64];		/* port-exhaustion: the range it ran with */
-	char started[32];
-	char err[256];
+	{ .name = "dns-ramp", .kind = TB_DNS, .rates = "500,1000,2000", .duration_s = 3,
+	  .what = "BIND 9 authoritative, dnsperf at each rate (queries/s)" },
+	{ .name = "http-ramp", .kind = TB_HTTP, .rates = "100,200,400", .duration_s = 3,
+	  .what = "lighttpd, httperf one new connection per request (conn/s)" },
+	/* 65 s: the ports come back 60 s (TIME_WAIT) after the first ones closed. */
+	{ .name = "port-exhaustion", .kind = TB_HTTP, .rates = "300", .duration_s = 65,
+	  .sysctl = { { "net/ipv4/ip_local_port_range", TB_NARROW_PORTS } },
+	  .what = "lighttpd, httperf with the client's source ports narrowed to " TB_NARROW_PORTS
+		  ": the client closes first, its ports sit in TIME_WAIT, connects fail until they come back" },
+	/* The client's ARP entry for the guest expires within about 5 s of the
+	 * hang (reachable 0.5-1.5 s, first probe after 1 s, 3 unicast probes 1 s
+	 * apart); from then on only its ARP requests reach the wire. */
+	{ .name = "guest-hang", .kind = TB_HTTP, .rates = "50", .duration_s = 12, .event = TB_EV_GUEST_DROP,
+	  .event_at_s = 1,
+	  .sysctl = { { "net/ipv4/neigh/eth0/base_reachable_time_ms", "1000" },
+		      { "net/ipv4/neigh/eth0/delay_first_probe_time", "1" } },
+	  .what = "lighttpd, httperf; after 1 s the guest drops everything on its eth0, both ways (nftables "
+		  "netdev), ARP included, to the end" },
+	{ .name = "app-hang", .kind = TB_DNS | TB_HTTP, .rates = "50", .duration_s = 8, .event = TB_EV_APP_STOP,
+	  .event_at_s = 2, .event_for_s = 3,
+	  .what = "BIND and lighttpd, dnsperf and httperf at once; from 2 s to 5 s the servers are stopped "
+		  "(SIGSTOP) while the guest's kernel answers ARP, ping and SYNs, then continued (SIGCONT)" },
+	{ .name = "bridge-drop", .kind = TB_DNS | TB_HTTP, .rates = "50", .duration_s = 8,
+	  .event = TB_EV_BRIDGE_DROP, .event_at_s = 2, .event_for_s = 3,
+	  .what = "BIND and lighttpd, dnsperf and httperf at once; from 2 s to 5 s Dom0's bridge drops every "
+		  "frame it would send out of vif1.0" },
 };
 
 static volatile sig_atomic_t tb_interrupted;
@@ -71,7 +57,7 @@ static void on_interrupt(int sig)
 
 const char *tb_run_scenarios(void)
 {
-	return "dns-ramp, http-ramp, port-exhaustion, guest-hang";
+	return "dns-ramp, http-ramp, port-exhaustion, guest-hang, app-hang, bridge-drop";
 }
 
 static void sleep_s(double s)
@@ -79,6 +65,13 @@ static void sleep_s(double s)
 	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
 	while (!tb_interrupted && nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static int parse_rates(struct tb_runctx *r, const char *s)
@@ -101,225 +94,271 @@ static int parse_rates(struct tb_runctx *r, const char *s)
 
 /* ---- the benchmark clients ---- */
 
-static int wait_client(pid_t pid, double limit_s)
+/* The last 64 KiB of a client's output: its summary is at the end, after
+ * one line per lost query (dnsperf's [Timeout] lines run to megabytes). */
+static char *slurp_tail(const char *path)
 {
-	for (double t = 0; t < limit_s; t += 0.05) {
-		int st;
-		pid_t w = waitpid(pid, &st, WNOHANG);
-		if (w == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		if (tb_interrupted)
-			break;
-		sleep_s(0.05);
-	}
-	tb_stop(pid, 1000);
-	return -ETIMEDOUT;
-}
-
-static char *slurp(const char *path)
-{
+	enum { CAP = 1 << 16 };
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return NULL;
-	char *buf = calloc(1, 1 << 16);
+	if (fseek(f, -(CAP - 1), SEEK_END) < 0)
+		rewind(f);	/* shorter than that */
+	char *buf = calloc(1, CAP);
 	if (buf)
-		buf[fread(buf, 1, (1 << 16) - 1, f)] = 0;
+		buf[fread(buf, 1, CAP - 1, f)] = 0;
 	fclose(f);
 	return buf;
 }
 
-static pid_t start_client(struct tb_runctx *r, struct tb_step *s, char *path, size_t cap)
+static pid_t spawn_client(struct tb_runctx *r, char *const argv[], const char *path)
 {
-	char rate[32], limit[32], conns[32], qfile[] = TB_RUN_DIR "/queries.txt";
+	struct tb_spawn_how how = { *r->client_cg ? r->client_cg : NULL, 0 };
+	return tb_spawn_how(TB_NS_CLIENT, &how, argv, path);
+}
+
+/* dnsperf stops sending once -q queries are outstanding (default 100): allow
+ * all it can send within its timeout, so a slow server meets the whole load. */
+static pid_t start_dnsperf(struct tb_runctx *r, struct tb_step *s, const char *rate, const char *limit)
+{
+	char path[512], qmax[32], qfile[] = TB_RUN_DIR "/queries.txt", timeout[16];
+	snprintf(s->dns.output, sizeof s->dns.output, "dnsperf-%s.txt", rate);
+	snprintf(path, sizeof path, "%s/%s", r->out, s->dns.output);
+	double q = s->rate * (TB_CLIENT_TIMEOUT_S + 1);
+	snprintf(qmax, sizeof qmax, "%.0f", q < 100 ? 100 : q > 65000 ? 65000 : q);
+	snprintf(timeout, sizeof timeout, "%d", TB_CLIENT_TIMEOUT_S);
+	FILE *f = fopen(qfile, "w");
+	if (f) {
+		fprintf(f, "%s A\n", TB_QNAME);
+		fclose(f);
+	}
+	char *argv[] = { "dnsperf", "-s", TB_GUEST_IP, "-d", qfile, "-l", (char *)limit, "-Q", (char *)rate, "-c",
+			 "1", "-T", "1", "-t", timeout, "-q", qmax, NULL };
+	return spawn_client(r, argv, path);
+}
+
+static pid_t start_httperf(struct tb_runctx *r, struct tb_step *s, const char *rate)
+{
+	char path[512], conns[32], timeout[16];
+	snprintf(s->http.output, sizeof s->http.output, "httperf-%s.txt", rate);
+	snprintf(path, sizeof path, "%s/%s", r->out, s->http.output);
+	snprintf(conns, sizeof conns, "%lld", (long long)(s->rate * r->duration_s + 0.5));
+	snprintf(timeout, sizeof timeout, "%d", TB_CLIENT_TIMEOUT_S);
+	char *argv[] = { "httperf", "--server", TB_GUEST_IP, "--port", "80", "--uri", TB_URI, "--rate", (char *)rate,
+			 "--num-conns", conns, "--num-calls", "1", "--timeout", timeout, NULL };
+	return spawn_client(r, argv, path);
+}
+
+/* Reaps a finished client: its exit status and CPU time. 1 reaped, 0 running. */
+static int reap(pid_t pid, struct tb_client *c)
+{
+	int st;
+	struct rusage ru;
+	if (pid <= 0 || wait4(pid, &st, WNOHANG, &ru) != pid)
+		return 0;
+	c->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	c->cpu_s = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	return 1;
+}
+
+static void read_client(const struct tb_runctx *r, struct tb_client *c, int dns)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", r->out, c->output);
+	char *text = slurp_tail(path);
+	if (!text)
+		return;
+	if (dns)
+		tb_parse_dnsperf(text, &c->dns);
+	else
+		tb_parse_httperf(text, &c->http);
+	free(text);
+}
+
+/* ---- the guest's servers ---- */
+
+/* CPU time of every thread of pid, in ns (/proc/PID/task/TID/schedstat's
+ * first field: exact, where /proc/PID/stat counts 10 ms ticks). */
+static double proc_cpu_s(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = pid > 0 ? opendir(path) : NULL;
+	struct dirent *e;
+	double ns = 0;
+	while (d && (e = readdir(d))) {
+		char p[320];
+		unsigned long long run;
+		snprintf(p, sizeof p, "/proc/%d/task/%s/schedstat", (int)pid, e->d_name);
+		FILE *f = e->d_name[0] != '.' ? fopen(p, "r") : NULL;
+		if (f && fscanf(f, "%llu", &run) == 1)
+			ns += (double)run;
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return ns / 1e9;
+}
+
+static double servers_cpu_s(const struct tb_runctx *r)
+{
+	return proc_cpu_s(r->server[0]) + proc_cpu_s(r->server[1]);
+}
+
+/* Started at full speed (so they get ready in time), then moved into the
+ * guest's cgroup with the quota. */
+static int start_servers(struct tb_runctx *r)
+{
+	if (r->scn->kind & TB_DNS) {
+		r->server[0] = tb_srv_named(r->err, sizeof r->err);
+		if (r->server[0] < 0)
+			return r->server[0];
+	}
+	if (r->scn->kind & TB_HTTP) {
+		r->server[1] = tb_srv_lighttpd(r->err, sizeof r->err);
+		if (r->server[1] < 0)
+			return r->server[1];
+	}
+	for (int i = 0; i < 2 && *r->guest_cg; i++) {
+		int rc = r->server[i] > 0 ? tb_cg_add(r->guest_cg, r->server[i]) : 0;
+		if (rc < 0) {
+			snprintf(r->err, sizeof r->err, "%s/cgroup.procs: %s", r->guest_cg, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void stop_servers(struct tb_runctx *r)
+{
+	for (int i = 0; i < 2; i++)
+		if (r->server[i] > 0) {
+			kill(r->server[i], SIGCONT);	/* a stopped process would keep SIGTERM pending */
+			tb_stop(r->server[i], 2000);
+			r->server[i] = 0;
+		}
+}
+
+/* ---- one step: the clients, the event, pings ---- */
+
+struct tb_watch {
+	struct tb_ping ping;
+	int have_ping, phase;	/* phase: 0 before the event, 1 during, 2 after */
+	pid_t dns, http;
+	int64_t t0;		/* CLOCK_MONOTONIC at the clients' start */
+};
+
+static void ping_phase(struct tb_watch *w, struct tb_step *s, int next)
+{
+	if (w->have_ping) {
+		sleep_s(0.1);	/* the answers to the last echoes */
+		tb_ping_collect(&w->ping);
+		s->ping[w->phase] = (struct tb_phase){ w->ping.sent, w->ping.answered };
+		w->ping.sent = w->ping.answered = 0;
+	}
+	w->phase = next;
+}
+
+/* The event's bounds are times it certainly held: its start once the
+ * command that makes it returned, its end before the one that lifts it ran
+ * (nft applies a change some tens of ms before it exits). */
+static void event_set(struct tb_runctx *r, struct tb_watch *w, struct tb_step *s, int on)
+{
+	struct tb_ev_target t = { &r->cfg, r->server, 2 };
+	ping_phase(w, s, on ? 1 : 2);
+	if (!on)
+		s->event_ns[1] = clock_ns(CLOCK_REALTIME);
+	if (tb_ev_set(r->scn->event, on, &t) < 0)
+		fprintf(stderr, "hoplat testbed run: %s %s failed (see %s)\n", tb_ev_kind(r->scn->event),
+			on ? "on" : "off", TB_RUN_DIR);
+	if (on)
+		s->event_ns[0] = clock_ns(CLOCK_REALTIME);
+}
+
+/* The event's schedule at t seconds into the step. */
+static void event_tick(struct tb_runctx *r, struct tb_watch *w, struct tb_step *s, double t)
+{
+	const struct tb_scn *scn = r->scn;
+	if (scn->event == TB_EV_NONE)
+		return;
+	if (w->phase == 0 && t >= scn->event_at_s)
+		event_set(r, w, s, 1);
+	else if (w->phase == 1 && scn->event_for_s > 0 && t >= scn->event_at_s + scn->event_for_s)
+		event_set(r, w, s, 0);
+}
+
+static int watch_tick(struct tb_runctx *r, struct tb_watch *w, struct tb_step *s, int tick)
+{
+	event_tick(r, w, s, (clock_ns(CLOCK_MONOTONIC) - w->t0) / 1e9);
+	if (w->have_ping && tick % 4 == 0)
+		tb_ping_send(&w->ping);
+	if (w->have_ping)
+		tb_ping_collect(&w->ping);
+	if (reap(w->dns, &s->dns))
+		w->dns = 0;
+	if (reap(w->http, &s->http))
+		w->http = 0;
+	return w->dns > 0 || w->http > 0;
+}
+
+static void watch_end(struct tb_runctx *r, struct tb_watch *w, struct tb_step *s)
+{
+	if (w->dns > 0)
+		tb_stop(w->dns, 1000), s->dns.status = -ETIMEDOUT;
+	if (w->http > 0)
+		tb_stop(w->http, 1000), s->http.status = -ETIMEDOUT;
+	if (w->phase == 1)
+		event_set(r, w, s, 0);
+	else if (w->have_ping)
+		ping_phase(w, s, w->phase);
+	if (w->have_ping)
+		tb_ping_close(&w->ping);
+}
+
+static int start_clients(struct tb_runctx *r, struct tb_step *s, struct tb_watch *w)
+{
+	char rate[32], limit[32];
 	snprintf(rate, sizeof rate, "%g", s->rate);
 	snprintf(limit, sizeof limit, "%g", r->duration_s);
-	snprintf(conns, sizeof conns, "%lld", (long long)(s->rate * r->duration_s + 0.5));
-	snprintf(s->output, sizeof s->output, "%s-%s.txt", r->scn->kind == TB_DNS ? "dnsperf" : "httperf", rate);
-	snprintf(path, cap, "%s/%s", r->out, s->output);
-	if (r->scn->kind == TB_DNS) {
-		FILE *q = fopen(qfile, "w");
-		if (q) {
-			fprintf(q, "%s A\n", TB_QNAME);
-			fclose(q);
-		}
-		char *argv[] = { "dnsperf", "-s", TB_GUEST_IP, "-d", qfile, "-l", limit, "-Q", rate, "-c", "1",
-				 "-T", "1", "-t", "2", NULL };
-		return tb_spawn(TB_NS_CLIENT, argv, path);
+	w->t0 = clock_ns(CLOCK_MONOTONIC);
+	if (r->scn->kind & TB_DNS && (w->dns = start_dnsperf(r, s, rate, limit)) < 0)
+		return w->dns;
+	if (r->scn->kind & TB_HTTP && (w->http = start_httperf(r, s, rate)) < 0) {
+		if (w->dns > 0)
+			tb_stop(w->dns, 1000);
+		return w->http;
 	}
-	char *argv[] = { "httperf", "--server", TB_GUEST_IP, "--port", "80", "--uri", TB_URI, "--rate", rate,
-			 "--num-conns", conns, "--num-calls", "1", "--timeout", "2", NULL };
-	return tb_spawn(TB_NS_CLIENT, argv, path);
-}
-
-static int guest_drop(int on)
-{
-	const char *cmd = on ? "table netdev hoplat_hang {\n"
-			       "  chain ingress {\n"
-			       "    type filter hook ingress device \"eth0\" priority 0; policy drop;\n"
-			       "  }\n"
-			       "}\n"
-			     : "delete table netdev hoplat_hang\n";
-	FILE *f = fopen(TB_RUN_DIR "/hang.nft", "w");
-	if (!f)
-		return -errno;
-	fputs(cmd, f);
-	fclose(f);
-	char *argv[] = { "nft", "-f", TB_RUN_DIR "/hang.nft", NULL };
-	return tb_run_tool(TB_NS_GUEST, argv, TB_RUN_DIR "/nft-hang.log", 5000) == 0 ? 0 : -EIO;
-}
-
-/* guest-hang: pings every 200 ms beside the client; after hang_at_s the
- * guest drops everything arriving on its eth0 (ARP, ICMP, TCP). */
-static int hang_step(struct tb_runctx *r, pid_t pid)
-{
-	struct tb_ping p;
-	int have_ping = tb_ping_open(&p, TB_NS_CLIENT, TB_GUEST_IP) == 0, st = -ETIMEDOUT, phase = 0;
-	r->hang_at_s = 1.0;
-	for (int tick = 0; tick * 0.05 < r->duration_s + 15 && !tb_interrupted; tick++) {
-		if (!phase && tick * 0.05 >= r->hang_at_s) {
-			if (have_ping)
-				sleep_s(0.1), tb_ping_collect(&p);	/* the last replies before it */
-			if (guest_drop(1) < 0)
-				fprintf(stderr, "hoplat testbed run: nft drop in %s failed\n", TB_NS_GUEST);
-			if (have_ping)
-				r->ping_sent[0] = p.sent, r->ping_answered[0] = p.answered, p.sent = p.answered = 0;
-			phase = 1;
-		}
-		if (have_ping && tick % 4 == 0)
-			tb_ping_send(&p);
-		if (have_ping)
-			tb_ping_collect(&p);
-		int w;
-		if (waitpid(pid, &w, WNOHANG) == pid) {
-			st = WIFEXITED(w) ? WEXITSTATUS(w) : 128 + WTERMSIG(w);
-			break;
-		}
-		sleep_s(0.05);
-	}
-	if (st == -ETIMEDOUT)
-		tb_stop(pid, 1000);
-	if (have_ping) {
-		sleep_s(0.2);
-		tb_ping_collect(&p);
-		r->ping_sent[1] = p.sent, r->ping_answered[1] = p.answered;
-		tb_ping_close(&p);
-	}
-	return st;
+	return 0;
 }
 
 static int run_step(struct tb_runctx *r, struct tb_step *s)
 {
-	char path[512];
-	pid_t pid = start_client(r, s, path, sizeof path);
-	if (pid < 0)
-		return pid;
-	if (!strcmp(r->scn->name, "guest-hang"))
-		s->status = hang_step(r, pid);
-	else
-		s->status = wait_client(pid, r->duration_s + 15);
-	char *text = slurp(path);
-	if (text) {
-		if (r->scn->kind == TB_DNS)
-			tb_parse_dnsperf(text, &s->dns);
-		else
-			tb_parse_httperf(text, &s->http);
-		free(text);
+	struct tb_watch w = { .phase = 0 };
+	struct tb_cg_stat cg0 = { 0 }, cg1 = { 0 };
+	double cpu0 = servers_cpu_s(r);
+	int cg = *r->guest_cg && tb_cg_stat(&r->cg_root, r->guest_cg, &cg0) == 0;
+	if (r->scn->event != TB_EV_NONE)
+		w.have_ping = tb_ping_open(&w.ping, TB_NS_CLIENT, TB_GUEST_IP) == 0;
+	s->start_ns = clock_ns(CLOCK_REALTIME);
+	int rc = start_clients(r, s, &w);
+	for (int tick = 0; rc == 0 && !tb_interrupted && tick * 0.05 < r->duration_s + 15; tick++) {
+		if (!watch_tick(r, &w, s, tick))
+			break;
+		sleep_s(0.05);
 	}
-	if (!strcmp(r->scn->name, "guest-hang"))
-		guest_drop(0);
-	return 0;
-}
-
-/* ---- scenario.json ---- */
-
-static void tool_versions(FILE *f)
-{
-	char v[200];
-	char *named[] = { "named", "-v", NULL }, *dnsperf[] = { "dnsperf", "-h", NULL },
-	     *httperf[] = { "httperf", "-V", NULL }, *lighttpd[] = { "lighttpd", "-v", NULL };
-	tb_tool_version(named, "BIND", v, sizeof v);
-	fprintf(f, "    \"named\": \"%s\",\n", v);
-	tb_tool_version(dnsperf, "Version", v, sizeof v);
-	fprintf(f, "    \"dnsperf\": \"%s\",\n", v);
-	tb_tool_version(httperf, "httperf-", v, sizeof v);
-	fprintf(f, "    \"httperf\": \"%s\",\n", v);
-	tb_tool_version(lighttpd, "lighttpd/", v, sizeof v);
-	fprintf(f, "    \"lighttpd\": \"%s\"\n", v);
-}
-
-static void json_step(FILE *f, const struct tb_runctx *r, const struct tb_step *s)
-{
-	fprintf(f, "    {\"rate\": %g, \"output\": \"%s\", \"exit_status\": %d, ", s->rate, s->output, s->status);
-	if (r->scn->kind == TB_DNS) {
-		const struct tb_dnsperf *d = &s->dns;
-		fprintf(f, "\"client\": \"dnsperf\", \"queries_sent\": %lld, \"queries_completed\": %lld, "
-			   "\"queries_lost\": %lld, \"qps\": %g, \"avg_latency_s\": %g, \"min_latency_s\": %g, "
-			   "\"max_latency_s\": %g}",
-			(long long)d->sent, (long long)d->completed, (long long)d->lost, d->qps, d->avg_latency_s,
-			d->min_latency_s, d->max_latency_s);
-		return;
-	}
-	const struct tb_httperf *h = &s->http;
-	fprintf(f, "\"client\": \"httperf\", \"connections\": %lld, \"requests\": %lld, \"replies\": %lld, "
-		   "\"connection_rate\": %g, \"reply_rate_avg\": %g, \"connect_time_ms\": %g, "
-		   "\"reply_time_ms\": %g, \"errors\": {\"total\": %lld, \"client_timo\": %lld, "
-		   "\"socket_timo\": %lld, \"connrefused\": %lld, \"connreset\": %lld, \"fd_unavail\": %lld, "
-		   "\"addrunavail\": %lld, \"ftab_full\": %lld, \"other\": %lld}}",
-		(long long)h->conns, (long long)h->requests, (long long)h->replies, h->conn_rate, h->reply_rate_avg,
-		h->connect_time_ms, h->reply_time_ms, (long long)h->errors, (long long)h->client_timo,
-		(long long)h->socket_timo, (long long)h->connrefused, (long long)h->connreset,
-		(long long)h->fd_unavail, (long long)h->addrunavail, (long long)h->ftab_full, (long long)h->other);
-}
-
-static void json_delays(FILE *f, const struct tb_config *c)
-{
-	char a[32], b[32], g[32];
-	fprintf(f, "  \"delays\": {\"link\": \"%s\", \"bridge\": \"%s\", \"guest\": \"%s\", "
-		   "\"link_us\": %g, \"bridge_us\": %g, \"guest_us\": %g, \"loss_pct\": %g, "
-		   "\"one_way_each_crossing\": true},\n",
-		dur_format(c->link_ns, a, sizeof a), dur_format(c->bridge_ns, b, sizeof b),
-		dur_format(c->guest_ns, g, sizeof g), c->link_ns / 1e3, c->bridge_ns / 1e3, c->guest_ns / 1e3,
-		c->loss_pct);
-	/* What hoplat analyze should find (both directions of a round trip). */
-	fprintf(f, "  \"expected\": {\"dns_link_p50_us\": %g, \"dns_bridge_p50_us\": %g, \"dns_guest_added_us\": %g, "
-		   "\"http_round_trips_on_critical_path\": 2},\n",
-		2 * c->link_ns / 1e3, 2 * c->bridge_ns / 1e3, 2 * c->guest_ns / 1e3);
-}
-
-static int write_json(const struct tb_runctx *r)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/scenario.json", r->out);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "{\n  \"scenario\": \"%s\",\n  \"description\": \"%s\",\n  \"started\": \"%s\",\n",
-		r->scn->name, r->scn->what, r->started);
-	json_delays(f, &r->cfg);
-	fprintf(f, "  \"rates\": [");
-	for (int i = 0; i < r->nsteps; i++)
-		fprintf(f, "%s%g", i ? ", " : "", r->step[i].rate);
-	fprintf(f, "],\n  \"rate_unit\": \"%s\",\n  \"duration_s\": %g,\n", r->scn->kind == TB_DNS ? "queries/s" : "connections/s",
-		r->duration_s);
-	fprintf(f, "  \"topology\": {\"client\": \"%s\", \"guest\": \"%s\", \"bridge\": \"%s\", \"server\": \"%s\"},\n",
-		TB_CLIENT_IP, TB_GUEST_IP, TB_BRIDGE_IP, r->scn->kind == TB_DNS ? "named " TB_ZONE : "lighttpd " TB_URI);
-	fprintf(f, "  \"captures\": {\"tool\": \"%s\", \"client\": \"client.pcapng#eth0\", "
-		   "\"uplink\": \"dom0.pcapng#peth0\", \"vif\": \"dom0.pcapng#vif1.0\"},\n", r->caps.tool);
-	if (*r->port_range)
-		fprintf(f, "  \"client_port_range\": \"%s\",\n", r->port_range);
-	if (r->hang_at_s > 0)
-		fprintf(f, "  \"guest_hang_after_s\": %g,\n  \"ping\": {\"sent_before_hang\": %d, "
-			   "\"answered_before_hang\": %d, \"sent_after_hang\": %d, \"answered_after_hang\": %d},\n",
-			r->hang_at_s, r->ping_sent[0], r->ping_answered[0], r->ping_sent[1], r->ping_answered[1]);
-	fprintf(f, "  \"tools\": {\n");
-	tool_versions(f);
-	fprintf(f, "  },\n  \"steps\": [\n");
-	for (int i = 0; i < r->ran; i++) {
-		json_step(f, r, &r->step[i]);
-		fprintf(f, "%s\n", i + 1 < r->ran ? "," : "");
-	}
-	fprintf(f, "  ]\n}\n");
-	return fclose(f) < 0 ? -errno : 0;
+	watch_end(r, &w, s);
+	s->end_ns = clock_ns(CLOCK_REALTIME);
+	s->server_cpu_s = servers_cpu_s(r) - cpu0;
+	if (cg && tb_cg_stat(&r->cg_root, r->guest_cg, &cg1) == 0)
+		s->throttled = 1, s->cg = (struct tb_cg_stat){ cg1.nr_periods - cg0.nr_periods,
+							  cg1.nr_throttled - cg0.nr_throttled,
+							  cg1.throttled_ns - cg0.throttled_ns };
+	if (r->scn->kind & TB_DNS)
+		read_client(r, &s->dns, 1);
+	if (r->scn->kind & TB_HTTP)
+		read_client(r, &s->http, 0);
+	return rc;
 }
 
 /* ---- putting it together ---- */
@@ -338,6 +377,37 @@ static int mkdir_p(const char *dir)
 	return mkdir(p, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
+/* The client namespace's settings the scenario needs, old values kept. */
+static int set_sysctls(struct tb_runctx *r)
+{
+	const struct tb_sysctl *sc = r->scn->sysctl;
+	for (int i = 0; i < TB_MAX_SYSCTL && sc[i].key; i++) {
+		tb_sysctl_get(TB_NS_CLIENT, sc[i].key, r->sysctl_old[i], sizeof r->sysctl_old[i]);
+		int rc = tb_sysctl_set(TB_NS_CLIENT, sc[i].key, sc[i].value);
+		if (rc < 0) {
+			snprintf(r->err, sizeof r->err, "%s in %s: %s", sc[i].key, TB_NS_CLIENT, strerror(-rc));
+			return rc;
+		}
+		r->sysctl_set = i + 1;
+	}
+	/* A neighbour entry keeps the timer it was armed with (reachable for
+	 * 15-45 s by default): forget it, so the next one follows the new timers. */
+	char *flush[] = { "ip", "neigh", "flush", "dev", "eth0", NULL };
+	if (r->sysctl_set && !strncmp(sc[0].key, "net/ipv4/neigh/", 15) &&
+	    tb_run_tool(TB_NS_CLIENT, flush, TB_RUN_DIR "/neigh-flush.log", 5000) != 0) {
+		snprintf(r->err, sizeof r->err, "ip neigh flush dev eth0 in %s failed", TB_NS_CLIENT);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void restore_sysctls(struct tb_runctx *r)
+{
+	for (int i = 0; i < r->sysctl_set; i++)
+		if (*r->sysctl_old[i])
+			tb_sysctl_set(TB_NS_CLIENT, r->scn->sysctl[i].key, r->sysctl_old[i]);
+}
+
 static int prepare(struct tb_runctx *r)
 {
 	if (tb_config_load(&r->cfg) < 0 || !tb_ns_exists(TB_NS_CLIENT) || !tb_ns_exists(TB_NS_GUEST) ||
@@ -352,50 +422,17 @@ static int prepare(struct tb_runctx *r)
 	}
 	time_t now = time(NULL);
 	strftime(r->started, sizeof r->started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	if (!strcmp(r->scn->name, "port-exhaustion")) {
-		char old[64];
-		tb_sysctl_get(TB_NS_CLIENT, "net/ipv4/ip_local_port_range", old, sizeof old);
-		rc = tb_sysctl_set(TB_NS_CLIENT, "net/ipv4/ip_local_port_range", TB_NARROW_PORTS);
-		if (rc < 0) {
-			snprintf(r->err, sizeof r->err, "ip_local_port_range in %s: %s", TB_NS_CLIENT, strerror(-rc));
-			return rc;
-		}
-		snprintf(r->port_range, sizeof r->port_range, "%s", TB_NARROW_PORTS);
-		FILE *f = fopen(TB_RUN_DIR "/port_range.orig", "w");
-		if (f) {
-			fputs(old, f);
-			fclose(f);
-		}
-	}
-	return 0;
+	tb_cg_find("/proc/self/mounts", &r->cg_root);
+	if (tb_cpu_group(&r->cfg, TB_CG_GUEST, r->guest_cg, sizeof r->guest_cg) < 0)
+		*r->guest_cg = 0;
+	if (tb_cpu_group(&r->cfg, TB_CG_CLIENT, r->client_cg, sizeof r->client_cg) < 0)
+		*r->client_cg = 0;
+	return set_sysctls(r);
 }
 
-static void restore(struct tb_runctx *r)
+static int run_steps(struct tb_runctx *r)
 {
-	if (*r->port_range) {
-		char old[64] = "32768 60999";
-		FILE *f = fopen(TB_RUN_DIR "/port_range.orig", "r");
-		if (f) {
-			if (!fgets(old, sizeof old, f))
-				snprintf(old, sizeof old, "32768 60999");
-			fclose(f);
-		}
-		tb_sysctl_set(TB_NS_CLIENT, "net/ipv4/ip_local_port_range", old);
-	}
-}
-
-static int run(struct tb_runctx *r)
-{
-	int rc = prepare(r);
-	if (rc < 0)
-		return rc;
-	r->server = r->scn->kind == TB_DNS ? tb_srv_named(r->err, sizeof r->err)
-					   : tb_srv_lighttpd(r->err, sizeof r->err);
-	if (r->server < 0) {
-		restore(r);
-		return r->server;
-	}
-	rc = tb_caps_start(&r->caps, r->out, r->err, sizeof r->err);
+	int rc = 0;
 	for (int i = 0; rc == 0 && i < r->nsteps && !tb_interrupted; i++) {
 		fprintf(stderr, "%s: step %d/%d, rate %g for %gs\n", r->scn->name, i + 1, r->nsteps, r->step[i].rate,
 			r->duration_s);
@@ -405,11 +442,23 @@ static int run(struct tb_runctx *r)
 			r->ran = i + 1;
 		sleep_s(0.5);	/* a quiet gap between steps */
 	}
+	return rc;
+}
+
+static int run(struct tb_runctx *r)
+{
+	int rc = prepare(r);
+	if (rc == 0)
+		rc = start_servers(r);
+	if (rc == 0)
+		rc = tb_caps_start(&r->caps, r->out, r->err, sizeof r->err);
+	if (rc == 0)
+		rc = run_steps(r);
 	if (r->caps.client || r->caps.dom0)
 		tb_caps_stop(&r->caps);
-	tb_stop(r->server, 2000);
-	restore(r);
-	if (rc == 0 && (rc = write_json(r)) < 0)
+	stop_servers(r);
+	restore_sysctls(r);
+	if (rc == 0 && (rc = tb_scn_json(r)) < 0)
 		snprintf(r->err, sizeof r->err, "%s/scenario.json: %s", r->out, strerror(-rc));
 	if (rc == 0 && tb_interrupted) {
 		snprintf(r->err, sizeof r->err, "interrupted (scenario.json holds the steps that ran)");
@@ -424,6 +473,28 @@ static void run_usage(FILE *f)
 	for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
 		fprintf(f, "  %-16s %s; rates %s, %gs per step\n", scenarios[i].name, scenarios[i].what,
 			scenarios[i].rates, scenarios[i].duration_s);
+}
+
+static int parse_duration(struct tb_runctx *r, const char *dur)
+{
+	int64_t ns;
+	r->duration_s = r->scn->duration_s;
+	if (!dur)
+		return 0;
+	if (dur_parse(dur, &ns) < 0 || ns < 100000000) {
+		fprintf(stderr, "hoplat testbed run: --duration '%s': a duration of at least 100ms (2, 2s, 500ms)\n", dur);
+		return -EINVAL;
+	}
+	r->duration_s = ns / 1e9;
+	return 0;
+}
+
+static const struct tb_scn *find_scenario(const char *name)
+{
+	for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
+		if (!strcmp(name, scenarios[i].name))
+			return &scenarios[i];
+	return NULL;
 }
 
 int tb_run_main(int argc, char **argv)
@@ -446,31 +517,19 @@ int tb_run_main(int argc, char **argv)
 		default: run_usage(stderr); return 2;
 		}
 	}
-	for (size_t i = 0; optind < argc && i < sizeof scenarios / sizeof scenarios[0]; i++)
-		if (!strcmp(argv[optind], scenarios[i].name))
-			r.scn = &scenarios[i];
+	r.scn = optind < argc ? find_scenario(argv[optind]) : NULL;
 	if (!r.scn || !r.out || optind + 1 != argc) {
 		if (optind < argc && !r.scn)
 			fprintf(stderr, "hoplat testbed run: unknown scenario '%s'\n", argv[optind]);
 		run_usage(stderr);
 		return 2;
 	}
-	if (parse_rates(&r, rates ? rates : r.scn->rates) < 0)
+	if (parse_rates(&r, rates ? rates : r.scn->rates) < 0 || parse_duration(&r, dur) < 0)
 		return 2;
-	r.duration_s = r.scn->duration_s;
-	if (dur) {
-		int64_t ns;
-		if (dur_parse(dur, &ns) < 0 || ns < 100000000) {
-			fprintf(stderr, "hoplat testbed run: --duration '%s': a duration of at least 100ms (2, 2s, 500ms)\n", dur);
-			return 2;
-		}
-		r.duration_s = ns / 1e9;
-	}
 	struct sigaction sa = { .sa_handler = on_interrupt };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	int rc = run(&r);
-	if (rc < 0) {
+	if (run(&r) < 0) {
 		fprintf(stderr, "hoplat testbed run %s: %s\n", r.scn->name, r.err);
 		return 1;
 	}

@@ -119,11 +119,16 @@ static int named_files(void)
 }
 
 /* Starts argv[0] in the guest namespace and waits up to 8 s until ready()
- * sees it serve; on failure err says what ("<server> does not <serves>"). */
+ * sees it serve; on failure err says what ("<server> does not <serves>").
+ * The guest stands for a machine of its own, yet here it shares two cores
+ * with the benchmark clients and the captures: its servers go first when
+ * they need the CPU (nice TB_SRV_NICE), so the guest is slow only when a
+ * scenario makes it so (--guest-cpu), never because httperf spins. */
 static pid_t srv_start(char *argv[], const char *log, int (*ready)(int timeout_ms),
 		       const char *serves, char *err, size_t cap)
 {
-	pid_t pid = tb_spawn(TB_NS_GUEST, argv, log);
+	static const struct tb_spawn_how how = { NULL, TB_SRV_NICE };
+	pid_t pid = tb_spawn_how(TB_NS_GUEST, &how, argv, log);
 	if (pid < 0) {
 		snprintf(err, cap, "%s: %s", argv[0], strerror(-pid));
 		return pid;

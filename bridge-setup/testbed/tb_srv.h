@@ -9,6 +9,7 @@
 #define TB_ZONE "hoplat.test"
 #define TB_QNAME "www.hoplat.test"
 #define TB_URI "/index.html"
+#define TB_SRV_NICE (-10)	/* the servers' priority (see srv_start) */
 
 /* BIND 9 authoritative for hoplat.test / lighttpd serving TB_URI, on 10.77.0.10;
  * each returns once the server answers a real query from hoplat-client.

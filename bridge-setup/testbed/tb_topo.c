@@ -16,6 +16,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include "bridge-setup/testbed/delay_line.h"
+#include "bridge-setup/testbed/tb_cgroup.h"
 #include "bridge-setup/testbed/tb_nl.h"
 #include "bridge-setup/testbed/tb_ns.h"
 #include "bridge-setup/testbed/tb_topo.h"
@@ -37,9 +38,11 @@ static int link_delayed(const struct tb_config *c)
 
 static int save_config(const struct tb_config *c)
 {
-	char buf[256];
-	snprintf(buf, sizeof buf, "link_delay_ns=%lld\nbridge_delay_ns=%lld\nguest_delay_ns=%lld\nloss_pct=%g\n",
-		 (long long)c->link_ns, (long long)c->bridge_ns, (long long)c->guest_ns, c->loss_pct);
+	char buf[320];
+	snprintf(buf, sizeof buf, "link_delay_ns=%lld\nbridge_delay_ns=%lld\nguest_delay_ns=%lld\nloss_pct=%g\n"
+		 "guest_cpu_pct=%g\nclient_cpu_pct=%g\n",
+		 (long long)c->link_ns, (long long)c->bridge_ns, (long long)c->guest_ns, c->loss_pct,
+		 c->guest_cpu_pct, c->client_cpu_pct);
 	return tb_write_file(TB_CONF, buf);
 }
 
@@ -61,6 +64,10 @@ int tb_config_load(struct tb_config *c)
 			c->guest_ns = v;
 		else if (sscanf(line, "loss_pct=%lf", &d) == 1)
 			c->loss_pct = d;
+		else if (sscanf(line, "guest_cpu_pct=%lf", &d) == 1)
+			c->guest_cpu_pct = d;
+		else if (sscanf(line, "client_cpu_pct=%lf", &d) == 1)
+			c->client_cpu_pct = d;
 	}
 	fclose(f);
 	return 0;
@@ -271,6 +278,77 @@ static int start_delay_line(const struct tb_config *c, char *err, size_t cap)
 	return 0;
 }
 
+/* ---- CPU quotas ---- */
+
+static const char *const tb_cg_names[] = { TB_CG_GUEST, TB_CG_CLIENT };
+
+static double cpu_pct(const struct tb_config *c, const char *name)
+{
+	return !strcmp(name, TB_CG_GUEST) ? c->guest_cpu_pct : c->client_cpu_pct;
+}
+
+/* The guest's group keeps the weight its servers' nice value gives them
+ * outside a group (TB_SRV_NICE -10: 9548 in the kernel's
+ * sched_prio_to_weight), so a quota is the only thing that slows them. */
+static int cpu_shares(const char *name)
+{
+	return !strcmp(name, TB_CG_GUEST) ? 9548 : 1024;
+}
+
+int tb_cpu_group(const struct tb_config *c, const char *name, char *dir, size_t cap)
+{
+	struct tb_cg_root root;
+	if (cpu_pct(c, name) <= 0 || tb_cg_find("/proc/self/mounts", &root) < 0)
+		return -ENOENT;
+	snprintf(dir, cap, "%s/%s", root.path, name);
+	return 0;
+}
+
+/* Checked before anything is made, so a machine without the controller
+ * gets a clear refusal instead of a half-built testbed. */
+static int cpu_check(const struct tb_config *c, char *err, size_t cap)
+{
+	struct tb_cg_root root;
+	if (c->guest_cpu_pct <= 0 && c->client_cpu_pct <= 0)
+		return 0;
+	if (tb_cg_find("/proc/self/mounts", &root) == 0)
+		return 0;
+	snprintf(err, cap, "--%s-cpu: no cgroup cpu controller (no cgroup v1 hierarchy with 'cpu' and no cgroup2 "
+		 "mount listing cpu in cgroup.controllers, see /proc/self/mounts)",
+		 c->guest_cpu_pct > 0 ? "guest" : "client");
+	return -ENOTSUP;
+}
+
+static int cpu_groups(const struct tb_config *c, char *err, size_t cap)
+{
+	struct tb_cg_root root;
+	char dir[320];
+	int rc = tb_cg_find("/proc/self/mounts", &root);
+	for (size_t i = 0; rc == 0 && i < 2; i++) {
+		double pct = cpu_pct(c, tb_cg_names[i]);
+		if (pct > 0 && (rc = tb_cg_create(&root, tb_cg_names[i], pct, cpu_shares(tb_cg_names[i]), dir,
+						  sizeof dir)) < 0)
+			snprintf(err, cap, "cgroup %s/%s, quota %g%%: %s", root.path, tb_cg_names[i], pct, strerror(-rc));
+	}
+	return rc;
+}
+
+static int cpu_groups_remove(FILE *out)
+{
+	struct tb_cg_root root;
+	int n = 0;
+	if (tb_cg_find("/proc/self/mounts", &root) < 0)
+		return 0;
+	for (size_t i = 0; i < 2; i++) {
+		int rc = tb_cg_remove(&root, tb_cg_names[i]);
+		if (rc > 0)
+			fprintf(out, "removed cgroup %s/%s\n", root.path, tb_cg_names[i]), n++;
+		else if (rc < 0)
+			fprintf(out, "cgroup %s/%s: %s\n", root.path, tb_cg_names[i], strerror(-rc));
+	}
+	return n;
+}
+
 static int64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -316,19 +394,22 @@ int tb_probe(const char *ns, const char *ip, int timeout_ms, int64_t *rtt_ns)
 	return rc;
 }
 
-static int check_path(char *err, size_t cap)
+/* Each probe waits for ARP first: with loss on the link a lost ARP request
+ * costs a 1 s retransmission (retrans_time_ms), so allow several. */
+static int check_path(const struct tb_config *c, char *err, size_t cap)
 {
 	int64_t rtt;
+	int wait_ms = c->loss_pct > 0 ? 10000 : 3000;
 	/* From dom0 first: br0 learns the guest's address for `bridge show`. */
-	if (tb_probe(TB_NS_DOM0, TB_GUEST_IP, 3000, &rtt) < 0) {
+	if (tb_probe(TB_NS_DOM0, TB_GUEST_IP, wait_ms, &rtt) < 0) {
 		snprintf(err, cap, "no answer from the guest %s seen from %s", TB_GUEST_IP, TB_NS_DOM0);
 		return -EHOSTUNREACH;
 	}
-	if (tb_probe(TB_NS_DOM0, TB_CLIENT_IP, 3000, &rtt) < 0) {
+	if (tb_probe(TB_NS_DOM0, TB_CLIENT_IP, wait_ms, &rtt) < 0) {
 		snprintf(err, cap, "no answer from the client %s seen from %s", TB_CLIENT_IP, TB_NS_DOM0);
 		return -EHOSTUNREACH;
 	}
-	if (tb_probe(TB_NS_CLIENT, TB_GUEST_IP, 3000, &rtt) < 0) {
+	if (tb_probe(TB_NS_CLIENT, TB_GUEST_IP, wait_ms, &rtt) < 0) {
 		snprintf(err, cap, "no answer from the guest %s seen from the client", TB_GUEST_IP);
 		return -EHOSTUNREACH;
 	}
@@ -347,13 +428,15 @@ static int up_steps(const struct tb_config *c, char *err, size_t cap)
 		if (rc < 0)
 			return rc;
 	}
-	int rc = build_links(c, err, cap);
+	int rc = c->guest_cpu_pct > 0 || c->client_cpu_pct > 0 ? cpu_groups(c, err, cap) : 0;
+	if (rc == 0)
+		rc = build_links(c, err, cap);
 	if (rc == 0 && c->bridge_ns > 0)
 		rc = bridge_block(err, cap);
 	if (rc == 0)
 		rc = start_delay_line(c, err, cap);
 	if (rc == 0)
-		rc = check_path(err, cap);
+		rc = check_path(c, err, cap);
 	return rc;
 }
 
@@ -364,7 +447,10 @@ int tb_up(const struct tb_config *c, char *err, size_t cap)
 			snprintf(err, cap, "namespace %s exists: run `hoplat testbed down` first", tb_ns_names[i]);
 			return -EEXIST;
 		}
-	int rc = up_steps(c, err, cap);
+	int rc = cpu_check(c, err, cap);
+	if (rc < 0)
+		return rc;
+	rc = up_steps(c, err, cap);
 	if (rc < 0) {
 		FILE *nul = fopen("/dev/null", "w");
 		tb_down(nul);
@@ -447,6 +533,7 @@ int tb_down(FILE *out)
 			n++;
 		}
 	}
+	n += cpu_groups_remove(out);
 	struct stat st;
 	if (stat(TB_RUN_DIR, &st) == 0) {
 		rm_rundir();
@@ -483,15 +570,33 @@ static void print_links(FILE *out, const char *ns)
 	tb_ns_enter(NULL);
 }
 
+static void print_cpu(FILE *out, const struct tb_config *c)
+{
+	char dir[320], procs[352], line[32];
+	for (size_t i = 0; i < 2; i++) {
+		if (tb_cpu_group(c, tb_cg_names[i], dir, sizeof dir) < 0)
+			continue;
+		snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
+		FILE *f = fopen(procs, "r");
+		fprintf(out, "  cpu quota %s: %g%% of one CPU, cgroup %s, pids:", i ? "client" : "guest",
+			cpu_pct(c, tb_cg_names[i]), dir);
+		while (f && fgets(line, sizeof line, f))
+			fprintf(out, " %.*s", (int)strcspn(line, "\n"), line);
+		fprintf(out, f ? "\n" : " (cgroup missing)\n");
+		if (f)
+			fclose(f);
+	}
+}
+
 int tb_status(FILE *out)
 {
 	struct tb_config c;
 	char d1[32], d2[32], d3[32];
 	int whole = 1;
 	if (tb_config_load(&c) == 0)
-		fprintf(out, "testbed: link %s, bridge %s, guest %s one way, loss %g%%\n",
+		fprintf(out, "testbed: link %s, bridge %s, guest %s one way, loss %g%%, cpu guest %g%% client %g%% (0: no quota)\n",
 			dur_format(c.link_ns, d1, sizeof d1), dur_format(c.bridge_ns, d2, sizeof d2),
-			dur_format(c.guest_ns, d3, sizeof d3), c.loss_pct);
+			dur_format(c.guest_ns, d3, sizeof d3), c.loss_pct, c.guest_cpu_pct, c.client_cpu_pct);
 	else {
 		fprintf(out, "testbed: not configured (%s absent)\n", TB_CONF);
 		whole = 0;
@@ -507,6 +612,8 @@ int tb_status(FILE *out)
 		fprintf(out, "  namespace %s: %d process(es)\n", tb_ns_names[i], np < 0 ? 0 : np);
 		print_links(out, tb_ns_names[i]);
 	}
+	if (whole)
+		print_cpu(out, &c);
 	pid_t dl = read_pid(TB_DL_PID);
 	if (dl > 0)
 		fprintf(out, "  delay line: pid %d %s\n", (int)dl, kill(dl, 0) == 0 ? "running" : "DEAD");

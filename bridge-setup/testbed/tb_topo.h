@@ -25,6 +25,7 @@
 struct tb_config {
 	int64_t link_ns, bridge_ns, guest_ns;	/* one way, each crossing */
 	double loss_pct;			/* on each crossing of the link */
+	double guest_cpu_pct, client_cpu_pct;	/* CPU quotas, % of one CPU (0: none) */
 };
 
 /* Builds everything; on failure removes what it made. 0 or -errno with err set. */
@@ -36,6 +37,10 @@ int tb_down(FILE *out);
 int tb_status(FILE *out);
 /* The delays the running testbed was built with. 0 or -ENOENT. */
 int tb_config_load(struct tb_config *c);
+/* The cgroup directory holding the guest's servers (TB_CG_GUEST) or the
+ * benchmark clients (TB_CG_CLIENT) when the running testbed has that quota;
+ * 0 with dir set, or -ENOENT. */
+int tb_cpu_group(const struct tb_config *c, const char *name, char *dir, size_t cap);
 /* Sends a UDP datagram from namespace ns to ip:9 until the ICMP port
  * unreachable comes back (a round trip through the path); 0 and the round
  * trip time, or -ETIMEDOUT. */

@@ -20,6 +20,11 @@ tb_leftovers() {
 	# Links of ours in the namespace the test runs in (none should ever be made here).
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' |
 		grep -E '^(peth0|vif1\.0|lnk-c|lnk-u|gst-v|gst-g)$' | sed 's/^/link /'
+	# The CPU quota groups (--guest-cpu, --client-cpu), wherever the cpu controller is.
+	local cg
+	for cg in $(awk '($3 == "cgroup" && $4 ~ /(^|,)cpu(,|$)/) || $3 == "cgroup2" {print $2}' /proc/self/mounts); do
+		for g in hoplat-testbed-guest hoplat-testbed-client; do [ -e "$cg/$g" ] && echo "cgroup $cg/$g"; done
+	done
 	# Processes still in a testbed namespace: their netns inode is gone with
 	# the namespace, so look for our servers and the delay line by pid file too.
 	for f in "$@"; do

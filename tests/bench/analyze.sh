@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 make -s hoplat build/tools/capgen >/dev/null
 tmp=$(mktemp -d /tmp/hoplat-bench-analyze.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-ref=../shared/pcaps/reference
+ref=tests/ref/captures
 tpl=(-r "$ref/dns.pcap" -r "$ref/http-lines-split.pcap" -r "$ref/dnso1tcp.pcap")
 short=${BENCH_SHORT:-1000000}
 long=$((short * 4))

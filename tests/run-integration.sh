@@ -4,7 +4,7 @@
 # HOPLAT_IT=pattern runs only the tests whose name matches.
 set -u
 cd "$(dirname "$0")/.."
-pass=0 fail=0 skip=0 failed=()
+pass=0 fail=0 skip=0 failed=() t0=$(date +%s)
 for t in tests/it/*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
@@ -18,5 +18,5 @@ for t in tests/it/*.sh; do
 	*) fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (${secs}s)"; echo "$out" | tail -n 40 | sed 's/^/    /';;
 	esac
 done
-echo "integration: $pass passed, $fail failed, $skip skipped"
+echo "integration: $pass passed, $fail failed, $skip skipped in $(( $(date +%s) - t0 ))s"
 [ "$fail" -eq 0 ]

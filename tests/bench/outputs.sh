@@ -28,7 +28,7 @@ three() {	# NAME DIR
 for d in pcaps/*/; do
 	[ -f "$d/client.pcapng" ] && three "pcaps-$(basename "$d")" "${d%/}"
 done
-for f in ../shared/pcaps/reference/*.pcap; do
+for f in tests/ref/captures/*.pcap; do
 	one "ref-$(basename "$f" .pcap)" "$f"
 done
 caps=build/bench/captures

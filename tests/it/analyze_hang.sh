@@ -3,7 +3,8 @@
 # pcaps/guest-hang (the guest drops everything after ~1 s while httperf and
 # ping go on), with three points and with each point alone: exactly one
 # guest silence, kind "silent" (silent at all layers), at the innermost point,
-# still open at the end; its start is the first request tshark sees reaching
+# still open at the end; its start is the first request tshark (its output
+# stored in tests/ref by tests/ref/regen.sh) sees reaching
 # that point after the guest's last packet there (to the ns, and within 1 s
 # of that packet's second), its last answer is tshark's last answer from the
 # guest there, and the requests it counts at each point equal tshark's
@@ -16,9 +17,10 @@
 # incident as analyze on the same two points, and one ALERT line.
 set -u
 cd "$(dirname "$0")/../.."
-command -v tshark >/dev/null || { echo "tshark not installed"; exit 77; }
+. tests/ref/ref.bash
 [ -x ./hoplat ] || { echo "build ./hoplat first"; exit 77; }
 [ -e pcaps/guest-hang/dom0.pcapng ] || { echo "no pcaps/guest-hang"; exit 77; }
+ref_need
 D=$(mktemp -d /tmp/hoplat-analyze-hang.XXXXXX)
 chmod 777 "$D"	# live drops root privileges (as tcpdump) before writing --json
 trap 'rm -rf "$D"' EXIT
@@ -30,10 +32,10 @@ fail() { echo "FAIL: $*"; rc=1; }
 # that packet, and the requests after its last answer. A request: TCP SYN or
 # data towards port 80/53, UDP towards 53, ICMP echo request; an answer:
 # SYN-ACK or data from 80/53, UDP from 53, echo reply.
+# (tshark's fields: time, ip src and dst, tcp ports, syn, ack, reset, tcp.len,
+# udp ports, icmp.type)
 oracle() {
-	tshark -r "$1" -Y "frame.interface_name == \"$2\"" -T fields -e frame.time_epoch -e ip.src \
-		-e ip.dst -e tcp.srcport -e tcp.dstport -e tcp.flags.syn -e tcp.flags.ack \
-		-e tcp.flags.reset -e tcp.len -e udp.srcport -e udp.dstport -e icmp.type 2>/dev/null |
+	ref_cat "$(ref_out "$1" "#$2.hang")" |
 	python3 -c '
 import sys
 def ns(t):

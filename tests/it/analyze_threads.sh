@@ -34,7 +34,7 @@ for d in pcaps/*/; do
 	both "$k-c" "$d/client.pcapng"
 	both "$k-v" "$d/dom0.pcapng#vif1.0"
 done
-for f in ../shared/pcaps/reference/*.pcap; do
+for f in tests/ref/captures/*.pcap; do
 	[ -f "$f" ] && both "ref-$(basename "$f" .pcap)" "$f"
 done
 P=pcaps/demo

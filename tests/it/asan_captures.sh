@@ -5,6 +5,7 @@
 # fails; a damaged file must still end with exit status 0 or 1 (never a
 # crash) and a one-line error naming the file.
 set -u
+cd "$(dirname "$0")/../.."
 make -s -j2 hoplat-asan >/dev/null || exit 1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
@@ -25,7 +26,7 @@ run() {
 	*)	echo "exit $rc: analyze $*"; head -20 "$tmp/stderr"; fail=1;;
 	esac
 }
-caps=(../shared/pcaps/reference/*.pcap pcaps/*/client.pcapng pcaps/*/dom0.pcapng)
+caps=(tests/ref/captures/*.pcap pcaps/*/client.pcapng pcaps/*/dom0.pcapng)
 for f in "${caps[@]}"; do
 	[ -f "$f" ] || continue
 	run "$f"

@@ -25,7 +25,6 @@ HOPLAT=${HOPLAT:-$PWD/hoplat}
 . tests/it/lib/http_lib.bash
 [ "$(id -u)" -eq 0 ] || { echo "needs root (network namespaces)"; exit 77; }
 hl_need_tools
-if "$HOPLAT" analyze 2>&1 | grep -q "not built yet"; then echo "hoplat analyze not built yet"; exit 77; fi
 
 NC=hl-c-$$ NS=hl-s-$$ CIP=10.213.7.1 SIP=10.213.7.2
 D=$(mktemp -d /tmp/hoplat-http.XXXXXX)

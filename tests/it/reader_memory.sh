@@ -5,7 +5,8 @@
 # reader's buffers, so both touch all of them), in pcapng, classic pcap and gzip. Also reports the reading speed (packets per second), checks
 # the packet count against capinfos, and keeps a loose speed floor.
 set -u
-REF=../shared/pcaps/reference
+cd "$(dirname "$0")/../.."
+REF=tests/ref/captures
 CAPDUMP=build/tools/capdump
 CAPGEN=build/tools/capgen
 SLACK_KB=1024		# allowed peak RSS growth, large file over small

@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
-# The testbed's delays, measured without hoplat: tshark reads the captures of
-# `hoplat testbed run` (plus a tcpdump on the guest's eth0) and every packet's
-# one-way delay per hop and direction is compared with the configured one.
-# Delayed hops (1ms link, 300us bridge, 200us guest): median within 3% + 15 us,
-# p90 within 10% + 50 us. Hops without delay (direct veth, bridge forwarding):
-# median under 25 us.
+# The testbed's delay line, measured without hoplat: tshark reads the
+# captures of `hoplat testbed run` (plus a tcpdump on the guest's eth0) and
+# every packet's one-way delay per hop and direction (testbed_oneway.py) is
+# compared with the configured one: 1 ms link, 300 us bridge, 200 us guest
+# (dns-ramp at 1000 queries/s, http-ramp at 150 connections/s), and no delay
+# (direct veth, bridge forwarding; dns-ramp).
+#
+# Bounds, beside what was measured on this 2-core VM (excess over the
+# configured delay, range over every hop and direction of 10 runs of this
+# test: 6 alone, 1 with one core busy, 1 with both busy, and 2 with the delay
+# line at SCHED_OTHER (HOPLAT_DL_NOFIFO=1), one and both cores busy):
+#   min    >= configured: frames leave at their kernel receive stamp + the
+#            delay, never early (measured +0.4 to +1.2 us);
+#   median <= configured + 60 us (measured +1.0 to +4.2 us; issue 11 saw
+#            +43.5 us once on a busier machine);
+#   p90    <= configured + 250 us while the delay line runs SCHED_FIFO, as
+#            `up` sets it (measured +1.4 to +27 us); printed only when the
+#            system refused SCHED_FIFO (measured up to +2170 us at
+#            SCHED_OTHER with both cores busy);
+#   no delay: median <= 25 us (measured 0.3 to 3.5 us).
+# p99 and max are printed: they follow the load (up to 40 ms at SCHED_OTHER).
 set -u
 . tests/it/testbed_lib.bash
 tb_need_root
@@ -16,17 +31,27 @@ OW="python3 tests/it/testbed_oneway.py"
 C=10.77.0.1 G=10.77.0.10
 rc=0
 
-# check NAME A B SRC WANT_US
+# check NAME A B SRC WANT_US: one hop and direction; prints the delay line's
+# one-way delays (tshark, testbed_oneway.py) and checks them against BOUNDS.
 check() {
-	local out med p90
+	local out
 	out=$($OW "$2" "$3" "$4") || { echo "FAIL $1: no packet matched"; rc=1; return; }
-	med=$(echo "$out" | awk '{print $4}') p90=$(echo "$out" | awk '{print $6}')
-	python3 -c 'import sys
-n,m,p,w=sys.argv[1],float(sys.argv[2]),float(sys.argv[3]),float(sys.argv[4])
-ok = abs(m-w) <= (0.03*w+15 if w else 25) and (w == 0 or p <= 1.1*w+50)
-print(("ok   " if ok else "FAIL ")+f"{n}: median {m:.1f} us p90 {p:.1f} us, configured {w:.0f} us")
-sys.exit(0 if ok else 1)' "$1" "$med" "$p90" "$5" || rc=1
+	python3 -c "$BOUNDS" "$1" "$5" "$DL_CLASS" $out || rc=1
 }
+BOUNDS='import sys
+name, want, fifo = sys.argv[1], float(sys.argv[2]), sys.argv[3] == "FF"
+v = dict(zip(sys.argv[4::2], map(float, sys.argv[5::2])))
+n, med, p90, p99, lo, hi = (v[k] for k in ("n", "median", "p90", "p99", "min", "max"))
+if want:
+    ok = lo >= want and med <= want + 60 and (p90 <= want + 250 or not fifo)
+else:
+    ok = med <= 25
+print(("ok   " if ok else "FAIL ") + f"{name} (configured {want:.0f} us): n {n:.0f} median {med:.1f} "
+      f"p90 {p90:.1f} p99 {p99:.1f} min {lo:.1f} max {hi:.1f} us")
+sys.exit(0 if ok else 1)'
+
+# The delay line's scheduling class (FF: SCHED_FIFO).
+dl_class() { ps -o cls= -p "$(cat /run/hoplat-testbed/delayline.pid 2>/dev/null)" 2>/dev/null | tr -d ' '; }
 
 # run SCENARIO RATE DIR: the run, with tcpdump on the guest's eth0 meanwhile
 run() {
@@ -38,6 +63,8 @@ run() {
 }
 
 "$HOPLAT" testbed up --link-delay 1ms --bridge-delay 300us --guest-delay 200us >/dev/null || { echo "FAIL up"; exit 1; }
+DL_CLASS=$(dl_class)
+echo "delay line scheduling class: ${DL_CLASS:-unknown}"
 for s in dns-ramp:1000 http-ramp:150; do
 	d=$tmp/${s%%:*}
 	run "${s%%:*}" "${s##*:}" "$d"

@@ -5,12 +5,14 @@
 #   client capture (the reference point), and every points.<role> counter
 #   (packets, DNS queries/responses, TCP connections, handshakes, resets, who
 #   closed first, HTTP requests/responses, handshake time samples) equals
-#   tshark's count at that point (each interface alone). The text summary
-#   says which point its one-line counts come from and shows the per-point table.
+#   tshark's count at that point (each interface alone; tshark's output is
+#   stored in tests/ref by tests/ref/regen.sh). The text summary says which
+#   point its one-line counts come from and shows the per-point table.
 set -u
 cd "$(dirname "$0")/../.."
-command -v tshark >/dev/null || { echo "tshark not installed"; exit 77; }
+. tests/ref/ref.bash
 [ -x ./hoplat ] || { echo "./hoplat not built"; exit 1; }
+ref_need
 tmp=$(mktemp -d /tmp/hoplat-xcounts.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 rc=0 n=0
@@ -19,10 +21,9 @@ for d in demo http-ramp guest-hang; do
 	[ -e $P/dom0.pcapng ] || continue
 	for pt in client:client.pcapng:eth0 uplink:dom0.pcapng:peth0 vif:dom0.pcapng:vif1.0; do
 		IFS=: read -r role file ifc <<<"$pt"
-		tshark -r $P/$file -Y "frame.interface_name == \"$ifc\"" -w "$tmp/$role.pcapng" 2>/dev/null
-		tshark -r "$tmp/$role.pcapng" -T fields -E separator=/t -e frame.number -e tcp.stream \
-			-e tcp.srcport -e tcp.dstport -e tcp.flags -e dns.flags.response -e http.request \
-			-e http.response -e tcp.analysis.initial_rtt -e udp.port 2>/dev/null >"$tmp/$role.tsv"
+		# frame.number tcp.stream tcp.srcport tcp.dstport tcp.flags dns.flags.response
+		# http.request http.response tcp.analysis.initial_rtt udp.port
+		ref_cat "$(ref_out $P/$file "#$ifc.counts")" >"$tmp/$role.tsv" || rc=1
 	done
 	./hoplat analyze --client $P/client.pcapng#eth0 --uplink $P/dom0.pcapng#peth0 \
 		--vif $P/dom0.pcapng#vif1.0 --json "$tmp/out.json" >"$tmp/out.txt" 2>&1 ||

@@ -10,15 +10,17 @@
 #    (and a request lost at the guest after its handshake) is placed on its
 #    hop, with all three points and with every pair.
 . tests/it/lib/xpoint_lib.sh
-command -v tshark >/dev/null || { echo "tshark not installed"; exit 77; }
+. tests/ref/ref.bash
 rc=0
 P=pcaps/guest-hang
 [ -e $P/dom0.pcapng ] || { echo "no $P"; exit 77; }
+ref_need
 
-# tshark: per interface, connection attempts (client port, ISN) with and without a SYN-ACK
+# tshark (stored in tests/ref by tests/ref/regen.sh): per interface, connection
+# attempts (client port, ISN) with and without a SYN-ACK, from the packets
+# with SYN to or from port 80 (tcp ports, ack flag, raw seq and ack)
 attempts() {	# FILE IFACE -> "syns answered"
-	tshark -r "$1" -Y "frame.interface_name == \"$2\" && tcp.port == 80 && tcp.flags.syn == 1" \
-		-T fields -e tcp.srcport -e tcp.dstport -e tcp.flags.ack -e tcp.seq_raw -e tcp.ack_raw 2>/dev/null |
+	ref_cat "$(ref_out "$1" "#$2.syn")" |
 	python3 -c '
 import sys
 syn, sa = set(), set()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hoplat capture -i any keeps each packet's interface (issue 13 point 2):
+# hoplat capture -i any keeps each packet's interface:
 # Linux cooked v2 (LINKTYPE_LINUX_SLL2), whose header carries the interface
 # index. Pings cross the bridge's two ports in the bridge's namespace; every
 # packet in the file has an index, and the indexes are vc's and vs's (as

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Kernel drops and statistics blocks (issue 11 items 3 and 13):
+# Kernel drops and statistics blocks:
 # - the capture is stopped (SIGSTOP) while a ping flood fills its 1 MiB
 #   ring, so the kernel must drop: live without -w reports those drops as
 #   capture -w does (live said 0), and captured + dropped = received;

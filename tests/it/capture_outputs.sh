@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What hoplat capture does with its output (issue 11 items 1, 9, 12, 13):
+# What hoplat capture does with its output:
 # - a -w PATH that exists is never removed, whatever fails: a device node
 #   the test makes with mknod (1,7 = full: every write fails), a symlink to
 #   it; a symlink to a file, a FIFO and /dev/stdout are written through, as

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Outputs are created as Debian's tcpdump creates them (issue 11 item 6,
-# issue 13 point 1): root opens the interfaces, becomes the -Z user (by
+# Outputs are created as Debian's tcpdump creates them,
+# as tcpdump does: root opens the interfaces, becomes the -Z user (by
 # default tcpdump, else nobody) and keeps CAP_DAC_OVERRIDE only to create its
 # outputs, so a root-owned directory works and every file belongs to that
 # user:

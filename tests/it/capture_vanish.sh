@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # An interface that disappears does not end the capture of the others, and
-# nothing received is lost (issue 11 item 2), for capture and for live:
+# nothing received is lost, for capture and for live:
 # two interfaces (vc, vs: the bridge's ports), pings through both; vc is
 # deleted while they run, then the bridge's own address pings the server
 # (through vs only). Checks: the run goes on after vc vanished and says so,

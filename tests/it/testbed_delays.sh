@@ -12,7 +12,7 @@
 # line at SCHED_OTHER (HOPLAT_DL_NOFIFO=1), one and both cores busy):
 #   min    >= configured: frames leave at their kernel receive stamp + the
 #            delay, never early (measured +0.4 to +1.2 us);
-#   median <= configured + 60 us (measured +1.0 to +4.2 us; issue 11 saw
+#   median <= configured + 60 us (measured +1.0 to +4.2 us; a loaded run saw
 #            +43.5 us once on a busier machine);
 #   p90    <= configured + 250 us while the delay line runs SCHED_FIFO, as
 #            `up` sets it (measured +1.4 to +27 us); printed only when the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Unanswered connection attempts (issue 3: an HTTP transaction starts at its
+# Unanswered connection attempts (an HTTP transaction starts at its
 # SYN; one that reached the vif and was never answered is lost at the guest).
 # 1. pcaps/guest-hang (the guest stops answering): loss.guest and
 #    http.unanswered equal the connection attempts tshark sees reaching

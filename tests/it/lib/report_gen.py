@@ -2,7 +2,7 @@
 """Inputs for the report tests (tests/it/report_*.sh).
 
   report_gen.py steps IN.json OUT.json      IN (a real summary) with load steps, a verdict and an
-                                            incident in the keys of the diagnosis (issue 8): steps[]
+                                            incident in the keys of the diagnosis: steps[]
                                             with start_ns, end_ns, duration_s, request_rate,
                                             response_rate, answered_fraction, points.<role>, per
                                             component latency_us, limit, why, evidence; verdict

@@ -12,8 +12,8 @@
 # line at SCHED_OTHER (HOPLAT_DL_NOFIFO=1), one and both cores busy):
 #   min    >= configured: frames leave at their kernel receive stamp + the
 #            delay, never early (measured +0.4 to +1.2 us);
-#   median <= configured + 60 us (measured +1.0 to +4.2 us; issue 11 saw
-#            +43.5 us once on a busier machine);
+#   median <= configured + 60 us (measured +1.0 to +4.2 us; one `make test`
+#            on this machine once saw +43.5 us, not reproduced since);
 #   p90    <= configured + 250 us while the delay line runs SCHED_FIFO, as
 #            `up` sets it (measured +1.4 to +27 us); printed only when the
 #            system refused SCHED_FIFO (measured up to +2170 us at

@@ -7,15 +7,15 @@
 # (direct veth, bridge forwarding; dns-ramp).
 #
 # Bounds, beside what was measured on this 2-core VM (excess over the
-# configured delay, range over every hop and direction of 10 runs of this
-# test: 6 alone, 1 with one core busy, 1 with both busy, and 2 with the delay
+# configured delay, range over every hop and direction of 16 runs of this
+# test: 11 alone, 2 with one core busy, 1 with both busy, and 2 with the delay
 # line at SCHED_OTHER (HOPLAT_DL_NOFIFO=1), one and both cores busy):
 #   min    >= configured: frames leave at their kernel receive stamp + the
-#            delay, never early (measured +0.4 to +1.2 us);
-#   median <= configured + 60 us (measured +1.0 to +4.2 us; a loaded run saw
-#            +43.5 us once on a busier machine);
+#            delay, never early (measured +0.4 to +1.4 us);
+#   median <= configured + 60 us (measured +1.0 to +4.2 us; one `make test`
+#            on this machine once saw +43.5 us, not reproduced since);
 #   p90    <= configured + 250 us while the delay line runs SCHED_FIFO, as
-#            `up` sets it (measured +1.4 to +27 us); printed only when the
+#            `up` sets it (measured +1.3 to +27 us); printed only when the
 #            system refused SCHED_FIFO (measured up to +2170 us at
 #            SCHED_OTHER with both cores busy);
 #   no delay: median <= 25 us (measured 0.3 to 3.5 us).

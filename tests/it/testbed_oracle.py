@@ -140,7 +140,7 @@ def main():
     rows = [json.loads(l) for l in open(f"{d}/analysis.jsonl")]
     summ = json.load(open(f"{d}/analysis.json"))[proto]
     rows = [r for r in rows if r["proto"] == proto]
-    timed = {(r["client"].rsplit(":", 1)[1], r["id"] if proto == "dns" else 0): r
+    timed = {(str(r["client_port"]), r["id"] if proto == "dns" else 0): r
              for r in rows if r["link_us"] is not None}
     with tempfile.TemporaryDirectory() as tmp:
         txs, answered = oracle(proto, d, tmp)

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include "analysis/report/rpt.h"
+#define TL_RENDER
+#include "tests/testlib.h"
 
 static void test_us(void **state)
 {
@@ -203,17 +205,7 @@ static void test_json_per_point(void **state)
 	res_free(r);
 }
 
-static char *render(int (*fn)(FILE *, const struct results *), const struct results *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	assert_int_equal(fn(f, r), 0);
-	fclose(f);
-	return buf;
-}
-
-/* Issue 3's DNS formulas have no client component: no client row in the
+/* The DNS formulas (docs/attribution.md) have no client component: no client row in the
  * text breakdown even when the transactions carry a zero there; HTTP keeps it. */
 static void test_text_dns_no_client(void **state)
 {

@@ -12,19 +12,11 @@
 #include <string.h>
 #include <cmocka.h>
 #include "analysis/report/rpt.h"
+#define TL_RENDER
+#include "tests/testlib.h"
 
 #define S 1000000000ull
 #define T0 (1000 * S)
-
-static char *render(int (*fn)(FILE *, const struct results *), const struct results *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	assert_int_equal(fn(f, r), 0);
-	fclose(f);
-	return buf;
-}
 
 static int csv(FILE *f, const struct results *r)
 {

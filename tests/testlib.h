@@ -74,6 +74,22 @@ static void collect(void *ctx, const struct txn *t)
 }
 #endif
 
+/* ---- a report drawn into a string ----
+ * Opt in with #define TL_RENDER before including this, after cmocka.h and
+ * analysis/report/rpt.h: render(rpt_json, r) is what rpt_json wrote (the
+ * caller frees it). */
+#ifdef TL_RENDER
+static char *render(int (*fn)(FILE *, const struct results *), const struct results *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(fn(f, r), 0);
+	fclose(f);
+	return buf;
+}
+#endif
+
 /* ---- DNS frames, as a capture would hold them ----
  * Opt in with #define TL_DNS_FRAMES before including this, after
  * decode/pkt.h. A query or response for "a.test" A over UDP/IPv4 with

@@ -12,15 +12,48 @@
 enum { DNS_T_NS = 2, DNS_T_CNAME = 5, DNS_T_SOA = 6, DNS_T_PTR = 12, DNS_T_MX = 15,
        DNS_T_SRV = 33, DNS_T_DNAME = 39, DNS_T_OPT = 41 };
 
-/* One name at c (positions as in msg) into wire, letters as on the wire;
- * wire NULL only checks it (the records' names: no copy). */
-static int name_read(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *wlen)
+#define DNS_HEADER_LEN 12	/* the first question's name starts here */
+
+/* The common name: written out in full (no pointer) inside the message and
+ * copied whole. Its bytes are taken in one piece through the cursor (at most
+ * DNS_NAME_WIRE), then its labels are walked in that copy. 0 when it is not
+ * that simple (a pointer, an odd label, the message or the copy ends first):
+ * the general walk then decides, from the start. */
+static unsigned name_whole(const struct cur *at, uint8_t *wire)
 {
+	struct cur r = *at;
+	struct cur span = cur_take_upto(&r, DNS_NAME_WIRE);
+	unsigned got = (unsigned)cur_left(&span), i = 0;
+	cur_copy(&span, wire, got);
+	while (i < got) {
+		uint8_t b = wire[i];
+		if (b == 0)
+			return i + 1;
+		if (b & 0xc0)
+			return 0;
+		i += 1u + b;
+	}
+	return 0;
+}
+
+/* One name at c (positions as in msg) into wire, letters as on the wire;
+ * wire NULL only checks it (the records' names: no copy). A pointer to the
+ * first question's name, once that name is read and valid (m->has_question),
+ * ends the walk: its labels were checked, only the length is added. */
+static int name_read(struct cur *c, const struct cur *msg, const struct dns_msg *m,
+		     uint8_t *wire, uint8_t *wlen)
+{
+	unsigned n = wire ? name_whole(c, wire) : 0;
+	if (n) {
+		cur_skip(c, n);
+		if (wlen)
+			*wlen = (uint8_t)n;
+		return DEC_OK;
+	}
 	struct cur r = *msg;
 	cur_seek(&r, cur_pos(c));
 	size_t run = cur_pos(c);	/* start of the current run of labels */
 	size_t end = 0;			/* where c resumes after a first pointer */
-	unsigned n = 0;
 
 	for (;;) {
 		uint8_t b = cur_u8(&r);
@@ -34,6 +67,12 @@ static int name_read(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_
 				end = cur_pos(&r);
 			if (ptr >= run)
 				return DEC_R_DNS_PTR;
+			if (!wire && m && m->has_question && ptr == DNS_HEADER_LEN) {
+				if (n + m->qname_wlen > DNS_NAME_WIRE)
+					return DEC_R_DNS_NAME_LEN;
+				n += m->qname_wlen;
+				break;
+			}
 			run = ptr;
 			cur_seek(&r, ptr);
 			continue;
@@ -72,16 +111,22 @@ static void name_lower(uint8_t *wire, unsigned wlen)
 
 int dec_dns_name(struct cur *c, const struct cur *msg, uint8_t *wire, uint8_t *wlen)
 {
-	int rc = name_read(c, msg, wire, wlen);
+	int rc = name_read(c, msg, NULL, wire, wlen);
 	if (rc == DEC_OK)
 		name_lower(wire, *wlen);
 	return rc;
 }
 
+/* A byte that stands for itself in the presentation form. */
+static int text_plain(uint8_t ch)
+{
+	return ch > 0x20 && ch < 0x7f && ch != '.' && ch != '\\';
+}
+
 /* Appends one byte's presentation form. */
 static unsigned text_byte(uint8_t ch, char *dst, unsigned n, unsigned cap)
 {
-	if (ch > 0x20 && ch < 0x7f && ch != '.' && ch != '\\') {
+	if (text_plain(ch)) {
 		if (n + 1 < cap)	/* the common case: the byte itself */
 			dst[n++] = (char)ch;
 		return n;
@@ -101,6 +146,26 @@ static unsigned text_byte(uint8_t ch, char *dst, unsigned n, unsigned cap)
 	return n;
 }
 
+/* Appends a label's presentation form: when it fits and no byte needs an
+ * escape (nearly every name), one copy and one scan; else byte by byte. */
+static unsigned text_label(struct cur *label, char *dst, unsigned n, unsigned cap)
+{
+	size_t k = cur_left(label), i = 0;
+	if (n + k < cap) {
+		struct cur peek = *label;
+		cur_copy(&peek, dst + n, k);
+		while (i < k && text_plain((uint8_t)dst[n + i]))
+			i++;
+		if (i == k) {
+			cur_skip(label, k);
+			return n + (unsigned)k;
+		}
+	}
+	for (i = k; i; i--)
+		n = text_byte(cur_u8(label), dst, n, cap);
+	return n;
+}
+
 unsigned dec_dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsigned cap)
 {
 	if (cap == 0)
@@ -114,8 +179,7 @@ unsigned dec_dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsign
 		if (n && n + 1 < cap)
 			dst[n++] = '.';
 		struct cur label = cur_take_upto(&w, len);	/* a cut label: what is there */
-		for (size_t i = cur_left(&label); i; i--)
-			n = text_byte(cur_u8(&label), dst, n, cap);
+		n = text_label(&label, dst, n, cap);
 		if (cur_pos(&label) < len)
 			break;
 	}
@@ -174,7 +238,7 @@ static void name_fold(const uint8_t *raw, uint8_t *wire, unsigned wlen)
 
 static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
 {
-	int rc = name_read(c, msg, m->qname_raw, &m->qname_wlen);
+	int rc = name_read(c, msg, m, m->qname_raw, &m->qname_wlen);
 	if (rc)
 		return rc;
 	struct cur_fix h;
@@ -198,7 +262,8 @@ unsigned dec_dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap)
 
 /* Checks the names inside the RDATA of the types that carry them; the
  * names must end inside the RDATA (c is the message cursor at its start). */
-static int rdata_names(struct cur c, const struct cur *msg, uint16_t type, size_t end)
+static int rdata_names(struct cur c, const struct cur *msg, const struct dns_msg *m,
+		       uint16_t type, size_t end)
 {
 	int names = 1, rc;
 	size_t fixed_after = 0;
@@ -220,7 +285,7 @@ static int rdata_names(struct cur c, const struct cur *msg, uint16_t type, size_
 		return DEC_OK;
 	}
 	while (names--) {
-		if ((rc = name_read(&c, msg, NULL, NULL)))
+		if ((rc = name_read(&c, msg, m, NULL, NULL)))
 			return rc;
 	}
 	if (!cur_ok(&c) || cur_pos(&c) + fixed_after > end)
@@ -241,7 +306,7 @@ static void dns_opt(struct dns_msg *m, uint16_t klass, uint32_t ttl)
 
 static int dns_rr(struct cur *c, const struct cur *msg, struct dns_msg *m, int additional)
 {
-	int rc = name_read(c, msg, NULL, NULL);
+	int rc = name_read(c, msg, m, NULL, NULL);
 	if (rc)
 		return rc;
 	struct cur_fix h;
@@ -256,7 +321,7 @@ static int dns_rr(struct cur *c, const struct cur *msg, struct dns_msg *m, int a
 		return DEC_R_DNS_TRUNC;
 	struct cur rd = *msg;
 	cur_seek(&rd, start);
-	if ((rc = rdata_names(rd, msg, type, start + rdlen)))
+	if ((rc = rdata_names(rd, msg, m, type, start + rdlen)))
 		return rc;
 	if (type == DNS_T_OPT && additional && !m->has_edns)
 		dns_opt(m, klass, ttl);
@@ -268,7 +333,7 @@ static int dns_rr(struct cur *c, const struct cur *msg, struct dns_msg *m, int a
 static void dns_sections(struct cur *c, const struct cur *msg, struct dns_msg *m)
 {
 	for (unsigned i = 1; i < m->qdcount; i++) {
-		int rc = name_read(c, msg, NULL, NULL);
+		int rc = name_read(c, msg, m, NULL, NULL);
 		cur_skip(c, 4);
 		if (rc || !cur_ok(c)) {
 			m->rr_error = (uint8_t)(rc ? rc : DEC_R_DNS_TRUNC);

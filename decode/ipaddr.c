@@ -3,13 +3,6 @@
 #include <string.h>
 #include "decode/layers.h"
 
-int ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b)
-{
-	if (a->family != b->family)
-		return 0;
-	return memcmp(a->b, b->b, a->family == 4 ? 4 : 16) == 0;
-}
-
 char *ipaddr_str(const struct ipaddr *a, char *dst, unsigned cap)
 {
 	if (cap == 0)

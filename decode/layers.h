@@ -150,7 +150,14 @@ int dec_arp(struct cur *c, struct dec_pkt *out);
  * out->proto and out->ipver, sets l3_payload_wire = wire_len, leaves is_frag. */
 int dec_transport(struct cur *c, uint32_t wire_len, struct dec_pkt *out);
 
-int ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b);
+/* Same family and address (4 bytes for IPv4, else 16). Inline: the
+ * detectors and tables compare addresses at every packet. */
+static inline int ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b)
+{
+	if (a->family != b->family)
+		return 0;
+	return a->family == 4 ? memcmp(a->b, b->b, 4) == 0 : memcmp(a->b, b->b, 16) == 0;
+}
 /* "10.0.0.1" or "2001:db8::1"; returns dst. cap >= 46. */
 char *ipaddr_str(const struct ipaddr *a, char *dst, unsigned cap);
 /* Parses a dotted or colon form; 0 on success. */

@@ -10,8 +10,12 @@
 struct engine;
 struct eng_worker;		/* split.c: a point read and matched in its own thread */
 
+/* Each point's part on cache lines of its own, and the joiner's per-packet
+ * fields (now, pkt_t) on theirs: with a thread per point, a line that one
+ * thread reads at every packet and another writes would go from core to
+ * core at every packet (split.c). */
 struct eng_point {
-	struct engine *e;
+	_Alignas(64) struct engine *e;
 	uint8_t role;
 	struct point *pt;
 	uint64_t next_tick;
@@ -22,7 +26,7 @@ struct engine {
 	struct eng_config cfg;
 	struct eng_point p[PT_N];
 	unsigned npoints;
-	uint64_t now;			/* the newest packet time, Dom0 clock */
+	_Alignas(64) uint64_t now;			/* the newest packet time, Dom0 clock */
 	uint64_t pkt_t;			/* the packet being fed, Dom0 clock (once per packet) */
 	struct results *res;
 	struct series *ser;		/* the time series, until eng_finish hands it to res */

@@ -38,6 +38,8 @@ static int duplicate(const struct guard *g, const struct guard_frame *f)
 {
 	for (unsigned i = 0; i < GUARD_DUP_WINDOW; i++) {
 		const struct guard_frame *r = &g->recent[i];
+		if (r->hash != f->hash)	/* nearly always: one compare per entry */
+			continue;
 		uint64_t gap = f->ts > r->ts ? f->ts - r->ts : r->ts - f->ts;
 		if (same_bytes(f, r) && f->iface == r->iface && gap <= GUARD_DUP_NS)
 			return 1;

@@ -16,24 +16,6 @@ void pt_config_default(struct pt_config *cfg)
 	cfg->max_flows = 262144;
 }
 
-static int port_in(const uint16_t *ports, unsigned n, uint16_t port)
-{
-	for (unsigned i = 0; i < n && i < PT_MAX_PORTS; i++)
-		if (ports[i] == port)
-			return 1;
-	return 0;
-}
-
-int pt_is_dns_port(const struct pt_config *cfg, uint16_t port)
-{
-	return port_in(cfg->dns_ports, cfg->n_dns_ports, port);
-}
-
-int pt_is_http_port(const struct pt_config *cfg, uint16_t port)
-{
-	return port_in(cfg->http_ports, cfg->n_http_ports, port);
-}
-
 /* The server's side by port: +1 the destination, -1 the source, 0 neither. */
 static int service_side(const struct pt_config *cfg, const struct dec_pkt *d)
 {

@@ -23,8 +23,25 @@ struct pt_config {
 };
 
 void pt_config_default(struct pt_config *cfg);
-int pt_is_dns_port(const struct pt_config *cfg, uint16_t port);
-int pt_is_http_port(const struct pt_config *cfg, uint16_t port);
+/* Whether port is one of the DNS (HTTP) service ports. Inline: asked
+ * several times for every packet (matching, direction, detectors). */
+static inline int pt_port_in(const uint16_t *ports, unsigned n, uint16_t port)
+{
+	for (unsigned i = 0; i < n && i < PT_MAX_PORTS; i++)
+		if (ports[i] == port)
+			return 1;
+	return 0;
+}
+
+static inline int pt_is_dns_port(const struct pt_config *cfg, uint16_t port)
+{
+	return pt_port_in(cfg->dns_ports, cfg->n_dns_ports, port);
+}
+
+static inline int pt_is_http_port(const struct pt_config *cfg, uint16_t port)
+{
+	return pt_port_in(cfg->http_ports, cfg->n_http_ports, port);
+}
 
 /* Which way a packet goes between a client and a server (the guest). */
 enum pt_dir { PT_DIR_UNKNOWN = 0, PT_DIR_TO_SERVER = 1, PT_DIR_TO_CLIENT = 2 };

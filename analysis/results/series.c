@@ -27,6 +27,7 @@ struct series {
 	uint64_t newest;		/* start of the window time has reached */
 	struct open_win o[SER_OPEN];
 	uint64_t last[PT_N][SEEN_N];	/* each point's counters at its last ser_point */
+	struct open_win *hot;		/* the window the last packet landed in (slot) */
 	ser_row_fn fn;
 	void *ctx;
 	struct res_series *rows;
@@ -206,6 +207,12 @@ void ser_finish(struct series *s)
  * NULL when it has closed already. */
 static struct open_win *slot(struct series *s, uint64_t t)
 {
+	/* the window of the last packet again (nearly always): nothing moves,
+	 * as ser_advance does nothing for a time inside an open window, and no
+	 * division (three per packet otherwise) */
+	struct open_win *h = s->hot;
+	if (h && h->used && t >= h->start && t - h->start < s->width && h->start >= s->next_close)
+		return h;
 	ser_advance(s, t);
 	uint64_t w = t - t % s->width;
 	if (w < s->next_close)
@@ -217,6 +224,7 @@ static struct open_win *slot(struct series *s, uint64_t t)
 		memset(&o->row, 0, sizeof o->row);
 		o->row.start_ns = w;
 	}
+	s->hot = o;
 	return o;
 }
 
@@ -230,36 +238,35 @@ static void seen_of(const struct pt_counts *c, uint64_t v[SEEN_N])
 	v[SEEN_HTTP_C] = c->http_connections;
 }
 
-static uint64_t *seen_field(struct ser_row *r, int k, uint8_t p)
+/* The counters' growth d (in seen_of's order) into a row's columns of point p. */
+static void seen_add(struct ser_row *r, const uint64_t d[SEEN_N], uint8_t p)
 {
-	switch (k) {
-	case SEEN_PKTS: return &r->packets[p];
-	case SEEN_DNS_Q: return &r->req[SER_DNS][p];
-	case SEEN_DNS_R: return &r->resp[SER_DNS][p];
-	case SEEN_HTTP_Q: return &r->req[SER_HTTP][p];
-	case SEEN_HTTP_R: return &r->resp[SER_HTTP][p];
-	default: return &r->conns[p];
-	}
+	r->packets[p] += d[SEEN_PKTS];
+	r->req[SER_DNS][p] += d[SEEN_DNS_Q];
+	r->resp[SER_DNS][p] += d[SEEN_DNS_R];
+	r->req[SER_HTTP][p] += d[SEEN_HTTP_Q];
+	r->resp[SER_HTTP][p] += d[SEEN_HTTP_R];
+	r->conns[p] += d[SEEN_HTTP_C];
 }
 
 void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c)
 {
 	if (point >= PT_N || !s->rows)
 		return;
-	uint64_t v[SEEN_N], *last = s->last[point], any = 0;
+	uint64_t v[SEEN_N], d[SEEN_N], *last = s->last[point], any = 0;
 	seen_of(c, v);
-	for (int k = 0; k < SEEN_N; k++)
-		any |= v[k] - last[k];
+	for (int k = 0; k < SEEN_N; k++) {
+		d[k] = v[k] - last[k];
+		any |= d[k];
+		last[k] = v[k];
+	}
 	if (!any)
 		return;
 	struct open_win *o = slot(s, ts_ns);
-	if (!o)
+	if (o)
+		seen_add(&o->row, d, point);
+	else
 		s->rows->late++;
-	for (int k = 0; k < SEEN_N; k++) {
-		if (o)
-			*seen_field(&o->row, k, point) += v[k] - last[k];
-		last[k] = v[k];
-	}
 }
 
 static int64_t comp(const struct txn *t, int c)

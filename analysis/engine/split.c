@@ -9,7 +9,7 @@
  *
  * A packet's events, in the order eng_feed makes the calls:
  *   EV_PKT (its time) [EV_CNT: state expiry's counters] [EV_TXN ...]
- *   [EV_HOOK: the decoded packet] [EV_TXN ...] EV_END (its counters after)
+ *   [EV_HOOK: the decoded packet] [EV_TXN ...] EV_END or EV_END_ABS (its counters after)
  * and between packets EV_ERR (a damaged file), last EV_DONE.
  *
  * Queues: per point WK_BATCHES batches of WK_BATCH bytes go round between
@@ -31,7 +31,7 @@
 #define WK_PAYLOAD 32	/* payload bytes a decoded packet carries along (the detectors
 			 * peek at a DNS header's flags, an ICMPv6 target: 20 at most) */
 
-enum { EV_PKT = 1, EV_CNT, EV_TXN, EV_HOOK, EV_END, EV_ERR, EV_DONE };
+enum { EV_PKT = 1, EV_CNT, EV_TXN, EV_HOOK, EV_END, EV_END_ABS, EV_ERR, EV_DONE };
 
 struct ev {
 	uint32_t type, size;	/* size: of the whole record, a multiple of 8 */
@@ -45,11 +45,35 @@ struct ev_pkt {
 /* The counters after a packet, for eng_post: those the series counts
  * (series.c, seen_of); the others change the joiner's copy at EV_CNT, as
  * they change the results' in one thread. tests/it/analyze_threads.sh
- * holds the two ways to the same results. */
+ * holds the two ways to the same results. Sent as their growth since the
+ * last EV_END or EV_CNT, a byte each (a packet adds one or two: 16 bytes
+ * instead of 56 for every packet); EV_END_ABS, the values, when a growth
+ * does not fit in a byte. */
+enum { END_PKTS, END_DNS_Q, END_DNS_R, END_HTTP_Q, END_HTTP_R, END_HTTP_C, END_N };
+
 struct ev_end {
 	struct ev h;
-	uint64_t packets, dns_queries, dns_responses, http_requests, http_responses, http_connections;
+	uint8_t d[END_N];
 };
+
+struct ev_end_abs {
+	struct ev h;
+	uint64_t v[END_N];
+};
+
+static void end_get(const struct pt_counts *c, uint64_t v[END_N])
+{
+	v[END_PKTS] = c->packets, v[END_DNS_Q] = c->dns_queries, v[END_DNS_R] = c->dns_responses;
+	v[END_HTTP_Q] = c->http_requests, v[END_HTTP_R] = c->http_responses;
+	v[END_HTTP_C] = c->http_connections;
+}
+
+static void end_set(struct pt_counts *c, const uint64_t v[END_N])
+{
+	c->packets = v[END_PKTS], c->dns_queries = v[END_DNS_Q], c->dns_responses = v[END_DNS_R];
+	c->http_requests = v[END_HTTP_Q], c->http_responses = v[END_HTTP_R];
+	c->http_connections = v[END_HTTP_C];
+}
 
 struct ev_cnt {
 	struct ev h;
@@ -113,6 +137,7 @@ struct eng_worker {
 	 * core to the other at every event (measured: a thread per point then
 	 * took 1.8 times the CPU of one thread) */
 	_Alignas(64) struct batch *out;
+	uint64_t sent[END_N];		/* the counters as the events told them so far */
 	/* the joiner's side */
 	_Alignas(64) struct batch *rb;
 	size_t roff;
@@ -178,6 +203,25 @@ void eng_wk_counts(struct eng_worker *w, const struct pt_counts *c)
 {
 	struct ev_cnt *v = put(w, EV_CNT, sizeof *v);
 	v->c = *c;
+	end_get(c, w->sent);
+}
+
+/* The point's counters after a packet: their growth, or their values. */
+static void put_end(struct eng_worker *w, const struct pt_counts *c)
+{
+	uint64_t v[END_N], big = 0;
+	end_get(c, v);
+	for (int k = 0; k < END_N; k++)
+		big |= (v[k] - w->sent[k]) >> 8;
+	if (big) {
+		struct ev_end_abs *a = put(w, EV_END_ABS, sizeof *a);
+		memcpy(a->v, v, sizeof a->v);
+	} else {
+		struct ev_end *e = put(w, EV_END, sizeof *e);
+		for (int k = 0; k < END_N; k++)
+			e->d[k] = (uint8_t)(v[k] - w->sent[k]);
+	}
+	memcpy(w->sent, v, sizeof v);
 }
 
 void eng_wk_packet(struct eng_worker *w, const struct pkt *p, const struct dec_pkt *d)
@@ -252,11 +296,7 @@ static void *worker_main(void *arg)
 		struct ev_pkt *v = put(w, EV_PKT, sizeof *v);
 		v->ts = p.ts_ns;
 		eng_point_feed(w->ep, &p);
-		const struct pt_counts *c = pt_counts(w->ep->pt);
-		struct ev_end *end = put(w, EV_END, sizeof *end);
-		end->packets = c->packets, end->dns_queries = c->dns_queries;
-		end->dns_responses = c->dns_responses, end->http_requests = c->http_requests;
-		end->http_responses = c->http_responses, end->http_connections = c->http_connections;
+		put_end(w, pt_counts(w->ep->pt));
 	}
 	put(w, EV_DONE, sizeof(struct ev));
 	publish(w, 1);
@@ -340,13 +380,18 @@ static void play(struct engine *e, struct eng_worker *w)
 			eng_packet(e, role, hook_pkt(w, v), v->raw, v->fp, v->dir);
 			break;
 		}
+		case EV_END_ABS:
+			end_set(&w->mirror, ((const struct ev_end_abs *)h)->v);
+			eng_post(e, role, &w->mirror);
+			return;
 		default: {	/* EV_END */
 			const struct ev_end *v = (const struct ev_end *)h;
-			struct pt_counts *m = &w->mirror;
-			m->packets = v->packets, m->dns_queries = v->dns_queries;
-			m->dns_responses = v->dns_responses, m->http_requests = v->http_requests;
-			m->http_responses = v->http_responses, m->http_connections = v->http_connections;
-			eng_post(e, role, m);
+			uint64_t now[END_N];
+			end_get(&w->mirror, now);
+			for (int k = 0; k < END_N; k++)
+				now[k] += v->d[k];
+			end_set(&w->mirror, now);
+			eng_post(e, role, &w->mirror);
 			return;
 		}
 		}

@@ -167,10 +167,23 @@ static double client_slope(const struct clk_est *e)
 	return s / (1 + s);
 }
 
+/* llround(x) (half away from zero) without libm's call, which cost as much
+ * as the rest of a mapping (several per packet): below 2^52 x - trunc(x) is
+ * exact, so the comparisons decide as llround does; beyond, x is whole (or
+ * not a number) and llround itself says. */
+static int64_t round_away(double x)
+{
+	if (!(fabs(x) < 0x1p52))
+		return llround(x);
+	int64_t r = (int64_t)x;		/* toward zero */
+	double f = x - (double)r;
+	return r + (f >= 0.5) - (f <= -0.5);
+}
+
 uint64_t clk_map_dom0(const struct clk_est *e, uint64_t client_ns)
 {
 	double rel = (double)(int64_t)(client_ns - e->origin_ns);
-	int64_t theta = e->offset_ns + llround(client_slope(e) * rel);
+	int64_t theta = e->offset_ns + round_away(client_slope(e) * rel);
 	return client_ns - (uint64_t)theta;
 }
 

@@ -113,7 +113,7 @@ void cross_finish(struct cross *x, struct cross_stats *st)
 		for (uint8_t b = a + 1; b < PT_N; b++)
 			if ((x->cfg.roles & 1u << a) && (x->cfg.roles & 1u << b)) {
 				st->pair_valid[a][b] = 1;
-				st->pair[a][b] = *pktm_pair(x->xpt, a, b);
+				st->pair[a][b] = pktm_pair(x->xpt, a, b);
 			}
 	st->match_evicted = pktm_evicted(x->xpt);
 	st->attrib = *attrib_stats(x->att);

@@ -24,6 +24,21 @@ const char *res_limit_name(int l)
 	return l >= 0 && l < RES_LIMIT_N ? limit_names[l] : "?";
 }
 
+void res_comp_values(const struct txn *t, int64_t v[RC_N])
+{
+	v[RC_TOTAL] = t->total_ns;
+	v[RC_RESPONSE] = t->proto == TXN_HTTP ? t->response_ns : TXN_NS_NONE;
+	v[RC_CLIENT] = t->client_ns;
+	v[RC_LINK] = t->link_ns;
+	v[RC_BRIDGE] = t->bridge_ns;
+	v[RC_GUEST] = t->guest_ns;
+	v[RC_NETWORK] = t->network_ns;
+	v[RC_LINK_IN] = t->link_in_ns;
+	v[RC_LINK_OUT] = t->link_out_ns;
+	v[RC_SERVER] = t->merged & TXN_M_SERVER ? t->server_ns : TXN_NS_NONE;
+	v[RC_CLIENT_LINK] = t->merged & TXN_M_CLIENT_LINK ? t->client_link_ns : TXN_NS_NONE;
+}
+
 int64_t res_comp_value(const struct txn *t, int c)
 {
 	switch (c) {
@@ -139,11 +154,11 @@ void res_add_txn(struct results *r, const struct txn *t)
 		p->first_ns = t->start_ns;
 	if (t->start_ns > p->last_ns)
 		p->last_ns = t->start_ns;
-	for (int c = 0; c < RC_N; c++) {
-		int64_t v = res_comp_value(t, c);
-		if (v != TXN_NS_NONE)
-			hist_record(p->lat[c], v);
-	}
+	int64_t v[RC_N];
+	res_comp_values(t, v);
+	for (int c = 0; c < RC_N; c++)
+		if (v[c] != TXN_NS_NONE)
+			hist_record(p->lat[c], v[c]);
 }
 
 void res_saw_packet(struct results *r, int role, uint64_t ts_ns)

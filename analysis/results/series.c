@@ -269,19 +269,6 @@ void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_
 		s->rows->late++;
 }
 
-static int64_t comp(const struct txn *t, int c)
-{
-	switch (c) {
-	case SC_TOTAL: return t->total_ns;
-	case SC_CLIENT: return t->client_ns;
-	case SC_LINK: return t->link_ns;
-	case SC_BRIDGE: return t->bridge_ns;
-	case SC_GUEST: return t->guest_ns;
-	case SC_NETWORK: return t->network_ns;
-	default: return t->server_ns;
-	}
-}
-
 void ser_txn(struct series *s, const struct txn *t, uint64_t end_ns)
 {
 	if (!s->rows)
@@ -295,13 +282,16 @@ void ser_txn(struct series *s, const struct txn *t, uint64_t end_ns)
 	o->row.txns[p]++;
 	if (t->lost_at)
 		o->row.lost[p]++;
+	const int64_t v[SER_COMPS] = {	/* by enum ser_comp */
+		t->total_ns, t->client_ns, t->link_ns, t->bridge_ns, t->guest_ns, t->network_ns,
+		t->server_ns
+	};
 	for (int c = 0; c < SER_COMPS; c++) {
-		int64_t v = comp(t, c);
-		if (v == TXN_NS_NONE)
+		if (v[c] == TXN_NS_NONE)
 			continue;
-		hist_record(o->h[p][c], v);
-		o->row.lat[p][c].sum += (double)v;
-		o->row.lat[p][c].sumsq += (double)v * (double)v;
+		hist_record(o->h[p][c], v[c]);
+		o->row.lat[p][c].sum += (double)v[c];
+		o->row.lat[p][c].sumsq += (double)v[c] * (double)v[c];
 	}
 }
 

@@ -24,21 +24,6 @@ const char *res_limit_name(int l)
 	return l >= 0 && l < RES_LIMIT_N ? limit_names[l] : "?";
 }
 
-void res_comp_values(const struct txn *t, int64_t v[RC_N])
-{
-	v[RC_TOTAL] = t->total_ns;
-	v[RC_RESPONSE] = t->proto == TXN_HTTP ? t->response_ns : TXN_NS_NONE;
-	v[RC_CLIENT] = t->client_ns;
-	v[RC_LINK] = t->link_ns;
-	v[RC_BRIDGE] = t->bridge_ns;
-	v[RC_GUEST] = t->guest_ns;
-	v[RC_NETWORK] = t->network_ns;
-	v[RC_LINK_IN] = t->link_in_ns;
-	v[RC_LINK_OUT] = t->link_out_ns;
-	v[RC_SERVER] = t->merged & TXN_M_SERVER ? t->server_ns : TXN_NS_NONE;
-	v[RC_CLIENT_LINK] = t->merged & TXN_M_CLIENT_LINK ? t->client_link_ns : TXN_NS_NONE;
-}
-
 int64_t res_comp_value(const struct txn *t, int c)
 {
 	switch (c) {
@@ -139,6 +124,33 @@ static void count_status(struct res_proto *p, const struct txn *t)
 		p->status_class[t->status >= 100 && t->status < 600 ? t->status / 100 : 0]++;
 }
 
+static void record(struct hist *h, int64_t v)
+{
+	if (v != TXN_NS_NONE)
+		hist_record(h, v);
+}
+
+/* Each component res_comp_value gives, measured, into its histogram: in a
+ * straight line (a loop over res_comp_value cost a call and a switch per
+ * component, a loop over them all at once a test more per component). */
+static void record_comps(struct res_proto *p, const struct txn *t)
+{
+	record(p->lat[RC_TOTAL], t->total_ns);
+	if (t->proto == TXN_HTTP)
+		record(p->lat[RC_RESPONSE], t->response_ns);
+	record(p->lat[RC_CLIENT], t->client_ns);
+	record(p->lat[RC_LINK], t->link_ns);
+	record(p->lat[RC_BRIDGE], t->bridge_ns);
+	record(p->lat[RC_GUEST], t->guest_ns);
+	record(p->lat[RC_NETWORK], t->network_ns);
+	record(p->lat[RC_LINK_IN], t->link_in_ns);
+	record(p->lat[RC_LINK_OUT], t->link_out_ns);
+	if (t->merged & TXN_M_SERVER)
+		record(p->lat[RC_SERVER], t->server_ns);
+	if (t->merged & TXN_M_CLIENT_LINK)
+		record(p->lat[RC_CLIENT_LINK], t->client_link_ns);
+}
+
 void res_add_txn(struct results *r, const struct txn *t)
 {
 	struct res_proto *p = res_proto_of(r, t->proto);
@@ -154,11 +166,7 @@ void res_add_txn(struct results *r, const struct txn *t)
 		p->first_ns = t->start_ns;
 	if (t->start_ns > p->last_ns)
 		p->last_ns = t->start_ns;
-	int64_t v[RC_N];
-	res_comp_values(t, v);
-	for (int c = 0; c < RC_N; c++)
-		if (v[c] != TXN_NS_NONE)
-			hist_record(p->lat[c], v[c]);
+	record_comps(p, t);
 }
 
 void res_saw_packet(struct results *r, int role, uint64_t ts_ns)

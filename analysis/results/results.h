@@ -31,9 +31,6 @@ enum res_comp {
 const char *res_comp_name(int c);		/* "total", ... */
 /* The component's value in a transaction (TXN_NS_NONE when not measured). */
 int64_t res_comp_value(const struct txn *t, int c);
-/* Every component's at once, v[c] as res_comp_value(t, c): a transaction's
- * statistics read them all (a call and a switch per component otherwise). */
-void res_comp_values(const struct txn *t, int64_t v[RC_N]);
 
 #define RES_RCODES 24	/* DNS rcodes 0..22 counted apart, the rest in the last */
 

@@ -104,10 +104,13 @@ void hist_reset(struct hist *h)
 	empty(h);
 }
 
-/* v's bucket counter: in pos, or in neg by -v (INT64_MIN's in the top one). */
-static uint64_t *bucket(struct hist *h, int64_t v)
+/* n more in v's bucket: in pos, or in neg by -v (INT64_MIN's in the top one). */
+static void count(struct hist *h, int64_t v, uint64_t n)
 {
-	return v >= 0 ? &h->pos[index_mag((uint64_t)v)] : &h->neg[index_mag(-(uint64_t)v)];
+	if (v >= 0)
+		h->pos[index_mag((uint64_t)v)] += n;
+	else
+		h->neg[index_mag(-(uint64_t)v)] += n;
 }
 
 static void extremes(struct hist *h, int64_t v)
@@ -126,7 +129,7 @@ void hist_record_n(struct hist *h, int64_t v, uint64_t n)
 	h->count += n;
 	h->sum += (long double)v * n;
 	h->sumsq += (long double)v * v * n;
-	*bucket(h, v) += n;
+	count(h, v, n);
 }
 
 /* hist_record_n's with n = 1, whose products by n are exact: the same sums
@@ -139,7 +142,7 @@ void hist_record(struct hist *h, int64_t v)
 	h->count++;
 	h->sum += v;
 	h->sumsq += (long double)v * v;
-	++*bucket(h, v);
+	count(h, v, 1);
 }
 
 uint64_t hist_count(const struct hist *h) { return h ? h->count : 0; }

@@ -120,10 +120,10 @@ static void test_counts_and_span(void **st)
 	res_saw_packet(r, PT_VIF, 700);
 	res_saw_packet(r, PT_VIF, 500);
 	res_saw_packet(r, PT_CLIENT, 900);
-	assert_int_equal(r->first_ns, 500);
-	assert_int_equal(r->last_ns, 900);
 	assert_int_equal(r->point[PT_VIF].first_ns, 500);
 	assert_int_equal(r->point[PT_VIF].last_ns, 700);
+	assert_int_equal(r->point[PT_CLIENT].first_ns, 900);
+	assert_int_equal(r->point[PT_CLIENT].last_ns, 900);
 	res_free(r);
 }
 

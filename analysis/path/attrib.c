@@ -20,27 +20,24 @@ struct legs {
 	uint64_t mark;		/* client time = in[n-1] - mark */
 };
 
+/* 0 and *l, or -EINVAL when a time the legs need was not seen. With one
+ * leg, in[1] and out[1] stay unset (nothing reads them). */
 static int legs_of(const struct txn *proto, const struct txn_times *t, struct legs *l)
 {
-	memset(l, 0, sizeof *l);
+	l->end = t->resp_last;
 	if (proto->proto == TXN_HTTP && proto->first_on_conn) {
 		l->n = 2;
-		l->in[0] = t->syn;
-		l->out[0] = t->synack;
-		l->mark = t->synack;
-		l->start = t->syn;
-	} else {
-		l->n = 1;
-		l->mark = proto->proto == TXN_HTTP && t->req_first ? t->req_first : t->req_last;
-		l->start = l->mark;
+		l->in[0] = l->start = t->syn;
+		l->out[0] = l->mark = t->synack;
+		l->in[1] = t->req_last;
+		l->out[1] = t->resp_last;
+		return t->syn && t->synack && t->req_last && t->resp_last ? 0 : -EINVAL;
 	}
-	l->in[l->n - 1] = t->req_last;
-	l->out[l->n - 1] = t->resp_last;
-	l->end = t->resp_last;
-	for (unsigned k = 0; k < l->n; k++)
-		if (!l->in[k] || !l->out[k])
-			return -EINVAL;
-	return l->mark && l->start ? 0 : -EINVAL;
+	l->n = 1;
+	l->mark = l->start = proto->proto == TXN_HTTP && t->req_first ? t->req_first : t->req_last;
+	l->in[0] = t->req_last;
+	l->out[0] = t->resp_last;
+	return t->req_last && t->resp_last && l->mark ? 0 : -EINVAL;
 }
 
 static int64_t dt(uint64_t a, uint64_t b) { return (int64_t)(a - b); }
@@ -194,6 +191,9 @@ struct attrib {
 	uint8_t pts[PT_N];	/* the points given, in path order (points_of) */
 	unsigned npts;
 	unsigned all;		/* their bits: a join is complete when reported equals it */
+	/* the oldest join's end (created + wait_ns): nothing is due before a
+	 * time past it (UINT64_MAX: no join); one compare per packet */
+	uint64_t due;
 	struct pend *pool;	/* pool[tbl.cap] */
 	struct tbl tbl;
 	uint64_t now;
@@ -216,15 +216,17 @@ static size_t name_len(const struct txn *t)
 	return t->proto == TXN_HTTP ? 0 : strnlen(t->name, TXN_NAME_MAX);
 }
 
-static uint64_t key_hash(const struct txn *t, size_t len)
+/* The key's hash leaves the DNS name out: the socket pair and the id all
+ * but tell queries apart already, and key_eq compares the name; hashing it
+ * cost as much as the rest of a report's lookup. (Equal keys still hash
+ * alike, so a lookup finds the same join, newest first, as before.) */
+static uint64_t key_hash(const struct txn *t)
 {
 	uint64_t h = hash_word(HASH_SEED, (uint64_t)t->proto << 32 | t->id);
 	h = ep_hash(h, &t->client);
 	h = ep_hash(h, &t->server);
 	if (t->proto == TXN_HTTP)
 		h = hash_word(h, t->conn_isn);
-	else
-		h = hash_bytes(h, t->name, len);
 	return hash_end(h);
 }
 
@@ -263,6 +265,7 @@ struct attrib *attrib_new(const struct attrib_config *cfg)
 	a->npts = points_of(cfg->roles, a->pts);
 	a->head = a->pts[0];
 	a->all = cfg->roles & ((1u << PT_N) - 1);
+	a->due = UINT64_MAX;
 	a->pool = malloc((size_t)a->cfg.max_pending * sizeof *a->pool);	/* cleared as joins open */
 	if (tbl_init(&a->tbl, a->cfg.max_pending) < 0 || !a->pool) {
 		attrib_free(a);
@@ -287,12 +290,20 @@ void attrib_set_clock(struct attrib *a, const struct clk_est *e)
 
 const struct attrib_stats *attrib_stats(const struct attrib *a) { return &a->st; }
 
+/* The oldest join may have changed: its end again. */
+static void head_moved(struct attrib *a)
+{
+	uint32_t i = tbl_oldest(&a->tbl, L_CREATED);
+	a->due = i == TBL_NONE ? UINT64_MAX : a->pool[i].created + (uint64_t)a->cfg.wait_ns;
+}
+
 static void emit(struct attrib *a, uint32_t i)
 {
 	struct pend *p = &a->pool[i];
 	if (!p->have[a->head]) {
 		a->st.headless++;
 		tbl_del(&a->tbl, i);
+		head_moved(a);
 		return;
 	}
 	if (p->reported == a->all)
@@ -305,6 +316,7 @@ static void emit(struct attrib *a, uint32_t i)
 		a->st.lost[o->lost_at]++;
 	txn_emit(&a->cfg.out, o);
 	tbl_del(&a->tbl, i);
+	head_moved(a);
 }
 
 /* A client time onto the Dom0 clock (0: not seen, stays 0). */
@@ -347,6 +359,8 @@ static uint32_t open_pend(struct attrib *a, const struct txn *t, size_t len, uin
 	p->reported = 0;
 	p->name_len = (uint16_t)len;
 	copy_key(&p->txn, t, len);
+	if (tbl_oldest(&a->tbl, L_CREATED) == i)
+		head_moved(a);
 	return i;
 }
 
@@ -356,7 +370,7 @@ static void on_txn(void *ctx, const struct txn *t)
 	if (t->point >= PT_N || !(a->cfg.roles & 1u << t->point))
 		return;
 	size_t len = name_len(t);
-	uint64_t h = key_hash(t, len);
+	uint64_t h = key_hash(t);
 	uint32_t i = lookup(a, t, len, h);
 	if (i == TBL_NONE)
 		i = open_pend(a, t, len, h);
@@ -384,10 +398,8 @@ void attrib_advance(struct attrib *a, uint64_t now_ns)
 {
 	if (now_ns > a->now)
 		a->now = now_ns;
-	uint32_t i;
-	while ((i = tbl_oldest(&a->tbl, L_CREATED)) != TBL_NONE &&
-	       a->pool[i].created + (uint64_t)a->cfg.wait_ns < a->now)
-		emit(a, i);
+	while (a->due < a->now)
+		emit(a, tbl_oldest(&a->tbl, L_CREATED));
 }
 
 void attrib_finish(struct attrib *a)

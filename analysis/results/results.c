@@ -169,19 +169,6 @@ void res_add_txn(struct results *r, const struct txn *t)
 	record_comps(p, t);
 }
 
-void res_saw_packet(struct results *r, int role, uint64_t ts_ns)
-{
-	struct res_point *pt = &r->point[role];
-	if (!pt->first_ns || ts_ns < pt->first_ns)
-		pt->first_ns = ts_ns;
-	if (ts_ns > pt->last_ns)
-		pt->last_ns = ts_ns;
-	if (!r->first_ns || ts_ns < r->first_ns)
-		r->first_ns = ts_ns;
-	if (ts_ns > r->last_ns)
-		r->last_ns = ts_ns;
-}
-
 const struct pt_counts *res_ref_counts(const struct results *r)
 {
 	return &r->point[r->ref_point < PT_N ? r->ref_point : 0].counts;

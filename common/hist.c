@@ -18,14 +18,24 @@ static unsigned msb64(uint64_t v)
 	return 63u - (unsigned)__builtin_clzll(v);
 }
 
+/* The bucket of v in [0, HIST_MAX_NS): its power of two's sub-bucket. The
+ * buckets below 2 * HIST_SUB are one value wide (the index is v): or-ing in
+ * HIST_SUB gives them shift 0 in the same formula, so no branch. */
+static unsigned index_of(uint64_t v)
+{
+	unsigned shift = msb64(v | HIST_SUB) - HIST_SUB_BITS;
+	return shift * HIST_SUB + (unsigned)(v >> shift);
+}
+
+/* The bucket of a magnitude (a value, or a negative one's opposite). */
+static unsigned index_mag(uint64_t m)
+{
+	return m >= (uint64_t)HIST_MAX_NS ? HIST_BUCKETS - 1 : index_of(m);
+}
+
 unsigned hist_index(int64_t v)
 {
-	if (v >= HIST_MAX_NS)
-		return HIST_BUCKETS - 1;
-	if (v < HIST_SUB)
-		return (unsigned)(v < 0 ? 0 : v);
-	unsigned shift = msb64((uint64_t)v) - HIST_SUB_BITS;
-	return shift * HIST_SUB + (unsigned)((uint64_t)v >> shift);
+	return v < 0 ? 0 : index_mag((uint64_t)v);
 }
 
 void hist_bucket_range(unsigned idx, int64_t *lo, int64_t *hi)
@@ -40,9 +50,22 @@ void hist_bucket_range(unsigned idx, int64_t *lo, int64_t *hi)
 	*hi = *lo + ((int64_t)1 << shift) - 1;
 }
 
+/* Empty: min and max start beyond any value, so recording compares each
+ * once (no test of the count); hist_min and hist_max say 0 while empty. */
+static void empty(struct hist *h)
+{
+	h->count = 0;
+	h->sum = 0;
+	h->sumsq = 0;
+	h->min = INT64_MAX;
+	h->max = INT64_MIN;
+}
+
 struct hist *hist_new(void)
 {
 	struct hist *h = calloc(1, sizeof *h);
+	if (h)
+		empty(h);
 	return h;
 }
 
@@ -78,32 +101,48 @@ void hist_reset(struct hist *h)
 {
 	clear_set(h, h->neg, 1);
 	clear_set(h, h->pos, 0);
-	h->count = 0;
-	h->sum = 0;
-	h->sumsq = 0;
-	h->min = h->max = 0;
+	empty(h);
+}
+
+/* n more in v's bucket: in pos, or in neg by -v (INT64_MIN's in the top one). */
+static void count(struct hist *h, int64_t v, uint64_t n)
+{
+	if (v >= 0)
+		h->pos[index_mag((uint64_t)v)] += n;
+	else
+		h->neg[index_mag(-(uint64_t)v)] += n;
+}
+
+static void extremes(struct hist *h, int64_t v)
+{
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
 }
 
 void hist_record_n(struct hist *h, int64_t v, uint64_t n)
 {
 	if (!h || !n)
 		return;
-	if (h->count == 0 || v < h->min)
-		h->min = v;
-	if (h->count == 0 || v > h->max)
-		h->max = v;
+	extremes(h, v);
 	h->count += n;
 	h->sum += (long double)v * n;
 	h->sumsq += (long double)v * v * n;
-	if (v >= 0)
-		h->pos[hist_index(v)] += n;
-	else
-		h->neg[hist_index(v == INT64_MIN ? INT64_MAX : -v)] += n;
+	count(h, v, n);
 }
 
+/* hist_record_n's with n = 1, whose products by n are exact: the same sums
+ * without converting n (the results' and the series' every sample). */
 void hist_record(struct hist *h, int64_t v)
 {
-	hist_record_n(h, v, 1);
+	if (!h)
+		return;
+	extremes(h, v);
+	h->count++;
+	h->sum += v;
+	h->sumsq += (long double)v * v;
+	count(h, v, 1);
 }
 
 uint64_t hist_count(const struct hist *h) { return h ? h->count : 0; }

@@ -237,6 +237,40 @@ static void test_join_stream(void **st)
 	attrib_free(a);
 }
 
+/* Names of different lengths, one the other's start, are different keys:
+ * two queries from one socket with one id join each with its own reports. */
+static void test_join_names(void **st)
+{
+	(void)st;
+	struct got g = { .n = 0 };
+	struct attrib_config c;
+	attrib_config_default(&c);
+	c.out = (struct txn_sink){ collect, &g };
+	struct attrib *a = attrib_new(&c);
+	assert_non_null(a);
+	struct path p = { 50000, 4000, 70000, 6000, 90000, 0 };
+	struct txn_times t[PT_N];
+	make_times(0, &p, t);
+	struct txn_sink in = attrib_sink(a);
+	const char *names[] = { "www.example.com", "www.example.co", "www.example.com.au" };
+	for (int q = PT_VIF; q >= PT_CLIENT; q--)
+		for (unsigned k = 0; k < 3; k++) {
+			struct txn x = base_txn(TXN_DNS, 0);
+			strcpy(x.name, names[k]);
+			x.point = (uint8_t)q;
+			x.t = t[q];
+			x.t.resp_last += k;	/* each its own answer time */
+			txn_emit(&in, &x);
+		}
+	assert_int_equal(g.n, 3);
+	for (unsigned k = 0; k < 3; k++) {
+		assert_string_equal(g.t[k].name, names[k]);
+		assert_int_equal(g.t[k].guest_ns, 90000 + (int64_t)k);
+	}
+	assert_int_equal(attrib_stats(a)->joined, 3);
+	attrib_free(a);
+}
+
 /* Connection attempts never answered (a SYN without SYN-ACK, as tcp_track
  * reports them: id 0, no name, only t.syn): joined across points by ISN and
  * placed by where the SYN was last seen: vif -> guest, uplink -> bridge,
@@ -292,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_pairs),
 		cmocka_unit_test(test_losses),
 		cmocka_unit_test(test_join_stream),
+		cmocka_unit_test(test_join_names),
 		cmocka_unit_test(test_syn_attempts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,6 +58,35 @@ static void run(const struct scen *s)
 	clk_free(c);
 }
 
+/* clk_to_dom0 is t - (offset + llround(slope * (t - origin))) to the
+ * nanosecond (its rounding is its own, not libm's): halves of a nanosecond
+ * either way, skews of both signs, times far from the origin (beyond 2^52
+ * ns of correction: llround's own path). */
+static void test_map_exact(void **st)
+{
+	(void)st;
+	const double ppm[] = { 0, 40, -85, 1000, 0.5, -0.5, 123456.789 };
+	uint64_t r = 12345;	/* its own draws: the scenarios' stay as they were */
+	for (unsigned k = 0; k < sizeof ppm / sizeof ppm[0]; k++) {
+		struct clk_est e = { .ok = 1, .origin_ns = 1700000000000000000ull, .offset_ns = -7300000001ll };
+		clk_set_skew(&e, ppm[k]);
+		double s = ppm[k] * 1e-6, slope = s / (1 + s);
+		assert_true(e.slope == slope);
+		for (int i = 0; i < 200000; i++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			double u = (double)(r >> 11) / 9007199254740992.0;
+			int64_t rel = (int64_t)(u * 2e12) - 1000000000000ll;
+			if (i % 4 == 1)	/* a correction of exactly n + 1/2 ns, when the slope allows */
+				rel = (int64_t)llround(((double)(i % 1000) + 0.5) / (slope ? slope : 1));
+			if (i % 4 == 2)
+				rel = (int64_t)(u * 9e18) - 4500000000000000000ll;
+			uint64_t t = e.origin_ns + (uint64_t)rel;
+			uint64_t want = t - (uint64_t)(e.offset_ns + llround(slope * (double)rel));
+			assert_int_equal(clk_to_dom0(&e, t), want);
+		}
+	}
+}
+
 static void test_seconds_off_fast(void **st)
 {
 	(void)st;
@@ -105,6 +134,7 @@ static void test_coarse(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_map_exact),
 		cmocka_unit_test(test_seconds_off_fast),
 		cmocka_unit_test(test_behind_slow),
 		cmocka_unit_test(test_thin_hull),

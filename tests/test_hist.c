@@ -195,6 +195,48 @@ static void test_reset_range(void **state)
 	hist_free(g);
 }
 
+/* hist_record is hist_record_n with n = 1, to the last bit of the sums
+ * (mean, deviation) and in every bucket, for values of every size and sign;
+ * an emptied histogram has no extremes left. */
+static void test_record_one(void **state)
+{
+	(void)state;
+	struct hist *a = hist_new(), *b = hist_new();
+	const int64_t edge[] = { 0, 1, -1, 127, 128, 255, 256, -128, -256, HIST_MAX_NS - 1, HIST_MAX_NS,
+				 -HIST_MAX_NS, INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+	for (unsigned i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+		hist_record(a, edge[i]);
+		hist_record_n(b, edge[i], 1);
+	}
+	for (int i = 0; i < 100000; i++) {
+		int64_t v = (int64_t)(tl_rand() >> (tl_rand() % 64)) * (tl_rand() % 2 ? 1 : -1);
+		hist_record(a, v);
+		hist_record_n(b, v, 1);
+	}
+	assert_int_equal(hist_count(a), hist_count(b));
+	assert_true(hist_mean(a) == hist_mean(b));
+	assert_true(hist_stddev(a) == hist_stddev(b));
+	assert_int_equal(hist_min(a), INT64_MIN);
+	assert_int_equal(hist_max(a), INT64_MAX);
+	enum { CAP = 2 * HIST_BUCKETS };
+	static int64_t va[CAP], vb[CAP];
+	static uint64_t ca[CAP], cb[CAP];
+	unsigned na = hist_buckets(a, va, ca, CAP), nb = hist_buckets(b, vb, cb, CAP);
+	assert_int_equal(na, nb);
+	for (unsigned k = 0; k < na; k++) {
+		assert_int_equal(va[k], vb[k]);
+		assert_int_equal(ca[k], cb[k]);
+	}
+	hist_reset(a);
+	assert_int_equal(hist_min(a), 0);
+	assert_int_equal(hist_max(a), 0);
+	hist_record(a, 5);
+	assert_int_equal(hist_min(a), 5);
+	assert_int_equal(hist_max(a), 5);
+	hist_free(a);
+	hist_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_merge_and_empty),
 		cmocka_unit_test(test_batch_percentiles),
 		cmocka_unit_test(test_reset_range),
+		cmocka_unit_test(test_record_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,6 +72,34 @@ static void test_add_txn(void **st)
 	res_free(r);
 }
 
+/* Every component res_comp_value gives (measured) lands in its histogram,
+ * and only those: an HTTP transaction with every field set, merged and not. */
+static void test_components_as_comp_value(void **st)
+{
+	(void)st;
+	for (int merged = 0; merged <= (TXN_M_SERVER | TXN_M_CLIENT_LINK); merged++)
+		for (int proto = TXN_DNS; proto <= TXN_HTTP; proto++) {
+			struct results *r = res_new();
+			assert_non_null(r);
+			struct txn t = mk(proto, 1, 200);
+			int64_t *f[] = { &t.response_ns, &t.client_ns, &t.link_ns, &t.bridge_ns,
+					 &t.guest_ns, &t.network_ns, &t.link_in_ns, &t.link_out_ns,
+					 &t.server_ns, &t.client_link_ns };
+			for (unsigned k = 0; k < sizeof f / sizeof f[0]; k++)
+				*f[k] = 100 + (int64_t)k;
+			t.merged = (uint8_t)merged;
+			res_add_txn(r, &t);
+			const struct res_proto *p = res_proto_of(r, proto);
+			for (int c = 0; c < RC_N; c++) {
+				int64_t v = res_comp_value(&t, c);
+				assert_int_equal(hist_count(p->lat[c]), v != TXN_NS_NONE);
+				if (v != TXN_NS_NONE)
+					assert_int_equal(hist_min(p->lat[c]), v);
+			}
+			res_free(r);
+		}
+}
+
 static void test_counts_and_span(void **st)
 {
 	(void)st;
@@ -92,10 +120,10 @@ static void test_counts_and_span(void **st)
 	res_saw_packet(r, PT_VIF, 700);
 	res_saw_packet(r, PT_VIF, 500);
 	res_saw_packet(r, PT_CLIENT, 900);
-	assert_int_equal(r->first_ns, 500);
-	assert_int_equal(r->last_ns, 900);
 	assert_int_equal(r->point[PT_VIF].first_ns, 500);
 	assert_int_equal(r->point[PT_VIF].last_ns, 700);
+	assert_int_equal(r->point[PT_CLIENT].first_ns, 900);
+	assert_int_equal(r->point[PT_CLIENT].last_ns, 900);
 	res_free(r);
 }
 
@@ -139,6 +167,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_txn),
+		cmocka_unit_test(test_components_as_comp_value),
 		cmocka_unit_test(test_counts_and_span),
 		cmocka_unit_test(test_loss_names),
 		cmocka_unit_test(test_windows_freed),

@@ -44,22 +44,24 @@ static uint64_t dom0_ns(const struct engine *e, uint8_t role, uint64_t ts)
 	return role == PT_CLIENT ? clk_to_dom0(&e->cfg.clock, ts) : ts;
 }
 
-/* Where a final transaction ends: its last response packet; 0 when
- * unanswered (it ends when hoplat finds it so, i.e. now). */
-static uint64_t txn_end(const struct engine *e, const struct txn *t)
+/* Where a final transaction ends (start: its start on the Dom0 clock): its
+ * last response packet; 0 when unanswered (it ends when hoplat finds it so,
+ * i.e. now). */
+static uint64_t txn_end(const struct txn *t, uint64_t start)
 {
 	if (t->total_ns == TXN_NS_NONE)
 		return 0;
-	return dom0_ns(e, t->point, t->start_ns) + (uint64_t)t->total_ns;
+	return start + (uint64_t)t->total_ns;
 }
 
 static void finalize(struct engine *e, const struct txn *t)
 {
+	/* on the windows' clock: a client's start is moved to the Dom0 one (once) */
+	uint64_t start = dom0_ns(e, t->point, t->start_ns);
 	res_add_txn(e->res, t);
-	ser_txn(e->ser, t, txn_end(e, t));
+	ser_txn(e->ser, t, txn_end(t, start));
 	watch_txn(e->w, t);
-	/* on the windows' clock: a client's start is moved to the Dom0 one */
-	diag_txn(e->diag, t, dom0_ns(e, t->point, t->start_ns));
+	diag_txn(e->diag, t, start);
 	txn_emit(&e->cfg.out, t);
 }
 

@@ -153,24 +153,39 @@ int clk_estimate(const struct clk *c, struct clk_est *e)
 	e->offset_ns = llround(theta);
 	/* the slopes are per unit of client time: theta' = s / (1 + s) there */
 	double b = (bo - bi) / 2;
-	e->skew_ppm = b / (1 - b) * 1e6;
+	clk_set_skew(e, b / (1 - b) * 1e6);
 	e->min_in_ns = llround(yi + theta);
 	e->min_out_ns = llround(yo - theta);
 	e->split_uncertainty_ns = llround((yi + yo) / 2);
 	return 0;
 }
 
-/* d theta / d client time */
-static double client_slope(const struct clk_est *e)
+void clk_set_skew(struct clk_est *e, double skew_ppm)
 {
-	double s = e->skew_ppm * 1e-6;
-	return s / (1 + s);
+	double s = skew_ppm * 1e-6;
+	e->skew_ppm = skew_ppm;
+	e->slope = s / (1 + s);
 }
 
+/* The mapping with theta's change since the origin x = slope * rel (ns) not
+ * below 2^52 in size, or not a number: llround says. Apart, so that the
+ * mapping's usual path calls nothing (and saves no registers). */
+static __attribute__((noinline)) uint64_t map_far(const struct clk_est *e, uint64_t client_ns, double x)
+{
+	return client_ns - (uint64_t)(e->offset_ns + llround(x));
+}
+
+/* llround(x) (half away from zero) inline: libm's call cost as much as the
+ * rest of a mapping (several per packet). Below 2^52, x - trunc(x) is exact,
+ * so the comparisons decide as llround does. */
 uint64_t clk_map_dom0(const struct clk_est *e, uint64_t client_ns)
 {
-	double rel = (double)(int64_t)(client_ns - e->origin_ns);
-	int64_t theta = e->offset_ns + llround(client_slope(e) * rel);
+	double x = e->slope * (double)(int64_t)(client_ns - e->origin_ns);
+	if (!(fabs(x) < 0x1p52))
+		return map_far(e, client_ns, x);
+	int64_t r = (int64_t)x;		/* toward zero */
+	double f = x - (double)r;
+	int64_t theta = e->offset_ns + (r + (f >= 0.5) - (f <= -0.5));
 	return client_ns - (uint64_t)theta;
 }
 
@@ -179,7 +194,7 @@ uint64_t clk_to_client(const struct clk_est *e, uint64_t dom0_ns)
 	if (!e || !e->ok)
 		return dom0_ns;
 	double rel = ((double)(int64_t)(dom0_ns - e->origin_ns) + (double)e->offset_ns) /
-		     (1 - client_slope(e));
+		     (1 - e->slope);
 	return e->origin_ns + (uint64_t)llround(rel);
 }
 

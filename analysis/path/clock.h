@@ -28,6 +28,9 @@ struct clk_est {
 	uint64_t origin_ns;		/* client time the offset is stated at */
 	int64_t offset_ns;		/* client clock minus Dom0 clock at origin */
 	double skew_ppm;		/* > 0: the client clock runs fast */
+	double slope;			/* d theta / d client time, s / (1 + s) with s = skew_ppm
+					 * * 1e-6 (clk_set_skew sets both): the mappings' factor,
+					 * once per estimate, not a division per mapping */
 	int64_t split_uncertainty_ns;	/* half the minimum round trip */
 	int64_t min_in_ns, min_out_ns;	/* the one-way minima implied by the split */
 	uint64_t samples[2];		/* per direction */
@@ -46,6 +49,10 @@ void clk_sample(struct clk *c, uint64_t client_ns, uint64_t dom0_ns, int dir);
 /* 0 and *e when both directions have samples; -EAGAIN otherwise (e->ok 0). */
 int clk_estimate(const struct clk *c, struct clk_est *e);
 void clk_free(struct clk *c);
+
+/* The skew of an estimate (and its slope): clk_estimate's way, for an
+ * estimate made otherwise. */
+void clk_set_skew(struct clk_est *e, double skew_ppm);
 
 /* Client time -> Dom0 time with an estimate (identity when !e->ok: one
  * point, or no clock, costs a test). */

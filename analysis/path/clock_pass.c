@@ -237,8 +237,9 @@ void clkpass_track_free(struct clkpass_track *t)
 	free(t);
 }
 
-void clkpass_track_rec(struct clkpass_track *t, const struct pktm_rec *r)
+void clkpass_track_rec(void *track, const struct pktm_rec *r)
 {
+	struct clkpass_track *t = track;
 	uint8_t ref = t->cfg.ref;
 	if (!(r->seen & 1u << PT_CLIENT) || ref >= PT_N || !(r->seen & 1u << ref))
 		return;
@@ -261,6 +262,11 @@ int clkpass_track_advance(struct clkpass_track *t, uint64_t now_ns, struct clk_e
 	return 1;
 }
 
+uint64_t clkpass_track_next(const struct clkpass_track *t)
+{
+	return t->next;
+}
+
 void clkpass_track_finish(struct clkpass_track *t, struct clk_est *e)
 {
 	if (clk_estimate(t->clk, e) != 0) {
@@ -269,11 +275,6 @@ void clkpass_track_finish(struct clkpass_track *t, struct clk_est *e)
 		e->origin_ns = t->origin;
 		e->offset_ns = t->cfg.coarse_ns;
 	}
-}
-
-static void on_rec(void *ctx, const struct pktm_rec *r)
-{
-	clkpass_track_rec(ctx, r);
 }
 
 /* One packet of the starts into the matcher, at its merge key t. */
@@ -322,7 +323,7 @@ static void fine_start(struct in_set *in, unsigned cs, unsigned ds, struct clkpa
 	struct pktm *x = pktm_new(&xc);
 	if (!x)
 		return;
-	pktm_set_done(x, on_rec, t);
+	pktm_set_done(x, clkpass_track_rec, t);
 	int64_t off = t->cfg.coarse_ns;
 	uint64_t ec = ahead_end(in, cs, off), ed = ahead_end(in, ds, 0), end = ec > ed ? ec : ed;
 	struct rd rc = { .in = in, .src = cs, .ahead = 1 }, rdd = { .in = in, .src = ds, .ahead = 1 };

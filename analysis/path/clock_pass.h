@@ -51,11 +51,14 @@ struct clkpass_track;
 
 /* start: the estimate clkpass_start gave (its origin is kept). */
 struct clkpass_track *clkpass_track_new(const struct clkpass_trk *cfg, const struct clk_est *start);
-/* A packet the cross-point part retired (pktm's done hook). */
-void clkpass_track_rec(struct clkpass_track *t, const struct pktm_rec *r);
+/* A packet the cross-point part retired: pktm's done hook (a pktm_done_fn,
+ * track: the struct clkpass_track). */
+void clkpass_track_rec(void *track, const struct pktm_rec *r);
 /* Time (Dom0 clock) moved on: 1 with *e replaced once a second when both
  * directions have samples enough, else 0. */
 int clkpass_track_advance(struct clkpass_track *t, uint64_t now_ns, struct clk_est *e);
+/* The time (Dom0 clock) before which clkpass_track_advance does nothing. */
+uint64_t clkpass_track_next(const struct clkpass_track *t);
 /* After the last packet: *e over every sample. */
 void clkpass_track_finish(struct clkpass_track *t, struct clk_est *e);
 void clkpass_track_free(struct clkpass_track *t);

@@ -11,13 +11,8 @@ struct cross {
 	struct attrib *att;
 	struct txn_sink joiner;
 	struct clkpass_track *track;	/* refines cfg.clock; NULL when not */
+	uint64_t refine_at;		/* the track's next re-estimate (UINT64_MAX: no track) */
 };
-
-/* pktm's done hook: a packet seen at the client and at Dom0 is a clock sample. */
-static void on_rec(void *ctx, const struct pktm_rec *r)
-{
-	clkpass_track_rec(ctx, r);
-}
 
 struct cross *cross_new(const struct cross_config *cfg, struct txn_sink final)
 {
@@ -41,8 +36,9 @@ struct cross *cross_new(const struct cross_config *cfg, struct txn_sink final)
 		cross_free(x);
 		return NULL;
 	}
+	x->refine_at = x->track ? clkpass_track_next(x->track) : UINT64_MAX;
 	if (x->track)
-		pktm_set_done(x->xpt, on_rec, x->track);
+		pktm_set_done(x->xpt, clkpass_track_rec, x->track);	/* packets matched: clock samples */
 	attrib_set_clock(x->att, &cfg->clock);
 	x->joiner = attrib_sink(x->att);
 	return x;
@@ -83,15 +79,23 @@ static void use_clock(struct cross *x, const struct clk_est *e)
 	attrib_set_clock(x->att, e);
 }
 
+/* The track's re-estimate, when due. Apart from cross_advance, whose
+ * usual path then keeps no estimate on its stack. */
+static __attribute__((noinline)) int refine(struct cross *x, uint64_t now_ns)
+{
+	struct clk_est e;
+	int changed = clkpass_track_advance(x->track, now_ns, &e);
+	x->refine_at = clkpass_track_next(x->track);
+	if (changed)
+		use_clock(x, &e);
+	return changed;
+}
+
 int cross_advance(struct cross *x, uint64_t now_ns)
 {
 	pktm_advance(x->xpt, now_ns);
 	attrib_advance(x->att, now_ns);
-	struct clk_est e;
-	if (!x->track || !clkpass_track_advance(x->track, now_ns, &e))
-		return 0;
-	use_clock(x, &e);
-	return 1;
+	return now_ns >= x->refine_at ? refine(x, now_ns) : 0;
 }
 
 const struct clk_est *cross_clock(const struct cross *x)
@@ -113,7 +117,7 @@ void cross_finish(struct cross *x, struct cross_stats *st)
 		for (uint8_t b = a + 1; b < PT_N; b++)
 			if ((x->cfg.roles & 1u << a) && (x->cfg.roles & 1u << b)) {
 				st->pair_valid[a][b] = 1;
-				st->pair[a][b] = *pktm_pair(x->xpt, a, b);
+				st->pair[a][b] = pktm_pair(x->xpt, a, b);
 			}
 	st->match_evicted = pktm_evicted(x->xpt);
 	st->attrib = *attrib_stats(x->att);

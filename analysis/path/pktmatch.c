@@ -22,7 +22,12 @@ struct pktm {
 	struct pktm_config cfg;
 	struct xrec *pool;	/* pool[tbl.cap] */
 	struct tbl tbl;
-	struct pktm_pair pair[PT_N][PT_N];
+	/* the oldest record's end (first_ts + window): nothing retires before
+	 * a time past it (UINT64_MAX: no record); one compare per sighting */
+	uint64_t head_end;
+	/* retired records by their seen bits: the pairs' counts come from them
+	 * when asked (pktm_pair), not per record and pair */
+	uint64_t by_seen[1u << PT_N];
 	uint64_t evicted, sightings;
 	pktm_done_fn done;
 	void *done_ctx;
@@ -84,6 +89,7 @@ struct pktm *pktm_new(const struct pktm_config *cfg)
 		pktm_free(x);
 		return NULL;
 	}
+	x->head_end = UINT64_MAX;
 	return x;
 }
 
@@ -93,45 +99,35 @@ void pktm_set_done(struct pktm *x, pktm_done_fn fn, void *ctx)
 	x->done_ctx = ctx;
 }
 
-/* Counts a retired record for every pair of given points. */
-static void tally(struct pktm *x, const struct pktm_rec *r)
+/* The age list's head changed: its end again. */
+static void head_moved(struct pktm *x)
 {
-	for (unsigned a = 0; a < PT_N; a++)
-		for (unsigned b = a + 1; b < PT_N; b++) {
-			if (!(x->cfg.roles & 1u << a) || !(x->cfg.roles & 1u << b))
-				continue;
-			int sa = r->seen >> a & 1, sb = r->seen >> b & 1;
-			if (sa && sb)
-				x->pair[a][b].matched++;
-			else if (sa)
-				x->pair[a][b].only_first++;
-			else if (sb)
-				x->pair[a][b].only_second++;
-		}
+	uint32_t i = tbl_oldest(&x->tbl, L_SEEN);
+	x->head_end = i == TBL_NONE ? UINT64_MAX : x->pool[i].first_ts + (uint64_t)x->cfg.window_ns;
 }
 
-static void retire(struct pktm *x, uint32_t i)
+/* The oldest record (the age list's head) leaves, counted and handed on. */
+static void retire_oldest(struct pktm *x)
 {
+	uint32_t i = tbl_oldest(&x->tbl, L_SEEN);
 	struct xrec *e = &x->pool[i];
 	tbl_del(&x->tbl, i);
-	tally(x, &e->r);
+	x->by_seen[e->r.seen]++;
 	if (x->done)
 		x->done(x->done_ctx, &e->r);
+	head_moved(x);
 }
 
 void pktm_advance(struct pktm *x, uint64_t now_ns)
 {
-	uint32_t i;
-	while ((i = tbl_oldest(&x->tbl, L_SEEN)) != TBL_NONE &&
-	       x->pool[i].first_ts + (uint64_t)x->cfg.window_ns < now_ns)
-		retire(x, i);
+	while (x->head_end < now_ns)
+		retire_oldest(x);
 }
 
 void pktm_finish(struct pktm *x)
 {
-	uint32_t i;
-	while ((i = tbl_oldest(&x->tbl, L_SEEN)) != TBL_NONE)
-		retire(x, i);
+	while (tbl_oldest(&x->tbl, L_SEEN) != TBL_NONE)
+		retire_oldest(x);
 }
 
 /* The oldest live record with this fingerprint not yet seen at point and
@@ -170,9 +166,10 @@ int pktm_observe(struct pktm *x, uint8_t point, uint64_t ts, uint64_t raw, uint6
 	}
 	if (tbl_full(&x->tbl)) {
 		x->evicted++;
-		retire(x, tbl_oldest(&x->tbl, L_SEEN));
+		retire_oldest(x);
 	}
-	struct xrec *e = &x->pool[tbl_add(&x->tbl, fp, L_SEEN)];
+	i = tbl_add(&x->tbl, fp, L_SEEN);
+	struct xrec *e = &x->pool[i];
 	memset(e, 0, sizeof *e);
 	e->r.fp = fp;
 	e->r.dir = dir;
@@ -180,14 +177,30 @@ int pktm_observe(struct pktm *x, uint8_t point, uint64_t ts, uint64_t raw, uint6
 	e->r.ts[point] = ts;
 	e->r.raw[point] = raw;
 	e->first_ts = ts;
+	if (tbl_oldest(&x->tbl, L_SEEN) == i)
+		head_moved(x);
 	return 0;
 }
 
-const struct pktm_pair *pktm_pair(const struct pktm *x, uint8_t a, uint8_t b)
+struct pktm_pair pktm_pair(const struct pktm *x, uint8_t a, uint8_t b)
 {
-	if (a >= PT_N || b >= PT_N || a == b)
-		return NULL;
-	return a < b ? &x->pair[a][b] : &x->pair[b][a];
+	struct pktm_pair p = { 0 };
+	if (a > b) {
+		uint8_t t = a;
+		a = b, b = t;
+	}
+	if (b >= PT_N || a == b || !(x->cfg.roles & 1u << a) || !(x->cfg.roles & 1u << b))
+		return p;
+	for (unsigned m = 0; m < 1u << PT_N; m++) {
+		int sa = m >> a & 1, sb = m >> b & 1;
+		if (sa && sb)
+			p.matched += x->by_seen[m];
+		else if (sa)
+			p.only_first += x->by_seen[m];
+		else if (sb)
+			p.only_second += x->by_seen[m];
+	}
+	return p;
 }
 
 uint64_t pktm_evicted(const struct pktm *x) { return x->evicted; }

@@ -61,7 +61,9 @@ void pktm_advance(struct pktm *x, uint64_t now_ns);
 /* End of input: retire everything. */
 void pktm_finish(struct pktm *x);
 
-const struct pktm_pair *pktm_pair(const struct pktm *x, uint8_t a, uint8_t b);
+/* The retired records of points a and b (either order; zeros unless both
+ * are given and differ). */
+struct pktm_pair pktm_pair(const struct pktm *x, uint8_t a, uint8_t b);
 uint64_t pktm_evicted(const struct pktm *x);
 uint64_t pktm_sightings(const struct pktm *x);
 void pktm_free(struct pktm *x);

@@ -124,6 +124,33 @@ static void count_status(struct res_proto *p, const struct txn *t)
 		p->status_class[t->status >= 100 && t->status < 600 ? t->status / 100 : 0]++;
 }
 
+static void record(struct hist *h, int64_t v)
+{
+	if (v != TXN_NS_NONE)
+		hist_record(h, v);
+}
+
+/* Each component res_comp_value gives, measured, into its histogram: in a
+ * straight line (a loop over res_comp_value cost a call and a switch per
+ * component, a loop over them all at once a test more per component). */
+static void record_comps(struct res_proto *p, const struct txn *t)
+{
+	record(p->lat[RC_TOTAL], t->total_ns);
+	if (t->proto == TXN_HTTP)
+		record(p->lat[RC_RESPONSE], t->response_ns);
+	record(p->lat[RC_CLIENT], t->client_ns);
+	record(p->lat[RC_LINK], t->link_ns);
+	record(p->lat[RC_BRIDGE], t->bridge_ns);
+	record(p->lat[RC_GUEST], t->guest_ns);
+	record(p->lat[RC_NETWORK], t->network_ns);
+	record(p->lat[RC_LINK_IN], t->link_in_ns);
+	record(p->lat[RC_LINK_OUT], t->link_out_ns);
+	if (t->merged & TXN_M_SERVER)
+		record(p->lat[RC_SERVER], t->server_ns);
+	if (t->merged & TXN_M_CLIENT_LINK)
+		record(p->lat[RC_CLIENT_LINK], t->client_link_ns);
+}
+
 void res_add_txn(struct results *r, const struct txn *t)
 {
 	struct res_proto *p = res_proto_of(r, t->proto);
@@ -139,24 +166,7 @@ void res_add_txn(struct results *r, const struct txn *t)
 		p->first_ns = t->start_ns;
 	if (t->start_ns > p->last_ns)
 		p->last_ns = t->start_ns;
-	for (int c = 0; c < RC_N; c++) {
-		int64_t v = res_comp_value(t, c);
-		if (v != TXN_NS_NONE)
-			hist_record(p->lat[c], v);
-	}
-}
-
-void res_saw_packet(struct results *r, int role, uint64_t ts_ns)
-{
-	struct res_point *pt = &r->point[role];
-	if (!pt->first_ns || ts_ns < pt->first_ns)
-		pt->first_ns = ts_ns;
-	if (ts_ns > pt->last_ns)
-		pt->last_ns = ts_ns;
-	if (!r->first_ns || ts_ns < r->first_ns)
-		r->first_ns = ts_ns;
-	if (ts_ns > r->last_ns)
-		r->last_ns = ts_ns;
+	record_comps(p, t);
 }
 
 const struct pt_counts *res_ref_counts(const struct results *r)

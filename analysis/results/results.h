@@ -208,7 +208,7 @@ struct results {
 	 * the client when given, else the first point on the path. Counting at
 	 * every point and adding would count each packet once per point. */
 	uint8_t ref_point;
-	uint64_t first_ns, last_ns;	/* capture span over all points */
+	uint64_t first_ns, last_ns;	/* capture span over all points (at the end) */
 	int64_t window_ns;
 	struct res_match match[PT_N][PT_N];	/* [a][b], a < b */
 	struct res_clock clock;
@@ -242,8 +242,17 @@ static inline struct res_proto *res_proto_of(struct results *r, int proto)
 const struct pt_counts *res_ref_counts(const struct results *r);
 /* Every point's counters added (what was read: packets, bytes, malformed). */
 void res_sum_counts(const struct results *r, struct pt_counts *sum);
-/* Packets seen at a point (capture span). */
-void res_saw_packet(struct results *r, int role, uint64_t ts_ns);
+/* A packet seen at a point: the point's first_ns and last_ns. (The span
+ * over all points, first_ns and last_ns of the results, is the engine's at
+ * the end, on one clock.) Inline: it runs for every packet. */
+static inline void res_saw_packet(struct results *r, int role, uint64_t ts_ns)
+{
+	struct res_point *pt = &r->point[role];
+	if (!pt->first_ns || ts_ns < pt->first_ns)
+		pt->first_ns = ts_ns;
+	if (ts_ns > pt->last_ns)
+		pt->last_ns = ts_ns;
+}
 /* A closed step appended (copied); its index, or -ENOMEM. */
 long res_add_step(struct results *r, const struct res_step *s);
 /* A figure added to a judgement (beyond RES_FIGURES: dropped). */

@@ -150,6 +150,9 @@ struct eng_worker {
 	_Alignas(64) struct batch *rb;
 	size_t roff;
 	const struct ev_pkt *head;	/* the next packet, when known */
+	const struct ev_pkt *key_of;	/* the head whose merge key is key, */
+	unsigned key_gen;		/* under the clock of this many changes */
+	uint64_t key;
 	struct pt_counts mirror;	/* the counters as the events tell them */
 	struct dec_pkt dec;		/* the decoded packet as an EV_HOOK tells it */
 };
@@ -426,15 +429,21 @@ static void play(struct engine *e, struct eng_worker *w)
 
 /* The worker whose packet comes next: the least Dom0 time, then the
  * first source (in_next's heap); -1 when every one has ended. */
-static int pick(const struct split *s)
+static int pick(struct split *s)
 {
 	int best = -1;
 	uint64_t bk = 0;
+	unsigned gen = eng_clock_changes(s->e);
 	for (unsigned i = 0; i < s->n; i++) {
-		const struct eng_worker *w = s->w[i];
+		struct eng_worker *w = s->w[i];
 		if (!w || !w->head)
 			continue;
-		uint64_t k = w->ep->role == PT_CLIENT ? clk_to_dom0(eng_clock(s->e), w->head->ts) : w->head->ts;
+		if (w->key_of != w->head || w->key_gen != gen) {	/* its key once per head and clock */
+			w->key = w->ep->role == PT_CLIENT ? clk_to_dom0(eng_clock(s->e), w->head->ts)
+							  : w->head->ts;
+			w->key_of = w->head, w->key_gen = gen;
+		}
+		uint64_t k = w->key;
 		if (best < 0 || k < bk)
 			best = (int)i, bk = k;
 	}

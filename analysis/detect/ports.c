@@ -44,6 +44,8 @@ struct ports {
 	struct ports_hooks hooks;
 	struct ports_stats stats;
 	struct group *g;		/* [cfg.max_groups] */
+	unsigned n_groups;		/* used (taken in order): ports_advance, at every
+					 * packet, looks at no group without one */
 };
 
 void ports_config_default(struct ports_config *cfg)
@@ -119,6 +121,7 @@ static struct group *group(struct ports *p, const struct ipaddr *client, const s
 			if (!create)
 				return NULL;
 			g->used = 1;
+			p->n_groups++;
 			g->st.client = *client;
 			g->st.server.ip = *server;
 			g->st.server.port = sport;
@@ -318,10 +321,8 @@ static void on_segment(struct ports *p, struct group *g, uint16_t port, int dir,
 	check(p, g, ts);
 }
 
-void ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
+static void segment(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
 {
-	if (!d->ipver || d->is_frag || d->proto != IPPROTO_TCP)
-		return;
 	uint8_t f = d->tcp.flags;
 	struct group *g;
 	if ((f & TCP_SYN) && !(f & TCP_ACK)) {
@@ -333,15 +334,23 @@ void ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
 		on_segment(p, g, d->dport, 1, f, ts_ns);
 }
 
+/* The test apart from segment(): most packets are not TCP, and return
+ * before segment() saves its registers. */
+void ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
+{
+	if (d->proto == IPPROTO_TCP && d->ipver && !d->is_frag)
+		segment(p, ts_ns, d);
+}
+
 void ports_advance(struct ports *p, uint64_t now_ns)
 {
-	for (unsigned i = 0; i < p->cfg.max_groups && p->g[i].used; i++)
+	for (unsigned i = 0; i < p->n_groups; i++)
 		check(p, &p->g[i], now_ns);
 }
 
 void ports_finish(struct ports *p, uint64_t now_ns)
 {
-	for (unsigned i = 0; i < p->cfg.max_groups && p->g[i].used; i++) {
+	for (unsigned i = 0; i < p->n_groups; i++) {
 		struct group *g = &p->g[i];
 		check(p, g, now_ns);
 		if (g->full && !g->stalled)

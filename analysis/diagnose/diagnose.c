@@ -22,6 +22,12 @@ struct diag {
 	uint64_t emitted_last_send;	/* the last send up to the last window handed on */
 	double interval;		/* typical gap between sends (EWMA) */
 	struct sched sched[2];		/* STEP_REQ, STEP_CONN */
+	/* the bin of the last packet: the next packet in [bin_lo, bin_hi) before
+	 * emit_at (when the window before the newest is handed on) goes there
+	 * with no division; bin NULL when the windows moved */
+	struct step_bin *bin;
+	struct step_window_in *bin_w;
+	uint64_t bin_lo, bin_hi, emit_at;
 };
 
 struct diag *diag_new(const struct diag_config *cfg, struct results *r)
@@ -115,6 +121,7 @@ static struct step_window_in *win(struct diag *d, uint64_t index)
 static void win_open(struct diag *d, uint64_t index)
 {
 	struct step_window_in *w = win(d, index);
+	d->bin = NULL;
 	memset(w, 0, sizeof *w);
 	w->start_ns = index * (uint64_t)d->cfg.window_ns;
 	w->duration_ns = d->cfg.window_ns;
@@ -129,6 +136,7 @@ static int64_t pause_ns(const struct diag *d)
 /* Handed to the step finder, with the pause going on at its end, if any. */
 static void win_emit(struct diag *d, struct step_window_in *w)
 {
+	d->bin = NULL;
 	if (w->last_send)
 		d->emitted_last_send = w->last_send;
 	w->last_send = d->emitted_last_send;
@@ -179,20 +187,51 @@ static void emit_due(struct diag *d, uint64_t ts)
 	}
 }
 
-/* The window and bin of ts (a packet older than the open windows counts in the older). */
-static struct step_bin *bin_of(struct diag *d, uint64_t ts, struct step_window_in **wp)
+/* The window before the newest is handed on at this time (emit_due). */
+static uint64_t emit_time(const struct diag *d)
+{
+	if (!d->has_prev)
+		return UINT64_MAX;
+	const struct step_window_in *w = &d->w[(d->newest - 1) % 2];
+	return w->start_ns + (uint64_t)(w->duration_ns + w->duration_ns / STEP_BINS);
+}
+
+/* The window and bin of ts (a packet older than the open windows counts in
+ * the older), remembered for the packets after it. */
+static struct step_bin *bin_find(struct diag *d, uint64_t ts, struct step_window_in **wp)
 {
 	uint64_t index = ts / (uint64_t)d->cfg.window_ns;
 	advance_to(d, index);
 	emit_due(d, ts);
-	uint64_t oldest = d->has_prev ? d->newest - 1 : d->newest;
-	if (index < oldest)
+	uint64_t oldest = d->has_prev ? d->newest - 1 : d->newest, bin_ns;
+	int older = index < oldest;
+	if (older)
 		index = oldest;
 	struct step_window_in *w = win(d, index);
 	uint64_t off = ts > w->start_ns ? ts - w->start_ns : 0;
-	uint64_t b = off / (uint64_t)(w->duration_ns / STEP_BINS);
+	uint64_t b = off / (bin_ns = (uint64_t)(w->duration_ns / STEP_BINS));
+	if (b > STEP_BINS - 1)
+		b = STEP_BINS - 1;
 	*wp = w;
-	return &w->bin[b < STEP_BINS ? b : STEP_BINS - 1];
+	if (older)
+		return &w->bin[b];
+	d->bin = &w->bin[b];
+	d->bin_w = w;
+	d->bin_lo = w->start_ns + b * bin_ns;
+	d->bin_hi = b < STEP_BINS - 1 ? d->bin_lo + bin_ns : w->start_ns + (uint64_t)w->duration_ns;
+	d->emit_at = emit_time(d);
+	return d->bin;
+}
+
+/* Most packets fall in the bin of the one before: no division, no window
+ * moved (advance_to and emit_due would do nothing). */
+static struct step_bin *bin_of(struct diag *d, uint64_t ts, struct step_window_in **wp)
+{
+	if (d->bin && ts >= d->bin_lo && ts < d->bin_hi && ts < d->emit_at) {
+		*wp = d->bin_w;
+		return d->bin;
+	}
+	return bin_find(d, ts, wp);
 }
 
 /* A send at the head: pauses (the longest that ended in its window kept)

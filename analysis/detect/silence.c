@@ -265,13 +265,10 @@ static unsigned find(const struct silence *h, const struct ipaddr *ip)
 	return i;
 }
 
-/* The guest's entry, the last one found first; a new one when create
- * (slots are never recycled: 64 servers on one path is far beyond the
- * testbed). */
-static struct sil_guest *guest(struct silence *h, const struct ipaddr *ip, int create)
+/* The guest's entry, or a new one when create (slots are never recycled:
+ * 64 servers on one path is far beyond the testbed). */
+static struct sil_guest *lookup(struct silence *h, const struct ipaddr *ip, int create)
 {
-	if (h->last && ipaddr_eq(&h->last->ip, ip))
-		return h->last;
 	unsigned i = find(h, ip);
 	if (i == SIL_MAX_GUESTS)
 		return NULL;
@@ -288,10 +285,20 @@ static struct sil_guest *guest(struct silence *h, const struct ipaddr *ip, int c
 	return g;
 }
 
+/* The last guest found first: most packets are the same guest's. */
+static inline struct sil_guest *guest(struct silence *h, const struct ipaddr *ip, int create)
+{
+	if (h->last && ipaddr_eq(&h->last->ip, ip))
+		return h->last;
+	return lookup(h, ip, create);
+}
+
 /* The guest's layer for a service; a new one when create (a service is
  * watched once seen answering). NULL when none, or all taken. */
 static struct sil_tier *service_tier(struct sil_guest *g, uint8_t svc, uint16_t port, int create)
 {
+	if (g->t[1].service == svc && g->t[1].port == port)	/* most guests have one service */
+		return &g->t[1];
 	for (unsigned i = 1; i < SIL_TIERS; i++) {
 		struct sil_tier *t = &g->t[i];
 		if (!t->used) {
@@ -514,7 +521,7 @@ static __attribute__((noinline)) void resume(struct silence *h, struct sil_guest
 	answer_at(h, g, t, &t->pt[point], ts, kind);
 }
 
-static void count_answer(struct silence *h, struct sil_guest *g, struct sil_tier *t, uint8_t point,
+static inline void count_answer(struct silence *h, struct sil_guest *g, struct sil_tier *t, uint8_t point,
 			 uint64_t ts, uint8_t kind)
 {
 	if (t->silent && point == t->silent_pt)

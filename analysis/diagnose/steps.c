@@ -15,6 +15,18 @@ struct moments {
 	double mean, m2;		/* Welford */
 };
 
+/* A component's samples as its percentiles need them: a histogram's
+ * buckets (hist.h's layout), count, exact min and max. Recorded without
+ * hist_record's long double sums, which cost more than all the rest of a
+ * transaction's step (the step's mean and deviation are struct moments);
+ * made a struct hist only when the step is stored (bins_hist). */
+struct bins {
+	uint64_t count;
+	int64_t min, max;
+	uint64_t pos[HIST_BUCKETS];	/* v >= 0 */
+	uint64_t neg[HIST_BUCKETS];	/* v < 0, by -v */
+};
+
 /* A transaction as a step needs it, queued until its window is decided:
  * 32 bytes (at 100,000 requests/s a window's worth is 3 MB). */
 struct rec {
@@ -31,7 +43,7 @@ struct acc {
 	uint64_t load;			/* step_bin_load summed */
 	double cov_ns;			/* time the bins added cover */
 	double set_load, set_ns;	/* full windows only: the rate a change is tested against */
-	struct hist *h[RES_STEP_COMPS];
+	struct bins *b[RES_STEP_COMPS];
 	struct moments m[RES_STEP_COMPS];
 	uint64_t txns, answered, lost[4];
 };
@@ -48,6 +60,7 @@ struct steps {
 	int64_t bin_ns;
 	struct rec *q;
 	size_t nq, capq;
+	struct hist *stat;		/* a step's component when stored (bins_hist) */
 };
 
 uint32_t step_bin_load(const struct step_bin *b, uint8_t head)
@@ -65,12 +78,14 @@ struct steps *step_new(const struct step_config *cfg, struct results *r)
 		s->cfg.hold_ns = STEP_HOLD_NS;
 	s->r = r;
 	s->cur = -1;
+	int ok = (s->stat = hist_new()) != NULL;
 	for (int i = 0; i < STEP_ACCS; i++)
 		for (int c = 0; c < RES_STEP_COMPS; c++)
-			if (!(s->acc[i].h[c] = hist_new())) {
-				step_free(s);
-				return NULL;
-			}
+			ok &= (s->acc[i].b[c] = calloc(1, sizeof(struct bins))) != NULL;
+	if (!ok) {
+		step_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -80,9 +95,95 @@ void step_free(struct steps *s)
 		return;
 	for (int i = 0; i < STEP_ACCS; i++)
 		for (int c = 0; c < RES_STEP_COMPS; c++)
-			hist_free(s->acc[i].h[c]);
+			free(s->acc[i].b[c]);
+	hist_free(s->stat);
 	free(s->q);
 	free(s);
+}
+
+/* ---- a component's samples ---- */
+
+static unsigned neg_index(int64_t v)
+{
+	return hist_index(v == INT64_MIN ? INT64_MAX : -v);
+}
+
+/* The buckets [*lo, *hi] of the mirror (neg) or plain set that may hold
+ * samples, from the exact min and max (hist.c's); 0 when none. */
+static int span(const struct bins *b, int neg, unsigned *lo, unsigned *hi)
+{
+	if (!b->count || (neg ? b->min >= 0 : b->max < 0))
+		return 0;
+	if (neg) {
+		*lo = b->max < 0 ? neg_index(b->max) : 0;
+		*hi = neg_index(b->min);
+	} else {
+		*lo = b->min > 0 ? hist_index(b->min) : 0;
+		*hi = hist_index(b->max);
+	}
+	return 1;
+}
+
+static void bins_reset(struct bins *b)
+{
+	unsigned lo, hi;
+	if (span(b, 1, &lo, &hi))
+		memset(b->neg + lo, 0, (hi - lo + 1) * sizeof *b->neg);
+	if (span(b, 0, &lo, &hi))
+		memset(b->pos + lo, 0, (hi - lo + 1) * sizeof *b->pos);
+	b->count = 0;
+	b->min = b->max = 0;
+}
+
+static void bins_record(struct bins *b, int64_t v)
+{
+	if (!b->count || v < b->min)
+		b->min = v;
+	if (!b->count || v > b->max)
+		b->max = v;
+	b->count++;
+	if (v >= 0)
+		b->pos[hist_index(v)]++;
+	else
+		b->neg[neg_index(v)]++;
+}
+
+/* Bucket i's samples less those of min and max, recorded apart. */
+static uint64_t rest(const struct bins *b, uint64_t n, int neg, unsigned i)
+{
+	if ((neg ? b->min < 0 && neg_index(b->min) == i : b->min >= 0 && hist_index(b->min) == i))
+		n--;
+	if (b->count > 1 && (neg ? b->max < 0 && neg_index(b->max) == i : b->max >= 0 && hist_index(b->max) == i))
+		n--;
+	return n;
+}
+
+/* The same samples in h, as far as its percentiles tell: count, min, max
+ * and every bucket's count (min and max recorded first, each bucket's other
+ * samples at a value of that bucket within them: its lowest, or min). */
+static void bins_hist(const struct bins *b, struct hist *h)
+{
+	unsigned lo, hi;
+	hist_reset(h);
+	if (!b->count)
+		return;
+	hist_record(h, b->min);
+	if (b->count > 1)
+		hist_record(h, b->max);
+	if (span(b, 1, &lo, &hi))
+		for (unsigned i = lo; i <= hi; i++) {
+			int64_t l, u;
+			hist_bucket_range(i, &l, &u);	/* of -v: v = -l at most, and at most max */
+			if (b->neg[i])
+				hist_record_n(h, -l < b->max ? -l : b->max, rest(b, b->neg[i], 1, i));
+		}
+	if (span(b, 0, &lo, &hi))
+		for (unsigned i = lo; i <= hi; i++) {
+			int64_t l, u;
+			hist_bucket_range(i, &l, &u);
+			if (b->pos[i])
+				hist_record_n(h, l > b->min ? l : b->min, rest(b, b->pos[i], 0, i));
+		}
 }
 
 /* ---- a step's accumulator ---- */
@@ -154,12 +255,12 @@ static int acc_open(struct steps *s, uint64_t start, int after_gap)
 		retire_one(s, &s->acc[slot]);
 	}
 	struct acc *a = &s->acc[slot];
-	struct hist *h[RES_STEP_COMPS];
-	memcpy(h, a->h, sizeof h);
+	struct bins *b[RES_STEP_COMPS];
+	memcpy(b, a->b, sizeof b);
 	memset(a, 0, sizeof *a);
-	memcpy(a->h, h, sizeof h);
+	memcpy(a->b, b, sizeof b);
 	for (int c = 0; c < RES_STEP_COMPS; c++)
-		hist_reset(a->h[c]);
+		bins_reset(a->b[c]);
 	a->used = 1;
 	a->start = start;
 	a->after_gap = (uint8_t)after_gap;
@@ -193,7 +294,7 @@ static void acc_txn(struct acc *a, const struct rec *t)
 		a->lost[t->lost]++;
 	for (int c = 0; c < RES_STEP_COMPS; c++)
 		if (!isnan(t->v[c])) {
-			hist_record(a->h[c], (int64_t)t->v[c]);
+			bins_record(a->b[c], (int64_t)t->v[c]);
 			moments_add(&a->m[c], t->v[c]);
 		}
 }
@@ -232,24 +333,29 @@ static struct acc *home(struct steps *s, uint64_t t)
 	return NULL;
 }
 
-/* 1: placed; 0: its window is not decided yet (force: place it anyway). */
-static int route(struct steps *s, const struct rec *t, int force)
+/* Into its step, or (stored already) late. */
+static void place(struct steps *s, const struct rec *t)
 {
-	if (t->start >= s->decided && !force)
-		return 0;
 	struct acc *a = home(s, t->start);
 	if (a)
 		acc_txn(a, t);
 	else
 		late(s, t);
-	return 1;
+}
+
+/* Whether t's window is decided (force: place it anyway). */
+static int decided(const struct steps *s, const struct rec *t, int force)
+{
+	return t->start < s->decided || force;
 }
 
 static void drain(struct steps *s, int force)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < s->nq; i++)
-		if (!route(s, &s->q[i], force))
+		if (decided(s, &s->q[i], force))
+			place(s, &s->q[i]);
+		else
 			s->q[k++] = s->q[i];
 	s->nq = k;
 }
@@ -268,27 +374,45 @@ static int push(struct steps *s, const struct rec *t)
 	return 0;
 }
 
+/* A component as queued: NAN when not measured. */
+static float comp(int64_t v)
+{
+	return v != TXN_NS_NONE ? (float)v : NAN;
+}
+
+/* t's components in the steps' order (RS_*, res_step_comp's), read
+ * directly: res_comp_value, a switch behind a call, six times per
+ * transaction cost more than the rest of step_txn. The server's has a rule
+ * (set only when merged): res_comp_value's. */
+static void comps_of(const struct txn *t, float v[RES_STEP_COMPS])
+{
+	v[RS_TOTAL] = comp(t->total_ns);
+	v[RS_CLIENT] = comp(t->client_ns);
+	v[RS_LINK] = comp(t->link_ns);
+	v[RS_BRIDGE] = comp(t->bridge_ns);
+	v[RS_GUEST] = comp(t->guest_ns);
+	v[RS_SERVER] = comp(t->merged ? res_comp_value(t, RC_SERVER) : TXN_NS_NONE);
+}
+
 void step_txn(struct steps *s, const struct txn *t, uint64_t start_ns)
 {
 	struct rec r = { .start = start_ns, .answered = t->answered != 0, .lost = t->lost_at & 3 };
-	for (int c = 0; c < RES_STEP_COMPS; c++) {
-		int64_t v = res_comp_value(t, res_step_comp[c]);
-		r.v[c] = v != TXN_NS_NONE ? (float)v : NAN;
-	}
-	if (route(s, &r, 0))
-		return;
-	if (push(s, &r) < 0) {	/* the queue is at its bound: place what waits by its best guess */
+	comps_of(t, r.v);
+	if (decided(s, &r, 0))
+		place(s, &r);
+	else if (push(s, &r) < 0) {	/* the queue is at its bound: place what waits by its best guess */
 		drain(s, 1);
-		route(s, &r, 1);
+		place(s, &r);
 	}
 }
 
 /* ---- judging and storing a step ---- */
 
-static void stat_of(const struct acc *a, int c, struct res_stat *o)
+static void stat_of(const struct steps *s, const struct acc *a, int c, struct res_stat *o)
 {
-	const struct hist *h = a->h[c];
+	struct hist *h = s->stat;
 	const struct moments *m = &a->m[c];
+	bins_hist(a->b[c], h);
 	static const double q[3] = { 50, 90, 99 };
 	int64_t v[3] = { 0, 0, 0 };
 	o->count = hist_count(h);
@@ -320,7 +444,7 @@ static void row_of(const struct steps *s, const struct acc *a, struct res_step *
 	memcpy(o->lost, a->lost, sizeof o->lost);
 	o->answered_fraction = a->txns ? (double)a->answered / (double)a->txns : -1;
 	for (int c = 0; c < RES_STEP_COMPS; c++)
-		stat_of(a, c, &o->comp[c]);
+		stat_of(s, a, c, &o->comp[c]);
 	/* httperf's schedule is its connections (with --num-calls, a few
 	 * requests on each, closed-loop); a client that keeps a few connections
 	 * for many requests (wrk2) paces its requests */

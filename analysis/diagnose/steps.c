@@ -11,20 +11,8 @@
 #define QUEUE_MAX (1u << 18)		/* 8 MB: 1.1 windows of 1 s up to 238,000 requests/s */
 
 struct moments {
-	uint64_t n;
+	double n;			/* a count (exact to 2^53): not converted per sample */
 	double mean, m2;		/* Welford */
-};
-
-/* A component's samples as its percentiles need them: a histogram's
- * buckets (hist.h's layout), count, exact min and max. Recorded without
- * hist_record's long double sums, which cost more than all the rest of a
- * transaction's step (the step's mean and deviation are struct moments);
- * made a struct hist only when the step is stored (bins_hist). */
-struct bins {
-	uint64_t count;
-	int64_t min, max;
-	uint64_t pos[HIST_BUCKETS];	/* v >= 0 */
-	uint64_t neg[HIST_BUCKETS];	/* v < 0, by -v */
 };
 
 /* A transaction as a step needs it, queued until its window is decided:
@@ -43,7 +31,7 @@ struct acc {
 	uint64_t load;			/* step_bin_load summed */
 	double cov_ns;			/* time the bins added cover */
 	double set_load, set_ns;	/* full windows only: the rate a change is tested against */
-	struct bins *b[RES_STEP_COMPS];
+	struct hist *h[RES_STEP_COMPS];
 	struct moments m[RES_STEP_COMPS];
 	uint64_t txns, answered, lost[4];
 };
@@ -60,7 +48,8 @@ struct steps {
 	int64_t bin_ns;
 	struct rec *q;
 	size_t nq, capq;
-	struct hist *stat;		/* a step's component when stored (bins_hist) */
+	unsigned measured;		/* bit c: component c was measured in a transaction:
+					 * the others are not looked at (one point: only the total) */
 };
 
 uint32_t step_bin_load(const struct step_bin *b, uint8_t head)
@@ -78,14 +67,12 @@ struct steps *step_new(const struct step_config *cfg, struct results *r)
 		s->cfg.hold_ns = STEP_HOLD_NS;
 	s->r = r;
 	s->cur = -1;
-	int ok = (s->stat = hist_new()) != NULL;
 	for (int i = 0; i < STEP_ACCS; i++)
 		for (int c = 0; c < RES_STEP_COMPS; c++)
-			ok &= (s->acc[i].b[c] = calloc(1, sizeof(struct bins))) != NULL;
-	if (!ok) {
-		step_free(s);
-		return NULL;
-	}
+			if (!(s->acc[i].h[c] = hist_new())) {
+				step_free(s);
+				return NULL;
+			}
 	return s;
 }
 
@@ -95,95 +82,9 @@ void step_free(struct steps *s)
 		return;
 	for (int i = 0; i < STEP_ACCS; i++)
 		for (int c = 0; c < RES_STEP_COMPS; c++)
-			free(s->acc[i].b[c]);
-	hist_free(s->stat);
+			hist_free(s->acc[i].h[c]);
 	free(s->q);
 	free(s);
-}
-
-/* ---- a component's samples ---- */
-
-static unsigned neg_index(int64_t v)
-{
-	return hist_index(v == INT64_MIN ? INT64_MAX : -v);
-}
-
-/* The buckets [*lo, *hi] of the mirror (neg) or plain set that may hold
- * samples, from the exact min and max (hist.c's); 0 when none. */
-static int span(const struct bins *b, int neg, unsigned *lo, unsigned *hi)
-{
-	if (!b->count || (neg ? b->min >= 0 : b->max < 0))
-		return 0;
-	if (neg) {
-		*lo = b->max < 0 ? neg_index(b->max) : 0;
-		*hi = neg_index(b->min);
-	} else {
-		*lo = b->min > 0 ? hist_index(b->min) : 0;
-		*hi = hist_index(b->max);
-	}
-	return 1;
-}
-
-static void bins_reset(struct bins *b)
-{
-	unsigned lo, hi;
-	if (span(b, 1, &lo, &hi))
-		memset(b->neg + lo, 0, (hi - lo + 1) * sizeof *b->neg);
-	if (span(b, 0, &lo, &hi))
-		memset(b->pos + lo, 0, (hi - lo + 1) * sizeof *b->pos);
-	b->count = 0;
-	b->min = b->max = 0;
-}
-
-static void bins_record(struct bins *b, int64_t v)
-{
-	if (!b->count || v < b->min)
-		b->min = v;
-	if (!b->count || v > b->max)
-		b->max = v;
-	b->count++;
-	if (v >= 0)
-		b->pos[hist_index(v)]++;
-	else
-		b->neg[neg_index(v)]++;
-}
-
-/* Bucket i's samples less those of min and max, recorded apart. */
-static uint64_t rest(const struct bins *b, uint64_t n, int neg, unsigned i)
-{
-	if ((neg ? b->min < 0 && neg_index(b->min) == i : b->min >= 0 && hist_index(b->min) == i))
-		n--;
-	if (b->count > 1 && (neg ? b->max < 0 && neg_index(b->max) == i : b->max >= 0 && hist_index(b->max) == i))
-		n--;
-	return n;
-}
-
-/* The same samples in h, as far as its percentiles tell: count, min, max
- * and every bucket's count (min and max recorded first, each bucket's other
- * samples at a value of that bucket within them: its lowest, or min). */
-static void bins_hist(const struct bins *b, struct hist *h)
-{
-	unsigned lo, hi;
-	hist_reset(h);
-	if (!b->count)
-		return;
-	hist_record(h, b->min);
-	if (b->count > 1)
-		hist_record(h, b->max);
-	if (span(b, 1, &lo, &hi))
-		for (unsigned i = lo; i <= hi; i++) {
-			int64_t l, u;
-			hist_bucket_range(i, &l, &u);	/* of -v: v = -l at most, and at most max */
-			if (b->neg[i])
-				hist_record_n(h, -l < b->max ? -l : b->max, rest(b, b->neg[i], 1, i));
-		}
-	if (span(b, 0, &lo, &hi))
-		for (unsigned i = lo; i <= hi; i++) {
-			int64_t l, u;
-			hist_bucket_range(i, &l, &u);
-			if (b->pos[i])
-				hist_record_n(h, l > b->min ? l : b->min, rest(b, b->pos[i], 0, i));
-		}
 }
 
 /* ---- a step's accumulator ---- */
@@ -255,12 +156,12 @@ static int acc_open(struct steps *s, uint64_t start, int after_gap)
 		retire_one(s, &s->acc[slot]);
 	}
 	struct acc *a = &s->acc[slot];
-	struct bins *b[RES_STEP_COMPS];
-	memcpy(b, a->b, sizeof b);
+	struct hist *h[RES_STEP_COMPS];
+	memcpy(h, a->h, sizeof h);
 	memset(a, 0, sizeof *a);
-	memcpy(a->b, b, sizeof b);
+	memcpy(a->h, h, sizeof h);
 	for (int c = 0; c < RES_STEP_COMPS; c++)
-		bins_reset(a->b[c]);
+		hist_reset(a->h[c]);
 	a->used = 1;
 	a->start = start;
 	a->after_gap = (uint8_t)after_gap;
@@ -280,23 +181,26 @@ static void acc_close(struct steps *s, uint64_t end)
 
 static void moments_add(struct moments *m, double v)
 {
-	m->n++;
+	m->n += 1;
 	double d = v - m->mean;
-	m->mean += d / (double)m->n;
+	m->mean += d / m->n;
 	m->m2 += d * (v - m->mean);
 }
 
-static void acc_txn(struct acc *a, const struct rec *t)
+/* t into a, its components among those measured at all (the others are NAN). */
+static void acc_txn(struct acc *a, const struct rec *t, unsigned measured)
 {
 	a->txns++;
 	a->answered += t->answered;
 	if (t->lost)
 		a->lost[t->lost]++;
-	for (int c = 0; c < RES_STEP_COMPS; c++)
+	for (; measured; measured &= measured - 1) {
+		int c = __builtin_ctz(measured);
 		if (!isnan(t->v[c])) {
-			bins_record(a->b[c], (int64_t)t->v[c]);
+			hist_record(a->h[c], (int64_t)t->v[c]);
 			moments_add(&a->m[c], t->v[c]);
 		}
+	}
 }
 
 /* A transaction whose step is already stored: its counts still grow. */
@@ -338,7 +242,7 @@ static void place(struct steps *s, const struct rec *t)
 {
 	struct acc *a = home(s, t->start);
 	if (a)
-		acc_txn(a, t);
+		acc_txn(a, t, s->measured);
 	else
 		late(s, t);
 }
@@ -374,30 +278,35 @@ static int push(struct steps *s, const struct rec *t)
 	return 0;
 }
 
-/* A component as queued: NAN when not measured. */
-static float comp(int64_t v)
+/* Component c as queued: NAN when not measured, else its bit in *m. */
+static float comp(int64_t v, int c, unsigned *m)
 {
-	return v != TXN_NS_NONE ? (float)v : NAN;
+	if (v == TXN_NS_NONE)
+		return NAN;
+	*m |= 1u << c;
+	return (float)v;
 }
 
 /* t's components in the steps' order (RS_*, res_step_comp's), read
  * directly: res_comp_value, a switch behind a call, six times per
  * transaction cost more than the rest of step_txn. The server's has a rule
- * (set only when merged): res_comp_value's. */
-static void comps_of(const struct txn *t, float v[RES_STEP_COMPS])
+ * (set only when merged): res_comp_value's. Returns the measured ones' bits. */
+static unsigned comps_of(const struct txn *t, float v[RES_STEP_COMPS])
 {
-	v[RS_TOTAL] = comp(t->total_ns);
-	v[RS_CLIENT] = comp(t->client_ns);
-	v[RS_LINK] = comp(t->link_ns);
-	v[RS_BRIDGE] = comp(t->bridge_ns);
-	v[RS_GUEST] = comp(t->guest_ns);
-	v[RS_SERVER] = comp(t->merged ? res_comp_value(t, RC_SERVER) : TXN_NS_NONE);
+	unsigned m = 0;
+	v[RS_TOTAL] = comp(t->total_ns, RS_TOTAL, &m);
+	v[RS_CLIENT] = comp(t->client_ns, RS_CLIENT, &m);
+	v[RS_LINK] = comp(t->link_ns, RS_LINK, &m);
+	v[RS_BRIDGE] = comp(t->bridge_ns, RS_BRIDGE, &m);
+	v[RS_GUEST] = comp(t->guest_ns, RS_GUEST, &m);
+	v[RS_SERVER] = comp(t->merged ? res_comp_value(t, RC_SERVER) : TXN_NS_NONE, RS_SERVER, &m);
+	return m;
 }
 
 void step_txn(struct steps *s, const struct txn *t, uint64_t start_ns)
 {
 	struct rec r = { .start = start_ns, .answered = t->answered != 0, .lost = t->lost_at & 3 };
-	comps_of(t, r.v);
+	s->measured |= comps_of(t, r.v);
 	if (decided(s, &r, 0))
 		place(s, &r);
 	else if (push(s, &r) < 0) {	/* the queue is at its bound: place what waits by its best guess */
@@ -408,11 +317,10 @@ void step_txn(struct steps *s, const struct txn *t, uint64_t start_ns)
 
 /* ---- judging and storing a step ---- */
 
-static void stat_of(const struct steps *s, const struct acc *a, int c, struct res_stat *o)
+static void stat_of(const struct acc *a, int c, struct res_stat *o)
 {
-	struct hist *h = s->stat;
+	const struct hist *h = a->h[c];
 	const struct moments *m = &a->m[c];
-	bins_hist(a->b[c], h);
 	static const double q[3] = { 50, 90, 99 };
 	int64_t v[3] = { 0, 0, 0 };
 	o->count = hist_count(h);
@@ -420,7 +328,7 @@ static void stat_of(const struct steps *s, const struct acc *a, int c, struct re
 		hist_percentiles(h, q, 3, v);	/* one pass over the buckets */
 	o->p50 = v[0], o->p90 = v[1], o->p99 = v[2];
 	o->mean = m->mean;
-	o->stddev = m->n > 1 ? sqrt(m->m2 / (double)(m->n - 1)) : 0;
+	o->stddev = m->n > 1 ? sqrt(m->m2 / (m->n - 1)) : 0;
 }
 
 static void row_of(const struct steps *s, const struct acc *a, struct res_step *o)
@@ -444,7 +352,7 @@ static void row_of(const struct steps *s, const struct acc *a, struct res_step *
 	memcpy(o->lost, a->lost, sizeof o->lost);
 	o->answered_fraction = a->txns ? (double)a->answered / (double)a->txns : -1;
 	for (int c = 0; c < RES_STEP_COMPS; c++)
-		stat_of(s, a, c, &o->comp[c]);
+		stat_of(a, c, &o->comp[c]);
 	/* httperf's schedule is its connections (with --num-calls, a few
 	 * requests on each, closed-loop); a client that keeps a few connections
 	 * for many requests (wrk2) paces its requests */

@@ -101,7 +101,7 @@ static int dns_qr(const struct cur *payload, size_t at)
 
 /* A DNS message whose header flags are at offset at of the payload (2
  * over UDP; 4 over TCP, after the length). */
-static int classify_dns(const struct diag *d, const struct dec_pkt *p, size_t at)
+static inline int classify_dns(const struct diag *d, const struct dec_pkt *p, size_t at)
 {
 	if (is_dns(d, p->dport) && dns_qr(&p->payload, at) == 0)
 		return EV_REQ;

@@ -239,10 +239,10 @@ static void check(struct ports *p, struct group *g, uint64_t now)
 	g->full = full(p, g);
 	if (g->full && !was)
 		g->full_ns = now;
-	uint64_t due = g->last_new_ns + (uint64_t)p->cfg.stall_ns;
-	/* noticed when the rule held, not at the packet or tick that told */
 	g->checked = 1;
 	g->checked_ns = now;
+	uint64_t due = g->last_new_ns + (uint64_t)p->cfg.stall_ns;
+	/* noticed when the rule held, not at the packet or tick that told */
 	if (g->full && !g->stalled && now >= due)
 		stall(p, g, due > g->full_ns ? due : g->full_ns);
 }

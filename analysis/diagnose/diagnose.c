@@ -228,13 +228,13 @@ static struct step_bin *bin_find(struct diag *d, uint64_t ts, struct step_window
 	uint64_t index = ts / (uint64_t)d->cfg.window_ns;
 	advance_to(d, index);
 	emit_due(d, ts);
-	uint64_t oldest = d->has_prev ? d->newest - 1 : d->newest, bin_ns;
+	uint64_t oldest = d->has_prev ? d->newest - 1 : d->newest;
 	int older = index < oldest;
 	if (older)
 		index = oldest;
 	struct step_window_in *w = win(d, index);
-	uint64_t off = ts > w->start_ns ? ts - w->start_ns : 0;
-	uint64_t b = off / (bin_ns = (uint64_t)(w->duration_ns / STEP_BINS));
+	uint64_t off = ts > w->start_ns ? ts - w->start_ns : 0, bin_ns = (uint64_t)(w->duration_ns / STEP_BINS);
+	uint64_t b = off / bin_ns;
 	if (b > STEP_BINS - 1)
 		b = STEP_BINS - 1;
 	*wp = w;

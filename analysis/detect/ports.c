@@ -28,13 +28,18 @@ struct closes {
 };
 
 struct group {
-	uint8_t used, full, stalled;
+	uint8_t full, stalled;
 	uint8_t await_reuse;		/* no port closed by the client reused since the stall began */
 	struct ports_state st;
 	uint64_t base_ns;		/* the first SYN: port times count from here */
 	uint64_t last_new_ns;		/* the last new connection's SYN */
 	uint64_t full_ns;		/* when it became full */
 	uint64_t stall_start_ns;
+	uint64_t checked_ns;		/* the last check's time (checked): every change of
+					 * the group ends with a check, and a check again at
+					 * the same time does nothing (ports_advance skips it),
+					 * unless it stalled */
+	uint8_t checked;
 	struct port *port;		/* [NPORTS] */
 	struct closes tw;
 };
@@ -44,6 +49,9 @@ struct ports {
 	struct ports_hooks hooks;
 	struct ports_stats stats;
 	struct group *g;		/* [cfg.max_groups] */
+	unsigned n_groups;		/* used, taken in order (ports_advance, at every
+					 * packet, looks at no group without one) */
+	uint32_t tw_ms;			/* time_wait_ns in ms */
 };
 
 void ports_config_default(struct ports_config *cfg)
@@ -62,6 +70,7 @@ struct ports *ports_new(const struct ports_config *cfg, const struct ports_hooks
 		goto fail;
 	p->cfg = *cfg;
 	p->hooks = *hooks;
+	p->tw_ms = (uint32_t)(cfg->time_wait_ns / (int64_t)MS);
 	p->g = calloc(cfg->max_groups, sizeof *p->g);
 	if (!p->g)
 		goto fail;
@@ -103,9 +112,23 @@ static int is_service(const struct ports *p, uint16_t port)
 	return pt ? pt_is_dns_port(pt, port) || pt_is_http_port(pt, port) : port == 53 || port == 80;
 }
 
+/* ts after the group's first SYN, in ns (0 before it). */
+static uint64_t since(const struct group *g, uint64_t ts)
+{
+	return ts > g->base_ns ? ts - g->base_ns : 0;
+}
+
 static uint32_t ms_of(const struct group *g, uint64_t ts)
 {
-	return ts > g->base_ns ? (uint32_t)((ts - g->base_ns) / MS) : 0;
+	return (uint32_t)(since(g, ts) / MS);
+}
+
+/* Whether x (ms as ms_of counts) is still ahead of d (since()): x > d / MS
+ * in ms_of's 32 bits, without the division while d / MS fits them (x >
+ * floor(d / MS) exactly when x * MS > d): expire() runs twice per packet. */
+static int ahead(uint32_t x, uint64_t d)
+{
+	return d < ((uint64_t)1 << 32) * MS ? (uint64_t)x * MS > d : x > (uint32_t)(d / MS);
 }
 
 /* The group of (client, server:port); a new one when create. Groups are
@@ -113,24 +136,22 @@ static uint32_t ms_of(const struct group *g, uint64_t ts)
 static struct group *group(struct ports *p, const struct ipaddr *client, const struct ipaddr *server,
 			   uint16_t sport, int create)
 {
-	for (unsigned i = 0; i < p->cfg.max_groups; i++) {
-		struct group *g = &p->g[i];
-		if (!g->used) {
-			if (!create)
-				return NULL;
-			g->used = 1;
-			g->st.client = *client;
-			g->st.server.ip = *server;
-			g->st.server.port = sport;
-			return g;
-		}
-		const struct ports_state *st = &g->st;
+	for (unsigned i = 0; i < p->n_groups; i++) {
+		const struct ports_state *st = &p->g[i].st;
 		if (st->server.port == sport && ipaddr_eq(&st->server.ip, server) && ipaddr_eq(&st->client, client))
-			return g;
+			return &p->g[i];
 	}
-	if (create)
+	if (!create)
+		return NULL;
+	if (p->n_groups == p->cfg.max_groups) {
 		p->stats.groups_full++;
-	return NULL;
+		return NULL;
+	}
+	struct group *g = &p->g[p->n_groups++];
+	g->st.client = *client;
+	g->st.server.ip = *server;
+	g->st.server.port = sport;
+	return g;
 }
 
 /* ---- held ports (TIME_WAIT) ---- */
@@ -154,12 +175,12 @@ static void pop_close(struct group *g)
 
 static void expire(const struct ports *p, struct group *g, uint64_t now)
 {
-	uint32_t tw_ms = (uint32_t)(p->cfg.time_wait_ns / (int64_t)MS), now_ms = ms_of(g, now);
+	uint64_t d = since(g, now);
 	while (g->tw.n) {
 		unsigned k = g->tw.head;
 		const struct port *pt = &g->port[g->tw.port[k]];
 		int stale = pt->state != P_HELD || pt->closed_ms != g->tw.ms[k];
-		if (!stale && g->tw.ms[k] + tw_ms > now_ms)
+		if (!stale && ahead(g->tw.ms[k] + p->tw_ms, d))
 			break;
 		pop_close(g);
 	}
@@ -202,6 +223,7 @@ static void emit(struct ports *p, const struct group *g, uint8_t event, uint64_t
 
 static void stall(struct ports *p, struct group *g, uint64_t now)
 {
+	g->checked = 0;		/* a check again may end await_reuse (stall_start_ns moved) */
 	g->stalled = g->await_reuse = 1;
 	g->stall_start_ns = g->last_new_ns;
 	p->stats.stalls++;
@@ -217,6 +239,8 @@ static void check(struct ports *p, struct group *g, uint64_t now)
 	g->full = full(p, g);
 	if (g->full && !was)
 		g->full_ns = now;
+	g->checked = 1;
+	g->checked_ns = now;
 	uint64_t due = g->last_new_ns + (uint64_t)p->cfg.stall_ns;
 	/* noticed when the rule held, not at the packet or tick that told */
 	if (g->full && !g->stalled && now >= due)
@@ -318,10 +342,8 @@ static void on_segment(struct ports *p, struct group *g, uint16_t port, int dir,
 	check(p, g, ts);
 }
 
-void ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
+static void segment(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
 {
-	if (!d->ipver || d->is_frag || d->proto != IPPROTO_TCP)
-		return;
 	uint8_t f = d->tcp.flags;
 	struct group *g;
 	if ((f & TCP_SYN) && !(f & TCP_ACK)) {
@@ -333,15 +355,26 @@ void ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
 		on_segment(p, g, d->dport, 1, f, ts_ns);
 }
 
+/* The test apart from segment(): most packets are not TCP, and return
+ * before segment() saves its registers. */
+void ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
+{
+	if (d->proto == IPPROTO_TCP && d->ipver && !d->is_frag)
+		segment(p, ts_ns, d);
+}
+
+/* The packet's own group was checked at its time already (on_segment,
+ * new_connection): the others only. */
 void ports_advance(struct ports *p, uint64_t now_ns)
 {
-	for (unsigned i = 0; i < p->cfg.max_groups && p->g[i].used; i++)
-		check(p, &p->g[i], now_ns);
+	for (unsigned i = 0; i < p->n_groups; i++)
+		if (!p->g[i].checked || p->g[i].checked_ns != now_ns)
+			check(p, &p->g[i], now_ns);
 }
 
 void ports_finish(struct ports *p, uint64_t now_ns)
 {
-	for (unsigned i = 0; i < p->cfg.max_groups && p->g[i].used; i++) {
+	for (unsigned i = 0; i < p->n_groups; i++) {
 		struct group *g = &p->g[i];
 		check(p, g, now_ns);
 		if (g->full && !g->stalled)

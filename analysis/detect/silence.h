@@ -34,7 +34,8 @@
  * a loss on the way: `lost_bridge` at the uplink, `lost_link` at the client
  * (for the whole guest, or for one service while the guest answers).
  *
- * Memory: one table of SIL_MAX_GUESTS guests allocated at sil_new. */
+ * Memory: one table of SIL_MAX_GUESTS guests and one of the service of each
+ * port (64 KB), allocated at sil_new. */
 #ifndef HOPLAT_SILENCE_H
 #define HOPLAT_SILENCE_H
 
@@ -51,7 +52,7 @@
 struct sil_config {
 	int64_t silence_ns;		/* default 1 s */
 	unsigned min_requests;		/* unanswered requests before an alert, default 3 */
-	const struct pt_config *pt;	/* service ports (DNS, HTTP); NULL: 53 and 80 */
+	const struct pt_config *pt;	/* service ports (DNS, HTTP), read by sil_new; NULL: 53, 80 */
 };
 
 /* A silence beginning, or ending (resumed), or its state so far (sil_current). */

@@ -10,6 +10,7 @@
 #define GAP_WINDOWS 2			/* empty windows handed on over a long gap, then a jump */
 
 enum { EV_NONE, EV_REQ, EV_RESP, EV_SYN, EV_SYNACK };
+enum { PORT_DNS = 1, PORT_HTTP = 2 };	/* bits of diag.port[] */
 
 struct diag {
 	struct diag_config cfg;
@@ -21,8 +22,24 @@ struct diag {
 	uint64_t last_send;		/* at the head, any request or attempt */
 	uint64_t emitted_last_send;	/* the last send up to the last window handed on */
 	double interval;		/* typical gap between sends (EWMA) */
+	int64_t pause;			/* a pause in sending: this long at least (of interval) */
 	struct sched sched[2];		/* STEP_REQ, STEP_CONN */
+	/* the bin of the last packet: the next packet in [bin_lo, bin_hi) before
+	 * emit_at (when the window before the newest is handed on) goes there
+	 * with no division; bin NULL when the windows moved */
+	struct step_bin *bin;
+	struct step_window_in *bin_w;
+	uint64_t bin_lo, bin_hi, emit_at;
+	uint8_t port[65536];		/* PORT_* of each port (cfg.pt's), looked up, not scanned */
 };
+
+/* The typical gap, and the pause it makes (asked twice per send). */
+static void set_interval(struct diag *d, double interval)
+{
+	double v = STEP_PAUSE_INTERVALS * interval;
+	d->interval = interval;
+	d->pause = v > STEP_PAUSE_MIN_NS ? (int64_t)v : STEP_PAUSE_MIN_NS;
+}
 
 struct diag *diag_new(const struct diag_config *cfg, struct results *r)
 {
@@ -33,6 +50,10 @@ struct diag *diag_new(const struct diag_config *cfg, struct results *r)
 	if (d->cfg.window_ns <= 0)
 		d->cfg.window_ns = 1000000000ll;
 	d->r = r;
+	for (unsigned i = 0; i < cfg->pt->n_dns_ports && i < PT_MAX_PORTS; i++)
+		d->port[cfg->pt->dns_ports[i]] |= PORT_DNS;
+	for (unsigned i = 0; i < cfg->pt->n_http_ports && i < PT_MAX_PORTS; i++)
+		d->port[cfg->pt->http_ports[i]] |= PORT_HTTP;
 	r->head_point = cfg->head;
 	struct step_config sc = { .head = cfg->head, .hold_ns = cfg->hold_ns, .on_step = cfg->on_step,
 				  .ctx = cfg->ctx };
@@ -41,6 +62,7 @@ struct diag *diag_new(const struct diag_config *cfg, struct results *r)
 		free(d);
 		return NULL;
 	}
+	set_interval(d, 0);
 	sched_init(&d->sched[STEP_REQ]);
 	sched_init(&d->sched[STEP_CONN]);
 	return d;
@@ -58,7 +80,17 @@ void diag_free(struct diag *d)
 
 static int service(const struct diag *d, uint16_t port)
 {
-	return pt_is_dns_port(d->cfg.pt, port) || pt_is_http_port(d->cfg.pt, port);
+	return d->port[port] != 0;
+}
+
+static int is_dns(const struct diag *d, uint16_t port)
+{
+	return d->port[port] & PORT_DNS;
+}
+
+static int is_http(const struct diag *d, uint16_t port)
+{
+	return d->port[port] & PORT_HTTP;
 }
 
 /* DNS header flags: QR set (1), clear (0), or not captured (-1). */
@@ -69,11 +101,11 @@ static int dns_qr(const struct cur *payload, size_t at)
 
 /* A DNS message whose header flags are at offset at of the payload (2
  * over UDP; 4 over TCP, after the length). */
-static int classify_dns(const struct diag *d, const struct dec_pkt *p, size_t at)
+static inline int classify_dns(const struct diag *d, const struct dec_pkt *p, size_t at)
 {
-	if (pt_is_dns_port(d->cfg.pt, p->dport) && dns_qr(&p->payload, at) == 0)
+	if (is_dns(d, p->dport) && dns_qr(&p->payload, at) == 0)
 		return EV_REQ;
-	if (pt_is_dns_port(d->cfg.pt, p->sport) && dns_qr(&p->payload, at) == 1)
+	if (is_dns(d, p->sport) && dns_qr(&p->payload, at) == 1)
 		return EV_RESP;
 	return EV_NONE;
 }
@@ -89,9 +121,9 @@ static int classify_tcp(const struct diag *d, const struct dec_pkt *p)
 			: (f & TCP_ACK) && service(d, p->sport) ? EV_SYNACK : EV_NONE;
 	if (!p->payload_wire)
 		return EV_NONE;
-	if (pt_is_http_port(d->cfg.pt, p->dport))
+	if (is_http(d, p->dport))
 		return dec_http_looks_request(&p->payload) ? EV_REQ : EV_NONE;
-	if (pt_is_http_port(d->cfg.pt, p->sport))
+	if (is_http(d, p->sport))
 		return dec_http_looks_response(&p->payload) ? EV_RESP : EV_NONE;
 	return classify_dns(d, p, 4);
 }
@@ -115,6 +147,7 @@ static struct step_window_in *win(struct diag *d, uint64_t index)
 static void win_open(struct diag *d, uint64_t index)
 {
 	struct step_window_in *w = win(d, index);
+	d->bin = NULL;
 	memset(w, 0, sizeof *w);
 	w->start_ns = index * (uint64_t)d->cfg.window_ns;
 	w->duration_ns = d->cfg.window_ns;
@@ -122,13 +155,13 @@ static void win_open(struct diag *d, uint64_t index)
 
 static int64_t pause_ns(const struct diag *d)
 {
-	double v = STEP_PAUSE_INTERVALS * d->interval;
-	return v > STEP_PAUSE_MIN_NS ? (int64_t)v : STEP_PAUSE_MIN_NS;
+	return d->pause;
 }
 
 /* Handed to the step finder, with the pause going on at its end, if any. */
 static void win_emit(struct diag *d, struct step_window_in *w)
 {
+	d->bin = NULL;
 	if (w->last_send)
 		d->emitted_last_send = w->last_send;
 	w->last_send = d->emitted_last_send;
@@ -179,20 +212,51 @@ static void emit_due(struct diag *d, uint64_t ts)
 	}
 }
 
-/* The window and bin of ts (a packet older than the open windows counts in the older). */
-static struct step_bin *bin_of(struct diag *d, uint64_t ts, struct step_window_in **wp)
+/* The window before the newest is handed on at this time (emit_due). */
+static uint64_t emit_time(const struct diag *d)
+{
+	if (!d->has_prev)
+		return UINT64_MAX;
+	const struct step_window_in *w = &d->w[(d->newest - 1) % 2];
+	return w->start_ns + (uint64_t)(w->duration_ns + w->duration_ns / STEP_BINS);
+}
+
+/* The window and bin of ts (a packet older than the open windows counts in
+ * the older), remembered for the packets after it. */
+static struct step_bin *bin_find(struct diag *d, uint64_t ts, struct step_window_in **wp)
 {
 	uint64_t index = ts / (uint64_t)d->cfg.window_ns;
 	advance_to(d, index);
 	emit_due(d, ts);
 	uint64_t oldest = d->has_prev ? d->newest - 1 : d->newest;
-	if (index < oldest)
+	int older = index < oldest;
+	if (older)
 		index = oldest;
 	struct step_window_in *w = win(d, index);
-	uint64_t off = ts > w->start_ns ? ts - w->start_ns : 0;
-	uint64_t b = off / (uint64_t)(w->duration_ns / STEP_BINS);
+	uint64_t off = ts > w->start_ns ? ts - w->start_ns : 0, bin_ns = (uint64_t)(w->duration_ns / STEP_BINS);
+	uint64_t b = off / bin_ns;
+	if (b > STEP_BINS - 1)
+		b = STEP_BINS - 1;
 	*wp = w;
-	return &w->bin[b < STEP_BINS ? b : STEP_BINS - 1];
+	if (older)
+		return &w->bin[b];
+	d->bin = &w->bin[b];
+	d->bin_w = w;
+	d->bin_lo = w->start_ns + b * bin_ns;
+	d->bin_hi = b < STEP_BINS - 1 ? d->bin_lo + bin_ns : w->start_ns + (uint64_t)w->duration_ns;
+	d->emit_at = emit_time(d);
+	return d->bin;
+}
+
+/* Most packets fall in the bin of the one before: no division, no window
+ * moved (advance_to and emit_due would do nothing). */
+static struct step_bin *bin_of(struct diag *d, uint64_t ts, struct step_window_in **wp)
+{
+	if (d->bin && ts >= d->bin_lo && ts < d->bin_hi && ts < d->emit_at) {
+		*wp = d->bin_w;
+		return d->bin;
+	}
+	return bin_find(d, ts, wp);
 }
 
 /* A send at the head: pauses (the longest that ended in its window kept)
@@ -208,10 +272,10 @@ static void head_send(struct diag *d, struct step_window_in *w, uint64_t ts)
 			w->pause_to = ts;
 		}
 	} else if (!d->interval) {
-		d->interval = (double)g;
+		set_interval(d, (double)g);
 	} else {
 		double v = (double)g < 4 * d->interval ? (double)g : 4 * d->interval;
-		d->interval += PAUSE_EWMA * (v - d->interval);
+		set_interval(d, d->interval + PAUSE_EWMA * (v - d->interval));
 	}
 	d->last_send = ts;
 	if (ts > w->last_send)
@@ -222,8 +286,12 @@ static void count(struct diag *d, uint8_t point, uint64_t ts, int ev)
 {
 	struct step_window_in *w;
 	struct step_bin *b = bin_of(d, ts, &w);
-	uint32_t *n[] = { [EV_REQ] = b->req, [EV_RESP] = b->resp, [EV_SYN] = b->syn, [EV_SYNACK] = b->synack };
-	n[ev][point]++;
+	switch (ev) {
+	case EV_REQ: b->req[point]++; break;
+	case EV_RESP: b->resp[point]++; break;
+	case EV_SYN: b->syn[point]++; break;
+	default: b->synack[point]++; break;
+	}
 	if (point != d->cfg.head)
 		return;
 	int k = ev == EV_SYN || ev == EV_SYNACK ? STEP_CONN : STEP_REQ;

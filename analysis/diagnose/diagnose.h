@@ -21,7 +21,7 @@
 #include "analysis/diagnose/steps.h"
 
 struct diag_config {
-	const struct pt_config *pt;	/* service ports */
+	const struct pt_config *pt;	/* service ports, read by diag_new */
 	uint8_t head;			/* the client-most point given (enum pt_role) */
 	int64_t window_ns;		/* default 1 s */
 	int64_t hold_ns;		/* a step waits this long for its transactions (0: STEP_HOLD_NS,

@@ -11,7 +11,7 @@
 #define QUEUE_MAX (1u << 18)		/* 8 MB: 1.1 windows of 1 s up to 238,000 requests/s */
 
 struct moments {
-	uint64_t n;
+	double n;			/* a count (exact to 2^53): not converted per sample */
 	double mean, m2;		/* Welford */
 };
 
@@ -48,6 +48,8 @@ struct steps {
 	int64_t bin_ns;
 	struct rec *q;
 	size_t nq, capq;
+	unsigned measured;		/* bit c: component c was measured in a transaction:
+					 * the others are not looked at (one point: only the total) */
 };
 
 uint32_t step_bin_load(const struct step_bin *b, uint8_t head)
@@ -179,23 +181,26 @@ static void acc_close(struct steps *s, uint64_t end)
 
 static void moments_add(struct moments *m, double v)
 {
-	m->n++;
+	m->n += 1;
 	double d = v - m->mean;
-	m->mean += d / (double)m->n;
+	m->mean += d / m->n;
 	m->m2 += d * (v - m->mean);
 }
 
-static void acc_txn(struct acc *a, const struct rec *t)
+/* t into a, its components among those measured at all (the others are NAN). */
+static void acc_txn(struct acc *a, const struct rec *t, unsigned measured)
 {
 	a->txns++;
 	a->answered += t->answered;
 	if (t->lost)
 		a->lost[t->lost]++;
-	for (int c = 0; c < RES_STEP_COMPS; c++)
+	for (; measured; measured &= measured - 1) {
+		int c = __builtin_ctz(measured);
 		if (!isnan(t->v[c])) {
 			hist_record(a->h[c], (int64_t)t->v[c]);
 			moments_add(&a->m[c], t->v[c]);
 		}
+	}
 }
 
 /* A transaction whose step is already stored: its counts still grow. */
@@ -232,24 +237,29 @@ static struct acc *home(struct steps *s, uint64_t t)
 	return NULL;
 }
 
-/* 1: placed; 0: its window is not decided yet (force: place it anyway). */
-static int route(struct steps *s, const struct rec *t, int force)
+/* Into its step, or (stored already) late. */
+static void place(struct steps *s, const struct rec *t)
 {
-	if (t->start >= s->decided && !force)
-		return 0;
 	struct acc *a = home(s, t->start);
 	if (a)
-		acc_txn(a, t);
+		acc_txn(a, t, s->measured);
 	else
 		late(s, t);
-	return 1;
+}
+
+/* Whether t's window is decided (force: place it anyway). */
+static int decided(const struct steps *s, const struct rec *t, int force)
+{
+	return t->start < s->decided || force;
 }
 
 static void drain(struct steps *s, int force)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < s->nq; i++)
-		if (!route(s, &s->q[i], force))
+		if (decided(s, &s->q[i], force))
+			place(s, &s->q[i]);
+		else
 			s->q[k++] = s->q[i];
 	s->nq = k;
 }
@@ -268,18 +278,40 @@ static int push(struct steps *s, const struct rec *t)
 	return 0;
 }
 
+/* Component c as queued: NAN when not measured, else its bit in *m. */
+static float comp(int64_t v, int c, unsigned *m)
+{
+	if (v == TXN_NS_NONE)
+		return NAN;
+	*m |= 1u << c;
+	return (float)v;
+}
+
+/* t's components in the steps' order (RS_*, res_step_comp's), read
+ * directly: res_comp_value, a switch behind a call, six times per
+ * transaction cost more than the rest of step_txn. The server's has a rule
+ * (set only when merged): res_comp_value's. Returns the measured ones' bits. */
+static unsigned comps_of(const struct txn *t, float v[RES_STEP_COMPS])
+{
+	unsigned m = 0;
+	v[RS_TOTAL] = comp(t->total_ns, RS_TOTAL, &m);
+	v[RS_CLIENT] = comp(t->client_ns, RS_CLIENT, &m);
+	v[RS_LINK] = comp(t->link_ns, RS_LINK, &m);
+	v[RS_BRIDGE] = comp(t->bridge_ns, RS_BRIDGE, &m);
+	v[RS_GUEST] = comp(t->guest_ns, RS_GUEST, &m);
+	v[RS_SERVER] = comp(t->merged ? res_comp_value(t, RC_SERVER) : TXN_NS_NONE, RS_SERVER, &m);
+	return m;
+}
+
 void step_txn(struct steps *s, const struct txn *t, uint64_t start_ns)
 {
 	struct rec r = { .start = start_ns, .answered = t->answered != 0, .lost = t->lost_at & 3 };
-	for (int c = 0; c < RES_STEP_COMPS; c++) {
-		int64_t v = res_comp_value(t, res_step_comp[c]);
-		r.v[c] = v != TXN_NS_NONE ? (float)v : NAN;
-	}
-	if (route(s, &r, 0))
-		return;
-	if (push(s, &r) < 0) {	/* the queue is at its bound: place what waits by its best guess */
+	s->measured |= comps_of(t, r.v);
+	if (decided(s, &r, 0))
+		place(s, &r);
+	else if (push(s, &r) < 0) {	/* the queue is at its bound: place what waits by its best guess */
 		drain(s, 1);
-		route(s, &r, 1);
+		place(s, &r);
 	}
 }
 
@@ -296,7 +328,7 @@ static void stat_of(const struct acc *a, int c, struct res_stat *o)
 		hist_percentiles(h, q, 3, v);	/* one pass over the buckets */
 	o->p50 = v[0], o->p90 = v[1], o->p99 = v[2];
 	o->mean = m->mean;
-	o->stddev = m->n > 1 ? sqrt(m->m2 / (double)(m->n - 1)) : 0;
+	o->stddev = m->n > 1 ? sqrt(m->m2 / (m->n - 1)) : 0;
 }
 
 static void row_of(const struct steps *s, const struct acc *a, struct res_step *o)

@@ -970,6 +970,83 @@ static void test_big_blocks(void **state)
 	free(f.b);
 }
 
+/* Many packets over several read buffers (1 MiB each), so that blocks and
+ * records are cut by a buffer's end at every alignment: pcapng (both byte
+ * orders, two interfaces, ns and us) and pcap (both orders): each packet
+ * as written, the last cut short says where. */
+#define NMANY 40000u
+
+static void many_check(const char *path, int pcapng, int cut)
+{
+	char err[CAPFILE_ERRBUF];
+	struct capfile *cf = capfile_open(path, err);
+	assert_non_null(cf);
+	struct pkt p;
+	unsigned n = 0;
+	int rc;
+	while ((rc = capfile_next(cf, &p)) == 1) {
+		uint32_t cap = n % 97 * 2, iface = pcapng ? n % 2 : 0;
+		assert_int_equal(p.caplen, cap);
+		assert_int_equal(p.wirelen, cap + n % 3);
+		assert_int_equal(p.iface, iface);
+		assert_int_equal(p.ts_ns, T0 / 1000 * 1000 + n * 1000ull);
+		assert_true(payload_ok(&p, n));
+		n++;
+	}
+	assert_int_equal(n, cut ? NMANY - 1 : NMANY);
+	assert_int_equal(rc, cut ? -EBADMSG : 0);
+	if (cut)
+		assert_non_null(strstr(capfile_error(cf), "truncated"));
+	capfile_close(cf);
+}
+
+static void test_across_buffers(void **state)
+{
+	(void)state;
+	char path[128];
+	tl_tmp_path(path, sizeof path, "many.cap");
+	for (int form = 0; form < 4; form++) {
+		struct fx f;
+		memset(&f, 0, sizeof f);
+		int pcapng = form < 2, be = form % 2;
+		uint64_t t0 = T0 / 1000;	/* us */
+		if (pcapng) {
+			shb(&f, be);
+			idb(&f, 1, 0, "a", 0xff, 0);	/* us */
+			idb(&f, 1, 0, "b", 9, 0);	/* ns */
+		} else {
+			f.be = be;
+			fx_u32(&f, 0xa1b2c3d4);
+			fx_u16(&f, 2);
+			fx_u16(&f, 4);
+			fx_u32(&f, 0);		/* thiszone */
+			fx_u32(&f, 0);		/* sigfigs */
+			fx_u32(&f, 262144);	/* snaplen */
+			fx_u32(&f, 1);		/* Ethernet */
+		}
+		for (uint32_t n = 0; n < NMANY; n++) {
+			uint32_t cap = n % 97 * 2, wire = cap + n % 3;
+			uint64_t us = t0 + n;
+			if (pcapng) {
+				epb(&f, n % 2, n % 2 ? us * 1000 : us, cap, wire, n);
+				f.nends = 0;	/* the clean ends are not looked at here */
+				continue;
+			}
+			fx_u32(&f, (uint32_t)(us / 1000000));
+			fx_u32(&f, (uint32_t)(us % 1000000));
+			fx_u32(&f, cap);
+			fx_u32(&f, wire);
+			fx_payload(&f, n, cap);
+		}
+		assert_true(f.len > (2u << 20));
+		fx_save(&f, f.len, path);
+		many_check(path, pcapng, 0);
+		fx_save(&f, f.len - 3, path);	/* the last packet cut */
+		many_check(path, pcapng, 1);
+		free(f.b);
+	}
+}
+
 /* Random damage (a fixed seed): bytes flipped, lengths and all. Whatever
  * comes back must be a packet or a clean result; never a crash (this test is
  * worth most under make asan's flags). */
@@ -1031,6 +1108,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_lengths),
 		cmocka_unit_test(test_pcap_hostile),
 		cmocka_unit_test(test_big_blocks),
+		cmocka_unit_test(test_across_buffers),
 		cmocka_unit_test(test_random_damage),
 	};
 	return cmocka_run_group_tests_name("capfile", tests, setup, teardown);

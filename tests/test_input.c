@@ -175,6 +175,40 @@ static void test_merge_mapped(void **st)
 	in_free(s);
 }
 
+/* One source open (in_next's way without the merge): its packets in order,
+ * the key mapped when asked for, 0 again after its end; the second source
+ * alone too (opened by the mask). */
+static void test_alone(void **st)
+{
+	(void)st;
+	const uint64_t a[] = { 30, 60, 90 }, b[] = { 10, 40 };
+	write_times("la.pcapng", "eth0", a, 3);
+	write_times("lb.pcapng", "peth0", b, 2);
+	const char *specs[] = { "la.pcapng", "lb.pcapng" };
+	const uint8_t points[] = { 0, 1 };
+	struct in_set *s = set_of(specs, points, 2);
+	uint64_t shift = 25000, key, us[4];
+	uint8_t pt[4];
+	in_map(s, minus25, &shift);
+	assert_int_equal(in_open(s, 1u), 0);
+	struct pkt p;
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(in_next(s, &p, i == 1 ? NULL : &key), 1);
+		assert_int_equal((p.ts_ns - T0) / 1000, a[i]);
+		assert_int_equal(p.point, 0);
+		if (i != 1)
+			assert_int_equal((key - T0) / 1000, a[i] - 25);
+	}
+	assert_int_equal(in_next(s, &p, &key), 0);
+	assert_int_equal(in_next(s, &p, &key), 0);
+	assert_int_equal(in_open(s, 2u), 0);
+	assert_int_equal(read_all(s, us, pt, 4), 2);
+	assert_int_equal(us[0], 10);
+	assert_int_equal(us[1], 40);
+	assert_int_equal(pt[1], 1);
+	in_free(s);
+}
+
 /* A Dom0 capture: peth0 and vif1.0 each see the query (ids 1..n) */
 static void write_dom0(const char *name, const char *n0, const char *n1)
 {
@@ -672,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_heap_order),
 		cmocka_unit_test(test_merge_order),
 		cmocka_unit_test(test_merge_mapped),
+		cmocka_unit_test(test_alone),
 		cmocka_unit_test(test_iface_select),
 		cmocka_unit_test(test_iface_unknown),
 		cmocka_unit_test(test_cooked),

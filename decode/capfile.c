@@ -197,6 +197,17 @@ struct cf_iface *cf_add_iface(struct capfile *cf, uint32_t linktype, uint32_t sn
 	return ifc;
 }
 
+void cf_judge_iface(struct capfile *cf, uint32_t id)
+{
+	struct cf_iface *ifc = &cf->ifs[id];
+	switch (cf->keeping) {
+	case CF_KEEP_ALL: ifc->skip = 0; break;
+	case CF_KEEP_NAME: ifc->skip = !ifc->named || strcmp(ifc->name, cf->keep_name) != 0; break;
+	case CF_KEEP_INDEX: ifc->skip = id != (unsigned long)cf->keep_index; break;
+	case CF_KEEP_NONE: ifc->skip = 1; break;
+	}
+}
+
 uint64_t cf_ts_ns_div(const struct cf_iface *ifc, uint64_t ts)
 {
 	/* finer than ns, or not a divisor of 1e9 (powers of 2): split seconds
@@ -319,6 +330,21 @@ struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF])
 int capfile_next(struct capfile *cf, struct pkt *out)
 {
 	return cf->next(cf, out);
+}
+
+void capfile_keep(struct capfile *cf, const char *name, long index)
+{
+	cf->keep_index = index;
+	if (index >= 0)
+		cf->keeping = CF_KEEP_INDEX;
+	else if (strlen(name) >= sizeof cf->keep_name)
+		cf->keeping = CF_KEEP_NONE;	/* longer than any interface's name */
+	else
+		cf->keeping = CF_KEEP_NAME;
+	if (cf->keeping == CF_KEEP_NAME)
+		snprintf(cf->keep_name, sizeof cf->keep_name, "%s", name);
+	for (uint32_t k = 0; k < cf->nif; k++)
+		cf_judge_iface(cf, k);
 }
 
 const char *capfile_error(const struct capfile *cf) { return cf->err; }

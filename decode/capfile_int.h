@@ -30,6 +30,7 @@ struct cf_iface {
 	uint64_t offset_ns;	/* if_tsoffset in ns (seconds * 1e9, modulo 2^64) */
 	char name[64];
 	uint8_t named;
+	uint8_t skip;		/* its packets are stepped over (capfile_keep) */
 };
 
 struct capfile {
@@ -67,6 +68,10 @@ struct capfile {
 	struct cf_iface *ifs;
 	uint32_t nif, ifcap;
 	uint32_t sect_base, sect_nif;	/* pcapng: this section's first file-wide id, count */
+	/* capfile_keep */
+	enum { CF_KEEP_ALL, CF_KEEP_NAME, CF_KEEP_INDEX, CF_KEEP_NONE } keeping;
+	char keep_name[64];	/* CF_KEEP_NAME */
+	long keep_index;	/* CF_KEEP_INDEX */
 };
 
 /* ---- input ---- */
@@ -123,6 +128,9 @@ static inline uint32_t cf_fix32(const struct cur_fix *h, size_t off, int be)
 
 /* Appends an interface (ns timestamps, no offset); NULL past CF_MAX_IFACES. */
 struct cf_iface *cf_add_iface(struct capfile *cf, uint32_t linktype, uint32_t snaplen);
+
+/* Sets ifs[id].skip as capfile_keep asks (once the interface's name is known). */
+void cf_judge_iface(struct capfile *cf, uint32_t id);
 
 /* Timestamp in the interface's units -> ns since the epoch. Units that
  * divide a second's ns (ns, us: nearly every file) take a multiplication

@@ -195,6 +195,7 @@ static int do_idb(struct capfile *cf, struct blk *b)
 	while (opt_next(cf, &b->body, &code, &v))
 		if (idb_option(cf, ifc, code, &v, b) < 0)
 			return cf->errc;
+	cf_judge_iface(cf, cf->nif - 1);	/* its name known now */
 	return 0;
 }
 
@@ -207,16 +208,20 @@ static int pkt_iface(struct capfile *cf, const struct blk *b, uint32_t local, ui
 	return 0;
 }
 
-/* Packet bytes: caplen of them must be in the body. */
-static int pkt_data(struct capfile *cf, struct blk *b, uint32_t caplen, struct pkt *out)
+/* Packet bytes: caplen of them must be in the body. 1, 0 when the
+ * interface's packets are kept out (checked all the same), or <0. */
+static int pkt_data(struct capfile *cf, struct blk *b, uint32_t id, uint32_t caplen,
+		    struct pkt *out)
 {
 	if (caplen > CF_MAX_CAPLEN || caplen > cur_left(&b->body))
 		return cf_fail(cf, -EBADMSG, "bad captured length %u in block at offset %llu",
 			       caplen, (unsigned long long)b->off);
+	if (cf->ifs[id].skip)
+		return 0;
 	struct cur d = cur_take(&b->body, caplen);
 	out->data = d.base;
 	out->caplen = caplen;
-	return 0;
+	return 1;
 }
 
 static void pkt_fill(struct capfile *cf, uint32_t id, uint64_t ts, uint32_t wirelen,
@@ -240,8 +245,11 @@ static int pkt_rest(struct capfile *cf, struct blk *b, uint32_t local, struct pk
 	uint32_t wirelen = cf_u32(&b->body, cf->be);
 	if (!cur_ok(&b->body))
 		return bad_len(cf, b, " (packet block)");
-	if (pkt_iface(cf, b, local, &id) < 0 || pkt_data(cf, b, caplen, out) < 0)
+	if (pkt_iface(cf, b, local, &id) < 0)
 		return cf->errc;
+	int rc = pkt_data(cf, b, id, caplen, out);
+	if (rc <= 0)
+		return rc;
 	pkt_fill(cf, id, ts, wirelen, out);
 	return 1;
 }
@@ -276,8 +284,9 @@ static int do_spb(struct capfile *cf, struct blk *b, struct pkt *out)
 		caplen = snap;
 	if (caplen > cur_left(&b->body))
 		caplen = (uint32_t)cur_left(&b->body);
-	if (pkt_data(cf, b, caplen, out) < 0)
-		return cf->errc;
+	int rc = pkt_data(cf, b, id, caplen, out);
+	if (rc <= 0)
+		return rc;
 	pkt_fill(cf, id, 0, wirelen, out);
 	out->ts_ns = 0;		/* no timestamp: not even the interface's offset */
 	return 1;
@@ -346,9 +355,11 @@ static int blk_next(struct capfile *cf, struct pkt *out)
 #define EPB_FIXED 28
 #define EPB_MIN (EPB_FIXED + 4)		/* and the trailing length */
 
-/* 1: a packet in *out; -1: not this way (nothing read). A leaf: units
- * that need a division (not ns, us or another divisor of 1e9) go the
- * general way too, so that nothing here is a call. */
+/* 1: a packet in *out; 0: one of an interface kept out (capfile_keep),
+ * checked and stepped over, before anything else is read of it; -1: not
+ * this way (nothing read). A leaf: units that need a division (not ns, us
+ * or another divisor of 1e9) go the general way too, so that nothing here
+ * is a call. */
 static inline __attribute__((always_inline)) int epb_quick(struct capfile *cf, struct pkt *out, int be)
 {
 	struct cur c = cur_make(cf_ptr(cf), cf_avail(cf));
@@ -365,7 +376,13 @@ static inline __attribute__((always_inline)) int epb_quick(struct capfile *cf, s
 	cur_seek(&c, total - 4);
 	uint32_t id = cf->sect_base + local;
 	const struct cf_iface *ifc = &cf->ifs[id];
-	if (cf_u32(&c, be) != total || !ifc->mul)
+	if (cf_u32(&c, be) != total)
+		return -1;
+	if (ifc->skip) {
+		cf_consume(cf, total);
+		return 0;
+	}
+	if (!ifc->mul)
 		return -1;
 	out->data = data;
 	out->ts_ns = ((uint64_t)cf_fix32(&h, 12, be) << 32 | cf_fix32(&h, 16, be)) * ifc->mul +
@@ -385,7 +402,9 @@ static __attribute__((noinline)) int next_general(struct capfile *cf, struct pkt
 		int rc = blk_next(cf, out);
 		if (rc || cf->done)
 			return rc;
-		rc = epb_quick(cf, out, cf->be);
+		do
+			rc = epb_quick(cf, out, cf->be);
+		while (rc == 0);
 		if (rc > 0)
 			return rc;
 	}
@@ -395,8 +414,9 @@ static __attribute__((noinline)) int next_general(struct capfile *cf, struct pkt
  * general way is a call of its own (noinline), not inlined beside it. */
 int cf_pcapng_next(struct capfile *cf, struct pkt *out)
 {
-	/* a copy for each byte order: each reads its fields without a test */
-	if (cf->be ? epb_quick(cf, out, 1) > 0 : epb_quick(cf, out, 0) > 0)
-		return 1;
-	return next_general(cf, out);
+	int rc;
+	do	/* a copy for each byte order: each reads its fields without a test */
+		rc = cf->be ? epb_quick(cf, out, 1) : epb_quick(cf, out, 0);
+	while (rc == 0);
+	return rc > 0 ? 1 : next_general(cf, out);
 }

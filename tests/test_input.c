@@ -413,6 +413,45 @@ static void test_iface_numbers_across_files(void **st)
 	in_free(s);
 }
 
+/* One interface kept across rotated files, by name or by number (resolved
+ * in each file: vif1.0 is #1 in the first, #0 in the second, declared after
+ * the first packets), through in_next and through in_next_src. */
+static void test_iface_kept_across_files(void **st)
+{
+	(void)st;
+	write_lazy("k_1.pcapng", "peth0", "vif1.0");
+	write_lazy("k_2.pcapng", "vif1.0", "peth0");
+	static const struct {
+		const char *spec;
+		unsigned n;
+		uint32_t iface[4];
+	} cases[] = {
+		{ "k_*.pcapng#vif1.0", 3, { 1, 1, 1 } },
+		{ "k_*.pcapng#peth0", 3, { 0, 0, 0 } },
+		{ "k_*.pcapng#1", 2, { 1, 0 } },	/* vif1.0 in k_1, peth0 in k_2 */
+		{ "k_*.pcapng#0", 4, { 0, 0, 1, 1 } },
+	};
+	for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++)
+		for (int apart = 0; apart < 2; apart++) {
+			const char *specs[] = { cases[c].spec };
+			const uint8_t points[] = { 1 };
+			struct in_set *s = set_of(specs, points, 1);
+			assert_int_equal(in_open(s, ~0u), 0);
+			if (apart)
+				in_split(s);
+			struct pkt p;
+			unsigned n = 0;
+			while ((apart ? in_next_src(s, 0, &p) : in_next(s, &p, NULL)) == 1) {
+				assert_true(n < cases[c].n);
+				assert_int_equal(p.iface, cases[c].iface[n]);
+				assert_int_equal(p.point, 1);
+				n++;
+			}
+			assert_int_equal(n, cases[c].n);
+			in_free(s);
+		}
+}
+
 /* A path holding '#' that exists is a file, not FILE#IFACE. */
 static void test_hash_in_path(void **st)
 {
@@ -712,6 +751,7 @@ int main(void)
 		cmocka_unit_test(test_cooked),
 		cmocka_unit_test(test_iface_late_block),
 		cmocka_unit_test(test_iface_numbers_across_files),
+		cmocka_unit_test(test_iface_kept_across_files),
 		cmocka_unit_test(test_hash_in_path),
 		cmocka_unit_test(test_several_files),
 		cmocka_unit_test(test_damaged_middle),

@@ -131,6 +131,13 @@ int cf_skip(struct capfile *cf, uint64_t n)
 
 /* ---- errors ---- */
 
+/* The reader after the clean end (0) or an error (its result, again). */
+static int cf_stopped(struct capfile *cf, struct pkt *out)
+{
+	(void)out;
+	return cf->errc;
+}
+
 int cf_fail(struct capfile *cf, int rc, const char *fmt, ...)
 {
 	char msg[CAPFILE_ERRBUF];
@@ -142,6 +149,7 @@ int cf_fail(struct capfile *cf, int rc, const char *fmt, ...)
 	if (snprintf(cf->err, sizeof cf->err, "%s: %s", cf->path, msg) >= (int)sizeof cf->err)
 		cf->err[sizeof cf->err - 1] = 0;
 	cf->errc = rc;
+	cf->next = cf_stopped;
 	return rc;
 }
 
@@ -159,6 +167,7 @@ int cf_short(struct capfile *cf, uint64_t off, const char *what)
 {
 	if (!cf->rd_err && cf_off(cf) + cf_avail(cf) == off) {
 		cf->done = 1;
+		cf->next = cf_stopped;
 		return 0;
 	}
 	return cf_trunc(cf, off, what);
@@ -188,19 +197,25 @@ struct cf_iface *cf_add_iface(struct capfile *cf, uint32_t linktype, uint32_t sn
 	return ifc;
 }
 
-uint64_t cf_ts_ns(const struct cf_iface *ifc, uint64_t ts)
+void cf_judge_iface(struct capfile *cf, uint32_t id)
 {
-	uint64_t ns;
-	if (ifc->mul) {
-		ns = ts * ifc->mul;
-	} else {
-		/* finer than ns, or not a divisor of 1e9 (powers of 2): split
-		 * seconds and fraction as Wireshark does, truncating */
-		uint64_t frac = ts % ifc->units;
-		ns = ts / ifc->units * 1000000000u +
-		     (uint64_t)((unsigned __int128)frac * 1000000000u / ifc->units);
+	struct cf_iface *ifc = &cf->ifs[id];
+	switch (cf->keeping) {
+	case CF_KEEP_ALL: ifc->skip = 0; break;
+	case CF_KEEP_NAME: ifc->skip = !ifc->named || strcmp(ifc->name, cf->keep_name) != 0; break;
+	case CF_KEEP_INDEX: ifc->skip = id != (unsigned long)cf->keep_index; break;
+	case CF_KEEP_NONE: ifc->skip = 1; break;
 	}
-	return ns + (uint64_t)ifc->offset_s * 1000000000u;
+}
+
+uint64_t cf_ts_ns_div(const struct cf_iface *ifc, uint64_t ts)
+{
+	/* finer than ns, or not a divisor of 1e9 (powers of 2): split seconds
+	 * and fraction as Wireshark does, truncating */
+	uint64_t frac = ts % ifc->units;
+	uint64_t ns = ts / ifc->units * 1000000000u +
+		      (uint64_t)((unsigned __int128)frac * 1000000000u / ifc->units);
+	return ns + ifc->offset_ns;
 }
 
 /* ---- opening ---- */
@@ -276,10 +291,10 @@ static int detect(struct capfile *cf)
 	uint32_t magic = cur_be32(&c);
 	switch (magic) {
 	case 0xa1b2c3d4: case 0xd4c3b2a1: case 0xa1b23c4d: case 0x4d3cb2a1:
-		cf->kind = CF_PCAP;
+		cf->next = cf_pcap_next;
 		return cf_pcap_start(cf);
 	case PCAPNG_SHB:	/* the same both ways round */
-		cf->kind = CF_PCAPNG;
+		cf->next = cf_pcapng_next;
 		return cf_pcapng_start(cf);
 	}
 	return cf_fail(cf, -EINVAL, "not a pcap or pcapng file (magic 0x%08x)", magic);
@@ -314,11 +329,22 @@ struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF])
 
 int capfile_next(struct capfile *cf, struct pkt *out)
 {
-	if (cf->errc)
-		return cf->errc;
-	if (cf->done)
-		return 0;
-	return cf->kind == CF_PCAP ? cf_pcap_next(cf, out) : cf_pcapng_next(cf, out);
+	return cf->next(cf, out);
+}
+
+void capfile_keep(struct capfile *cf, const char *name, long index)
+{
+	cf->keep_index = index;
+	if (index >= 0)
+		cf->keeping = CF_KEEP_INDEX;
+	else if (strlen(name) >= sizeof cf->keep_name)
+		cf->keeping = CF_KEEP_NONE;	/* longer than any interface's name */
+	else
+		cf->keeping = CF_KEEP_NAME;
+	if (cf->keeping == CF_KEEP_NAME)
+		snprintf(cf->keep_name, sizeof cf->keep_name, "%s", name);
+	for (uint32_t k = 0; k < cf->nif; k++)
+		cf_judge_iface(cf, k);
 }
 
 const char *capfile_error(const struct capfile *cf) { return cf->err; }

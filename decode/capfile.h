@@ -29,6 +29,13 @@ unsigned capfile_iface_count(const struct capfile *cf);
 const char *capfile_iface_name(const struct capfile *cf, unsigned iface); /* NULL if unnamed */
 uint32_t capfile_iface_linktype(const struct capfile *cf, unsigned iface);
 
+/* Keeps the packets of one interface only: those named name (index < 0;
+ * a name of 64 bytes or more names none), or interface number index
+ * (file-wide). The others' blocks are still checked (damage there is said
+ * as before) but stepped over right after their interface is read: no
+ * timestamp, no packet. Interfaces declared later are judged as they come. */
+void capfile_keep(struct capfile *cf, const char *name, long index);
+
 /* "pcap", "pcap-ns", "pcapng", with "+gz" when compressed. */
 const char *capfile_format(const struct capfile *cf);
 

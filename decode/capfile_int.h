@@ -22,16 +22,15 @@
 #define CF_MAX_BLOCK (64u << 20)	/* largest block skipped (a sanity bound) */
 #define CF_MAX_IFACES 65536u
 
-enum cf_kind { CF_PCAP, CF_PCAPNG };
-
 struct cf_iface {
 	uint32_t linktype;
 	uint32_t snaplen;
 	uint64_t units;		/* timestamp units per second (if_tsresol) */
 	uint64_t mul;		/* ns per unit when units divides 1e9, else 0 */
-	int64_t offset_s;	/* if_tsoffset */
+	uint64_t offset_ns;	/* if_tsoffset in ns (seconds * 1e9, modulo 2^64) */
 	char name[64];
 	uint8_t named;
+	uint8_t skip;		/* its packets are stepped over (capfile_keep) */
 };
 
 struct capfile {
@@ -54,7 +53,9 @@ struct capfile {
 	char rd_msg[96];
 
 	/* state */
-	enum cf_kind kind;
+	/* the format's reader; after the end or an error, one that says so
+	 * again (capfile_next is this one call, no test of the state first) */
+	int (*next)(struct capfile *cf, struct pkt *out);
 	int ns;			/* pcap: nanosecond timestamps */
 	int be;			/* current byte order is big-endian */
 	int done;		/* 0 returned: clean end */
@@ -67,6 +68,10 @@ struct capfile {
 	struct cf_iface *ifs;
 	uint32_t nif, ifcap;
 	uint32_t sect_base, sect_nif;	/* pcapng: this section's first file-wide id, count */
+	/* capfile_keep */
+	enum { CF_KEEP_ALL, CF_KEEP_NAME, CF_KEEP_INDEX, CF_KEEP_NONE } keeping;
+	char keep_name[64];	/* CF_KEEP_NAME */
+	long keep_index;	/* CF_KEEP_INDEX */
 };
 
 /* ---- input ---- */
@@ -112,13 +117,32 @@ static inline uint64_t cf_u64(struct cur *c, int be)
 	return be ? a << 32 | b : b << 32 | a;
 }
 
+/* A 32-bit field of a fixed header (cur_fixed) in the file's byte order. */
+static inline uint32_t cf_fix32(const struct cur_fix *h, size_t off, int be)
+{
+	uint32_t v = fix_be32(h, off);
+	return be ? v : __builtin_bswap32(v);
+}
+
 /* ---- interfaces ---- */
 
 /* Appends an interface (ns timestamps, no offset); NULL past CF_MAX_IFACES. */
 struct cf_iface *cf_add_iface(struct capfile *cf, uint32_t linktype, uint32_t snaplen);
 
-/* Timestamp in the interface's units -> ns since the epoch. */
-uint64_t cf_ts_ns(const struct cf_iface *ifc, uint64_t ts);
+/* Sets ifs[id].skip as capfile_keep asks (once the interface's name is known). */
+void cf_judge_iface(struct capfile *cf, uint32_t id);
+
+/* Timestamp in the interface's units -> ns since the epoch. Units that
+ * divide a second's ns (ns, us: nearly every file) take a multiplication
+ * here, the others a division in cf_ts_ns_div. */
+uint64_t cf_ts_ns_div(const struct cf_iface *ifc, uint64_t ts);
+
+static inline uint64_t cf_ts_ns(const struct cf_iface *ifc, uint64_t ts)
+{
+	if (ifc->mul)
+		return ts * ifc->mul + ifc->offset_ns;
+	return cf_ts_ns_div(ifc, ts);
+}
 
 /* ---- formats ---- */
 

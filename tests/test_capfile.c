@@ -628,6 +628,110 @@ static void test_pcapng_cuts(void **state)
 	free(f.b);
 }
 
+/* ---- one interface kept (capfile_keep) ---- */
+
+/* Reads a file keeping one interface (name, else index); a struct got. */
+static void read_kept(const char *path, const char *name, long index, struct got *g)
+{
+	memset(g, 0, sizeof *g);
+	struct capfile *cf = capfile_open(path, g->err);
+	if (!cf) {
+		g->rc = -1;
+		return;
+	}
+	capfile_keep(cf, name, index);
+	struct pkt p;
+	while ((g->rc = capfile_next(cf, &p)) == 1) {
+		assert_true(g->n < 64);
+		g->p[g->n++] = (struct want){ p.ts_ns, p.iface, p.linktype, p.caplen, p.wirelen, 0 };
+	}
+	if (g->rc < 0)
+		snprintf(g->err, sizeof g->err, "%s", capfile_error(cf));
+	capfile_close(cf);
+}
+
+/* The same read with the filter applied to every packet afterwards, as
+ * the input layer did before the reader kept one interface itself. */
+static void read_filtered(const char *path, const char *name, long index, struct got *g)
+{
+	memset(g, 0, sizeof *g);
+	struct capfile *cf = capfile_open(path, g->err);
+	if (!cf) {
+		g->rc = -1;
+		return;
+	}
+	struct pkt p;
+	while ((g->rc = capfile_next(cf, &p)) == 1) {
+		const char *n = capfile_iface_name(cf, p.iface);
+		if (index >= 0 ? p.iface != (unsigned long)index : !n || strcmp(n, name))
+			continue;
+		g->p[g->n++] = (struct want){ p.ts_ns, p.iface, p.linktype, p.caplen, p.wirelen, 0 };
+	}
+	if (g->rc < 0)
+		snprintf(g->err, sizeof g->err, "%s", capfile_error(cf));
+	capfile_close(cf);
+}
+
+static void same_got(const struct got *a, const struct got *b)
+{
+	assert_int_equal(a->rc, b->rc);
+	assert_string_equal(a->err, b->err);
+	assert_int_equal(a->n, b->n);
+	assert_memory_equal(a->p, b->p, a->n * sizeof a->p[0]);
+}
+
+/* Keeping one interface by name or number gives what the whole read gives
+ * filtered afterwards, cut at every length too (the same packets before the
+ * damage, the same message: the others' blocks are still checked), in the
+ * sections of both byte orders, with SPB and PB. */
+static void test_keep(void **state)
+{
+	(void)state;
+	struct fx f;
+	build_ng(&f);
+	char path[128];
+	tl_tmp_path(path, sizeof path, "keep.pcapng");
+	fx_save(&f, f.len, path);
+	static const char *names[] = { "w0", "w1", "be2", "ds4", "nothing",
+				       "an interface name longer than any pcapng writer's: 64 bytes +" };
+	struct got a, b;
+	unsigned kept = 0;
+	for (unsigned k = 0; k < 6; k++) {
+		read_kept(path, names[k], -1, &a);
+		read_filtered(path, names[k], -1, &b);
+		same_got(&a, &b);
+		kept += a.n;
+		read_kept(path, NULL, k, &a);
+		read_filtered(path, NULL, k, &b);
+		same_got(&a, &b);
+	}
+	assert_true(kept > 0 && kept < 2 * NNG);
+	for (size_t cut = 0; cut < f.len; cut++) {
+		fx_save(&f, cut, path);
+		read_kept(path, "w1", -1, &a);
+		read_filtered(path, "w1", -1, &b);
+		same_got(&a, &b);
+		read_kept(path, NULL, 2, &a);
+		read_filtered(path, NULL, 2, &b);
+		same_got(&a, &b);
+	}
+	free(f.b);
+	/* a pcap's one interface: number 0 keeps every record, anything else none */
+	build_pcap(&f, 1, 1, 1);
+	for (size_t cut = 0; cut <= f.len; cut++) {
+		fx_save(&f, cut, path);
+		for (long k = 0; k < 2; k++) {
+			read_kept(path, NULL, k, &a);
+			read_filtered(path, NULL, k, &b);
+			same_got(&a, &b);
+		}
+		read_kept(path, "eth0", -1, &a);
+		read_filtered(path, "eth0", -1, &b);
+		same_got(&a, &b);
+	}
+	free(f.b);
+}
+
 /* ---- gzip ---- */
 
 static void gz_save(const struct fx *f, const char *path)
@@ -970,6 +1074,83 @@ static void test_big_blocks(void **state)
 	free(f.b);
 }
 
+/* Many packets over several read buffers (1 MiB each), so that blocks and
+ * records are cut by a buffer's end at every alignment: pcapng (both byte
+ * orders, two interfaces, ns and us) and pcap (both orders): each packet
+ * as written, the last cut short says where. */
+#define NMANY 40000u
+
+static void many_check(const char *path, int pcapng, int cut)
+{
+	char err[CAPFILE_ERRBUF];
+	struct capfile *cf = capfile_open(path, err);
+	assert_non_null(cf);
+	struct pkt p;
+	unsigned n = 0;
+	int rc;
+	while ((rc = capfile_next(cf, &p)) == 1) {
+		uint32_t cap = n % 97 * 2, iface = pcapng ? n % 2 : 0;
+		assert_int_equal(p.caplen, cap);
+		assert_int_equal(p.wirelen, cap + n % 3);
+		assert_int_equal(p.iface, iface);
+		assert_int_equal(p.ts_ns, T0 / 1000 * 1000 + n * 1000ull);
+		assert_true(payload_ok(&p, n));
+		n++;
+	}
+	assert_int_equal(n, cut ? NMANY - 1 : NMANY);
+	assert_int_equal(rc, cut ? -EBADMSG : 0);
+	if (cut)
+		assert_non_null(strstr(capfile_error(cf), "truncated"));
+	capfile_close(cf);
+}
+
+static void test_across_buffers(void **state)
+{
+	(void)state;
+	char path[128];
+	tl_tmp_path(path, sizeof path, "many.cap");
+	for (int form = 0; form < 4; form++) {
+		struct fx f;
+		memset(&f, 0, sizeof f);
+		int pcapng = form < 2, be = form % 2;
+		uint64_t t0 = T0 / 1000;	/* us */
+		if (pcapng) {
+			shb(&f, be);
+			idb(&f, 1, 0, "a", 0xff, 0);	/* us */
+			idb(&f, 1, 0, "b", 9, 0);	/* ns */
+		} else {
+			f.be = be;
+			fx_u32(&f, 0xa1b2c3d4);
+			fx_u16(&f, 2);
+			fx_u16(&f, 4);
+			fx_u32(&f, 0);		/* thiszone */
+			fx_u32(&f, 0);		/* sigfigs */
+			fx_u32(&f, 262144);	/* snaplen */
+			fx_u32(&f, 1);		/* Ethernet */
+		}
+		for (uint32_t n = 0; n < NMANY; n++) {
+			uint32_t cap = n % 97 * 2, wire = cap + n % 3;
+			uint64_t us = t0 + n;
+			if (pcapng) {
+				epb(&f, n % 2, n % 2 ? us * 1000 : us, cap, wire, n);
+				f.nends = 0;	/* the clean ends are not looked at here */
+				continue;
+			}
+			fx_u32(&f, (uint32_t)(us / 1000000));
+			fx_u32(&f, (uint32_t)(us % 1000000));
+			fx_u32(&f, cap);
+			fx_u32(&f, wire);
+			fx_payload(&f, n, cap);
+		}
+		assert_true(f.len > (2u << 20));
+		fx_save(&f, f.len, path);
+		many_check(path, pcapng, 0);
+		fx_save(&f, f.len - 3, path);	/* the last packet cut */
+		many_check(path, pcapng, 1);
+		free(f.b);
+	}
+}
+
 /* Random damage (a fixed seed): bytes flipped, lengths and all. Whatever
  * comes back must be a packet or a clean result; never a crash (this test is
  * worth most under make asan's flags). */
@@ -1024,6 +1205,7 @@ int main(void)
 		cmocka_unit_test(test_pcapng_sections),
 		cmocka_unit_test(test_pcapng_vs_tshark),
 		cmocka_unit_test(test_pcapng_cuts),
+		cmocka_unit_test(test_keep),
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_gzip_damaged_trailer),
 		cmocka_unit_test(test_pipe),
@@ -1031,6 +1213,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_lengths),
 		cmocka_unit_test(test_pcap_hostile),
 		cmocka_unit_test(test_big_blocks),
+		cmocka_unit_test(test_across_buffers),
 		cmocka_unit_test(test_random_damage),
 	};
 	return cmocka_run_group_tests_name("capfile", tests, setup, teardown);

@@ -175,6 +175,40 @@ static void test_merge_mapped(void **st)
 	in_free(s);
 }
 
+/* One source open (in_next's way without the merge): its packets in order,
+ * the key mapped when asked for, 0 again after its end; the second source
+ * alone too (opened by the mask). */
+static void test_alone(void **st)
+{
+	(void)st;
+	const uint64_t a[] = { 30, 60, 90 }, b[] = { 10, 40 };
+	write_times("la.pcapng", "eth0", a, 3);
+	write_times("lb.pcapng", "peth0", b, 2);
+	const char *specs[] = { "la.pcapng", "lb.pcapng" };
+	const uint8_t points[] = { 0, 1 };
+	struct in_set *s = set_of(specs, points, 2);
+	uint64_t shift = 25000, key, us[4];
+	uint8_t pt[4];
+	in_map(s, minus25, &shift);
+	assert_int_equal(in_open(s, 1u), 0);
+	struct pkt p;
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(in_next(s, &p, i == 1 ? NULL : &key), 1);
+		assert_int_equal((p.ts_ns - T0) / 1000, a[i]);
+		assert_int_equal(p.point, 0);
+		if (i != 1)
+			assert_int_equal((key - T0) / 1000, a[i] - 25);
+	}
+	assert_int_equal(in_next(s, &p, &key), 0);
+	assert_int_equal(in_next(s, &p, &key), 0);
+	assert_int_equal(in_open(s, 2u), 0);
+	assert_int_equal(read_all(s, us, pt, 4), 2);
+	assert_int_equal(us[0], 10);
+	assert_int_equal(us[1], 40);
+	assert_int_equal(pt[1], 1);
+	in_free(s);
+}
+
 /* A Dom0 capture: peth0 and vif1.0 each see the query (ids 1..n) */
 static void write_dom0(const char *name, const char *n0, const char *n1)
 {
@@ -377,6 +411,45 @@ static void test_iface_numbers_across_files(void **st)
 	assert_string_equal(in_iface_name(s, 0, 1), "vif1.0");
 	assert_int_equal(in_iface_linktype(s, 0, 1), LT_ETHERNET);
 	in_free(s);
+}
+
+/* One interface kept across rotated files, by name or by number (resolved
+ * in each file: vif1.0 is #1 in the first, #0 in the second, declared after
+ * the first packets), through in_next and through in_next_src. */
+static void test_iface_kept_across_files(void **st)
+{
+	(void)st;
+	write_lazy("k_1.pcapng", "peth0", "vif1.0");
+	write_lazy("k_2.pcapng", "vif1.0", "peth0");
+	static const struct {
+		const char *spec;
+		unsigned n;
+		uint32_t iface[4];
+	} cases[] = {
+		{ "k_*.pcapng#vif1.0", 3, { 1, 1, 1 } },
+		{ "k_*.pcapng#peth0", 3, { 0, 0, 0 } },
+		{ "k_*.pcapng#1", 2, { 1, 0 } },	/* vif1.0 in k_1, peth0 in k_2 */
+		{ "k_*.pcapng#0", 4, { 0, 0, 1, 1 } },
+	};
+	for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++)
+		for (int apart = 0; apart < 2; apart++) {
+			const char *specs[] = { cases[c].spec };
+			const uint8_t points[] = { 1 };
+			struct in_set *s = set_of(specs, points, 1);
+			assert_int_equal(in_open(s, ~0u), 0);
+			if (apart)
+				in_split(s);
+			struct pkt p;
+			unsigned n = 0;
+			while ((apart ? in_next_src(s, 0, &p) : in_next(s, &p, NULL)) == 1) {
+				assert_true(n < cases[c].n);
+				assert_int_equal(p.iface, cases[c].iface[n]);
+				assert_int_equal(p.point, 1);
+				n++;
+			}
+			assert_int_equal(n, cases[c].n);
+			in_free(s);
+		}
 }
 
 /* A path holding '#' that exists is a file, not FILE#IFACE. */
@@ -672,11 +745,13 @@ int main(void)
 		cmocka_unit_test(test_heap_order),
 		cmocka_unit_test(test_merge_order),
 		cmocka_unit_test(test_merge_mapped),
+		cmocka_unit_test(test_alone),
 		cmocka_unit_test(test_iface_select),
 		cmocka_unit_test(test_iface_unknown),
 		cmocka_unit_test(test_cooked),
 		cmocka_unit_test(test_iface_late_block),
 		cmocka_unit_test(test_iface_numbers_across_files),
+		cmocka_unit_test(test_iface_kept_across_files),
 		cmocka_unit_test(test_hash_in_path),
 		cmocka_unit_test(test_several_files),
 		cmocka_unit_test(test_damaged_middle),

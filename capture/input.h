@@ -10,8 +10,9 @@
  * decode/ifrole.h). Every packet passes an optional BPF filter (libpcap's
  * compiler and offline filter, as `tcpdump -r FILE EXPR`).
  *
- * The set merges its sources by timestamp through a small heap; the key of
- * a source's packet may be mapped by the caller onto a common clock (the
+ * The set merges its sources by timestamp (the least of their next
+ * packets' keys, a look at each: a set has a few); the key of a source's
+ * packet may be mapped by the caller onto a common clock (the
  * client's time onto Dom0's). Packets come out as struct pkt with the
  * source's point set, valid until the next in_next.
  *
@@ -31,8 +32,8 @@
 #define IN_MAX_SOURCES 8
 #define IN_ERRBUF 512
 
-/* ---- a min-heap by (key, tie): the merge by time ----
- * Also the capture loop's reorder queue (capture.c). */
+/* ---- a min-heap by (key, tie): the capture loop's reorder queue
+ * (capture.c) ---- */
 struct in_hent {
 	uint64_t key;		/* time */
 	uint64_t tie;		/* equal keys: the lower leaves first */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A thread per point (analysis/engine/split.c) gives what one thread gives:
 # the JSON summary, every transaction and the text, byte for byte, with
-# HOPLAT_THREADS=0 (one thread) and without (a thread per point), on every
+# HOPLAT_THREADS=0 (one thread) and HOPLAT_THREADS=1 (a thread per point,
+# one point included, which analyze runs in one thread by default), on every
 # shipped capture (three points, two, and each point alone), the reference
 # captures, and a client capture cut short with a BPF filter (the damaged
 # file's message at the same place).
@@ -17,7 +18,7 @@ both() {	# NAME ARGS...: one thread and a thread per point, compared
 	HOPLAT_THREADS=0 ./hoplat analyze "$@" --json "$D/$name.1.json" --transactions "$D/$name.1.jsonl" \
 		>"$D/$name.1.txt" 2>"$D/$name.1.err"
 	echo "status $?" >>"$D/$name.1.err"
-	./hoplat analyze "$@" --json "$D/$name.n.json" --transactions "$D/$name.n.jsonl" \
+	HOPLAT_THREADS=1 ./hoplat analyze "$@" --json "$D/$name.n.json" --transactions "$D/$name.n.jsonl" \
 		>"$D/$name.n.txt" 2>"$D/$name.n.err"
 	echo "status $?" >>"$D/$name.n.err"
 	for x in json jsonl txt err; do

@@ -46,8 +46,7 @@ struct silence {
 	uint64_t alerts;
 	struct sil_guest *last;		/* the guest found last: most packets are its */
 	struct sil_guest g[SIL_MAX_GUESTS];
-	uint8_t service[65536];		/* per port: enum inc_service (the pt_config's,
-					 * looked up once instead of two scans per packet) */
+	uint8_t port_kind[PT_PORTS];	/* pt_port_kinds of cfg.pt */
 };
 
 /* One side of a packet: a request towards `who`, or an answer from `who`. */
@@ -76,22 +75,6 @@ void sil_config_default(struct sil_config *cfg)
 	cfg->min_requests = 3;
 }
 
-/* The service of each port, from the configuration (NULL: 53 and 80);
- * DNS first, as service_of decided it port by port. */
-static void service_table(struct silence *h)
-{
-	const struct pt_config *pt = h->cfg.pt;
-	if (!pt) {
-		h->service[PT_HTTP_PORT] = INC_SVC_HTTP;
-		h->service[PT_DNS_PORT] = INC_SVC_DNS;
-		return;
-	}
-	for (unsigned i = 0; i < pt->n_http_ports && i < PT_MAX_PORTS; i++)
-		h->service[pt->http_ports[i]] = INC_SVC_HTTP;
-	for (unsigned i = 0; i < pt->n_dns_ports && i < PT_MAX_PORTS; i++)
-		h->service[pt->dns_ports[i]] = INC_SVC_DNS;
-}
-
 struct silence *sil_new(const struct sil_config *cfg, sil_alert_fn fn, void *ctx)
 {
 	struct silence *h = calloc(1, sizeof *h);
@@ -100,7 +83,7 @@ struct silence *sil_new(const struct sil_config *cfg, sil_alert_fn fn, void *ctx
 	h->cfg = *cfg;
 	h->fn = fn;
 	h->ctx = ctx;
-	service_table(h);
+	pt_port_kinds(h->cfg.pt, h->port_kind);
 	return h;
 }
 
@@ -116,9 +99,11 @@ uint64_t sil_alerts(const struct silence *h)
 
 /* ---- what a packet is ---- */
 
+/* A port both DNS and HTTP is DNS's (as the port lists were searched). */
 static uint8_t service_of(const struct silence *h, uint16_t port)
 {
-	return h->service[port];
+	uint8_t k = h->port_kind[port];
+	return k & PT_PORT_DNS ? INC_SVC_DNS : k & PT_PORT_HTTP ? INC_SVC_HTTP : INC_SVC_NONE;
 }
 
 static void side(struct sil_side *s, const struct ipaddr *who, uint8_t kind, uint8_t svc, uint16_t port)

@@ -10,7 +10,6 @@
 #define GAP_WINDOWS 2			/* empty windows handed on over a long gap, then a jump */
 
 enum { EV_NONE, EV_REQ, EV_RESP, EV_SYN, EV_SYNACK };
-enum { PORT_DNS = 1, PORT_HTTP = 2 };	/* bits of diag.port[] */
 
 struct diag {
 	struct diag_config cfg;
@@ -30,7 +29,7 @@ struct diag {
 	struct step_bin *bin;
 	struct step_window_in *bin_w;
 	uint64_t bin_lo, bin_hi, emit_at;
-	uint8_t port[65536];		/* PORT_* of each port (cfg.pt's), looked up, not scanned */
+	uint8_t port[PT_PORTS];		/* pt_port_kinds of cfg.pt */
 };
 
 /* The typical gap, and the pause it makes (asked twice per send). */
@@ -50,10 +49,7 @@ struct diag *diag_new(const struct diag_config *cfg, struct results *r)
 	if (d->cfg.window_ns <= 0)
 		d->cfg.window_ns = 1000000000ll;
 	d->r = r;
-	for (unsigned i = 0; i < cfg->pt->n_dns_ports && i < PT_MAX_PORTS; i++)
-		d->port[cfg->pt->dns_ports[i]] |= PORT_DNS;
-	for (unsigned i = 0; i < cfg->pt->n_http_ports && i < PT_MAX_PORTS; i++)
-		d->port[cfg->pt->http_ports[i]] |= PORT_HTTP;
+	pt_port_kinds(cfg->pt, d->port);
 	r->head_point = cfg->head;
 	struct step_config sc = { .head = cfg->head, .hold_ns = cfg->hold_ns, .on_step = cfg->on_step,
 				  .ctx = cfg->ctx };
@@ -85,12 +81,12 @@ static int service(const struct diag *d, uint16_t port)
 
 static int is_dns(const struct diag *d, uint16_t port)
 {
-	return d->port[port] & PORT_DNS;
+	return d->port[port] & PT_PORT_DNS;
 }
 
 static int is_http(const struct diag *d, uint16_t port)
 {
-	return d->port[port] & PORT_HTTP;
+	return d->port[port] & PT_PORT_HTTP;
 }
 
 /* DNS header flags: QR set (1), clear (0), or not captured (-1). */

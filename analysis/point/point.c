@@ -13,8 +13,6 @@
 #define PT_FRAG_SLOTS 64
 #define PT_FRAG_TIMEOUT_NS 30000000000LL	/* Linux ipfrag_time */
 
-enum { PORT_DNS = 1, PORT_HTTP = 2 };
-
 struct point {
 	struct pt_config cfg;
 	uint8_t role;
@@ -27,7 +25,7 @@ struct point {
 	pt_packet_hook hook;
 	void *hook_ctx;
 	struct dns_msg msg;		/* scratch, reused */
-	uint8_t port_kind[65536];	/* PORT_* by port number */
+	uint8_t port_kind[PT_PORTS];	/* pt_port_kinds */
 };
 
 /* A time that came out negative (packets out of order within the guard's
@@ -59,10 +57,7 @@ struct point *pt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink 
 	pt->out = out;
 	guard_init(&pt->guard);
 	struct txn_sink sink = { on_txn, pt };
-	for (unsigned i = 0; i < cfg->n_dns_ports && i < PT_MAX_PORTS; i++)
-		pt->port_kind[cfg->dns_ports[i]] |= PORT_DNS;
-	for (unsigned i = 0; i < cfg->n_http_ports && i < PT_MAX_PORTS; i++)
-		pt->port_kind[cfg->http_ports[i]] |= PORT_HTTP;
+	pt_port_kinds(cfg, pt->port_kind);
 	pt->dns = dnsm_new(&pt->cfg, role, sink, &pt->counts);
 	pt->frag = ipfrag_new(PT_FRAG_SLOTS, PT_FRAG_TIMEOUT_NS);
 	if (pt->dns)
@@ -112,7 +107,7 @@ static void transport(struct point *pt, const struct pkt *p, const struct dec_pk
 	uint8_t kind = pt->port_kind[d->sport] | pt->port_kind[d->dport];
 	if (!kind)
 		return;
-	if (d->proto == 17 && (kind & PORT_DNS))
+	if (d->proto == 17 && (kind & PT_PORT_DNS))
 		udp_dns(pt, p, d);
 	else if (d->proto == 6)
 		tcpt_packet(pt->tcp, p, d);

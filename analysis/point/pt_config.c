@@ -16,6 +16,20 @@ void pt_config_default(struct pt_config *cfg)
 	cfg->max_flows = 262144;
 }
 
+void pt_port_kinds(const struct pt_config *cfg, uint8_t kind[PT_PORTS])
+{
+	struct pt_config def;
+	if (!cfg) {
+		pt_config_default(&def);
+		cfg = &def;
+	}
+	memset(kind, 0, PT_PORTS);
+	for (unsigned i = 0; i < cfg->n_dns_ports && i < PT_MAX_PORTS; i++)
+		kind[cfg->dns_ports[i]] |= PT_PORT_DNS;
+	for (unsigned i = 0; i < cfg->n_http_ports && i < PT_MAX_PORTS; i++)
+		kind[cfg->http_ports[i]] |= PT_PORT_HTTP;
+}
+
 /* The server's side by port: +1 the destination, -1 the source, 0 neither. */
 static int service_side(const struct pt_config *cfg, const struct dec_pkt *d)
 {

@@ -43,6 +43,13 @@ static inline int pt_is_http_port(const struct pt_config *cfg, uint16_t port)
 	return pt_port_in(cfg->http_ports, cfg->n_http_ports, port);
 }
 
+/* What every port number is to a configuration (PT_PORT_* bits; cfg NULL:
+ * the default ports), for those who ask at every packet: one lookup in
+ * kind[port] instead of a search of the port lists. */
+enum { PT_PORT_DNS = 1, PT_PORT_HTTP = 2 };
+#define PT_PORTS 65536
+void pt_port_kinds(const struct pt_config *cfg, uint8_t kind[PT_PORTS]);
+
 /* Which way a packet goes between a client and a server (the guest). */
 enum pt_dir { PT_DIR_UNKNOWN = 0, PT_DIR_TO_SERVER = 1, PT_DIR_TO_CLIENT = 2 };
 

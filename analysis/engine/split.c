@@ -24,6 +24,7 @@
 #include "analysis/engine/engine_int.h"
 #include "analysis/point/point.h"
 #include "analysis/path/pktmatch.h"
+#include "analysis/results/series.h"
 #include "capture/input.h"
 
 #define WK_BATCH (256u << 10)
@@ -43,37 +44,21 @@ struct ev_pkt {
 };
 
 /* The counters after a packet, for eng_post: those the series counts
- * (series.c, seen_of); the others change the joiner's copy at EV_CNT, as
+ * (series.h, ser_seen_of); the others change the joiner's copy at EV_CNT, as
  * they change the results' in one thread. tests/it/analyze_threads.sh
  * holds the two ways to the same results. Sent as their growth since the
  * last EV_END or EV_CNT, a byte each (a packet adds one or two: 16 bytes
  * instead of 56 for every packet); EV_END_ABS, the values, when a growth
  * does not fit in a byte. */
-enum { END_PKTS, END_DNS_Q, END_DNS_R, END_HTTP_Q, END_HTTP_R, END_HTTP_C, END_N };
-
 struct ev_end {
 	struct ev h;
-	uint8_t d[END_N];
+	uint8_t d[SER_SEEN_N];
 };
 
 struct ev_end_abs {
 	struct ev h;
-	uint64_t v[END_N];
+	uint64_t v[SER_SEEN_N];
 };
-
-static void end_get(const struct pt_counts *c, uint64_t v[END_N])
-{
-	v[END_PKTS] = c->packets, v[END_DNS_Q] = c->dns_queries, v[END_DNS_R] = c->dns_responses;
-	v[END_HTTP_Q] = c->http_requests, v[END_HTTP_R] = c->http_responses;
-	v[END_HTTP_C] = c->http_connections;
-}
-
-static void end_set(struct pt_counts *c, const uint64_t v[END_N])
-{
-	c->packets = v[END_PKTS], c->dns_queries = v[END_DNS_Q], c->dns_responses = v[END_DNS_R];
-	c->http_requests = v[END_HTTP_Q], c->http_responses = v[END_HTTP_R];
-	c->http_connections = v[END_HTTP_C];
-}
 
 struct ev_cnt {
 	struct ev h;
@@ -145,7 +130,7 @@ struct eng_worker {
 	 * core to the other at every event (measured: a thread per point then
 	 * took 1.8 times the CPU of one thread) */
 	_Alignas(64) struct batch *out;
-	uint64_t sent[END_N];		/* the counters as the events told them so far */
+	uint64_t sent[SER_SEEN_N];		/* the counters as the events told them so far */
 	/* the joiner's side */
 	_Alignas(64) struct batch *rb;
 	size_t roff;
@@ -232,22 +217,22 @@ void eng_wk_counts(struct eng_worker *w, const struct pt_counts *c)
 {
 	struct ev_cnt *v = put(w, EV_CNT, sizeof *v);
 	v->c = *c;
-	end_get(c, w->sent);
+	ser_seen_of(c, w->sent);
 }
 
 /* The point's counters after a packet: their growth, or their values. */
 static void put_end(struct eng_worker *w, const struct pt_counts *c)
 {
-	uint64_t v[END_N], big = 0;
-	end_get(c, v);
-	for (int k = 0; k < END_N; k++)
+	uint64_t v[SER_SEEN_N], big = 0;
+	ser_seen_of(c, v);
+	for (int k = 0; k < SER_SEEN_N; k++)
 		big |= (v[k] - w->sent[k]) >> 8;
 	if (big) {
 		struct ev_end_abs *a = put(w, EV_END_ABS, sizeof *a);
 		memcpy(a->v, v, sizeof a->v);
 	} else {
 		struct ev_end *e = put(w, EV_END, sizeof *e);
-		for (int k = 0; k < END_N; k++)
+		for (int k = 0; k < SER_SEEN_N; k++)
 			e->d[k] = (uint8_t)(v[k] - w->sent[k]);
 	}
 	memcpy(w->sent, v, sizeof v);
@@ -410,16 +395,16 @@ static void play(struct engine *e, struct eng_worker *w)
 			break;
 		}
 		case EV_END_ABS:
-			end_set(&w->mirror, ((const struct ev_end_abs *)h)->v);
+			ser_seen_set(&w->mirror, ((const struct ev_end_abs *)h)->v);
 			eng_post(e, role, &w->mirror);
 			return;
 		default: {	/* EV_END */
 			const struct ev_end *v = (const struct ev_end *)h;
-			uint64_t now[END_N];
-			end_get(&w->mirror, now);
-			for (int k = 0; k < END_N; k++)
+			uint64_t now[SER_SEEN_N];
+			ser_seen_of(&w->mirror, now);
+			for (int k = 0; k < SER_SEEN_N; k++)
 				now[k] += v->d[k];
-			end_set(&w->mirror, now);
+			ser_seen_set(&w->mirror, now);
 			eng_post(e, role, &w->mirror);
 			return;
 		}

@@ -10,9 +10,6 @@ const char *const ser_comp_name[SER_COMPS] = { "total", "client", "link", "bridg
 const double ser_pct_q[SER_PCTS] = { 50, 90, 99 };
 const char *const ser_pct_name[SER_PCTS] = { "p50", "p90", "p99" };
 
-/* What a point's counters say was seen, in the order of struct seen's use. */
-enum { SEEN_PKTS, SEEN_DNS_Q, SEEN_DNS_R, SEEN_HTTP_Q, SEEN_HTTP_R, SEEN_HTTP_C, SEEN_N };
-
 struct open_win {
 	int used;			/* something landed in it */
 	uint64_t start;
@@ -26,7 +23,7 @@ struct series {
 	uint64_t next_close;		/* start of the oldest window not closed yet */
 	uint64_t newest;		/* start of the window time has reached */
 	struct open_win o[SER_OPEN];
-	uint64_t last[PT_N][SEEN_N];	/* each point's counters at its last ser_point */
+	uint64_t last[PT_N][SER_SEEN_N];	/* each point's counters at its last ser_point */
 	struct open_win *hot;		/* the window the last packet landed in (slot) */
 	ser_row_fn fn;
 	void *ctx;
@@ -239,34 +236,44 @@ static struct open_win *slot(struct series *s, uint64_t t)
 	return o;
 }
 
-static void seen_of(const struct pt_counts *c, uint64_t v[SEEN_N])
+void ser_seen_of(const struct pt_counts *c, uint64_t v[SER_SEEN_N])
 {
-	v[SEEN_PKTS] = c->packets;
-	v[SEEN_DNS_Q] = c->dns_queries;
-	v[SEEN_DNS_R] = c->dns_responses;
-	v[SEEN_HTTP_Q] = c->http_requests;
-	v[SEEN_HTTP_R] = c->http_responses;
-	v[SEEN_HTTP_C] = c->http_connections;
+	v[SER_SEEN_PKTS] = c->packets;
+	v[SER_SEEN_DNS_Q] = c->dns_queries;
+	v[SER_SEEN_DNS_R] = c->dns_responses;
+	v[SER_SEEN_HTTP_Q] = c->http_requests;
+	v[SER_SEEN_HTTP_R] = c->http_responses;
+	v[SER_SEEN_HTTP_C] = c->http_connections;
 }
 
-/* The counters' growth d (in seen_of's order) into a row's columns of point p. */
-static void seen_add(struct ser_row *r, const uint64_t d[SEEN_N], uint8_t p)
+void ser_seen_set(struct pt_counts *c, const uint64_t v[SER_SEEN_N])
 {
-	r->packets[p] += d[SEEN_PKTS];
-	r->req[SER_DNS][p] += d[SEEN_DNS_Q];
-	r->resp[SER_DNS][p] += d[SEEN_DNS_R];
-	r->req[SER_HTTP][p] += d[SEEN_HTTP_Q];
-	r->resp[SER_HTTP][p] += d[SEEN_HTTP_R];
-	r->conns[p] += d[SEEN_HTTP_C];
+	c->packets = v[SER_SEEN_PKTS];
+	c->dns_queries = v[SER_SEEN_DNS_Q];
+	c->dns_responses = v[SER_SEEN_DNS_R];
+	c->http_requests = v[SER_SEEN_HTTP_Q];
+	c->http_responses = v[SER_SEEN_HTTP_R];
+	c->http_connections = v[SER_SEEN_HTTP_C];
+}
+
+/* The counters' growth d (in ser_seen_of's order) into a row's columns of point p. */
+static void seen_add(struct ser_row *r, const uint64_t d[SER_SEEN_N], uint8_t p)
+{
+	r->packets[p] += d[SER_SEEN_PKTS];
+	r->req[SER_DNS][p] += d[SER_SEEN_DNS_Q];
+	r->resp[SER_DNS][p] += d[SER_SEEN_DNS_R];
+	r->req[SER_HTTP][p] += d[SER_SEEN_HTTP_Q];
+	r->resp[SER_HTTP][p] += d[SER_SEEN_HTTP_R];
+	r->conns[p] += d[SER_SEEN_HTTP_C];
 }
 
 void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c)
 {
 	if (point >= PT_N || !s->rows)
 		return;
-	uint64_t v[SEEN_N], d[SEEN_N], *last = s->last[point], any = 0;
-	seen_of(c, v);
-	for (int k = 0; k < SEEN_N; k++) {
+	uint64_t v[SER_SEEN_N], d[SER_SEEN_N], *last = s->last[point], any = 0;
+	ser_seen_of(c, v);
+	for (int k = 0; k < SER_SEEN_N; k++) {
 		d[k] = v[k] - last[k];
 		any |= d[k];
 		last[k] = v[k];

@@ -80,6 +80,14 @@ struct series;
 /* Called with each row as it closes (live prints it). */
 typedef void (*ser_row_fn)(void *ctx, const struct res_series *rs, const struct ser_row *row);
 
+/* The point counters the series counts, in this order (ser_seen_of);
+ * the thread of a point sends the joiner these after every packet. */
+enum { SER_SEEN_PKTS, SER_SEEN_DNS_Q, SER_SEEN_DNS_R, SER_SEEN_HTTP_Q, SER_SEEN_HTTP_R,
+       SER_SEEN_HTTP_C, SER_SEEN_N };
+void ser_seen_of(const struct pt_counts *c, uint64_t v[SER_SEEN_N]);
+/* The inverse: those counters of c set from v. */
+void ser_seen_set(struct pt_counts *c, const uint64_t v[SER_SEEN_N]);
+
 /* max_rows 0: SER_MAX_ROWS_DEFAULT. NULL when out of memory. */
 struct series *ser_new(unsigned roles, int64_t window_ns, size_t max_rows);
 void ser_set_row_hook(struct series *s, ser_row_fn fn, void *ctx);

@@ -199,6 +199,17 @@ static inline struct cur cur_rest(struct cur *c)
 	return cur_take(c, cur_left(c));
 }
 
+/* The rest of the bytes as a cursor of their own, this one not moved:
+ * what cur_rest gives on a copy, without the copy. */
+static inline struct cur cur_view(const struct cur *c)
+{
+	if (c->err) {
+		struct cur bad = { .err = -ERANGE };
+		return bad;
+	}
+	return cur_make(c->base + c->pos, c->len - c->pos);
+}
+
 /* Absolute positioning (DNS compression pointers); past the end is an error. */
 static inline void cur_seek(struct cur *c, size_t pos)
 {

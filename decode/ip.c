@@ -1,5 +1,5 @@
 /* IPv4 (options walked, fragments flagged) and IPv6 (extension headers). */
-#include "decode/layers.h"
+#include "decode/layers_int.h"
 
 enum {
 	IPP_HOPOPTS = 0, IPP_ROUTING = 43, IPP_FRAGMENT = 44, IPP_ESP = 50,
@@ -22,7 +22,7 @@ int dec_ip(struct cur *c, struct dec_pkt *out)
 
 /* Walks the IPv4 options: EOL ends them, NOP is one byte, every other
  * option carries a length of at least 2 that must fit. */
-static int ip4_options(struct cur opt)
+int dec_ip4_options(struct cur opt)
 {
 	uint8_t kind;
 	struct cur val;
@@ -32,67 +32,12 @@ static int ip4_options(struct cur opt)
 	return rc < 0 ? DEC_R_IP4_OPT : DEC_OK;
 }
 
-/* The wire length of the payload behind an IP header; a length field of 0
- * (TSO/GSO super-packets captured on the sending host; IPv6 jumbograms) means
- * "all there is", as Wireshark reads it. Never beyond what the frame held on
- * the wire, so a lying length cannot invent bytes. */
-static uint32_t ip_payload_wire(const struct dec_pkt *out, uint32_t total, uint32_t hdr,
-				const struct cur *c)
-{
-	uint32_t frame = out->wire_left;	/* bytes from the IP header on */
-	if (total == 0)
-		total = frame ? frame : hdr + (uint32_t)cur_left(c);
-	else if (frame && total > frame)
-		total = frame;
-	return total > hdr ? total - hdr : 0;
-}
-
 int dec_ip4(struct cur *c, struct dec_pkt *out)
 {
-	struct cur all = *c;
-	out->l3 = cur_rest(&all);
-
-	struct cur_fix h;		/* DSCP/ECN at 1, checksum at 10 (offloading leaves it wrong) */
-	if (!cur_fixed(c, 20, &h))
-		return DEC_R_IP4_TRUNC;
-	uint8_t vhl = fix_u8(&h, 0);
-	uint16_t total = fix_be16(&h, 2);
-	uint16_t id = fix_be16(&h, 4);
-	uint16_t frag = fix_be16(&h, 6);
-	uint8_t ttl = fix_u8(&h, 8);
-	uint8_t proto = fix_u8(&h, 9);
-	fix_copy(&h, 12, out->src.b, 4);
-	fix_copy(&h, 16, out->dst.b, 4);
-	if (vhl >> 4 != 4)
-		return DEC_R_IP_VERSION;
-
-	uint32_t hl = (vhl & 0x0f) * 4u;
-	out->ipver = 4;
-	out->src.family = out->dst.family = 4;
-	out->proto = proto;
-	out->ttl = ttl;
-	out->ip_id = id;
-	out->ip_len = total;
-	if (hl < 20)
-		return DEC_R_IP4_IHL;
-	if (total != 0 && total < hl)
-		return DEC_R_IP4_LEN;
-
-	struct cur opt = cur_take(c, hl - 20);
-	if (!cur_ok(c))
-		return DEC_R_IP4_TRUNC;
-	if (hl > 20)
-		out->warn = (uint8_t)ip4_options(opt);
-
-	out->frag_off = (frag & 0x1fffu) * 8u;
-	out->frag_more = (frag & 0x2000) != 0;
-	out->is_frag = out->frag_more || out->frag_off;
-	out->frag_id = id;
-
-	out->l3_payload_wire = ip_payload_wire(out, total, hl, c);
-	*c = cur_take_upto(c, out->l3_payload_wire);	/* drops Ethernet padding */
-	out->l3_payload = *c;
-	return DEC_OK;
+	struct cur in = *c;	/* layers_int.h: in registers */
+	int rc = dec_ip4_inl(&in, out);
+	*c = in;
+	return rc;
 }
 
 /* Length in bytes of an IPv6 extension header from its length byte. */
@@ -175,7 +120,7 @@ int dec_ip6(struct cur *c, struct dec_pkt *out)
 	out->ttl = hlim;
 	out->proto = nh;
 
-	uint32_t wire = ip_payload_wire(out, plen ? 40u + plen : 0, 40, c);
+	uint32_t wire = dec_ip_payload_wire(out, plen ? 40u + plen : 0, 40, c);
 	out->ip_len = (uint16_t)(plen ? 40u + plen > 0xffff ? 0xffff : 40u + plen : 0);
 	*c = cur_take_upto(c, wire);	/* drops Ethernet padding */
 	int rc = ip6_ext_chain(c, &wire, nh, out);

@@ -1,28 +1,12 @@
 /* Transport layers: UDP, TCP (with options), ICMP/ICMPv6 echo; and ARP. */
-#include "decode/layers.h"
-
-enum { IPP_ICMP = 1, IPP_TCP = 6, IPP_UDP = 17, IPP_ICMPV6 = 58 };
-
-/* Wire length of the segment at c: from the IP header, else what is there. */
-static uint32_t seg_wire(const struct cur *c, const struct dec_pkt *out)
-{
-	return out->l3_payload_wire ? out->l3_payload_wire : (uint32_t)cur_left(c);
-}
+#include "decode/layers_int.h"
 
 int dec_udp(struct cur *c, struct dec_pkt *out)
 {
-	uint32_t wire = seg_wire(c, out);
-	struct cur_fix h;	/* checksum at 6 */
-	if (!cur_fixed(c, 8, &h))
-		return DEC_R_UDP_TRUNC;
-	out->sport = fix_be16(&h, 0);
-	out->dport = fix_be16(&h, 2);
-	uint16_t len = fix_be16(&h, 4);
-	if (len < 8 || len > wire)
-		return DEC_R_UDP_LEN;
-	out->payload_wire = len - 8u;
-	out->payload = cur_take_upto(c, out->payload_wire);	/* IP padding trimmed */
-	return DEC_OK;
+	struct cur in = *c;	/* layers_int.h: in registers */
+	int rc = dec_udp_inl(&in, out);
+	*c = in;
+	return rc;
 }
 
 /* SACK blocks: 8 bytes each, at most 4 fit in 40 bytes of options. */
@@ -77,7 +61,7 @@ static int tcp_option(struct cur *o, uint8_t kind, struct dec_tcp *t)
 }
 
 /* Walks the options; stops at the first malformed one (what was read stays). */
-static int tcp_options(struct cur opt, struct dec_tcp *t)
+int dec_tcp_options(struct cur opt, struct dec_tcp *t)
 {
 	uint8_t kind;
 	struct cur o;
@@ -92,44 +76,16 @@ static int tcp_options(struct cur opt, struct dec_tcp *t)
 
 int dec_tcp(struct cur *c, struct dec_pkt *out)
 {
-	struct dec_tcp *t = &out->tcp;
-	uint32_t wire = seg_wire(c, out);
-	struct cur_fix h;	/* checksum and urgent pointer at 16 */
-	if (!cur_fixed(c, 20, &h))
-		return DEC_R_TCP_TRUNC;
-	out->sport = fix_be16(&h, 0);
-	out->dport = fix_be16(&h, 2);
-	t->seq = fix_be32(&h, 4);
-	t->ack = fix_be32(&h, 8);
-	uint8_t doff = fix_u8(&h, 12);
-	t->flags = fix_u8(&h, 13);
-	t->win = fix_be16(&h, 14);
-
-	uint32_t hl = (doff >> 4) * 4u;
-	t->hdr_len = (uint8_t)hl;
-	if (hl < 20 || hl > wire)
-		return DEC_R_TCP_DOFF;
-	/* Options cut by the snaplen: the segment is still usable (ports,
-	 * sequence numbers, the length from IP), as tshark reads it; counted
-	 * as a warning, and the options are read as far as they were captured. */
-	struct cur opt = cur_take_upto(c, hl - 20);
-	int cut = cur_left(&opt) < hl - 20;
-	if (hl > 20) {
-		int rc = tcp_options(opt, t);
-		if (rc && !cut)
-			out->warn = (uint8_t)rc;
-	}
-	if (cut)
-		out->warn = DEC_R_TCP_TRUNC;
-	out->payload_wire = wire - hl;
-	out->payload = cur_take_upto(c, out->payload_wire);
-	return DEC_OK;
+	struct cur in = *c;
+	int rc = dec_tcp_inl(&in, out);
+	*c = in;
+	return rc;
 }
 
 /* ICMP and ICMPv6: type and code; echo request/reply also id and sequence. */
 int dec_icmp(struct cur *c, struct dec_pkt *out)
 {
-	uint32_t wire = seg_wire(c, out);
+	uint32_t wire = dec_seg_wire(c, out);
 	out->icmp_type = cur_u8(c);
 	out->icmp_code = cur_u8(c);
 	cur_skip(c, 2);		/* checksum */

@@ -42,7 +42,7 @@ DEC_INLINE int dec_ether_inl(struct cur *c, struct dec_pkt *out)
 	if (!cur_fixed(c, 14, &h))
 		return DEC_R_L2_TRUNC;
 	uint16_t type = fix_be16(&h, 12);
-	if (type == ETH_8021Q || type == ETH_8021AD || type == ETH_QINQ_OLD) {
+	if (type >= ETH_8021Q && (type == ETH_8021Q || type == ETH_8021AD || type == ETH_QINQ_OLD)) {
 		struct cur t = *c;
 		int rc = dec_vlan_tags(&t, out, type);
 		*c = t;
@@ -97,11 +97,12 @@ DEC_INLINE int dec_ip4_inl(struct cur *c, struct dec_pkt *out)
 	if (total != 0 && total < hl)
 		return DEC_R_IP4_LEN;
 
-	struct cur opt = cur_take(c, hl - 20);
-	if (!cur_ok(c))
-		return DEC_R_IP4_TRUNC;
-	if (hl > 20)
+	if (hl > 20) {	/* the options cursor built only then: 7 instructions less without */
+		struct cur opt = cur_take(c, hl - 20);
+		if (!cur_ok(c))
+			return DEC_R_IP4_TRUNC;
 		out->warn = (uint8_t)dec_ip4_options(opt);
+	}
 
 	out->frag_off = (frag & 0x1fffu) * 8u;
 	out->frag_more = (frag & 0x2000) != 0;

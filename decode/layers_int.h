@@ -137,6 +137,21 @@ DEC_INLINE int dec_udp_inl(struct cur *c, struct dec_pkt *out)
 	return DEC_OK;
 }
 
+/* NOP, NOP, timestamps (RFC 7323 appendix A's layout): the options of
+ * nearly every segment after a Linux handshake, read here as the walk
+ * (dec_tcp_options) reads them: about 90 instructions a segment less.
+ * 1 when they were these. */
+DEC_INLINE int dec_tcp_ts_only(struct cur opt, struct dec_tcp *t)
+{
+	struct cur_fix h;
+	if (cur_left(&opt) != 12 || !cur_fixed(&opt, 12, &h) || fix_be32(&h, 0) != 0x0101080a)
+		return 0;
+	t->has_ts = 1;
+	t->tsval = fix_be32(&h, 4);
+	t->tsecr = fix_be32(&h, 8);
+	return 1;
+}
+
 DEC_INLINE int dec_tcp_inl(struct cur *c, struct dec_pkt *out)
 {
 	struct dec_tcp *t = &out->tcp;
@@ -161,7 +176,7 @@ DEC_INLINE int dec_tcp_inl(struct cur *c, struct dec_pkt *out)
 	 * as a warning, and the options are read as far as they were captured. */
 	struct cur opt = cur_take_upto(c, hl - 20);
 	int cut = cur_left(&opt) < hl - 20;
-	if (hl > 20) {
+	if (hl > 20 && !dec_tcp_ts_only(opt, t)) {
 		int rc = dec_tcp_options(opt, t);
 		if (rc && !cut)
 			out->warn = (uint8_t)rc;

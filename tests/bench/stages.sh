@@ -29,10 +29,11 @@ cg "$tmp/three" --client "$tmp/c.pcapng#eth0" --uplink "$tmp/d.pcapng#peth0" --v
 python3 - "$tmp/one.txt" "$tmp/three.txt" "$n" <<'PY'
 import os, re, sys
 def inclusive(path):
-    """file.c:function -> inclusive Ir (the largest line: the function's own)."""
+    """file.c:function -> inclusive Ir (the largest line: the function's own;
+    with parts inlined from headers, the line without [object] holds it all)."""
     out = {}
     for line in open(path):
-        m = re.match(r'\s*([\d,]+) \([^)]*\)\s+(\S+?):(\w+)(\.[\w.]+)? \[', line)
+        m = re.match(r'\s*([\d,]+) \([^)]*\)\s+(\S+?):(\w+)(\.[\w.]+)?( \[|$)', line)
         if m:
             k = os.path.basename(m.group(2)) + ':' + m.group(3)
             out[k] = max(out.get(k, 0), int(m.group(1).replace(',', '')))

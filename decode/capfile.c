@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- input ---- */
@@ -88,7 +89,7 @@ static long gz_read(struct capfile *cf, uint8_t *dst, size_t n)
 	return got ? got : r < 0 ? r : 0;
 }
 
-static long in_read(struct capfile *cf, uint8_t *dst, size_t n)
+long cf_in_read(struct capfile *cf, uint8_t *dst, size_t n)
 {
 	return cf->gz ? gz_read(cf, dst, n) : raw_read(cf, dst, n);
 }
@@ -97,6 +98,8 @@ int cf_refill(struct capfile *cf, size_t n)
 {
 	if (n > CF_BUFSZ)
 		return 0;
+	if (cf->ra)
+		return cf_ahead_refill(cf, n);
 	/* keep the unread tail, moved to the front, and read behind it */
 	size_t left = cf->end - cf->pos;
 	if (cf->pos) {
@@ -106,7 +109,7 @@ int cf_refill(struct capfile *cf, size_t n)
 		cf->end = left;
 	}
 	while (cf->end < n && !cf->in_eof) {
-		long r = in_read(cf, cf->buf + cf->end, CF_BUFSZ - cf->end);
+		long r = cf_in_read(cf, cf->buf + cf->end, CF_BUFSZ - cf->end);
 		if (r <= 0) {
 			cf->in_eof = 1;
 			cf->rd_err = (int)(r < 0 ? r : 0);
@@ -300,11 +303,21 @@ static int detect(struct capfile *cf)
 	return cf_fail(cf, -EINVAL, "not a pcap or pcapng file (magic 0x%08x)", magic);
 }
 
+/* A regular file read further than its first buffer gets a read-ahead
+ * thread; a pipe or a terminal does not: a chunk waits until it is full,
+ * which a live stream must not. */
+static void read_ahead(struct capfile *cf)
+{
+	struct stat st;
+	if (!cf->in_eof && fstat(cf->fd, &st) == 0 && S_ISREG(st.st_mode))
+		(void)cf_ahead_start(cf);
+}
+
 struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF])
 {
 	struct capfile *cf = calloc(1, sizeof *cf);
 	if (cf)
-		cf->buf = malloc(CF_BUFSZ);
+		cf->own = cf->buf = malloc(CF_BUFSZ);
 	if (!cf || !cf->buf) {
 		snprintf(errbuf, CAPFILE_ERRBUF, "%s: out of memory", path);
 		if (cf)
@@ -322,6 +335,7 @@ struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF])
 		size_t n = strlen(cf->format);
 		snprintf(cf->format + n, sizeof cf->format - n, "+gz");
 	}
+	read_ahead(cf);
 	return cf;
 }
 
@@ -368,12 +382,13 @@ void capfile_close(struct capfile *cf)
 {
 	if (!cf)
 		return;
+	cf_ahead_stop(cf);	/* first: the thread may be reading */
 	if (cf->gz)
 		inflateEnd(&cf->z);
 	free(cf->zin);
 	if (cf->fd >= 0)
 		close(cf->fd);
 	free(cf->ifs);
-	free(cf->buf);
+	free(cf->own);
 	free(cf);
 }

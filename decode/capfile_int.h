@@ -36,7 +36,9 @@ struct cf_iface {
 struct capfile {
 	/* input */
 	int fd;
-	uint8_t *buf;
+	uint8_t *buf;		/* capfile_open's buffer (own), or a read-ahead chunk */
+	uint8_t *own;
+	struct cf_ahead *ra;	/* regular files: the read-ahead thread (readahead.c) */
 	/* gzip: inflate() itself, not gzread(): gzread drops what it inflated
 	 * in the call that meets the damage (a whole small file). */
 	int gz;			/* the input is gzip */
@@ -77,6 +79,15 @@ struct capfile {
 /* ---- input ---- */
 
 int cf_refill(struct capfile *cf, size_t n);
+/* Up to n more input bytes (read, or inflated); 0 at the end, or -errno. */
+long cf_in_read(struct capfile *cf, uint8_t *dst, size_t n);
+
+/* Read-ahead (readahead.c): once started, the thread alone reads the input
+ * and cf_refill takes its chunks; start returns -1 (no thread) when it
+ * cannot, and reading goes on as before. */
+int cf_ahead_start(struct capfile *cf);
+int cf_ahead_refill(struct capfile *cf, size_t n);
+void cf_ahead_stop(struct capfile *cf);
 
 /* 1 when n bytes are buffered at the read position, else 0 (end of input,
  * or a read error kept in rd_err). n must be <= CF_BUFSZ. */

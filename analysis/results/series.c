@@ -238,8 +238,9 @@ void ser_advance(struct series *s, uint64_t now_ns)
 		return;		/* handed over: the series is final */
 	/* still in the newest window (nearly always): nothing moves, no
 	 * division (newest is a window's start, so now's would be newest),
-	 * and the rest apart, so this path saves no registers */
-	if (s->any && now_ns >= s->newest && now_ns - s->newest < s->width)
+	 * and the rest apart, so this path saves no registers; a time before
+	 * newest wraps past width */
+	if (s->any && now_ns - s->newest < s->width)
 		return;
 	advance_to(s, now_ns);
 }

@@ -71,4 +71,48 @@ static inline uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 	return hash_word(h, w);
 }
 
+/* ---- the wide step: 16 bytes per multiply, for hashes only compared ----
+ *
+ *   uint64_t h = hash_bytes_wide(HASH_SEED, frame, len);
+ *
+ * Two words per step, each xored with a constant or the state, multiplied
+ * into 128 bits whose halves are folded (wyhash's "mum"): half the steps of
+ * hash_bytes, for long inputs whose hash is only tested for equality (the
+ * input guard's frames: ~80 bytes a packet). Not a drop-in for hash_bytes:
+ * other values, no finaliser needed for equality, and a step whose word
+ * equals its constant multiplies by zero (what came before is lost), so two
+ * inputs built for it collide; captured frames meet that with a chance of
+ * 2^-64 a word. */
+#define HASH_WIDE_K0 0xa0761d6478bd642full	/* wyhash's constants */
+#define HASH_WIDE_K1 0xe7037ed1a0b428dbull
+
+static inline uint64_t hash_mum(uint64_t a, uint64_t b)
+{
+	unsigned __int128 r = (unsigned __int128)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* n bytes at p, n folded into the state first; the last 1..16 bytes read
+ * with overlapping fixed-size loads, as in hash_bytes. */
+static inline uint64_t hash_bytes_wide(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t x = 0, y = 0;
+	h ^= n * HASH_WIDE_K1;
+	if (n > 16) {
+		for (; n > 16; b += 16, n -= 16)
+			h = hash_mum(hash_load64(b) ^ HASH_WIDE_K0, hash_load64(b + 8) ^ h);
+		x = hash_load64(b + n - 16);	/* the last 16, partly hashed already */
+		y = hash_load64(b + n - 8);
+	} else if (n > 8) {
+		x = hash_load64(b);
+		y = hash_load64(b + n - 8);
+	} else if (n >= 4) {
+		x = hash_load32(b) << 32 | hash_load32(b + n - 4);
+	} else if (n) {
+		x = (uint64_t)b[0] << 16 | (uint64_t)b[n / 2] << 8 | b[n - 1];
+	}
+	return hash_mum(x ^ HASH_WIDE_K1, y ^ h);
+}
+
 #endif

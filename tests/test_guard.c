@@ -100,6 +100,42 @@ static void test_duplicates(void **state)
 	assert_int_equal(c.time_backwards + c.appended_packets, 0);
 }
 
+/* A duplicate of the frame at each place of the window (the ring's every
+ * position), none of the one just beyond; and a frame whose hash shares its
+ * tag byte (matched eight at once) with one there, but not the rest, taken. */
+static void test_window_places(void **state)
+{
+	(void)state;
+	struct guard g;
+	struct guard_counts c = { 0 };
+	uint8_t f[TL_DNS_FRAME_MAX];
+	for (unsigned back = 1; back <= GUARD_DUP_WINDOW; back++) {
+		guard_init(&g);
+		unsigned last = 20 + back;
+		for (unsigned k = 0; k <= last; k++)
+			assert_int_equal(check(&g, &c, f, frame(f, k), T0 + k, 0), GUARD_TAKE);
+		unsigned k = last + 1 - back;
+		assert_int_equal(check(&g, &c, f, frame(f, k), T0 + 100, 0), GUARD_DUPLICATE);
+		assert_int_equal(check(&g, &c, f, frame(f, k - 1), T0 + 100, 0), back < GUARD_DUP_WINDOW ?
+				 GUARD_DUPLICATE : GUARD_TAKE);
+	}
+	uint8_t o[TL_DNS_FRAME_MAX];
+	size_t n = frame(f, 0);
+	struct pkt p = tl_pkt(f, n, T0, 0), q;
+	uint64_t h = guard_hash(&p);
+	unsigned k = 1;
+	for (;; k++) {
+		q = tl_pkt(o, frame(o, k), T0, 0);
+		if (q.caplen == n && guard_hash(&q) >> 56 == h >> 56)
+			break;
+	}
+	assert_true(guard_hash(&q) != h);
+	guard_init(&g);
+	assert_int_equal(check(&g, &c, f, n, T0, 0), GUARD_TAKE);
+	assert_int_equal(check(&g, &c, o, n, T0 + 1, 0), GUARD_TAKE);
+	assert_int_equal(check(&g, &c, f, n, T0 + 2, 0), GUARD_DUPLICATE);
+}
+
 /* A capture of n frames 1 ms apart, fed `copies` times; iface_step numbers
  * the interfaces of each copy anew (cat of pcapng files). */
 static void feed_copies(struct guard *g, struct guard_counts *c, unsigned n, unsigned copies,
@@ -251,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_in_order),
 		cmocka_unit_test(test_backwards),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_window_places),
 		cmocka_unit_test(test_appended),
 		cmocka_unit_test(test_no_timestamps),
 		cmocka_unit_test(test_engine_appended),

@@ -105,6 +105,54 @@ static void test_rows(void **st)
 	ser_free(w);
 }
 
+static unsigned hook_rows;
+static uint64_t hook_pkts[8];
+
+static void on_row(void *ctx, const struct res_series *rs, const struct ser_row *row)
+{
+	(void)ctx, (void)rs;
+	if (hook_rows < 8)
+		hook_pkts[hook_rows] = row->packets[PT_CLIENT];
+	hook_rows++;
+}
+
+/* A point's sightings wait for their row until the point moves to another
+ * window or the window closes: packets back and forth between two open
+ * windows land in their own, one for a closed window is late (and not
+ * added later), and the row hook sees each row whole as it closes. */
+static void test_sightings_settle(void **st)
+{
+	(void)st;
+	struct series *w = ser_new(1, S, 0);
+	ser_set_row_hook(w, on_row, NULL);
+	hook_rows = 0;
+	struct pt_counts c = { 0 };
+	uint64_t t0 = 100 * S;
+	query(w, &c, PT_CLIENT, t0);
+	query(w, &c, PT_CLIENT, t0 + S);
+	query(w, &c, PT_CLIENT, t0 + S / 2);		/* back to the first */
+	query(w, &c, PT_CLIENT, t0 + S / 2 + 1);
+	query(w, &c, PT_CLIENT, t0 + S + 1);
+	ser_advance(w, t0 + 5 * S);			/* the first two close */
+	assert_int_equal(hook_rows, 2);
+	assert_int_equal(hook_pkts[0], 3);
+	assert_int_equal(hook_pkts[1], 2);
+	query(w, &c, PT_CLIENT, t0 + S + 2);		/* late */
+	query(w, &c, PT_CLIENT, t0 + 5 * S);
+	ser_finish(w);
+	struct res_series *r = ser_take(w);
+	assert_int_equal(r->late, 1);
+	assert_int_equal(r->n, 6);
+	assert_int_equal(hook_rows, 6);
+	for (size_t i = 2; i < 5; i++)
+		assert_int_equal(ser_row(r, i)->packets[PT_CLIENT], 0);
+	assert_int_equal(ser_row(r, 5)->packets[PT_CLIENT], 1);
+	assert_int_equal(ser_row(r, 5)->req[SER_DNS][PT_CLIENT], 1);
+	assert_int_equal(hook_pkts[5], 1);
+	ser_free_rows(r);
+	ser_free(w);
+}
+
 /* Time alone moves the series on: a silent stretch gives a row per window. */
 static void test_empty_windows(void **st)
 {
@@ -231,6 +279,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_sightings_settle),
 		cmocka_unit_test(test_empty_windows),
 		cmocka_unit_test(test_late),
 		cmocka_unit_test(test_window_percentiles),

@@ -60,6 +60,7 @@ struct guard {
 	uint64_t copy_until;		/* inside an appended copy: its packets end here */
 	struct guard_frame first;
 	struct guard_frame recent[GUARD_DUP_WINDOW];
+	uint8_t tag[GUARD_DUP_WINDOW];	/* a byte of each recent hash: matched all at once */
 	unsigned next;			/* ring position */
 };
 
@@ -68,7 +69,7 @@ void guard_init(struct guard *g);
 enum guard_verdict guard_check(struct guard *g, const struct pkt *p, struct guard_counts *c);
 /* True when any packet or transaction was kept out. */
 int guard_any(const struct guard_counts *c);
-/* 64-bit hash of the packet's bytes. */
+/* 64-bit hash of the packet's bytes (only compared: hash_bytes_wide). */
 uint64_t guard_hash(const struct pkt *p);
 
 #endif

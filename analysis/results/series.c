@@ -17,14 +17,25 @@ struct open_win {
 	struct hist *h[SER_PROTOS][SER_COMPS];
 };
 
+/* A point's counters as the series sees them. Their growth is added to a
+ * row when the point's packets move to another window or the window
+ * closes, not after every packet: a packet in the same window as the last
+ * costs a copy of six counters (subtracting, testing and adding them after
+ * every packet cost 55 instructions more). */
+struct ser_pt {
+	struct open_win *owed;		/* open: last - base belongs to its row; NULL: none */
+	uint64_t base[SER_SEEN_N];	/* the counters when that growth began (last when none) */
+	uint64_t last[SER_SEEN_N];	/* the counters at the point's last ser_point */
+};
+
 struct series {
 	uint64_t width;
 	int any;
 	uint64_t next_close;		/* start of the oldest window not closed yet */
 	uint64_t newest;		/* start of the window time has reached */
 	struct open_win o[SER_OPEN];
-	uint64_t last[PT_N][SER_SEEN_N];	/* each point's counters at its last ser_point */
-	struct open_win *hot;		/* the window the last packet landed in (slot) */
+	struct ser_pt pt[PT_N];
+	struct open_win *hot;		/* open, the last packet's or transaction's (slot) */
 	ser_row_fn fn;
 	void *ctx;
 	struct res_series *rows;
@@ -125,9 +136,37 @@ static void emit(struct series *s, const struct ser_row *row)
 		s->fn(s->ctx, s->rows, to ? to : row);
 }
 
+/* The counters' growth d (in ser_seen_of's order) into a row's columns of point p. */
+static void seen_add(struct ser_row *r, const uint64_t d[SER_SEEN_N], uint8_t p)
+{
+	r->packets[p] += d[SER_SEEN_PKTS];
+	r->req[SER_DNS][p] += d[SER_SEEN_DNS_Q];
+	r->resp[SER_DNS][p] += d[SER_SEEN_DNS_R];
+	r->req[SER_HTTP][p] += d[SER_SEEN_HTTP_Q];
+	r->resp[SER_HTTP][p] += d[SER_SEEN_HTTP_R];
+	r->conns[p] += d[SER_SEEN_HTTP_C];
+}
+
+/* Point p's growth owed to a window into its row: up to its last ser_point. */
+static void settle(struct series *s, uint8_t p)
+{
+	struct ser_pt *sp = &s->pt[p];
+	if (!sp->owed)
+		return;
+	uint64_t d[SER_SEEN_N];
+	for (int k = 0; k < SER_SEEN_N; k++)
+		d[k] = sp->last[k] - sp->base[k];
+	seen_add(&sp->owed->row, d, p);
+	memcpy(sp->base, sp->last, sizeof sp->base);
+	sp->owed = NULL;
+}
+
 /* The window's percentiles out of its histograms, which are emptied. */
 static void close_win(struct series *s, struct open_win *o)
 {
+	for (uint8_t p = 0; p < PT_N; p++)
+		if (s->pt[p].owed == o)
+			settle(s, p);
 	for (int p = 0; p < SER_PROTOS; p++)
 		for (int c = 0; c < SER_COMPS; c++) {
 			struct ser_lat *l = &o->row.lat[p][c];
@@ -138,6 +177,8 @@ static void close_win(struct series *s, struct open_win *o)
 		}
 	emit(s, &o->row);
 	o->used = 0;
+	if (s->hot == o)
+		s->hot = NULL;	/* hot is only ever an open window */
 }
 
 static struct open_win *win_of(struct series *s, uint64_t start)
@@ -197,8 +238,9 @@ void ser_advance(struct series *s, uint64_t now_ns)
 		return;		/* handed over: the series is final */
 	/* still in the newest window (nearly always): nothing moves, no
 	 * division (newest is a window's start, so now's would be newest),
-	 * and the rest apart, so this path saves no registers */
-	if (s->any && now_ns >= s->newest && now_ns - s->newest < s->width)
+	 * and the rest apart, so this path saves no registers; a time before
+	 * newest wraps past width */
+	if (s->any && now_ns - s->newest < s->width)
 		return;
 	advance_to(s, now_ns);
 }
@@ -211,16 +253,10 @@ void ser_finish(struct series *s)
 
 /* ---- filling the open windows ---- */
 
-/* The open window holding t (time moves on to it when it is ahead), or
- * NULL when it has closed already. */
-static struct open_win *slot(struct series *s, uint64_t t)
+/* slot() past the hot window: time moves on to t's window when it is
+ * ahead; NULL when it has closed already. */
+static __attribute__((noinline)) struct open_win *slot_move(struct series *s, uint64_t t)
 {
-	/* the window of the last packet again (nearly always): nothing moves,
-	 * as ser_advance does nothing for a time inside an open window, and no
-	 * division (three per packet otherwise) */
-	struct open_win *h = s->hot;
-	if (h && h->used && t >= h->start && t - h->start < s->width && h->start >= s->next_close)
-		return h;
 	ser_advance(s, t);
 	uint64_t w = t - t % s->width;
 	if (w < s->next_close)
@@ -234,6 +270,19 @@ static struct open_win *slot(struct series *s, uint64_t t)
 	}
 	s->hot = o;
 	return o;
+}
+
+/* The open window holding t, or NULL when it has closed already. The
+ * window of the last packet again (nearly always): nothing moves, as
+ * ser_advance does nothing for a time inside an open window, and no
+ * division (three per packet otherwise); one test, as hot is only ever an
+ * open window (close_win forgets it) and t before its start wraps. */
+static inline struct open_win *slot(struct series *s, uint64_t t)
+{
+	struct open_win *h = s->hot;
+	if (h && t - h->start < s->width)
+		return h;
+	return slot_move(s, t);
 }
 
 void ser_seen_of(const struct pt_counts *c, uint64_t v[SER_SEEN_N])
@@ -256,35 +305,40 @@ void ser_seen_set(struct pt_counts *c, const uint64_t v[SER_SEEN_N])
 	c->http_connections = v[SER_SEEN_HTTP_C];
 }
 
-/* The counters' growth d (in ser_seen_of's order) into a row's columns of point p. */
-static void seen_add(struct ser_row *r, const uint64_t d[SER_SEEN_N], uint8_t p)
+/* ser_point when point's packets move to another window (or start): what
+ * was owed settles, this packet's growth is owed to its window (counted
+ * late, and dropped, when that has closed). */
+static __attribute__((noinline)) void point_moves(struct series *s, uint8_t point, uint64_t ts_ns,
+						  const struct pt_counts *c)
 {
-	r->packets[p] += d[SER_SEEN_PKTS];
-	r->req[SER_DNS][p] += d[SER_SEEN_DNS_Q];
-	r->resp[SER_DNS][p] += d[SER_SEEN_DNS_R];
-	r->req[SER_HTTP][p] += d[SER_SEEN_HTTP_Q];
-	r->resp[SER_HTTP][p] += d[SER_SEEN_HTTP_R];
-	r->conns[p] += d[SER_SEEN_HTTP_C];
+	struct ser_pt *sp = &s->pt[point];
+	settle(s, point);
+	uint64_t v[SER_SEEN_N], any = 0;
+	ser_seen_of(c, v);
+	for (int k = 0; k < SER_SEEN_N; k++)
+		any |= v[k] - sp->last[k];
+	memcpy(sp->last, v, sizeof v);
+	if (!any)
+		return;		/* no growth: no window (base is last) */
+	struct open_win *o = slot(s, ts_ns);
+	if (o) {
+		sp->owed = o;	/* from base, the counters before this packet */
+	} else {
+		s->rows->late++;
+		memcpy(sp->base, v, sizeof v);
+	}
 }
 
 void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c)
 {
 	if (point >= PT_N || !s->rows)
 		return;
-	uint64_t v[SER_SEEN_N], d[SER_SEEN_N], *last = s->last[point], any = 0;
-	ser_seen_of(c, v);
-	for (int k = 0; k < SER_SEEN_N; k++) {
-		d[k] = v[k] - last[k];
-		any |= d[k];
-		last[k] = v[k];
-	}
-	if (!any)
-		return;
-	struct open_win *o = slot(s, ts_ns);
-	if (o)
-		seen_add(&o->row, d, point);
+	struct ser_pt *sp = &s->pt[point];
+	/* the window of the point's last packet (open: close_win settles it) */
+	if (sp->owed && ts_ns - sp->owed->start < s->width)
+		ser_seen_of(c, sp->last);
 	else
-		s->rows->late++;
+		point_moves(s, point, ts_ns, c);
 }
 
 /* A component's value v (TXN_NS_NONE: not measured) into window o's

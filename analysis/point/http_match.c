@@ -165,9 +165,9 @@ static void emit(struct httpm *m, struct httpm_conn *c, const struct httpm_info 
 		t->total_ns = TXN_NS_NONE;
 		t->response_ns = TXN_NS_NONE;
 	}
-	t->client_ns = t->link_ns = t->bridge_ns = t->guest_ns = t->network_ns = TXN_NS_NONE;
-	t->link_in_ns = t->link_out_ns = TXN_NS_NONE;
-	t->lost_at = LOST_NONE;
+	/* all of them: a server_ns left 0 was counted in the windows as a
+	 * measured 0 ns */
+	txn_clear_attribution(t);
 	txn_emit(&m->sink, t);
 }
 

@@ -372,7 +372,8 @@ void ser_txn(struct series *s, const struct txn *t, uint64_t end_ns)
 	lat_add(o, p, SC_BRIDGE, t->bridge_ns);
 	lat_add(o, p, SC_GUEST, t->guest_ns);
 	lat_add(o, p, SC_NETWORK, t->network_ns);
-	lat_add(o, p, SC_SERVER, t->server_ns);
+	/* as in the summary (results.c): only where the vif was missing */
+	lat_add(o, p, SC_SERVER, t->merged & TXN_M_SERVER ? t->server_ns : TXN_NS_NONE);
 }
 
 /* ---- handing over ---- */

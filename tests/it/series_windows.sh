@@ -2,7 +2,8 @@
 # One time series for `analyze` and `live`: on every shipped capture (pcaps/),
 # with three points and with one, the JSON `windows` list has one row per
 # second of the capture (the capture's first and last packet read with
-# capinfos), consecutive, the seconds of pcaps/guest-hang's hang included.
+# capinfos), consecutive, the seconds of pcaps/guest-hang's hang included;
+# its latency components are the summary's, counted as often.
 # Each row counts what tshark sees in that second of the same file: packets
 # at each point, DNS queries and responses, HTTP requests and responses,
 # HTTP connections opened (first SYN of a stream); for three points the Dom0
@@ -82,6 +83,19 @@ for x in w:
 tx = sum(x['dns']['transactions'] + x['http']['transactions'] for x in w)
 if tx != d['dns']['transactions'] + d['http']['transactions']:
     sys.exit('%s: windows hold %d transactions, the summary %d' % (js, tx, d['dns']['transactions'] + d['http']['transactions']))
+# every latency component of the windows is one of the summary's, counted
+# as often (a component not measured, such as "server" at one point, has
+# no column: it was once counted as a measured 0)
+for proto in ('dns', 'http'):
+    whole = d[proto]['latency_us']
+    per = {}
+    for x in w:
+        for comp, v in x[proto]['latency_us'].items():
+            per[comp] = per.get(comp, 0) + v['count']
+    for comp, n in per.items():
+        if comp not in whole or whole[comp]['count'] != n:
+            sys.exit('%s: %s %s counted %d times in the windows, %s in the summary' %
+                     (js, proto, comp, n, whole[comp]['count'] if comp in whole else 'never'))
 if d['losses']['windows_late'] or d['losses']['windows_dropped']:
     sys.exit('%s: windows late or dropped: %s' % (js, d['losses']))
 print('  %s: %d rows = %d s of capture, per-second counts as tshark%s' % (js.split('/')[-1], len(w), want, '' if not bad else ' EXCEPT %d' % bad))

@@ -79,8 +79,8 @@ static uint64_t key_of(const struct endpoint *c, const struct endpoint *s, uint1
 
 static uint64_t question_hash(const struct dns_msg *msg)
 {
-	uint64_t h = hash_bytes(HASH_SEED, msg->qname_wire, msg->qname_wlen);
-	h = hash_word(h, (uint64_t)msg->qtype << 16 | msg->qclass);
+	/* qname_hash: hash_bytes of qname_wire, made by the decoder */
+	uint64_t h = hash_word(msg->qname_hash, (uint64_t)msg->qtype << 16 | msg->qclass);
 	return hash_end(h) | 1;	/* never 0 */
 }
 

@@ -14,30 +14,26 @@ enum { DNS_T_NS = 2, DNS_T_CNAME = 5, DNS_T_SOA = 6, DNS_T_PTR = 12, DNS_T_MX = 
 
 #define DNS_HEADER_LEN 12	/* the first question's name starts here */
 
-/* The common name: written out in full (no pointer) inside the message and
- * copied whole. Its labels are walked in place (peeks, no copy), then
- * exactly its bytes are taken in one piece through the cursor (copying the
- * rest of the message up to DNS_NAME_WIRE first, as this did before, cost
- * as much as the walk). 0 when it is not that simple (a pointer, an odd
- * label, the message ends first): the general walk then decides, from the
- * start. */
-static unsigned name_whole(const struct cur *at, uint8_t *wire)
+/* The common name: written out in full (no pointer) inside the message.
+ * Its labels are walked in place (peeks, no copy): its length, for one
+ * copy of exactly its bytes (copying the rest of the message up to
+ * DNS_NAME_WIRE first, then walking the copy, cost as much again). 0 when
+ * it is not that simple (a pointer, an odd label, the message ends first):
+ * the general walk then decides, from the start. */
+static unsigned name_whole(const struct cur *at)
 {
-	struct cur span = *at;
-	span = cur_take_upto(&span, DNS_NAME_WIRE);
-	unsigned got = (unsigned)cur_left(&span), i = 0;
+	size_t left = cur_left(at);
+	unsigned got = left < DNS_NAME_WIRE ? (unsigned)left : DNS_NAME_WIRE, i = 0;
 	for (;;) {
 		if (i >= got)
 			return 0;
-		uint8_t b = cur_peek(&span, i);
+		uint8_t b = cur_peek(at, i);
 		if (b == 0)
-			break;
+			return i + 1;
 		if (b & 0xc0)
 			return 0;
 		i += 1u + b;
 	}
-	cur_copy(&span, wire, i + 1);
-	return i + 1;
 }
 
 /* The two names a record most often has, settled from their first bytes
@@ -124,10 +120,10 @@ static int name_read(struct cur *c, const struct cur *msg, const struct dns_msg 
 static int name_copy(struct cur *c, const struct cur *msg, const struct dns_msg *m,
 		     uint8_t *wire, uint8_t *wlen)
 {
-	unsigned n = name_whole(c, wire);
+	unsigned n = name_whole(c);
 	if (!n)
 		return name_read(c, msg, m, wire, wlen);
-	cur_skip(c, n);
+	cur_copy(c, wire, n);
 	*wlen = (uint8_t)n;
 	return DEC_OK;
 }

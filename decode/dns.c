@@ -391,21 +391,23 @@ unsigned dec_dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap)
 }
 
 /* Checks the names inside the RDATA of the types that carry them; the
- * names must end inside the RDATA (c is the message cursor at its start). */
-static int rdata_names(struct cur c, const struct cur *msg, const struct dns_msg *m,
-		       uint16_t type, size_t end)
+ * names must end inside the RDATA (start .. end in msg). The cursor is made
+ * only for those types (most records, A, AAAA, OPT, have no names: making
+ * it for every record cost more than their switch). */
+static int rdata_names(const struct cur *msg, const struct dns_msg *m, uint16_t type,
+		       size_t start, size_t end)
 {
 	int names = 1, rc;
-	size_t fixed_after = 0;
+	size_t fixed_before = 0, fixed_after = 0;
 
 	switch (type) {
 	case DNS_T_NS: case DNS_T_CNAME: case DNS_T_PTR: case DNS_T_DNAME:
 		break;
 	case DNS_T_MX:
-		cur_skip(&c, 2);
+		fixed_before = 2;
 		break;
 	case DNS_T_SRV:
-		cur_skip(&c, 6);
+		fixed_before = 6;
 		break;
 	case DNS_T_SOA:
 		names = 2;
@@ -414,6 +416,10 @@ static int rdata_names(struct cur c, const struct cur *msg, const struct dns_msg
 	default:
 		return DEC_OK;
 	}
+	struct cur c = *msg;
+	cur_seek(&c, start);
+	if (fixed_before)
+		cur_skip(&c, fixed_before);
 	while (names--) {
 		if ((rc = name_check(&c, msg, m)))
 			return rc;
@@ -449,9 +455,7 @@ static int dns_rr(struct cur *c, const struct cur *msg, struct dns_msg *m, int a
 	cur_skip(c, rdlen);
 	if (!cur_ok(c))
 		return DEC_R_DNS_TRUNC;
-	struct cur rd = *msg;
-	cur_seek(&rd, start);
-	if ((rc = rdata_names(rd, msg, m, type, start + rdlen)))
+	if ((rc = rdata_names(msg, m, type, start, start + rdlen)))
 		return rc;
 	if (type == DNS_T_OPT && additional && !m->has_edns)
 		dns_opt(m, klass, ttl);

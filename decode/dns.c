@@ -190,9 +190,9 @@ static unsigned text_byte(uint8_t ch, char *dst, unsigned n, unsigned cap)
 #define ONES8 0x0101010101010101ull
 #define TOPS8 0x8080808080808080ull
 
-/* 8 bytes of text at once: 0x80 in each byte that is 0x21..0x7e but '\\'
- * (plain, or a dot), and in *dots each '.'. Exact per byte: the adds work
- * on the low 7 bits, so no carry crosses into the next byte. */
+/* 8 bytes at once: 0x80 in each byte that is 0x21..0x7e but '\\' (plain,
+ * or a dot), and in *dots each '.'. Exact per byte: the adds work on the
+ * low 7 bits, so no carry crosses into the next byte. */
 static uint64_t text_marks8(uint64_t x, uint64_t *dots)
 {
 	uint64_t low = x & ~TOPS8;
@@ -204,77 +204,74 @@ static uint64_t text_marks8(uint64_t x, uint64_t *dots)
 	return ge_21 & ~ge_7f & not_bs & ~x & TOPS8;
 }
 
-/* The last (n % 8) bytes of a word read 8 back from the text's end: the
- * bytes kept, in memory order, whatever the host's byte order. */
+/* The last (n % 8) bytes of a word read 8 back from the end: the bytes
+ * kept, in memory order, whatever the host's byte order. */
 static const uint8_t text_tail_keep[16] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 };
 
-/* Is every byte of the n-byte text plain, but for exactly `dots` dots? The
- * dots written between labels are counted with any inside a label, so the
- * count tells them apart. 8 bytes at a time (a byte at a time cost about
- * 5 instructions a byte, on every new transaction's name); a text under 8
- * bytes is checked byte by byte. */
-static int text_all_plain(const char *text, unsigned n, unsigned dots)
+/* Counts, one per byte lane (at most 32 words: no lane overflows). */
+struct text_counts {
+	uint64_t odd;		/* bytes that are not plain nor a dot */
+	uint64_t dots;
+};
+
+static inline __attribute__((always_inline)) void text_count8(uint64_t x, struct text_counts *k)
 {
-	if (n < 8) {
-		unsigned seen = 0;
-		for (unsigned i = 0; i < n; i++) {
-			uint8_t ch = (uint8_t)text[i];
-			if (ch == '.')
-				seen++;
-			else if (!text_plain(ch))
-				return 0;
-		}
-		return seen == dots;
-	}
-	uint64_t ok = TOPS8, dot_sum = 0, x, d;
-	unsigned i = 0;
+	uint64_t d, ok = text_marks8(x, &d);
+	k->odd += (~ok & TOPS8) >> 7;
+	k->dots += d >> 7;
+}
+
+/* The lanes' sum (the top byte of the product; at most 255 here). */
+static unsigned lanes_sum(uint64_t v)
+{
+	return (unsigned)((v * ONES8) >> 56);
+}
+
+/* The common name of 8 text bytes or more, every byte plain and every
+ * label under 33 bytes, the whole text within cap. Its labels (the wire
+ * form less its first length byte and the root's zero) are copied and
+ * checked 8 bytes at a time in one pass: the only bytes outside 0x21..0x7e
+ * (or '\\') may be the length bytes between labels, all under 0x21 by the
+ * condition, so their count tells that no label byte needs an escape, and
+ * there must be no '.' at all. Then each length byte becomes a dot. (A byte
+ * at a time this cost about 5 instructions a byte, on every new
+ * transaction's name.) The text length, or -1 when the name is not that
+ * simple: the byte-by-byte walk then writes it. */
+static inline __attribute__((always_inline)) int text_whole(const uint8_t *wire, unsigned wlen,
+							   char *dst, unsigned cap)
+{
+	if (wlen < 10 || wlen - 1 > cap)
+		return -1;
+	unsigned n = wlen - 2, i = 0, p = 0, labels = 0;
+	const uint8_t *text = wire + 1;	/* the name's copy (qname_raw), not packet bytes */
+	struct text_counts k = { 0, 0 };
+	uint64_t x;
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&x, text + i, 8);
-		ok &= text_marks8(x, &d);
-		dot_sum += d >> 7;	/* one per lane and word: at most 32 a lane */
+		memcpy(dst + i, &x, 8);
+		text_count8(x, &k);
 	}
 	if (i < n) {
 		/* the last bytes, in the word that ends the text; the ones
-		 * checked already become plain filler ('a') */
+		 * counted already become plain filler ('a') */
 		uint64_t keep;
-		memcpy(&keep, text_tail_keep + (n - i), 8);
 		memcpy(&x, text + n - 8, 8);
-		x = (x & keep) | ('a' * ONES8 & ~keep);
-		ok &= text_marks8(x, &d);
-		dot_sum += d >> 7;
+		memcpy(dst + n - 8, &x, 8);
+		memcpy(&keep, text_tail_keep + (n - i), 8);
+		text_count8((x & keep) | ('a' * ONES8 & ~keep), &k);
 	}
-	/* the lanes' sum in the top byte (at most 253 dots: no overflow) */
-	return ok == TOPS8 && (dot_sum * ONES8) >> 56 == dots;
-}
-
-/* The common name, every byte plain and the whole text within cap: its
- * labels are copied in one piece (the text is the wire form less its first
- * length byte and the root's zero), each inner length byte becomes a dot,
- * then the whole text is checked at once. The text length, or -1 when a
- * byte needs an escape, the name is cut or it does not fit: the
- * byte-by-byte walk then writes it. */
-static int text_whole(const uint8_t *wire, unsigned wlen, char *dst, unsigned cap)
-{
-	if (wlen < 2 || wlen - 1 > cap)
-		return -1;
-	unsigned n = wlen - 2, p = 0, labels = 0;
-	struct cur w = cur_make(wire, wlen);
-	cur_skip(&w, 1);
-	cur_copy(&w, dst, n);
-	w = cur_make(wire, wlen);
-	for (uint8_t len; (len = cur_peek(&w, p)) != 0; p += 1u + len) {
-		if (p + len > n)	/* the label's bytes are dst[p .. p + len - 1] */
+	for (uint8_t len = wire[0]; len; len = wire[p]) {
+		if (p + len > n || (p && len > 0x20))	/* the label is dst[p .. p + len - 1] */
 			return -1;
 		if (p)
 			dst[p - 1] = '.';
 		labels++;
+		p += 1u + len;
 	}
-	if (p != n + 1 || !cur_ok(&w))	/* the root's zero ends it, and nothing else */
-		return -1;
-	if (!text_all_plain(dst, n, labels - 1))
-		return -1;
+	if (p != n + 1 || lanes_sum(k.dots) || lanes_sum(k.odd) != labels - 1)
+		return -1;	/* the root's zero ends it, and nothing else */
 	dst[n] = 0;
 	return (int)n;
 }

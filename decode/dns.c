@@ -190,18 +190,18 @@ static unsigned text_byte(uint8_t ch, char *dst, unsigned n, unsigned cap)
 #define ONES8 0x0101010101010101ull
 #define TOPS8 0x8080808080808080ull
 
-/* 8 bytes at once: 0x80 in each byte that is 0x21..0x7e but '\\' (plain,
- * or a dot), and in *dots each '.'. Exact per byte: the adds work on the
- * low 7 bits, so no carry crosses into the next byte. */
-static uint64_t text_marks8(uint64_t x, uint64_t *dots)
+/* 8 bytes at once: 0x80 in each byte that stands for itself in the
+ * presentation form (0x21..0x7e but '.' and '\\'), as text_plain tells one
+ * byte. Exact per byte: the adds work on the low 7 bits, so no carry
+ * crosses into the next byte. */
+static uint64_t text_plain8(uint64_t x)
 {
 	uint64_t low = x & ~TOPS8;
 	uint64_t ge_21 = low + (0x80 - 0x21) * ONES8;		/* top bit: low >= 0x21 */
 	uint64_t ge_7f = low + (0x80 - 0x7f) * ONES8;		/* top bit: low >= 0x7f */
 	uint64_t not_bs = (low ^ '\\' * ONES8) + 0x7f * ONES8;	/* top bit: low != '\\' */
 	uint64_t not_dot = (low ^ '.' * ONES8) + 0x7f * ONES8;	/* top bit: low != '.' */
-	*dots = ~not_dot & ~x & TOPS8;
-	return ge_21 & ~ge_7f & not_bs & ~x & TOPS8;
+	return ge_21 & ~ge_7f & not_bs & not_dot & ~x & TOPS8;
 }
 
 /* The last (n % 8) bytes of a word read 8 back from the end: the bytes
@@ -210,17 +210,10 @@ static const uint8_t text_tail_keep[16] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 };
 
-/* Counts, one per byte lane (at most 32 words: no lane overflows). */
-struct text_counts {
-	uint64_t odd;		/* bytes that are not plain nor a dot */
-	uint64_t dots;
-};
-
-static inline __attribute__((always_inline)) void text_count8(uint64_t x, struct text_counts *k)
+/* One per byte lane that is not plain (at most 32 words: no lane overflows). */
+static uint64_t text_odd8(uint64_t x)
 {
-	uint64_t d, ok = text_marks8(x, &d);
-	k->odd += (~ok & TOPS8) >> 7;
-	k->dots += d >> 7;
+	return (~text_plain8(x) & TOPS8) >> 7;
 }
 
 /* The lanes' sum (the top byte of the product; at most 255 here). */
@@ -232,10 +225,10 @@ static unsigned lanes_sum(uint64_t v)
 /* The common name of 8 text bytes or more, every byte plain and every
  * label under 33 bytes, the whole text within cap. Its labels (the wire
  * form less its first length byte and the root's zero) are copied and
- * checked 8 bytes at a time in one pass: the only bytes outside 0x21..0x7e
- * (or '\\') may be the length bytes between labels, all under 0x21 by the
- * condition, so their count tells that no label byte needs an escape, and
- * there must be no '.' at all. Then each length byte becomes a dot. (A byte
+ * checked 8 bytes at a time in one pass: the only bytes that are not plain
+ * may be the length bytes between labels, all under 0x21 by the condition
+ * (never plain), so their count tells that no label byte needs an escape.
+ * Then each length byte becomes a dot. (A byte
  * at a time this cost about 5 instructions a byte, on every new
  * transaction's name.) The text length, or -1 when the name is not that
  * simple: the byte-by-byte walk then writes it. */
@@ -246,12 +239,11 @@ static inline __attribute__((always_inline)) int text_whole(const uint8_t *wire,
 		return -1;
 	unsigned n = wlen - 2, i = 0, p = 0, labels = 0;
 	const uint8_t *text = wire + 1;	/* the name's copy (qname_raw), not packet bytes */
-	struct text_counts k = { 0, 0 };
-	uint64_t x;
+	uint64_t odd = 0, x;
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&x, text + i, 8);
 		memcpy(dst + i, &x, 8);
-		text_count8(x, &k);
+		odd += text_odd8(x);
 	}
 	if (i < n) {
 		/* the last bytes, in the word that ends the text; the ones
@@ -260,7 +252,7 @@ static inline __attribute__((always_inline)) int text_whole(const uint8_t *wire,
 		memcpy(&x, text + n - 8, 8);
 		memcpy(dst + n - 8, &x, 8);
 		memcpy(&keep, text_tail_keep + (n - i), 8);
-		text_count8((x & keep) | ('a' * ONES8 & ~keep), &k);
+		odd += text_odd8((x & keep) | ('a' * ONES8 & ~keep));
 	}
 	for (uint8_t len = wire[0]; len; len = wire[p]) {
 		if (p + len > n || (p && len > 0x20))	/* the label is dst[p .. p + len - 1] */
@@ -270,7 +262,7 @@ static inline __attribute__((always_inline)) int text_whole(const uint8_t *wire,
 		labels++;
 		p += 1u + len;
 	}
-	if (p != n + 1 || lanes_sum(k.dots) || lanes_sum(k.odd) != labels - 1)
+	if (p != n + 1 || lanes_sum(odd) != labels - 1)
 		return -1;	/* the root's zero ends it, and nothing else */
 	dst[n] = 0;
 	return (int)n;

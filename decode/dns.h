@@ -21,6 +21,9 @@ struct dns_msg {
 	uint16_t qtype, qclass;
 	uint8_t qname_wire[DNS_NAME_WIRE];	/* uncompressed, lowercased */
 	uint8_t qname_wlen;
+	/* hash_bytes(HASH_SEED, qname_wire, qname_wlen) (common/hash.h, not
+	 * finalised), made while folding: the matcher keys on it */
+	uint64_t qname_hash;
 	/* the same as written (letters' case kept), for its text form, which
 	 * is built only when asked (dec_dns_qname_text): most messages are
 	 * responses to known queries and never need it */

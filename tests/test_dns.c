@@ -253,6 +253,95 @@ static void test_escapes_and_root(void **state)
 	assert_string_equal(dec_dns_rcode_name(5, buf, sizeof buf), "REFUSED");
 }
 
+/* The word-at-a-time text (names of 8 text bytes or more): against a byte
+ * by byte reference, with an odd byte ('.', '\\', a space, 0x7f, 0x80) put
+ * at every position of every label split, and labels of 32 and 33 bytes
+ * (33 is '!' as a length byte: the word path leaves those to the walk).
+ * Also the question's hash, made while folding, against hash_bytes. */
+static unsigned ref_text(const uint8_t *wire, char *dst)
+{
+	unsigned n = 0, p = 0;
+	for (uint8_t len; (len = wire[p]) != 0; p += 1u + len) {
+		if (p)
+			dst[n++] = '.';
+		for (unsigned i = 1; i <= len; i++) {
+			uint8_t ch = wire[p + i];
+			if (ch == '.' || ch == '\\')
+				n += (unsigned)sprintf(dst + n, "\\%c", ch);
+			else if (ch < 0x21 || ch > 0x7e)
+				n += (unsigned)sprintf(dst + n, "\\%03u", ch);
+			else
+				dst[n++] = (char)ch;
+		}
+	}
+	if (!n)
+		dst[n++] = '.';
+	dst[n] = 0;
+	return n;
+}
+
+static void check_text(const uint8_t *wire, unsigned wlen)
+{
+	char want[DNS_NAME_TEXT], got[DNS_NAME_TEXT];
+	unsigned n = ref_text(wire, want);
+	assert_int_equal(dec_dns_name_text(wire, wlen, got, sizeof got), n);
+	assert_string_equal(got, want);
+	/* and through a message: the text, and the hash made while folding */
+	struct msg m;
+	header(&m, 7, 0x0100, 1, 0, 0, 0);
+	memcpy(m.b + m.n, wire, wlen);
+	m.n += wlen;
+	put16(&m, 1); put16(&m, 1);
+	assert_int_equal(decode(&m, m.n, &dm), DEC_OK);
+	assert_string_equal(qtext(&dm), want);
+	assert_true(dm.qname_hash == hash_bytes(HASH_SEED, dm.qname_wire, dm.qname_wlen));
+}
+
+static void test_text_words(void **state)
+{
+	(void)state;
+	static const uint8_t odd[] = { '.', '\\', ' ', 0x7f, 0x80, 'Q' };
+	for (unsigned total = 1; total <= 40; total++) {	/* label bytes in all */
+		for (unsigned first = 1; first <= total; first++) {	/* two labels, or one */
+			uint8_t wire[64];
+			unsigned wlen = 0, second = total - first;
+			wire[wlen++] = (uint8_t)first;
+			for (unsigned i = 0; i < first; i++)
+				wire[wlen++] = (uint8_t)('a' + i % 26);
+			if (second) {
+				wire[wlen++] = (uint8_t)second;
+				for (unsigned i = 0; i < second; i++)
+					wire[wlen++] = (uint8_t)('A' + i % 26);
+			}
+			wire[wlen++] = 0;
+			check_text(wire, wlen);
+			for (unsigned at = 0; at < wlen - 1; at++) {
+				if (at == 0 || (second && at == first + 1))
+					continue;	/* a length byte */
+				for (unsigned k = 0; k < sizeof odd; k++) {
+					uint8_t w2[64];
+					memcpy(w2, wire, wlen);
+					w2[at] = odd[k];
+					check_text(w2, wlen);
+				}
+			}
+		}
+	}
+	/* a label of 32 bytes (length byte 0x20), then one of 33 ('!') */
+	for (unsigned len = 32; len <= 33; len++) {
+		uint8_t wire[80];
+		unsigned wlen = 0;
+		wire[wlen++] = 3;
+		memcpy(wire + wlen, "www", 3);
+		wlen += 3;
+		wire[wlen++] = (uint8_t)len;
+		memset(wire + wlen, 'x', len);
+		wlen += len;
+		wire[wlen++] = 0;
+		check_text(wire, wlen);
+	}
+}
+
 /* Names of exactly 255 bytes pass; 256 do not, whether written out or
  * assembled through a pointer. */
 static void test_name_length(void **state)
@@ -444,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_response),
 		cmocka_unit_test(test_every_cut),
 		cmocka_unit_test(test_escapes_and_root),
+		cmocka_unit_test(test_text_words),
 		cmocka_unit_test(test_name_length),
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_pointer_chain),

@@ -64,6 +64,7 @@ static struct dns_msg msg(uint16_t id, int qr, const char *name, uint16_t qtype,
 	m.qname_wlen = (uint8_t)n;
 	for (unsigned i = 0; i < n; i++)
 		m.qname_wire[i] = (uint8_t)tolower(m.qname_raw[i]);
+	m.qname_hash = hash_bytes(HASH_SEED, m.qname_wire, n);
 	return m;
 }
 

@@ -225,12 +225,29 @@ static void tick(struct watch *w, uint64_t now)
 		burst_advance(w->syn, now);
 }
 
-void watch_packet(struct watch *w, uint8_t point, uint64_t ts_ns, const struct dec_pkt *d)
+/* Every detector: silences, then client ports (TCP only: the others are
+ * nothing to them), then time moved on. */
+static __attribute__((noinline)) void packet_all(struct watch *w, uint8_t point, uint64_t ts_ns,
+						 const struct dec_pkt *d)
 {
 	sil_packet(w->sil, point, ts_ns, d);
-	if (point == w->client_most && d->proto == IPPROTO_TCP)	/* the others are nothing to ports */
+	if (point == w->client_most && d->proto == IPPROTO_TCP)
 		w->ports_groups = ports_packet(w->ports, ts_ns, d);
 	tick(w, ts_ns);
+}
+
+/* A packet for the silences only (a DNS run's every one): their call last,
+ * a jump that saves no register (tick's latest time first: they do not
+ * read it); the others out of line. */
+void watch_packet(struct watch *w, uint8_t point, uint64_t ts_ns, const struct dec_pkt *d)
+{
+	if ((point == w->client_most && d->proto == IPPROTO_TCP) || w->ports_groups || w->syn_open) {
+		packet_all(w, point, ts_ns, d);
+		return;
+	}
+	if (ts_ns > w->now)
+		w->now = ts_ns;
+	sil_packet(w->sil, point, ts_ns, d);
 }
 
 void watch_txn(struct watch *w, const struct txn *t)

@@ -42,8 +42,9 @@ struct sil_guest {
 	 * (untwin): every field the same but requests and answers, which are
 	 * fewer by the twin_* offsets, and gap_end_ns (only a whole guest's is
 	 * kept). t[1] is not silent while twin; whatever reads t[1] (check, and
-	 * the packets that count on one layer only) untwins it first. */
-	uint8_t twin[PT_N];
+	 * the packets that count on one layer only) untwins it first. twin:
+	 * 0, or t[1]'s twin_key (one compare tells a packet of t[1]'s). */
+	uint32_t twin[PT_N];
 	uint64_t twin_requests[PT_N], twin_answers[PT_N];
 	struct sil_tier t[SIL_TIERS];
 };
@@ -296,6 +297,12 @@ static uint64_t next_due(const struct silence *h, const struct sil_guest *g)
 	return due;
 }
 
+/* What twin holds while t[1], the service svc on port, is twin. */
+static uint32_t twin_key(uint8_t svc, uint16_t port)
+{
+	return 1u << 24 | (uint32_t)svc << 16 | port;
+}
+
 /* t[1] at point q with its own counts again (see sil_guest). */
 static void untwin(struct sil_guest *g, int q)
 {
@@ -319,7 +326,7 @@ static void twin(struct sil_guest *g, int q)
 		return;
 	g->twin_requests[q] = whole->requests - p->requests;
 	g->twin_answers[q] = whole->answers - p->answers;
-	g->twin[q] = 1;
+	g->twin[q] = twin_key(g->t[1].service, g->t[1].port);
 }
 
 /* check's part past the due time: out of line (see udp). */
@@ -436,7 +443,7 @@ SIL_INLINE int request_to(struct silence *h, uint8_t point, uint64_t ts, const s
 	struct sil_guest *g = guest(h, who, 0);
 	if (!g)
 		return 0;
-	if (g->twin[point] && !(svc && g->t[1].service == svc && g->t[1].port == port))
+	if (g->twin[point] && g->twin[point] != twin_key(svc, port))
 		untwin(g, point);	/* not t[1]'s request */
 	count_request(h, g, &g->t[0].pt[point], kind, ts);
 	struct sil_tier *s = svc && !g->twin[point] ? service_tier(g, svc, port, 0) : NULL;
@@ -456,7 +463,7 @@ SIL_INLINE void answer_from(struct silence *h, uint8_t point, uint64_t ts, const
 	if (!g)
 		return;
 	int own = kind == INC_ANS_DNS || kind == INC_ANS_HTTP;	/* the service's, not its stack's */
-	if (g->twin[point] && !(own && g->t[1].service == svc && g->t[1].port == port))
+	if (g->twin[point] && !(own && g->twin[point] == twin_key(svc, port)))
 		untwin(g, point);	/* not t[1]'s answer */
 	g->answered_ever = 1;
 	count_answer(h, g, &g->t[0], point, ts, kind);
@@ -613,7 +620,7 @@ static inline int same_ip(const struct ipaddr *a, const struct ipaddr *b)
 static inline int twin_at(const struct sil_guest *g, const struct ipaddr *who, uint8_t point, uint8_t svc,
 			  uint16_t port)
 {
-	return g && g->twin[point] && g->t[1].service == svc && g->t[1].port == port && same_ip(&g->ip, who);
+	return g && g->twin[point] == twin_key(svc, port) && same_ip(&g->ip, who);
 }
 
 /* DNS queries and responses; any other datagram to a guest is `other`.

@@ -64,15 +64,6 @@ void sched_send(struct sched *s, uint64_t ts, int64_t pause_ns, struct sched_bin
 	s->first_answer = s->last_answer = 0;
 }
 
-void sched_answer(struct sched *s, uint64_t ts)
-{
-	if (!s->last_send || ts < s->last_send)
-		return;
-	if (!s->first_answer)
-		s->first_answer = ts;
-	s->last_answer = ts;
-}
-
 void sched_bin_add(struct sched_bin *d, const struct sched_bin *s)
 {
 	d->sends += s->sends;

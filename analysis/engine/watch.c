@@ -20,6 +20,7 @@ struct watch {
 	 * a packet saved) */
 	unsigned ports_groups;		/* ports_packet's last word */
 	uint8_t syn_open;		/* a SYN burst begun and not ended (on_syn_burst) */
+	uint8_t ticks;			/* either of the two: tick has work */
 	/* per detector id, the index of its incident in res (NOT_KEPT beyond the table) */
 	int sil_inc[SIL_MAX_IDS];
 	int *ports_inc;			/* [cfg.ports.max_groups] */
@@ -169,6 +170,7 @@ static void on_syn_burst(void *ctx, const struct burst_state *s)
 {
 	struct watch *w = ctx;
 	w->syn_open = !s->ended;
+	w->ticks = w->ports_groups || w->syn_open;
 	burst_incident(w, s, INC_SYN_RETRANSMITS, &w->syn_inc);
 }
 
@@ -231,8 +233,10 @@ static __attribute__((noinline)) void packet_all(struct watch *w, uint8_t point,
 						 const struct dec_pkt *d)
 {
 	sil_packet(w->sil, point, ts_ns, d);
-	if (point == w->client_most && d->proto == IPPROTO_TCP)
+	if (point == w->client_most && d->proto == IPPROTO_TCP) {
 		w->ports_groups = ports_packet(w->ports, ts_ns, d);
+		w->ticks = w->ports_groups || w->syn_open;
+	}
 	tick(w, ts_ns);
 }
 
@@ -241,7 +245,7 @@ static __attribute__((noinline)) void packet_all(struct watch *w, uint8_t point,
  * read it); the others out of line. */
 void watch_packet(struct watch *w, uint8_t point, uint64_t ts_ns, const struct dec_pkt *d)
 {
-	if ((point == w->client_most && d->proto == IPPROTO_TCP) || w->ports_groups || w->syn_open) {
+	if (w->ticks || (point == w->client_most && d->proto == IPPROTO_TCP)) {
 		packet_all(w, point, ts_ns, d);
 		return;
 	}

@@ -320,10 +320,10 @@ ALWAYS_INLINE unsigned comps_of(const struct txn *t, float v[RES_STEP_COMPS])
 {
 	unsigned m = 0;
 	v[RS_TOTAL] = comp(t->total_ns, RS_TOTAL, &m);
-	/* one point's every transaction: the others NAN at once, with no branch
-	 * per component (a third of step_txn) */
-	if (!t->merged && ((t->client_ns == TXN_NS_NONE) & (t->link_ns == TXN_NS_NONE) &
-			   (t->bridge_ns == TXN_NS_NONE) & (t->guest_ns == TXN_NS_NONE))) {
+	/* one point's every transaction: the others NAN at once, not one by one
+	 * (a branch each); several points' fail at the first test */
+	if (t->client_ns == TXN_NS_NONE && t->link_ns == TXN_NS_NONE && t->bridge_ns == TXN_NS_NONE &&
+	    t->guest_ns == TXN_NS_NONE && !t->merged) {
 		for (int c = RS_CLIENT; c <= RS_SERVER; c++)
 			v[c] = NAN;
 		return m;

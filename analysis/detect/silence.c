@@ -431,8 +431,9 @@ static void new_point(struct silence *h, uint8_t point)
 
 /* ---- what a packet is, counted as it is found ---- */
 
-/* Inline in the DNS datagrams' way only (udp), so the kinds are constants
- * there; the other protocols call them out of line (request, answer). */
+/* request_to and answer_from: inline in each of their out-of-line callers
+ * below (request, answer, and the datagrams' dns_request, dns_answer,
+ * other_request, whose kinds are then constants). */
 #define SIL_INLINE static inline __attribute__((always_inline))
 
 /* A request towards who at point at ts, of kind (enum inc_req), for the
@@ -645,7 +646,7 @@ static inline void udp(struct silence *h, uint8_t point, uint64_t ts, const stru
 			dns_answer(h, point, ts, d);
 			return;
 		}
-		answer_at(h, g, &g->t[0], &g->t[0].pt[point], ts, INC_ANS_DNS);
+		answer_at(h, g, &g->t[0], &g->t[0].pt[point], ts, INC_ANS_DNS);	/* answered_ever: since twin */
 	} else
 		other_request(h, point, ts, d);
 }

@@ -507,7 +507,8 @@ static void ip4(struct ipaddr *a, const uint8_t b[4])
 }
 
 /* ARP request (not a gratuitous one: the sender announcing itself) and reply. */
-static __attribute__((noinline)) void arp(struct silence *h, uint8_t point, uint64_t ts, const struct dec_pkt *d)
+static __attribute__((noinline)) void arp(struct silence *h, uint8_t point, uint64_t ts,
+					   const struct dec_pkt *d)
 {
 	struct ipaddr spa, tpa;
 	ip4(&spa, d->arp_spa);
@@ -529,7 +530,8 @@ static int ns_target(const struct dec_pkt *d, struct ipaddr *t)
 	return cur_ok(&c);
 }
 
-static __attribute__((noinline)) void icmp(struct silence *h, uint8_t point, uint64_t ts, const struct dec_pkt *d)
+static __attribute__((noinline)) void icmp(struct silence *h, uint8_t point, uint64_t ts,
+					    const struct dec_pkt *d)
 {
 	uint8_t ty = d->icmp_type;
 	struct ipaddr target;
@@ -558,7 +560,8 @@ static int tcp_stack_answer(uint8_t f)
 
 /* Towards a service, or off the service ports (then a request to a guest,
  * else an answer from one). */
-static __attribute__((noinline)) void tcp(struct silence *h, uint8_t point, uint64_t ts, const struct dec_pkt *d)
+static __attribute__((noinline)) void tcp(struct silence *h, uint8_t point, uint64_t ts,
+					   const struct dec_pkt *d)
 {
 	uint8_t f = d->tcp.flags, sd = service_of(h, d->dport), ss = service_of(h, d->sport);
 	int data = d->payload_wire > 0, syn = (f & TCP_SYN) && !(f & TCP_ACK), rst = f & TCP_RST;

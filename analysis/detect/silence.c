@@ -317,11 +317,14 @@ static void untwin(struct sil_guest *g, int q)
 }
 
 /* After an answer that both t[0] and t[1] counted at q: twin when the
- * rest of their counts is the same (an answer leaves nothing unanswered). */
+ * rest of their counts is the same (an answer leaves nothing unanswered).
+ * DNS layers only: an HTTP server's stack answers every connection
+ * (SYN-ACK, ACK) on one layer, and untwinning each time cost more than
+ * counting twice. */
 static void twin(struct sil_guest *g, int q)
 {
 	const struct sil_pt *whole = &g->t[0].pt[q], *p = &g->t[1].pt[q];
-	if (g->t[1].silent || whole->last_req_ns != p->last_req_ns ||
+	if (g->t[1].service != INC_SVC_DNS || g->t[1].silent || whole->last_req_ns != p->last_req_ns ||
 	    whole->first_unanswered_ns != p->first_unanswered_ns)
 		return;
 	g->twin_requests[q] = whole->requests - p->requests;
@@ -432,8 +435,8 @@ static void new_point(struct silence *h, uint8_t point)
 /* ---- what a packet is, counted as it is found ---- */
 
 /* request_to and answer_from: inline in each of their out-of-line callers
- * below (request, answer, and the datagrams' dns_request, dns_answer,
- * other_request, whose kinds are then constants). */
+ * below (tcp; request and answer for ICMP and ARP; the datagrams'
+ * dns_request, dns_answer, other_request, whose kinds are then constants). */
 #define SIL_INLINE static inline __attribute__((always_inline))
 
 /* A request towards who at point at ts, of kind (enum inc_req), for the
@@ -566,17 +569,17 @@ static __attribute__((noinline)) void tcp(struct silence *h, uint8_t point, uint
 	uint8_t f = d->tcp.flags, sd = service_of(h, d->dport), ss = service_of(h, d->sport);
 	int data = d->payload_wire > 0, syn = (f & TCP_SYN) && !(f & TCP_ACK), rst = f & TCP_RST;
 	if (!ss && (syn || data) && !rst &&
-	    request(h, point, ts, &d->dst,
+	    request_to(h, point, ts, &d->dst,
 		       syn ? INC_REQ_TCP_SYN : sd == INC_SVC_DNS ? INC_REQ_DNS : INC_REQ_TCP_DATA, sd, d->dport))
 		return;
 	if (sd)
 		return;
 	int creates = ss && (data || (f & TCP_SYN)), syn_answer = ss && !data && (f & (TCP_SYN | TCP_RST));
 	if (ss && data)
-		answer(h, point, ts, &d->src, ss == INC_SVC_DNS ? INC_ANS_DNS : INC_ANS_HTTP, ss, d->sport,
+		answer_from(h, point, ts, &d->src, ss == INC_SVC_DNS ? INC_ANS_DNS : INC_ANS_HTTP, ss, d->sport,
 			    creates, syn_answer);
 	else if (tcp_stack_answer(f) || (data && !ss))
-		answer(h, point, ts, &d->src, INC_ANS_TCP, ss, d->sport, creates, syn_answer);
+		answer_from(h, point, ts, &d->src, INC_ANS_TCP, ss, d->sport, creates, syn_answer);
 }
 
 /* A datagram's request or answer the general way (udp's other ways out):

@@ -357,10 +357,11 @@ static void segment(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
 
 /* The test apart from segment(): most packets are not TCP, and return
  * before segment() saves its registers. */
-void ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
+unsigned ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d)
 {
 	if (d->proto == IPPROTO_TCP && d->ipver && !d->is_frag)
 		segment(p, ts_ns, d);
+	return p->n_groups;
 }
 
 /* The packet's own group was checked at its time already (on_segment,

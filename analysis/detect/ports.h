@@ -92,8 +92,10 @@ void ports_config_default(struct ports_config *cfg);
 /* NULL when out of memory or max_groups is 0. */
 struct ports *ports_new(const struct ports_config *cfg, const struct ports_hooks *hooks);
 void ports_free(struct ports *p);
-/* One decoded packet of the client-most point at ts_ns. */
-void ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d);
+/* One decoded packet of the client-most point at ts_ns (only TCP counts:
+ * a caller may skip the others). Returns the groups watched so far:
+ * ports_advance has nothing to do without one. */
+unsigned ports_packet(struct ports *p, uint64_t ts_ns, const struct dec_pkt *d);
 /* Time passed: a full group with no new connection for stall_ns stalls. */
 void ports_advance(struct ports *p, uint64_t now_ns);
 /* End of input at now_ns: a full group not stalled yet stalls (to the end). */

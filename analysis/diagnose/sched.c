@@ -5,6 +5,8 @@
 
 #define EWMA_WEIGHT (1.0 / 16)
 
+_Static_assert(SCHED_IDLE_MIN_NS >= SCHED_STALL_MIN_NS, "sched_send judges no gap below SCHED_STALL_MIN_NS");
+
 void sched_init(struct sched *s)
 {
 	memset(s, 0, sizeof *s);
@@ -51,22 +53,15 @@ void sched_send(struct sched *s, uint64_t ts, int64_t pause_ns, struct sched_bin
 			bin->sumsq += (double)g * (double)g;
 			if (g > bin->max)
 				bin->max = g;
-			if (s->interval)
+			/* a stall of either kind is SCHED_STALL_MIN_NS long at least
+			 * (SCHED_IDLE_MIN_NS is longer): most gaps are not judged */
+			if (g >= SCHED_STALL_MIN_NS && s->interval)
 				judge(s, ts, g, bin);
 			learn(s, g);
 		}
 	}
 	s->last_send = ts;
 	s->first_answer = s->last_answer = 0;
-}
-
-void sched_answer(struct sched *s, uint64_t ts)
-{
-	if (!s->last_send || ts < s->last_send)
-		return;
-	if (!s->first_answer)
-		s->first_answer = ts;
-	s->last_answer = ts;
 }
 
 void sched_bin_add(struct sched_bin *d, const struct sched_bin *s)

@@ -6,6 +6,10 @@
 #include "analysis/diagnose/verdict.h"
 #include "common/hist.h"
 
+/* A transaction's way inline whole where gcc left it out of line (each
+ * call saved and restored registers): step_txn's, drain's. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 #define STEP_ACCS 4			/* the open step and the ones waiting for transactions */
 #define QUEUE_FIRST 4096
 #define QUEUE_MAX (1u << 18)		/* 8 MB: 1.1 windows of 1 s up to 238,000 requests/s */
@@ -16,13 +20,34 @@ struct moments {
 };
 
 /* A transaction as a step needs it, queued until its window is decided:
- * 32 bytes (at 100,000 requests/s a window's worth is 3 MB). */
+ * 32 bytes (at 100,000 requests/s a window's worth is 3 MB). Its start,
+ * loss and answer in one word, made with shifts (rec_key; bit-fields were
+ * built on the stack, cleared first, then copied: a fifth of step_txn). */
 struct rec {
-	uint64_t start : 61;		/* ns (until the year 2043) */
-	uint64_t lost : 2;		/* enum txn_lost */
-	uint64_t answered : 1;
+	uint64_t key;			/* start ns << 3 (until the year 2043) | enum txn_lost << 1
+					 * | answered */
 	float v[RES_STEP_COMPS];	/* ns, NAN: not measured; 7 digits, ample for percentiles */
 };
+
+static uint64_t rec_key(uint64_t start_ns, unsigned lost, int answered)
+{
+	return start_ns << 3 | (uint64_t)(lost & 3) << 1 | (answered != 0);
+}
+
+static uint64_t rec_start(const struct rec *r)
+{
+	return r->key >> 3;
+}
+
+static unsigned rec_lost(const struct rec *r)
+{
+	return (unsigned)(r->key >> 1) & 3;
+}
+
+static unsigned rec_answered(const struct rec *r)
+{
+	return (unsigned)r->key & 1;
+}
 
 struct acc {
 	uint8_t used, closed, after_gap;
@@ -188,12 +213,12 @@ static void moments_add(struct moments *m, double v)
 }
 
 /* t into a, its components among those measured at all (the others are NAN). */
-static void acc_txn(struct acc *a, const struct rec *t, unsigned measured)
+ALWAYS_INLINE void acc_txn(struct acc *a, const struct rec *t, unsigned measured)
 {
 	a->txns++;
-	a->answered += t->answered;
-	if (t->lost)
-		a->lost[t->lost]++;
+	a->answered += rec_answered(t);
+	if (rec_lost(t))
+		a->lost[rec_lost(t)]++;
 	for (; measured; measured &= measured - 1) {
 		int c = __builtin_ctz(measured);
 		if (!isnan(t->v[c])) {
@@ -210,20 +235,20 @@ static void late(struct steps *s, const struct rec *t)
 	size_t lo = 0, hi = r->n_steps;
 	while (lo < hi) {	/* the last step starting at or before t */
 		size_t mid = (lo + hi) / 2;
-		if (r->steps[mid].start_ns <= t->start)
+		if (r->steps[mid].start_ns <= rec_start(t))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	struct res_step *st = lo ? &r->steps[lo - 1] : NULL;
-	if (!st || t->start >= st->end_ns) {
+	if (!st || rec_start(t) >= st->end_ns) {
 		r->steps_outside++;
 		return;
 	}
 	st->transactions++;
-	st->answered += t->answered;
-	if (t->lost)
-		st->lost[t->lost]++;
+	st->answered += rec_answered(t);
+	if (rec_lost(t))
+		st->lost[rec_lost(t)]++;
 	st->answered_fraction = (double)st->answered / (double)st->transactions;
 }
 
@@ -237,10 +262,10 @@ static struct acc *home(struct steps *s, uint64_t t)
 	return NULL;
 }
 
-/* Into its step, or (stored already) late. */
-static void place(struct steps *s, const struct rec *t)
+/* Into its step, or (stored already) late. Inline: drain's every record. */
+ALWAYS_INLINE void place(struct steps *s, const struct rec *t)
 {
-	struct acc *a = home(s, t->start);
+	struct acc *a = home(s, rec_start(t));
 	if (a)
 		acc_txn(a, t, s->measured);
 	else
@@ -250,7 +275,7 @@ static void place(struct steps *s, const struct rec *t)
 /* Whether t's window is decided (force: place it anyway). */
 static int decided(const struct steps *s, const struct rec *t, int force)
 {
-	return t->start < s->decided || force;
+	return rec_start(t) < s->decided || force;
 }
 
 static void drain(struct steps *s, int force)
@@ -264,7 +289,8 @@ static void drain(struct steps *s, int force)
 	s->nq = k;
 }
 
-static int push(struct steps *s, const struct rec *t)
+/* Room for one more in the queue: 0, or -1 at its bound. */
+static int room(struct steps *s)
 {
 	if (s->nq == s->capq) {
 		size_t cap = s->capq ? s->capq * 2 : QUEUE_FIRST;
@@ -274,7 +300,6 @@ static int push(struct steps *s, const struct rec *t)
 		s->q = n;
 		s->capq = cap;
 	}
-	s->q[s->nq++] = *t;
 	return 0;
 }
 
@@ -291,10 +316,18 @@ static float comp(int64_t v, int c, unsigned *m)
  * directly: res_comp_value, a switch behind a call, six times per
  * transaction cost more than the rest of step_txn. The server's has a rule
  * (set only when merged): res_comp_value's. Returns the measured ones' bits. */
-static unsigned comps_of(const struct txn *t, float v[RES_STEP_COMPS])
+ALWAYS_INLINE unsigned comps_of(const struct txn *t, float v[RES_STEP_COMPS])
 {
 	unsigned m = 0;
 	v[RS_TOTAL] = comp(t->total_ns, RS_TOTAL, &m);
+	/* one point's every transaction: the others NAN at once, not one by one
+	 * (a branch each); several points' fail at the first test */
+	if (t->client_ns == TXN_NS_NONE && t->link_ns == TXN_NS_NONE && t->bridge_ns == TXN_NS_NONE &&
+	    t->guest_ns == TXN_NS_NONE && !t->merged) {
+		for (int c = RS_CLIENT; c <= RS_SERVER; c++)
+			v[c] = NAN;
+		return m;
+	}
 	v[RS_CLIENT] = comp(t->client_ns, RS_CLIENT, &m);
 	v[RS_LINK] = comp(t->link_ns, RS_LINK, &m);
 	v[RS_BRIDGE] = comp(t->bridge_ns, RS_BRIDGE, &m);
@@ -303,16 +336,37 @@ static unsigned comps_of(const struct txn *t, float v[RES_STEP_COMPS])
 	return m;
 }
 
+/* step_txn's every way: queued, or placed now when its window is decided
+ * (or the queue is at its bound: then what waits is placed by its best
+ * guess). */
+static __attribute__((noinline)) void txn_any(struct steps *s, const struct txn *t, uint64_t key)
+{
+	struct rec r, *q = &r;
+	int wait = key >> 3 >= s->decided, queued = wait && room(s) == 0;
+	if (queued)
+		q = &s->q[s->nq++];
+	q->key = key;
+	s->measured |= comps_of(t, q->v);
+	if (queued)
+		return;
+	if (wait)
+		drain(s, 1);
+	place(s, q);
+}
+
+/* The usual one (its window not decided, room in the queue, no merged
+ * component to compute) written where it waits, with no call: nothing to
+ * save (the registers were a fifth of step_txn); the others out of line. */
 void step_txn(struct steps *s, const struct txn *t, uint64_t start_ns)
 {
-	struct rec r = { .start = start_ns, .answered = t->answered != 0, .lost = t->lost_at & 3 };
-	s->measured |= comps_of(t, r.v);
-	if (decided(s, &r, 0))
-		place(s, &r);
-	else if (push(s, &r) < 0) {	/* the queue is at its bound: place what waits by its best guess */
-		drain(s, 1);
-		place(s, &r);
+	uint64_t key = rec_key(start_ns, t->lost_at, t->answered);
+	if (key >> 3 < s->decided || s->nq == s->capq || t->merged) {
+		txn_any(s, t, key);
+		return;
 	}
+	struct rec *q = &s->q[s->nq++];
+	q->key = key;
+	s->measured |= comps_of(t, q->v);
 }
 
 /* ---- judging and storing a step ---- */

@@ -348,16 +348,13 @@ static void run(struct analyze *a, struct engine *e)
 		return;
 	struct pkt p;
 	int rc;
-	unsigned clock = 0;
 	in_map(a->in, merge_key, e);
 	while ((rc = in_next(a->in, &p, NULL)) != 0) {
 		if (rc > 0) {
-			eng_feed(e, &p);
+			int clock_changed = eng_feed(e, &p);
 			prog_packet(&a->prog);
-			if (eng_clock_changes(e) != clock) {
-				clock = eng_clock_changes(e);
+			if (clock_changed)
 				in_remap(a->in);	/* the packets waiting take the refined clock */
-			}
 			continue;
 		}
 		say(in_error(a->in));

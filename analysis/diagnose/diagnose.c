@@ -336,6 +336,11 @@ void diag_txn(struct diag *d, const struct txn *t, uint64_t start_ns)
 	step_txn(d->steps, t, start_ns);
 }
 
+void diag_point_txn(struct diag *d, const struct txn *t, uint64_t start_ns)
+{
+	step_point_txn(d->steps, t, start_ns);
+}
+
 void diag_advance(struct diag *d, uint64_t now_ns)
 {
 	if (d->any) {

@@ -37,6 +37,8 @@ struct diag *diag_new(const struct diag_config *cfg, struct results *r);
 void diag_packet(struct diag *d, uint8_t point, uint64_t ts_ns, const struct dec_pkt *p);
 /* An attributed transaction; start_ns on the windows' clock. */
 void diag_txn(struct diag *d, const struct txn *t, uint64_t start_ns);
+/* The same for one point's transaction (see res_add_point_txn). */
+void diag_point_txn(struct diag *d, const struct txn *t, uint64_t start_ns);
 /* Packet time moved on to now_ns with no packet (live, once a second). */
 void diag_advance(struct diag *d, uint64_t now_ns);
 /* End of input, after the incidents in r are final: steps stored, verdict decided. */

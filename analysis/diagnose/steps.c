@@ -369,6 +369,24 @@ void step_txn(struct steps *s, const struct txn *t, uint64_t start_ns)
 	s->measured |= comps_of(t, q->v);
 }
 
+/* One point's (see res_add_point_txn): only its total is measured, it is
+ * never lost nor merged; step_txn's usual way without those tests. */
+void step_point_txn(struct steps *s, const struct txn *t, uint64_t start_ns)
+{
+	uint64_t key = rec_key(start_ns, LOST_NONE, t->answered);
+	if (key >> 3 < s->decided || s->nq == s->capq) {
+		txn_any(s, t, key);
+		return;
+	}
+	struct rec *q = &s->q[s->nq++];
+	q->key = key;
+	unsigned m = 0;
+	q->v[RS_TOTAL] = comp(t->total_ns, RS_TOTAL, &m);
+	for (int c = RS_CLIENT; c <= RS_SERVER; c++)
+		q->v[c] = NAN;
+	s->measured |= m;
+}
+
 /* ---- judging and storing a step ---- */
 
 static void stat_of(const struct acc *a, int c, struct res_stat *o)

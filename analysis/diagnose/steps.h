@@ -75,6 +75,8 @@ struct steps *step_new(const struct step_config *cfg, struct results *r);
 void step_window(struct steps *s, const struct step_window_in *w);
 /* A transaction that started at start_ns (the windows' clock). */
 void step_txn(struct steps *s, const struct txn *t, uint64_t start_ns);
+/* The same for one point's transaction (see res_add_point_txn). */
+void step_point_txn(struct steps *s, const struct txn *t, uint64_t start_ns);
 /* End of input: the open step ends at its last send; all are stored. */
 void step_finish(struct steps *s);
 void step_free(struct steps *s);

@@ -70,12 +70,23 @@ static void on_final(void *ctx, const struct txn *t)
 	finalize(ctx, t);
 }
 
+/* finalize for one point's transaction: no cross-point attribution (see
+ * res_add_point_txn) and no loss to place (watch_txn's bursts). */
+static void finalize_point(struct engine *e, const struct txn *t)
+{
+	uint64_t start = dom0_ns(e, t->point, t->start_ns);
+	res_add_point_txn(e->res, t);
+	ser_point_txn(e->ser, t, txn_end(t, start));
+	diag_point_txn(e->diag, t, start);
+	txn_emit(&e->cfg.out, t);
+}
+
 void eng_txn(struct engine *e, const struct txn *t)
 {
 	if (e->x)
 		txn_emit(&e->joiner, t);
 	else
-		finalize(e, t);
+		finalize_point(e, t);
 }
 
 /* A point's transaction sink. */
@@ -145,6 +156,7 @@ static int add_point(struct engine *e, uint8_t role)
 	ep->pt = pt_new(&e->cfg.pt, role, (struct txn_sink){ on_txn, ep });
 	if (!ep->pt)
 		return -1;
+	ep->counts = pt_counts(ep->pt);
 	if (!e->npoints++)
 		e->res->ref_point = role;	/* the first on the path */
 	e->res->point[role].present = 1;
@@ -220,19 +232,25 @@ void eng_counts(struct engine *e, uint8_t role, const struct pt_counts *c)
 	e->res->point[role].counts = *c;
 }
 
-ENG_INLINE void pre(struct engine *e, uint8_t role, uint64_t ts)
+/* 1 when the clock estimate changed. */
+ENG_INLINE int pre(struct engine *e, uint8_t role, uint64_t ts)
 {
 	uint64_t now = dom0_ns(e, role, ts);
 	e->pkt_t = now;
 	if (now > e->now)
 		e->now = now;
-	res_saw_packet(e->res, role, ts);
+	if (!e->first_ns[role] || ts < e->first_ns[role])	/* as res_saw_packet */
+		e->first_ns[role] = ts;
+	if (ts > e->last_ns[role])
+		e->last_ns[role] = ts;
 	ser_advance(e->ser, now);
 	if (e->x && cross_advance(e->x, now)) {
 		/* the refined estimate for all that follows (the detectors read it here) */
 		e->cfg.clock = *cross_clock(e->x);
 		e->clock_changes++;
+		return 1;
 	}
+	return 0;
 }
 
 void eng_pre(struct engine *e, uint8_t role, uint64_t ts)
@@ -263,17 +281,18 @@ void eng_post(struct engine *e, uint8_t role, const struct pt_counts *c)
 	ser_point(e->ser, role, e->pkt_t, c);
 }
 
-void eng_feed(struct engine *e, const struct pkt *p)
+int eng_feed(struct engine *e, const struct pkt *p)
 {
 	if (p->point >= PT_N || !e->p[p->point].pt)
-		return;
+		return 0;
 	struct eng_point *ep = &e->p[p->point];
 	/* kept out by the point's input guard: not even the clock sees it */
 	if (!pt_admit(ep->pt, p))
-		return;
-	pre(e, ep->role, p->ts_ns);
+		return 0;
+	int changed = pre(e, ep->role, p->ts_ns);
 	point_feed(ep, p);
-	eng_post(e, ep->role, pt_counts(ep->pt));
+	eng_post(e, ep->role, ep->counts);
+	return changed;
 }
 
 void eng_advance(struct engine *e, uint64_t now_ns)
@@ -359,6 +378,10 @@ static void take_series(struct engine *e)
 
 void eng_finish(struct engine *e)
 {
+	for (int role = 0; role < PT_N; role++) {
+		e->res->point[role].first_ns = e->first_ns[role];
+		e->res->point[role].last_ns = e->last_ns[role];
+	}
 	for (int role = 0; role < PT_N; role++)
 		if (e->p[role].pt)
 			finish_point(e, &e->p[role]);

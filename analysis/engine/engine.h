@@ -53,8 +53,10 @@ struct engine *eng_new(const struct eng_config *cfg);
 void eng_set_source(struct engine *e, int role, const char *text);
 /* An input could not be read on (the first message is kept; results so far stay). */
 void eng_input_error(struct engine *e, const char *msg);
-/* One packet; p->point is its enum pt_role. */
-void eng_feed(struct engine *e, const struct pkt *p);
+/* One packet; p->point is its enum pt_role. 1 when the clock estimate
+ * changed with it (eng_clock_changes counts up; a return value saves a
+ * call per packet), else 0. */
+int eng_feed(struct engine *e, const struct pkt *p);
 /* Time (packet time, Dom0 clock) moved on with no packet: the time series
  * closes the windows it passed and the detectors check their timers
  * (live calls it once a second). */

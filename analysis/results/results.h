@@ -234,6 +234,10 @@ struct results *res_new(void);
 void res_free(struct results *r);
 /* A finished transaction into the statistics. */
 void res_add_txn(struct results *r, const struct txn *t);
+/* The same for a transaction of one point with no cross-point attribution
+ * (txn_clear_attribution's: every component but the total and the
+ * response TXN_NS_NONE, lost_at LOST_NONE, merged 0), as one point's are. */
+void res_add_point_txn(struct results *r, const struct txn *t);
 static inline struct res_proto *res_proto_of(struct results *r, int proto)
 {
 	return proto == TXN_HTTP ? &r->http : &r->dns;

@@ -100,6 +100,8 @@ void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_
 /* A final transaction that ended at end_ns; 0: it was found now (an
  * unanswered one), the window time has reached. */
 void ser_txn(struct series *s, const struct txn *t, uint64_t end_ns);
+/* The same for one point's transaction (see res_add_point_txn). */
+void ser_point_txn(struct series *s, const struct txn *t, uint64_t end_ns);
 /* End of input: every open window closes, in time order. */
 void ser_finish(struct series *s);
 /* The rows, handed over (free them with ser_free_rows). */

@@ -1021,12 +1021,15 @@ static __attribute__((noinline)) int fill_general(struct in_set *s, struct in_so
  * in_next_src of one source, the general way a call of its own (its
  * registers are not this way's to save): about 30 instructions a packet
  * fewer. */
-static inline __attribute__((always_inline)) int quick(struct in_source *src, struct pkt *dst,
-							int head)
+static inline int quick_ok(const struct in_source *src)
 {
-	if (!src->plain || src->raw_pending || src->ended || src->ahead || !src->cf)
-		return 0;
-	int rc = capfile_next(src->cf, dst);
+	return src->plain && !src->raw_pending && !src->ended && !src->ahead && src->cf;
+}
+
+/* quick's packet read (rc: capfile_next's), taken or left to the general way. */
+static inline __attribute__((always_inline)) int quick_took(struct in_source *src, struct pkt *dst, int rc,
+							     int head)
+{
 	if (rc == 1 && dst->iface < src->fmapped) {
 		dst->iface = src->fmap[dst->iface];
 		dst->point = src->point;
@@ -1038,6 +1041,12 @@ static inline __attribute__((always_inline)) int quick(struct in_source *src, st
 	src->head_rc = rc;	/* read_raw gives it to the general way */
 	src->raw_pending = 1;
 	return 0;
+}
+
+static inline __attribute__((always_inline)) int quick(struct in_source *src, struct pkt *dst,
+							int head)
+{
+	return quick_ok(src) && quick_took(src, dst, capfile_next(src->cf, dst), head);
 }
 
 /* The source's next packet it keeps into src->head (has_head); 0, or
@@ -1221,6 +1230,30 @@ int in_next(struct in_set *s, struct pkt *out, uint64_t *key)
 {
 	s->started = 1;
 	return s->one ? next_alone(s, out, key) : next_merged(s, out, key);
+}
+
+/* in_next_n of one source: quick's way for many packets (capfile_next_n:
+ * those after the first are of interfaces below fmapped), else
+ * next_alone's for one (after the packet read, if quick left it). */
+static __attribute__((noinline)) int alone_n(struct in_set *s, struct pkt *out, unsigned n)
+{
+	struct in_source *src = s->one;
+	if (!s->pending || !quick_ok(src))
+		return next_alone(s, out, NULL);
+	int rc = capfile_next_n(src->cf, out, n, src->fmapped);
+	if (!quick_took(src, out, rc > 1 ? 1 : rc, 0))
+		return next_alone(s, out, NULL);	/* rc was 1 at most */
+	for (int i = 1; i < rc; i++) {
+		out[i].iface = src->fmap[out[i].iface];
+		out[i].point = src->point;
+	}
+	return rc;
+}
+
+int in_next_n(struct in_set *s, struct pkt *out, unsigned n)
+{
+	s->started = 1;
+	return s->one ? alone_n(s, out, n) : next_merged(s, out, NULL);
 }
 
 void in_split(struct in_set *s)

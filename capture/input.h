@@ -112,6 +112,10 @@ int in_open(struct in_set *s, unsigned mask);
  * says where; what came before stands): call again, its source goes on with
  * its next file and the others as they were. */
 int in_next(struct in_set *s, struct pkt *out, uint64_t *key);
+/* in_next for up to n packets at once, into out[0..): how many (0 and
+ * -errno as in_next's). Packets of one source come many at a time
+ * (capfile_next_n), all valid until the next call; of several, one. */
+int in_next_n(struct in_set *s, struct pkt *out, unsigned n);
 void in_close(struct in_set *s);
 
 /* Reading the sources apart, each by its own thread (after in_open and

@@ -346,6 +346,16 @@ int capfile_next(struct capfile *cf, struct pkt *out)
 	return cf->next(cf, out);
 }
 
+/* The short way's packets are of interfaces declared already (below nif):
+ * with ifaces >= nif, each is below ifaces. */
+int capfile_next_n(struct capfile *cf, struct pkt *out, unsigned n, unsigned ifaces)
+{
+	int rc = cf->next(cf, out);
+	if (rc == 1 && n > 1 && ifaces >= cf->nif && cf->next == cf_pcapng_next)
+		rc += (int)cf_pcapng_more(cf, out + 1, n - 1);
+	return rc;
+}
+
 void capfile_keep(struct capfile *cf, const char *name, long index)
 {
 	cf->keep_index = index;

@@ -20,6 +20,13 @@ struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF]);
  * <0: the file is damaged or truncated here; capfile_error() says what and
  * where (byte offset). Packets returned before stay valid results. */
 int capfile_next(struct capfile *cf, struct pkt *out);
+/* capfile_next's first packet into out[0] (its result when not 1), then,
+ * when every interface of the file so far is below ifaces (file-wide
+ * numbers), more into out[1..n) while they come as most do (a pcapng packet
+ * block whole in the read buffer): nothing is read into the buffer
+ * meanwhile, so every one stays valid until the next call. How many (1 to
+ * n): one call for many packets. */
+int capfile_next_n(struct capfile *cf, struct pkt *out, unsigned n, unsigned ifaces);
 
 const char *capfile_error(const struct capfile *cf);
 const char *capfile_path(const struct capfile *cf);

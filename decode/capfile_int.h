@@ -161,5 +161,8 @@ int cf_pcap_start(struct capfile *cf);	/* after the magic was recognised */
 int cf_pcap_next(struct capfile *cf, struct pkt *out);
 int cf_pcapng_start(struct capfile *cf);
 int cf_pcapng_next(struct capfile *cf, struct pkt *out);
+/* Up to n more packets, each an EPB whole in the read buffer: how many (0
+ * at anything else, which is left unread for cf_pcapng_next). */
+unsigned cf_pcapng_more(struct capfile *cf, struct pkt *out, unsigned n);
 
 #endif

@@ -71,8 +71,10 @@ static void on_final(void *ctx, const struct txn *t)
 }
 
 /* finalize for one point's transaction: no cross-point attribution (see
- * res_add_point_txn) and no loss to place (watch_txn's bursts). */
-static void finalize_point(struct engine *e, const struct txn *t)
+ * res_add_point_txn) and no loss to place (watch_txn's bursts). Out of
+ * line: inlined, eng_txn grew past being inlined in on_txn (a call more
+ * per transaction with several points). */
+static __attribute__((noinline)) void finalize_point(struct engine *e, const struct txn *t)
 {
 	uint64_t start = dom0_ns(e, t->point, t->start_ns);
 	res_add_point_txn(e->res, t);
@@ -132,6 +134,20 @@ static void on_packet(void *ctx, const struct pkt *p, const struct dec_pkt *d)
 	uint64_t fp = e->x ? pktm_fingerprint(d) : 0;
 	uint8_t dir = fp ? (uint8_t)pt_dir(&e->cfg.pt, &e->cfg.guest, d) : 0;
 	packet(e, p->point, d, p->ts_ns, fp, dir);
+}
+
+/* on_packet of the one point: no fingerprint, no cross-point part to tell
+ * (the tests of e->x, fp and the direction spared per packet). */
+static void on_packet_one(void *ctx, const struct pkt *p, const struct dec_pkt *d)
+{
+	struct eng_point *ep = ctx;
+	if (ep->wk) {
+		eng_wk_packet(ep->wk, p, d);
+		return;
+	}
+	struct engine *e = ep->e;
+	watch_packet(e->w, p->point, e->pkt_t, d);
+	diag_packet(e->diag, p->point, e->pkt_t, d);
 }
 
 /* The detectors, on the engine's copy of the configuration. */
@@ -204,7 +220,7 @@ struct engine *eng_new(const struct eng_config *cfg)
 		goto fail;
 	for (int role = 0; role < PT_N; role++)
 		if (e->p[role].pt)
-			pt_set_packet_hook(e->p[role].pt, on_packet, &e->p[role]);
+			pt_set_packet_hook(e->p[role].pt, e->x ? on_packet : on_packet_one, &e->p[role]);
 	return e;
 fail:
 	eng_free(e);
@@ -281,7 +297,7 @@ void eng_post(struct engine *e, uint8_t role, const struct pt_counts *c)
 	ser_point(e->ser, role, e->pkt_t, c);
 }
 
-int eng_feed(struct engine *e, const struct pkt *p)
+ENG_INLINE int feed(struct engine *e, const struct pkt *p)
 {
 	if (p->point >= PT_N || !e->p[p->point].pt)
 		return 0;
@@ -292,6 +308,20 @@ int eng_feed(struct engine *e, const struct pkt *p)
 	int changed = pre(e, ep->role, p->ts_ns);
 	point_feed(ep, p);
 	eng_post(e, ep->role, ep->counts);
+	return changed;
+}
+
+int eng_feed(struct engine *e, const struct pkt *p)
+{
+	return feed(e, p);
+}
+
+/* One call for n packets: the registers saved once, not per packet. */
+int eng_feed_n(struct engine *e, const struct pkt *p, unsigned n)
+{
+	int changed = 0;
+	for (unsigned i = 0; i < n; i++)
+		changed |= feed(e, &p[i]);
 	return changed;
 }
 

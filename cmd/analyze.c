@@ -352,7 +352,7 @@ static void run_one(struct analyze *a, struct engine *e)
 	while ((rc = in_next_n(a->in, p, AN_BATCH)) != 0) {
 		if (rc > 0) {
 			eng_feed_n(e, p, (unsigned)rc);
-			for (int i = 0; i < rc; i++)
+			for (int i = 0; a->prog.out && i < rc; i++)	/* none drawn: no loop */
 				prog_packet(&a->prog);
 			continue;
 		}

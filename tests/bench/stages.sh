@@ -45,9 +45,10 @@ def stages(c):
     g = lambda *fs: sum(c.get(f, 0) for f in fs)
     dec, dns = g('link.c:dec_packet'), g('dns.c:dec_dns')
     txns = max(g('engine.c:on_txn'), g('attrib.c:on_txn'))	# a point's transactions handed on
-    rest = g('point.c:pt_feed', 'point.c:pt_advance') - g('engine.c:on_packet') - txns - dec - dns
+    rest = (g('point.c:pt_feed', 'point.c:pt_advance') - g('engine.c:on_packet', 'engine.c:on_packet_one') -
+            txns - dec - dns)
     return [
-        ('reading (capture files, merge by time)', g('input.c:in_next')),
+        ('reading (capture files, merge by time)', g('input.c:in_next', 'input.c:in_next_n')),
         ("clock: the captures' starts read ahead", g('clock_pass.c:clkpass_start')),
         ('point: L2-L4 decode', dec),
         ('point: DNS decode', dns),
@@ -56,7 +57,7 @@ def stages(c):
          g('crosspoint.c:cross_observe', 'crosspoint.c:cross_advance', 'attrib.c:on_txn') -
          (g('engine.c:finalize') if g('attrib.c:on_txn') else 0)),
         ('detectors and diagnosis, per packet', g('watch.c:watch_packet', 'diagnose.c:diag_packet')),
-        ('final transactions: results, series, detectors', g('engine.c:finalize')),
+        ('final transactions: results, series, detectors', g('engine.c:finalize', 'engine.c:finalize_point')),
         ('series and results, per packet', g('series.c:ser_point', 'results.c:res_saw_packet')),
         ('total (all of the run)', g('TOTAL')),
     ]

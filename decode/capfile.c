@@ -17,7 +17,9 @@
 static long raw_read(struct capfile *cf, uint8_t *dst, size_t n)
 {
 	for (;;) {
-		ssize_t r = read(cf->fd, dst, n);
+		ssize_t r = cf->positional ? pread(cf->fd, dst, n, (off_t)cf->rd_off) : read(cf->fd, dst, n);
+		if (r > 0)
+			cf->rd_off += (uint64_t)r;
 		if (r >= 0)
 			return r;
 		if (errno != EINTR) {
@@ -109,7 +111,12 @@ int cf_refill(struct capfile *cf, size_t n)
 		cf->end = left;
 	}
 	while (cf->end < n && !cf->in_eof) {
-		long r = cf_in_read(cf, cf->buf + cf->end, CF_BUFSZ - cf->end);
+		/* the file's first read only what opening it needs (its header
+		 * blocks): a regular file's read-ahead reads the rest, and the
+		 * buffer's pages beyond are never touched */
+		size_t want = cf->base == 0 && cf->end < CF_FIRST_READ && n <= CF_FIRST_READ
+				      ? CF_FIRST_READ - cf->end : CF_BUFSZ - cf->end;
+		long r = cf_in_read(cf, cf->buf + cf->end, want);
 		if (r <= 0) {
 			cf->in_eof = 1;
 			cf->rd_err = (int)(r < 0 ? r : 0);
@@ -337,6 +344,45 @@ struct capfile *capfile_open(const char *path, char errbuf[CAPFILE_ERRBUF])
 	}
 	read_ahead(cf);
 	return cf;
+}
+
+struct capfile *cf_input_open(const char *path, uint64_t skip)
+{
+	struct capfile *in = calloc(1, sizeof *in);
+	if (!in)
+		return NULL;
+	in->fd = -1;
+	in->positional = 1;
+	struct stat st;
+	if (open_input(in, path) < 0 || fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		cf_input_close(in);
+		return NULL;
+	}
+	if (!in->gz) {
+		in->rd_off = skip;
+		return in;
+	}
+	/* no seeking in a gzip stream: the bytes before are inflated and dropped */
+	uint8_t *sink = malloc(CF_ZBUFSZ);
+	while (sink && skip) {
+		long r = cf_in_read(in, sink, skip < CF_ZBUFSZ ? (size_t)skip : CF_ZBUFSZ);
+		skip = r > 0 ? skip - (uint64_t)r : 0;
+		if (r <= 0) {
+			free(sink);
+			sink = NULL;
+		}
+	}
+	if (!sink) {
+		cf_input_close(in);
+		return NULL;
+	}
+	free(sink);
+	return in;
+}
+
+void cf_input_close(struct capfile *in)
+{
+	capfile_close(in);
 }
 
 /* ---- the public calls ---- */

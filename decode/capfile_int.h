@@ -16,6 +16,7 @@
 #include "decode/cursor.h"
 
 #define CF_BUFSZ (1u << 20)		/* read buffer */
+#define CF_FIRST_READ (64u << 10)	/* the first read of a file */
 #define CF_ZBUFSZ (256u << 10)		/* compressed bytes read at once */
 #define CF_MAX_CAPLEN 262144u		/* largest packet accepted (tcpdump's max snaplen) */
 #define CF_MAX_PARSED (CF_MAX_CAPLEN + 65536u)	/* largest block parsed whole */
@@ -50,6 +51,8 @@ struct capfile {
 	char rd_note[64];	/* after the offset in a read error ("(byte N of the .gz)") */
 	size_t pos, end;	/* unread bytes are buf[pos..end) */
 	uint64_t base;		/* stream offset of buf[0] (uncompressed) */
+	int positional;		/* cf_input_open: pread(2) at rd_off, no shared file offset */
+	uint64_t rd_off;
 	int in_eof;		/* nothing more to read (end, or rd_err) */
 	int rd_err;		/* -errno of a failed read, reported when reached */
 	char rd_msg[96];
@@ -82,12 +85,20 @@ int cf_refill(struct capfile *cf, size_t n);
 /* Up to n more input bytes (read, or inflated); 0 at the end, or -errno. */
 long cf_in_read(struct capfile *cf, uint8_t *dst, size_t n);
 
+/* The input of path alone (a capfile with no format: cf_in_read only),
+ * skip stream bytes in (inflated, for a .gz), read with pread(2) so that
+ * it shares no file offset with another reader; NULL when it cannot be. */
+struct capfile *cf_input_open(const char *path, uint64_t skip);
+void cf_input_close(struct capfile *in);
+
 /* Read-ahead (readahead.c): once started, the thread alone reads the input
  * and cf_refill takes its chunks; start returns -1 (no thread) when it
  * cannot, and reading goes on as before. */
 int cf_ahead_start(struct capfile *cf);
 int cf_ahead_refill(struct capfile *cf, size_t n);
 void cf_ahead_stop(struct capfile *cf);
+/* Do a and b read the same chunks now (tests)? */
+int cf_ahead_shares(const struct capfile *a, const struct capfile *b);
 
 /* 1 when n bytes are buffered at the read position, else 0 (end of input,
  * or a read error kept in rd_err). n must be <= CF_BUFSZ. */

@@ -18,6 +18,7 @@
 
 #include "capture/pcapng_writer.h"
 #include "decode/capfile.h"
+#include "decode/capfile_int.h"
 #include "tests/testlib.h"
 
 #define T0 1700000000123456789ull
@@ -1198,6 +1199,122 @@ static void test_random_damage(void **state)
 	free(m.b);
 }
 
+
+/* ---- one file, two readers (the Dom0 capture: uplink and vif) ---- */
+
+#define SH_N 60000	/* 180-byte packets: about 14 MB */
+
+/* Interface 0 (eth0) has every packet but those in [SH_N/3, 2*SH_N/3),
+ * which are interface 1's (vif1.0) and only those: each reader finds a
+ * stretch of several megabytes without a packet of its own. */
+static uint32_t sh_iface(uint32_t i) { return i >= SH_N / 3 && i < 2 * SH_N / 3; }
+
+static void build_shared(struct fx *f)
+{
+	memset(f, 0, sizeof *f);
+	shb(f, 0);
+	idb(f, 1, 65535, "eth0", 9, 0);
+	idb(f, 1, 65535, "vif1.0", 9, 0);
+	for (uint32_t i = 0; i < SH_N; i++) {
+		epb(f, sh_iface(i), T0 + i * 1000ull, 180, 180, i);
+		f->nends = 0;	/* the clean ends are not used here, and there are too many */
+	}
+}
+
+struct sh_reader {
+	struct capfile *cf;
+	uint32_t iface, next, n;	/* next: the packet index it expects */
+	int rc;
+};
+
+static void sh_open(struct sh_reader *r, const char *path, uint32_t iface)
+{
+	char err[CAPFILE_ERRBUF];
+	memset(r, 0, sizeof *r);
+	r->iface = iface;
+	r->cf = capfile_open(path, err);
+	assert_non_null(r->cf);
+	capfile_keep(r->cf, iface ? "vif1.0" : "eth0", -1);
+	while (r->next < SH_N && sh_iface(r->next) != iface)
+		r->next++;
+}
+
+/* One packet: the next of its interface, bytes and all; 0 at the end. */
+static int sh_step(struct sh_reader *r)
+{
+	struct pkt p;
+	r->rc = capfile_next(r->cf, &p);
+	if (r->rc != 1)
+		return 0;
+	assert_int_equal(p.ts_ns, T0 + r->next * 1000ull);
+	assert_int_equal(p.caplen, 180);
+	assert_true(payload_ok(&p, r->next));
+	r->n++;
+	do
+		r->next++;
+	while (r->next < SH_N && sh_iface(r->next) != r->iface);
+	return 1;
+}
+
+static void sh_done(struct sh_reader *r, uint32_t want)
+{
+	assert_int_equal(r->rc, 0);
+	assert_int_equal(r->n, want);
+	capfile_close(r->cf);
+}
+
+/* Readers of one file read its chunks once: in step, and when one of them
+ * stops taking packets (the other is let go on alone, no wait for ever). */
+static void shared_reads(const char *path)
+{
+	uint32_t n1 = 2 * SH_N / 3 - SH_N / 3, n0 = SH_N - n1;
+	struct sh_reader a, b;
+	sh_open(&a, path, 0);
+	sh_open(&b, path, 1);
+	assert_true(cf_ahead_shares(a.cf, b.cf));
+	for (int more = 1; more;)
+		more = sh_step(&a) | sh_step(&b);
+	sh_done(&a, n0);
+	sh_done(&b, n1);
+
+	/* a to its end while b waits at its first packet, then b */
+	sh_open(&a, path, 0);
+	sh_open(&b, path, 1);
+	assert_true(cf_ahead_shares(a.cf, b.cf));
+	assert_true(sh_step(&b));
+	while (sh_step(&a))
+		continue;
+	while (sh_step(&b))
+		continue;
+	sh_done(&a, n0);
+	sh_done(&b, n1);
+
+	/* the other way round, b closed half-way */
+	sh_open(&a, path, 0);
+	sh_open(&b, path, 1);
+	while (b.n < n1 / 2)
+		assert_true(sh_step(&b));
+	capfile_close(b.cf);
+	while (sh_step(&a))
+		continue;
+	sh_done(&a, n0);
+}
+
+static void test_shared_reading(void **state)
+{
+	(void)state;
+	struct fx f;
+	char path[128];
+	build_shared(&f);
+	tl_tmp_path(path, sizeof path, "shared.pcapng");
+	fx_save(&f, f.len, path);
+	shared_reads(path);
+	tl_tmp_path(path, sizeof path, "shared.pcapng.gz");
+	gz_save(&f, path);
+	shared_reads(path);
+	free(f.b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1215,6 +1332,7 @@ int main(void)
 		cmocka_unit_test(test_big_blocks),
 		cmocka_unit_test(test_across_buffers),
 		cmocka_unit_test(test_random_damage),
+		cmocka_unit_test(test_shared_reading),
 	};
 	return cmocka_run_group_tests_name("capfile", tests, setup, teardown);
 }

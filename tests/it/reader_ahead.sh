@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The read-ahead thread (decode/readahead.c) against the plain reader: a
-# regular file is read ahead in 256 KiB chunks, a pipe is not, so the same
+# regular file is read ahead in 256 KiB chunks after its first 64 KiB, a pipe is not, so the same
 # bytes given both ways must give the same packets (every byte: capdump -H
 # hashes each one), the same error at the same offset, and the same exit.
 # Files of several megabytes (capgen) in pcapng, pcap and gzip; whole, cut
@@ -51,8 +51,10 @@ for fmt in pcapng pcap gz; do
 	[ "$npkt" -ge 40000 ] || fail "$fmt: $npkt packets read of 40000"
 	# cut: at and around the chunks' borders (uncompressed offsets for the
 	# plain formats), and at odd places
-	for cut in $MiB $((MiB - 1)) $((MiB + 17)) $((2 * MiB)) $((2 * MiB + 5)) $((3 * MiB - 3)) \
-		$((size / 3)) $((size / 2 + 7)) $((size - 1)) 100 25; do
+	# (the first read is 64 KiB, then chunks of 256 KiB)
+	K=65536 C=262144
+	for cut in $K $((K + 1)) $((K + C)) $((K + C - 1)) $((K + 4 * C)) $((K + 4 * C + 3)) $((K + 9 * C - 5)) \
+		$MiB $((2 * MiB + 5)) $((size / 3)) $((size / 2 + 7)) $((size - 1)) 100 25; do
 		[ "$cut" -lt "$size" ] || continue
 		head -c "$cut" "$tmp/big" >"$tmp/cut"
 		both "$tmp/cut"

@@ -101,8 +101,10 @@ static void udp_dns(struct point *pt, const struct pkt *p, const struct dec_pkt 
 	dnsm_message(pt->dns, &pt->msg, &src, &dst, p->ts_ns, 0);
 }
 
-/* Transport dispatch on a whole datagram (unfragmented or reassembled). */
-static void transport(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
+/* Transport dispatch on a whole datagram (unfragmented or reassembled).
+ * Always inlined: pt_feed calls it for every packet (the call and its
+ * saved registers were a fifth of the dispatch). */
+static inline __attribute__((always_inline)) void transport(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
 {
 	uint8_t kind = pt->port_kind[d->sport] | pt->port_kind[d->dport];
 	if (!kind)

@@ -180,6 +180,15 @@ static void emit(struct dnsm *m, const struct dq *q, int answered, uint64_t resp
 	t->status = answered ? status : -1;
 	t->t.resp_first = t->t.resp_last = resp_ts;
 	t->total_ns = answered ? (int64_t)(resp_ts - q->req_ts) : TXN_NS_NONE;
+	if (answered && t->total_ns < 0) {
+		/* the response before its query (out of order within the input
+		 * guard's tolerance): answered but untimed, as point.c's on_txn
+		 * makes TCP's (done here, the sink is the point's own: one call
+		 * less for every DNS transaction) */
+		t->total_ns = TXN_NS_NONE;
+		t->t.resp_first = t->t.resp_last = 0;
+		m->counts->input.negative_durations++;
+	}
 	txn_emit(&m->sink, t);
 }
 

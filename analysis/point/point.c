@@ -30,7 +30,9 @@ struct point {
 
 /* A time that came out negative (packets out of order within the guard's
  * tolerance) is no latency: the transaction stays, answered, but untimed
- * (its response times cleared, so no later step times it either). */
+ * (its response times cleared, so no later step times it either). The TCP
+ * tracker's transactions come through here; the DNS matcher does the same
+ * itself and emits to the point's sink directly. */
 static void on_txn(void *ctx, const struct txn *t)
 {
 	struct point *pt = ctx;
@@ -58,7 +60,7 @@ struct point *pt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink 
 	guard_init(&pt->guard);
 	struct txn_sink sink = { on_txn, pt };
 	pt_port_kinds(cfg, pt->port_kind);
-	pt->dns = dnsm_new(&pt->cfg, role, sink, &pt->counts);
+	pt->dns = dnsm_new(&pt->cfg, role, out, &pt->counts);
 	pt->frag = ipfrag_new(PT_FRAG_SLOTS, PT_FRAG_TIMEOUT_NS);
 	if (pt->dns)
 		pt->tcp = tcpt_new(&pt->cfg, role, sink, pt->dns, &pt->counts);

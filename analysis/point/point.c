@@ -83,7 +83,12 @@ static void bad(struct point *pt, int reason)
 		pt->counts.malformed.reason[reason]++;
 }
 
-static void udp_dns(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
+/* udp_dns and transport are always inlined into pt_feed (and reassemble):
+ * the calls between them and their saved registers were a fifth of the
+ * dispatch (one point: 103 -> 86 instructions a packet for the three). */
+#define PT_INLINE static inline __attribute__((always_inline))
+
+PT_INLINE void udp_dns(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
 {
 	struct cur c = d->payload;
 	struct endpoint src = { d->src, d->sport }, dst = { d->dst, d->dport };
@@ -103,10 +108,8 @@ static void udp_dns(struct point *pt, const struct pkt *p, const struct dec_pkt 
 	dnsm_message(pt->dns, &pt->msg, &src, &dst, p->ts_ns, 0);
 }
 
-/* Transport dispatch on a whole datagram (unfragmented or reassembled).
- * Always inlined: pt_feed calls it for every packet (the call and its
- * saved registers were a fifth of the dispatch). */
-static inline __attribute__((always_inline)) void transport(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
+/* Transport dispatch on a whole datagram (unfragmented or reassembled). */
+PT_INLINE void transport(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
 {
 	uint8_t kind = pt->port_kind[d->sport] | pt->port_kind[d->dport];
 	if (!kind)

@@ -98,10 +98,15 @@ static struct dkey key_of(const struct endpoint *c, const struct endpoint *s, ui
 }
 
 /* The table hash of a key: its two words (only this table uses the value;
- * which chain an entry is on never changes which entry a lookup finds). */
+ * which chain an entry is on never changes which entry a lookup finds).
+ * The addresses through hash_word, the other word xored in (for one
+ * address pair, different keys stay different), then the finaliser: as
+ * even over the buckets as a second hash_word before it (checked on
+ * benchmark-like keys: ids, ports, clients in sequence), a step less. A
+ * single folded multiply instead clustered ids 32 apart. */
 static uint64_t key_hash(const struct dkey *k)
 {
-	return hash_end(hash_word(hash_word(HASH_SEED, k->addr), k->meta));
+	return hash_end(hash_word(HASH_SEED, k->addr) ^ k->meta);
 }
 
 static int key_eq(const struct dq *q, const struct dkey *k, const struct endpoint *c,

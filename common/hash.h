@@ -115,4 +115,32 @@ static inline uint64_t hash_bytes_wide(uint64_t h, const void *p, size_t n)
 	return hash_mum(x ^ HASH_WIDE_K1, y ^ h);
 }
 
+/* ---- the frame step: two lanes of 16 bytes, 32 bytes per loop turn ----
+ *
+ *   uint64_t h = hash_bytes_frame(HASH_SEED, frame, len);
+ *
+ * hash_bytes_wide's step in two lanes, for the input guard's frames (only
+ * compared): over 32 bytes, the loop takes 32 bytes a turn and the last 32
+ * bytes (overlapping what was hashed, as the tails above) are one fixed
+ * step, so every frame of 65..96 bytes (a DNS query's and answer's frames)
+ * loops twice: a loop exit that is always predicted. hash_bytes_wide's loop
+ * ran 4 or 5 times on 75- and 91-byte frames and its exit missed 0.6 times
+ * a packet. The two lanes' multiplies do not wait for each other. Up to 32
+ * bytes it is hash_bytes_wide; other values above (only equality counts). */
+static inline uint64_t hash_bytes_frame(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	if (n <= 32)
+		return hash_bytes_wide(h, p, n);
+	const uint8_t *last = b + n - 32;
+	uint64_t h0 = h ^ n * HASH_WIDE_K1, h1 = h0 ^ HASH_WIDE_K0;
+	for (; b < last; b += 32) {
+		h0 = hash_mum(hash_load64(b) ^ HASH_WIDE_K0, hash_load64(b + 8) ^ h0);
+		h1 = hash_mum(hash_load64(b + 16) ^ HASH_WIDE_K1, hash_load64(b + 24) ^ h1);
+	}
+	/* the last 32: lane 0's step, then lane 1's with lane 0 folded in */
+	h0 = hash_mum(hash_load64(last) ^ HASH_WIDE_K0, hash_load64(last + 8) ^ h0);
+	return hash_mum(hash_load64(last + 16) ^ HASH_WIDE_K1, hash_load64(last + 24) ^ h1 ^ h0);
+}
+
 #endif

@@ -39,7 +39,11 @@ void tbl_fini(struct tbl *t)
 
 /* ---- age lists (links are index + 1) ---- */
 
-static void age_unlink(struct tbl *t, uint32_t i)
+/* Always inlined: a call for each of a few lines cost as much as the
+ * lines (tbl_move, tbl_add and tbl_del run for every DNS message). */
+#define TBL_INLINE static inline __attribute__((always_inline))
+
+TBL_INLINE void age_unlink(struct tbl *t, uint32_t i)
 {
 	struct tbl_age *a = &t->age[i];
 	if (a->older)
@@ -52,7 +56,7 @@ static void age_unlink(struct tbl *t, uint32_t i)
 		t->newest[a->list] = a->older;
 }
 
-static void age_append(struct tbl *t, uint32_t i, unsigned list)
+TBL_INLINE void age_append(struct tbl *t, uint32_t i, unsigned list)
 {
 	struct tbl_age *a = &t->age[i];
 	a->list = (uint8_t)list;

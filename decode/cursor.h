@@ -273,6 +273,16 @@ static inline uint64_t cur_hash_wide(const struct cur *c, size_t n)
 	return hash_bytes_wide(HASH_SEED, c->base + c->pos, n < left ? n : left);
 }
 
+/* The same with hash_bytes_frame (two lanes, a fixed loop count for frames
+ * of 65..96 bytes): what the input guard uses. */
+static inline uint64_t cur_hash_frame(const struct cur *c, size_t n)
+{
+	size_t left = cur_left(c);
+	if (!left)
+		return hash_bytes_frame(HASH_SEED, "", 0);	/* base may be NULL */
+	return hash_bytes_frame(HASH_SEED, c->base + c->pos, n < left ? n : left);
+}
+
 /* Copies up to cap-1 of the next bytes into a C string, without moving. */
 static inline size_t cur_peek_str(const struct cur *c, char *dst, size_t cap)
 {

@@ -10,6 +10,9 @@
 
 struct dnsm;
 
+/* Transactions go to sink as they end; an answered one whose response came
+ * before its query (packets out of order) goes untimed (no total, no
+ * response times) and is counted in counts->input.negative_durations. */
 struct dnsm *dnsm_new(const struct pt_config *cfg, uint8_t role, struct txn_sink sink,
 		      struct pt_counts *counts);
 /* One DNS message seen at ts_ns from src to dst (over TCP when over_tcp). */

@@ -13,13 +13,20 @@ int guard_any(const struct guard_counts *c)
 	return c->time_backwards || c->duplicates || c->appended_packets || c->negative_durations;
 }
 
-/* Every byte of the frame, 16 at a time (hash_bytes_wide, half the steps
- * of the tables' hash: it was half the guard's cost): one bounds check for
- * the frame, not one per word. Only compared, so not finalised. */
-uint64_t guard_hash(const struct pkt *p)
+/* Every byte of the frame, 32 at a time in two lanes (hash_bytes_frame:
+ * the multiply step of hash_bytes_wide, half the steps of the tables' hash;
+ * a loop that turns twice on every frame of 65..96 bytes, so its exit is
+ * predicted): one bounds check for the frame, not one per word. Only
+ * compared, so not finalised. */
+static inline uint64_t frame_hash(const struct pkt *p)
 {
 	struct cur c = cur_make(p->data, p->caplen);
-	return cur_hash_wide(&c, p->caplen);
+	return cur_hash_frame(&c, p->caplen);
+}
+
+uint64_t guard_hash(const struct pkt *p)
+{
+	return frame_hash(p);
 }
 
 static int same_bytes(const struct guard_frame *a, const struct guard_frame *b)
@@ -107,7 +114,7 @@ static int in_copy(struct guard *g, const struct guard_frame *f, struct guard_co
 
 enum guard_verdict guard_check(struct guard *g, const struct pkt *p, struct guard_counts *c)
 {
-	struct guard_frame f = { guard_hash(p), p->ts_ns, p->caplen, p->wirelen, p->iface };
+	struct guard_frame f = { frame_hash(p), p->ts_ns, p->caplen, p->wirelen, p->iface };
 	if (g->any && starts_over(g, &f)) {
 		c->appended_copies++;
 		c->appended_packets++;

@@ -69,7 +69,7 @@ void guard_init(struct guard *g);
 enum guard_verdict guard_check(struct guard *g, const struct pkt *p, struct guard_counts *c);
 /* True when any packet or transaction was kept out. */
 int guard_any(const struct guard_counts *c);
-/* 64-bit hash of the packet's bytes (only compared: hash_bytes_wide). */
+/* 64-bit hash of the packet's bytes (only compared: hash_bytes_frame). */
 uint64_t guard_hash(const struct pkt *p);
 
 #endif

@@ -30,7 +30,9 @@ struct point {
 
 /* A time that came out negative (packets out of order within the guard's
  * tolerance) is no latency: the transaction stays, answered, but untimed
- * (its response times cleared, so no later step times it either). */
+ * (its response times cleared, so no later step times it either). The TCP
+ * tracker's transactions come through here; the DNS matcher does the same
+ * itself and emits to the point's sink directly. */
 static void on_txn(void *ctx, const struct txn *t)
 {
 	struct point *pt = ctx;
@@ -58,7 +60,7 @@ struct point *pt_new(const struct pt_config *cfg, uint8_t role, struct txn_sink 
 	guard_init(&pt->guard);
 	struct txn_sink sink = { on_txn, pt };
 	pt_port_kinds(cfg, pt->port_kind);
-	pt->dns = dnsm_new(&pt->cfg, role, sink, &pt->counts);
+	pt->dns = dnsm_new(&pt->cfg, role, out, &pt->counts);
 	pt->frag = ipfrag_new(PT_FRAG_SLOTS, PT_FRAG_TIMEOUT_NS);
 	if (pt->dns)
 		pt->tcp = tcpt_new(&pt->cfg, role, sink, pt->dns, &pt->counts);
@@ -81,7 +83,12 @@ static void bad(struct point *pt, int reason)
 		pt->counts.malformed.reason[reason]++;
 }
 
-static void udp_dns(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
+/* udp_dns and transport are always inlined into pt_feed (and reassemble):
+ * the calls between them and their saved registers were a fifth of the
+ * dispatch (one point: 103 -> 86 instructions a packet for the three). */
+#define PT_INLINE static inline __attribute__((always_inline))
+
+PT_INLINE void udp_dns(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
 {
 	struct cur c = d->payload;
 	struct endpoint src = { d->src, d->sport }, dst = { d->dst, d->dport };
@@ -102,7 +109,7 @@ static void udp_dns(struct point *pt, const struct pkt *p, const struct dec_pkt 
 }
 
 /* Transport dispatch on a whole datagram (unfragmented or reassembled). */
-static void transport(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
+PT_INLINE void transport(struct point *pt, const struct pkt *p, const struct dec_pkt *d)
 {
 	uint8_t kind = pt->port_kind[d->sport] | pt->port_kind[d->dport];
 	if (!kind)

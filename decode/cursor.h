@@ -145,6 +145,33 @@ static inline uint32_t fix_be32(const struct cur_fix *h, size_t off)
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
+/* 8 bytes at off as one word in memory order (host byte order, as memcpy
+ * reads them), for scans a word at a time; 0 when they are not inside. */
+static inline uint64_t fix_word(const struct cur_fix *h, size_t off)
+{
+	uint64_t v = 0;
+	if (off + 8 <= h->n)
+		memcpy(&v, h->p + off, 8);
+	return v;
+}
+
+static inline uint64_t fix_be64(const struct cur_fix *h, size_t off)
+{
+	return (uint64_t)fix_be32(h, off) << 32 | fix_be32(h, off + 4);
+}
+
+/* Up to max of the next bytes as a header to read at offsets, without
+ * moving: for what is walked before its length is known (a DNS name's
+ * labels), then stepped over with cur_skip. Fewer bytes when fewer are
+ * there, none after an error; offsets may vary (each read is checked). */
+static inline void cur_window(const struct cur *c, size_t max, struct cur_fix *h)
+{
+	static const uint8_t none[1];
+	size_t left = cur_left(c);
+	h->p = left ? c->base + c->pos : none;	/* an empty cursor's base may be NULL */
+	h->n = left < max ? left : max;
+}
+
 /* n bytes at off into dst (zeros when they are not inside the header). */
 static inline void fix_copy(const struct cur_fix *h, size_t off, void *dst, size_t n)
 {

@@ -127,6 +127,23 @@ static inline int cur_fixed(struct cur *c, size_t n, struct cur_fix *h)
 	return 1;
 }
 
+/* cur_fixed for a length found at run time, of any size (a DNS name found
+ * by a walk of a cur_window, and what follows it): the same checked reads
+ * at offsets. On overrun h holds no bytes at all. */
+static inline int cur_span(struct cur *c, size_t n, struct cur_fix *h)
+{
+	static const uint8_t none[1];
+	if (!cur_need(c, n)) {
+		h->p = none;
+		h->n = 0;
+		return 0;
+	}
+	h->p = c->base + c->pos;
+	h->n = n;
+	c->pos += n;
+	return 1;
+}
+
 static inline uint8_t fix_u8(const struct cur_fix *h, size_t off)
 {
 	return off < h->n ? h->p[off] : 0;

@@ -370,64 +370,59 @@ static uint64_t name_fold(const uint8_t *raw, uint8_t *wire, unsigned wlen)
 }
 
 /* The question's name written whole and over 8 bytes (the common one),
- * from the message's window: copied as written into raw, folded into wire
- * and hashed, a word at a time in one pass (name_fold's words, read from
- * the message: a copy first and then the fold over it cost about 25
- * instructions more). Its hash, as name_fold gives it. */
-static uint64_t name_take(const struct cur_fix *w, unsigned n, uint8_t *raw, uint8_t *wire)
+ * from q (the name, then its type and class): copied as written into raw,
+ * folded into wire and hashed, a word at a time in one pass (name_fold's
+ * words, read from the message: a copy first and then the fold over it
+ * cost about 25 instructions more). Its hash, as name_fold gives it. */
+static uint64_t name_take(const struct cur_fix *q, size_t n, uint8_t *raw, uint8_t *wire)
 {
 	uint64_t h = hash_word(HASH_SEED, n), x;
-	for (unsigned i = 0; i + 8 < n; i += 8) {
-		x = fix_word(w, i);
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		x = fix_word(q, i);
 		memcpy(raw + i, &x, 8);
 		x = fold8(x);
 		memcpy(wire + i, &x, 8);
 		h = hash_word(h, x);
 	}
-	x = fix_word(w, n - 8);	/* the last 8, as in name_fold */
+	x = fix_word(q, n - 8);	/* the last 8, as in name_fold */
 	memcpy(raw + n - 8, &x, 8);
 	x = fold8(x);
 	memcpy(wire + n - 8, &x, 8);
 	return hash_word(h, x);
 }
 
-/* The first question's name into qname_raw (as written) and qname_wire
- * (folded), and its hash; qname_labels for its text. */
-static int qname_read(struct cur *c, const struct cur *msg, struct dns_msg *m, uint64_t *hash)
-{
-	struct cur_fix w;
-	cur_window(c, DNS_NAME_WIRE, &w);
-	unsigned n = name_whole(&w, &m->qname_labels);
-	if (n > 8) {
-		*hash = name_take(&w, n, m->qname_raw, m->qname_wire);
-		cur_skip(c, n);
-		m->qname_wlen = (uint8_t)n;
-		return DEC_OK;
-	}
-	m->qname_labels = 0;
-	if (n) {
-		cur_copy(c, m->qname_raw, n);
-		m->qname_wlen = (uint8_t)n;
-	} else {
-		int rc = name_read(c, msg, m, m->qname_raw, &m->qname_wlen);
-		if (rc)
-			return rc;
-	}
-	*hash = name_fold(m->qname_raw, m->qname_wire, m->qname_wlen);
-	return DEC_OK;
-}
-
+/* The first question: its name into qname_raw (as written) and qname_wire
+ * (folded), its hash, qname_labels for its text, qtype and qclass. The
+ * common name (written whole, over 8 bytes) and the 4 bytes after it are
+ * taken in one step (one bounds check), the name's words from there. */
 static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
 {
+	struct cur_fix w, q;
 	uint64_t hash;
-	int rc = qname_read(c, msg, m, &hash);
-	if (rc)
-		return rc;
-	struct cur_fix h;
-	if (!cur_fixed(c, 4, &h))
-		return DEC_R_DNS_TRUNC;
-	m->qtype = fix_be16(&h, 0);
-	m->qclass = fix_be16(&h, 2);
+	cur_window(c, DNS_NAME_WIRE, &w);
+	size_t n = name_whole(&w, &m->qname_labels);
+	if (n > 8) {
+		if (!cur_span(c, n + 4, &q))
+			return DEC_R_DNS_TRUNC;
+		hash = name_take(&q, n, m->qname_raw, m->qname_wire);
+		m->qname_wlen = (uint8_t)n;
+	} else {
+		m->qname_labels = 0;
+		if (n) {
+			cur_copy(c, m->qname_raw, n);
+			m->qname_wlen = (uint8_t)n;
+		} else {
+			int rc = name_read(c, msg, m, m->qname_raw, &m->qname_wlen);
+			if (rc)
+				return rc;
+		}
+		hash = name_fold(m->qname_raw, m->qname_wire, m->qname_wlen);
+		n = 0;
+		if (!cur_span(c, 4, &q))
+			return DEC_R_DNS_TRUNC;
+	}
+	m->qtype = fix_be16(&q, n);
+	m->qclass = fix_be16(&q, n + 2);
 	m->qname_hash = hash;
 	m->has_question = 1;
 	return DEC_OK;

@@ -434,8 +434,8 @@ static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
  * the dots cost about 60 instructions a name, and its call layers 30.)
  * The text length, or -1 when a byte needs an escape: the byte-by-byte
  * walk then writes it. */
-static int text_known(const uint8_t *wire, unsigned wlen, unsigned labels, char *dst,
-		      unsigned cap)
+static inline __attribute__((always_inline)) int text_known(const uint8_t *wire, unsigned wlen,
+							    unsigned labels, char *dst, unsigned cap)
 {
 	if (wlen < 10 || wlen - 1 > cap)
 		return -1;
@@ -463,6 +463,17 @@ static int text_known(const uint8_t *wire, unsigned wlen, unsigned labels, char 
 	return (int)n;
 }
 
+/* The question's text when it has more than 16 bytes: text_known's loop,
+ * or the walk. */
+static __attribute__((noinline)) unsigned qname_text_long(const struct dns_msg *m, char *dst,
+							 unsigned cap)
+{
+	int n = text_known(m->qname_raw, m->qname_wlen, m->qname_labels, dst, cap);
+	if (n >= 0)
+		return (unsigned)n;
+	return dec_dns_name_text(m->qname_raw, m->qname_wlen, dst, cap);
+}
+
 unsigned dec_dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap)
 {
 	if (!m->has_question) {
@@ -470,6 +481,8 @@ unsigned dec_dns_qname_text(const struct dns_msg *m, char *dst, unsigned cap)
 			dst[0] = 0;
 		return 0;
 	}
+	if (m->qname_labels && m->qname_wlen > 18)
+		return qname_text_long(m, dst, cap);
 	if (m->qname_labels) {
 		int n = text_known(m->qname_raw, m->qname_wlen, m->qname_labels, dst, cap);
 		if (n >= 0)

@@ -67,17 +67,20 @@ static inline __attribute__((always_inline)) int name_short(struct cur *c,
 	return 0;
 }
 
-/* One name at c (positions as in msg) into wire, letters as on the wire;
- * wire NULL only checks it (the records' names: no copy). A pointer to the
- * first question's name, once that name is read and valid (m->has_question),
- * ends the walk: its labels were checked, only the length is added. */
-static int name_read(struct cur *c, const struct cur *msg, const struct dns_msg *m,
+/* One name at *pos in msg into wire, letters as on the wire; wire NULL
+ * only checks it (the records' names: no copy). A pointer to the first
+ * question's name, once that name is read and valid (m->has_question),
+ * ends the walk: its labels were checked, only the length is added. On
+ * success *pos is where the name ends. (Positions, not the caller's
+ * cursor: a cursor whose address reaches this call lives in memory, and
+ * dec_dns's own one then cost about 10 loads and stores a message.) */
+static int name_walk(const struct cur *msg, const struct dns_msg *m, size_t *pos,
 		     uint8_t *wire, uint8_t *wlen)
 {
 	unsigned n = 0;
 	struct cur r = *msg;
-	cur_seek(&r, cur_pos(c));
-	size_t run = cur_pos(c);	/* start of the current run of labels */
+	cur_seek(&r, *pos);
+	size_t run = *pos;		/* start of the current run of labels */
 	size_t end = 0;			/* where c resumes after a first pointer */
 
 	for (;;) {
@@ -120,10 +123,21 @@ static int name_read(struct cur *c, const struct cur *msg, const struct dns_msg 
 			return DEC_R_DNS_TRUNC;
 		n += b;
 	}
-	cur_seek(c, end ? end : cur_pos(&r));
+	*pos = end ? end : cur_pos(&r);
 	if (wlen)
 		*wlen = (uint8_t)n;
 	return DEC_OK;
+}
+
+/* The name at c (positions as in msg) by name_walk; c is left after it. */
+static inline int name_read(struct cur *c, const struct cur *msg, const struct dns_msg *m,
+			    uint8_t *wire, uint8_t *wlen)
+{
+	size_t pos = cur_pos(c);
+	int rc = name_walk(msg, m, &pos, wire, wlen);
+	if (rc == DEC_OK)
+		cur_seek(c, pos);
+	return rc;
 }
 
 /* A name into wire (and its length): the whole name at once when it is
@@ -143,7 +157,7 @@ static int name_copy(struct cur *c, const struct cur *msg, const struct dns_msg 
 }
 
 /* A record's name, checked and stepped over (no copy). */
-static int name_check(struct cur *c, const struct cur *msg, const struct dns_msg *m)
+static inline int name_check(struct cur *c, const struct cur *msg, const struct dns_msg *m)
 {
 	return name_short(c, m) ? DEC_OK : name_read(c, msg, m, NULL, NULL);
 }

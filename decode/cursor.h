@@ -172,14 +172,9 @@ static inline uint64_t fix_word(const struct cur_fix *h, size_t off)
 	return v;
 }
 
-static inline uint64_t fix_be64(const struct cur_fix *h, size_t off)
-{
-	return (uint64_t)fix_be32(h, off) << 32 | fix_be32(h, off + 4);
-}
-
 /* Up to max of the next bytes as a header to read at offsets, without
  * moving: for what is walked before its length is known (a DNS name's
- * labels), then stepped over with cur_skip. Fewer bytes when fewer are
+ * labels), then stepped over (cur_skip, cur_span). Fewer bytes when fewer are
  * there, none after an error; offsets may vary (each read is checked). */
 static inline void cur_window(const struct cur *c, size_t max, struct cur_fix *h)
 {

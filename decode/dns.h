@@ -20,7 +20,8 @@ struct dns_msg {
 	uint8_t has_question;
 	uint16_t qtype, qclass;
 	/* the name's label count when it is written whole in the message and
-	 * each label is under 32 bytes, else 0: dec_dns_qname_text's fast path */
+	 * each label is under 32 bytes, else 0 (as in a message built by
+	 * hand): dec_dns_qname_text's fast path, which needs no label walk */
 	uint8_t qname_labels;
 	uint8_t qname_wire[DNS_NAME_WIRE];	/* uncompressed, lowercased */
 	uint8_t qname_wlen;

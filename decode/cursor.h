@@ -127,6 +127,23 @@ static inline int cur_fixed(struct cur *c, size_t n, struct cur_fix *h)
 	return 1;
 }
 
+/* cur_fixed for a length found at run time, of any size (a DNS name found
+ * by a walk of a cur_window, and what follows it): the same checked reads
+ * at offsets. On overrun h holds no bytes at all. */
+static inline int cur_span(struct cur *c, size_t n, struct cur_fix *h)
+{
+	static const uint8_t none[1];
+	if (!cur_need(c, n)) {
+		h->p = none;
+		h->n = 0;
+		return 0;
+	}
+	h->p = c->base + c->pos;
+	h->n = n;
+	c->pos += n;
+	return 1;
+}
+
 static inline uint8_t fix_u8(const struct cur_fix *h, size_t off)
 {
 	return off < h->n ? h->p[off] : 0;
@@ -143,6 +160,28 @@ static inline uint32_t fix_be32(const struct cur_fix *h, size_t off)
 		return 0;
 	const uint8_t *b = h->p + off;
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* 8 bytes at off as one word in memory order (host byte order, as memcpy
+ * reads them), for scans a word at a time; 0 when they are not inside. */
+static inline uint64_t fix_word(const struct cur_fix *h, size_t off)
+{
+	uint64_t v = 0;
+	if (off + 8 <= h->n)
+		memcpy(&v, h->p + off, 8);
+	return v;
+}
+
+/* Up to max of the next bytes as a header to read at offsets, without
+ * moving: for what is walked before its length is known (a DNS name's
+ * labels), then stepped over (cur_skip, cur_span). Fewer bytes when fewer are
+ * there, none after an error; offsets may vary (each read is checked). */
+static inline void cur_window(const struct cur *c, size_t max, struct cur_fix *h)
+{
+	static const uint8_t none[1];
+	size_t left = cur_left(c);
+	h->p = left ? c->base + c->pos : none;	/* an empty cursor's base may be NULL */
+	h->n = left < max ? left : max;
 }
 
 /* n bytes at off into dst (zeros when they are not inside the header). */

@@ -19,6 +19,10 @@ struct dns_msg {
 	/* first question (qdcount may be 0) */
 	uint8_t has_question;
 	uint16_t qtype, qclass;
+	/* the name's label count when it is written whole in the message and
+	 * each label is under 32 bytes, else 0 (as in a message built by
+	 * hand): dec_dns_qname_text's fast path, which needs no label walk */
+	uint8_t qname_labels;
 	uint8_t qname_wire[DNS_NAME_WIRE];	/* uncompressed, lowercased */
 	uint8_t qname_wlen;
 	/* hash_bytes(HASH_SEED, qname_wire, qname_wlen) (common/hash.h, not

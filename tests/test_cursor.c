@@ -71,6 +71,41 @@ static void test_fixed(void **state)
 	assert_int_equal(fix_u8(&h, 0), 0);
 }
 
+/* A window: up to max of the next bytes, not moved, reads checked at any
+ * offset; a span: a fixed header of a length found at run time. */
+static void test_window_span(void **state)
+{
+	(void)state;
+	struct cur c = cur_make(bytes, sizeof bytes);
+	struct cur_fix w;
+	cur_skip(&c, 1);
+	cur_window(&c, 4, &w);
+	assert_int_equal(cur_pos(&c), 1);
+	assert_int_equal(w.n, 4);
+	assert_int_equal(fix_u8(&w, 3), 0x9a);
+	assert_int_equal(fix_u8(&w, 4), 0);	/* past the window */
+	cur_window(&c, 100, &w);		/* fewer bytes there */
+	assert_int_equal(w.n, sizeof bytes - 1);
+	uint64_t x = fix_word(&w, 0), want;
+	memcpy(&want, bytes + 1, 8);
+	assert_true(x == want);
+	assert_true(fix_word(&w, 1) == 0);	/* 7 bytes from there */
+	struct cur_fix s;
+	assert_true(cur_span(&c, 8, &s));
+	assert_int_equal(cur_pos(&c), 9);
+	assert_int_equal(fix_be16(&s, 6), 0xf011);
+	assert_false(cur_span(&c, 1, &s));	/* nothing left */
+	assert_false(cur_ok(&c));
+	assert_int_equal(s.n, 0);
+	assert_int_equal(fix_u8(&s, 0), 0);
+	cur_window(&c, 4, &w);			/* after the error: no bytes */
+	assert_int_equal(w.n, 0);
+	c = cur_make(NULL, 0);
+	cur_window(&c, 4, &w);
+	assert_int_equal(w.n, 0);
+	assert_int_equal(fix_u8(&w, 0), 0);
+}
+
 static void test_take(void **state)
 {
 	(void)state;
@@ -161,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_reads),
 		cmocka_unit_test(test_sticky),
 		cmocka_unit_test(test_fixed),
+		cmocka_unit_test(test_window_span),
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_seek_peek_find),
 		cmocka_unit_test(test_starts_hash_str),

@@ -327,6 +327,27 @@ static void test_text_words(void **state)
 			}
 		}
 	}
+	/* three to five labels (the question's text counts them while
+	 * decoding): every label length to 31 in turn, the others short, and an
+	 * odd byte in the last label */
+	for (unsigned labels = 3; labels <= 5; labels++) {
+		for (unsigned len = 1; len <= 32; len++) {
+			for (unsigned k = 0; k <= sizeof odd; k++) {
+				uint8_t wire[200];
+				unsigned wlen = 0;
+				for (unsigned l = 0; l < labels; l++) {
+					unsigned n = l == labels / 2 ? len : l + 1;
+					wire[wlen++] = (uint8_t)n;
+					for (unsigned i = 0; i < n; i++)
+						wire[wlen++] = (uint8_t)('a' + (i + l) % 26);
+				}
+				if (k < sizeof odd)
+					wire[wlen - 1] = odd[k];
+				wire[wlen++] = 0;
+				check_text(wire, wlen);
+			}
+		}
+	}
 	/* a label of 32 bytes (length byte 0x20), then one of 33 ('!') */
 	for (unsigned len = 32; len <= 33; len++) {
 		uint8_t wire[80];

@@ -325,25 +325,36 @@ unsigned dec_dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsign
 	return n;
 }
 
+/* The flag fields of the flags word's high byte (qr, opcode, aa, tc, rd;
+ * ra and rcode, of the low byte, 0): one load and one store of all the
+ * flag fields instead of a shift and a mask each (about 20 instructions a
+ * message less). */
+#define FLAGS_HI(b) { .qr = (b) >> 7, .opcode = (b) >> 3 & 15, .aa = (b) >> 2 & 1, \
+		      .tc = (b) >> 1 & 1, .rd = (b) & 1 }
+#define FLAGS_HI4(b) FLAGS_HI(b), FLAGS_HI((b) + 1), FLAGS_HI((b) + 2), FLAGS_HI((b) + 3)
+#define FLAGS_HI16(b) FLAGS_HI4(b), FLAGS_HI4((b) + 4), FLAGS_HI4((b) + 8), FLAGS_HI4((b) + 12)
+#define FLAGS_HI64(b) FLAGS_HI16(b), FLAGS_HI16((b) + 16), FLAGS_HI16((b) + 32), \
+		      FLAGS_HI16((b) + 48)
+static const struct dns_flag_fields flags_hi[256] = {
+	FLAGS_HI64(0), FLAGS_HI64(64), FLAGS_HI64(128), FLAGS_HI64(192),
+};
+
 /* 0, or -ERANGE when the 12 bytes are not there (m untouched). */
 static int dns_header(struct cur *c, struct dns_msg *m)
 {
 	struct cur_fix h;
 	if (!cur_fixed(c, 12, &h))
 		return -ERANGE;
+	uint16_t flags = fix_be16(&h, 2);
 	m->id = fix_be16(&h, 0);
-	m->flags = fix_be16(&h, 2);
+	m->flags = flags;
 	m->qdcount = fix_be16(&h, 4);
 	m->ancount = fix_be16(&h, 6);
 	m->nscount = fix_be16(&h, 8);
 	m->arcount = fix_be16(&h, 10);
-	m->qr = m->flags >> 15;
-	m->opcode = (m->flags >> 11) & 0x0f;
-	m->aa = (m->flags >> 10) & 1;
-	m->tc = (m->flags >> 9) & 1;
-	m->rd = (m->flags >> 8) & 1;
-	m->ra = (m->flags >> 7) & 1;
-	m->rcode = m->flags & 0x0f;
+	m->flag_fields = flags_hi[flags >> 8];
+	m->ra = (flags >> 7) & 1;
+	m->rcode = flags & 0x0f;
 	return 0;
 }
 

@@ -109,8 +109,11 @@ static uint64_t key_hash(const struct dkey *k)
 	return hash_end(hash_word(HASH_SEED, k->addr) ^ k->meta);
 }
 
-static int key_eq(const struct dq *q, const struct dkey *k, const struct endpoint *c,
-		  const struct endpoint *s)
+/* Always inlined: as a call (the compiler's choice) it cost about 10
+ * instructions a response in moves around it. */
+static inline __attribute__((always_inline)) int key_eq(const struct dq *q, const struct dkey *k,
+							const struct endpoint *c,
+							const struct endpoint *s)
 {
 	return q->key.addr == k->addr && q->key.meta == k->meta &&
 	       ((k->meta & DKEY_V4) || (ep_eq(&q->client, c) && ep_eq(&q->server, s)));

@@ -448,8 +448,9 @@ static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
 		if (!cur_span(c, 4, &q))
 			return DEC_R_DNS_TRUNC;
 	}
-	m->qtype = fix_be16(&q, n);
-	m->qclass = fix_be16(&q, n + 2);
+	uint32_t tc = fix_be32(&q, n);	/* type and class: one read, one check */
+	m->qtype = (uint16_t)(tc >> 16);
+	m->qclass = (uint16_t)tc;
 	m->qname_hash = hash;
 	m->has_question = 1;
 	return DEC_OK;

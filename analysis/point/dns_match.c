@@ -236,7 +236,7 @@ static uint32_t entry_alloc(struct dnsm *m, uint64_t h)
 			drop_pending(m, tbl_oldest(&m->tbl, L_PENDING));
 		}
 	}
-	return tbl_add(&m->tbl, h, L_PENDING);
+	return tbl_add_inline(&m->tbl, h, L_PENDING);	/* once a query: inline */
 }
 
 /* A question that is not there (qh or q->qhash 0) fits any. */
@@ -336,7 +336,7 @@ static void on_response(struct dnsm *m, const struct dns_msg *msg, const struct 
 		q->name_len = (uint16_t)dec_dns_qname_text(msg, q->name, sizeof q->name);
 	emit(m, q, 1, ts, msg->rcode);
 	if (pending(m, i))
-		tbl_move(&m->tbl, i, L_ANSWERED);
+		tbl_move_inline(&m->tbl, i, L_ANSWERED);	/* once a response */
 	q->resp_ts = ts;
 	q->status = msg->rcode;
 }

@@ -59,10 +59,5 @@ uint32_t tbl_add(struct tbl *t, uint64_t hash, unsigned list)
 
 void tbl_del(struct tbl *t, uint32_t i)
 {
-	uint32_t *p = &t->bucket[t->chain[i].hash & t->mask];
-	while (*p != i + 1)
-		p = &t->chain[*p - 1].next;
-	*p = t->chain[i].next;
-	tbl_age_unlink(t, i);
-	slots_put(&t->free, i);
+	tbl_del_inline(t, i);
 }

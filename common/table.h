@@ -117,10 +117,10 @@ static inline int tbl_full(const struct tbl *t)
 	return t->free.nfree == 0;
 }
 
-/* ---- inside: tbl_add and tbl_move inline, for a table that does one of
- * them for nearly every packet (dns_match: a call, its arguments and the
- * registers around it cost about 8 instructions a message); table.c's
- * functions are these. Links are index + 1. ---- */
+/* ---- inside: tbl_add, tbl_del and tbl_move inline, for a table that
+ * does one of them for nearly every packet (dns_match: a call, its
+ * arguments and the registers around it cost about 8 instructions a
+ * message); table.c's functions are these. Links are index + 1. ---- */
 
 #define TBL_INLINE static inline __attribute__((always_inline))
 
@@ -162,6 +162,17 @@ TBL_INLINE uint32_t tbl_add_inline(struct tbl *t, uint64_t hash, unsigned list)
 	*b = i + 1;
 	tbl_age_append(t, i, list);
 	return i;
+}
+
+/* tbl_del, inline. */
+TBL_INLINE void tbl_del_inline(struct tbl *t, uint32_t i)
+{
+	uint32_t *p = &t->bucket[t->chain[i].hash & t->mask];
+	while (*p != i + 1)
+		p = &t->chain[*p - 1].next;
+	*p = t->chain[i].next;
+	tbl_age_unlink(t, i);
+	slots_put(&t->free, i);
 }
 
 /* tbl_move, inline. */

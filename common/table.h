@@ -117,4 +117,69 @@ static inline int tbl_full(const struct tbl *t)
 	return t->free.nfree == 0;
 }
 
+/* ---- inside: tbl_add, tbl_del and tbl_move inline, for a table that
+ * does one of them for nearly every packet (dns_match: a call, its
+ * arguments and the registers around it cost about 8 instructions a
+ * message); table.c's functions are these. Links are index + 1. ---- */
+
+#define TBL_INLINE static inline __attribute__((always_inline))
+
+TBL_INLINE void tbl_age_unlink(struct tbl *t, uint32_t i)
+{
+	struct tbl_age *a = &t->age[i];
+	if (a->older)
+		t->age[a->older - 1].newer = a->newer;
+	else
+		t->oldest[a->list] = a->newer;
+	if (a->newer)
+		t->age[a->newer - 1].older = a->older;
+	else
+		t->newest[a->list] = a->older;
+}
+
+TBL_INLINE void tbl_age_append(struct tbl *t, uint32_t i, unsigned list)
+{
+	struct tbl_age *a = &t->age[i];
+	a->list = (uint8_t)list;
+	a->newer = 0;
+	a->older = t->newest[list];
+	if (a->older)
+		t->age[a->older - 1].newer = i + 1;
+	else
+		t->oldest[list] = i + 1;
+	t->newest[list] = i + 1;
+}
+
+/* tbl_add, inline. */
+TBL_INLINE uint32_t tbl_add_inline(struct tbl *t, uint64_t hash, unsigned list)
+{
+	if (!t->free.nfree)
+		return TBL_NONE;
+	uint32_t i = slots_get(&t->free);
+	uint32_t h = (uint32_t)hash, *b = &t->bucket[h & t->mask];
+	t->chain[i].hash = h;
+	t->chain[i].next = *b;		/* newest first */
+	*b = i + 1;
+	tbl_age_append(t, i, list);
+	return i;
+}
+
+/* tbl_del, inline. */
+TBL_INLINE void tbl_del_inline(struct tbl *t, uint32_t i)
+{
+	uint32_t *p = &t->bucket[t->chain[i].hash & t->mask];
+	while (*p != i + 1)
+		p = &t->chain[*p - 1].next;
+	*p = t->chain[i].next;
+	tbl_age_unlink(t, i);
+	slots_put(&t->free, i);
+}
+
+/* tbl_move, inline. */
+TBL_INLINE void tbl_move_inline(struct tbl *t, uint32_t i, unsigned list)
+{
+	tbl_age_unlink(t, i);
+	tbl_age_append(t, i, list);
+}
+
 #endif

@@ -73,18 +73,20 @@ static inline __attribute__((always_inline)) int name_short(struct cur *c,
 	return 0;
 }
 
-/* One name at *pos in msg into wire, letters as on the wire; wire NULL
- * only checks it (the records' names: no copy). A pointer to the first
- * question's name, once that name is read and valid (m->has_question),
- * ends the walk: its labels were checked, only the length is added. On
- * success *pos is where the name ends. (Positions, not the caller's
- * cursor: a cursor whose address reaches this call lives in memory, and
- * dec_dns's own one then cost about 10 loads and stores a message.) */
-static int name_walk(const struct cur *msg, const struct dns_msg *m, size_t *pos,
+/* One name at *pos in msg (a copy of the whole message's cursor) into
+ * wire, letters as on the wire; wire NULL only checks it (the records'
+ * names: no copy). A pointer to the first question's name, once that name
+ * is read and valid (m->has_question), ends the walk: its labels were
+ * checked, only the length is added. On success *pos is where the name
+ * ends. (Positions, not the caller's cursor: a cursor whose address
+ * reaches this call lives in memory, and dec_dns's own one then cost about
+ * 10 loads and stores a message; the message's cursor by value for the
+ * same reason: by address, dec_dns stored it for every message, 4 stores,
+ * where a copy is made only for the call.) */
+static int name_walk(struct cur r, const struct dns_msg *m, size_t *pos,
 		     uint8_t *wire, uint8_t *wlen)
 {
 	unsigned n = 0;
-	struct cur r = *msg;
 	cur_seek(&r, *pos);
 	size_t run = *pos;		/* start of the current run of labels */
 	size_t end = 0;			/* where c resumes after a first pointer */
@@ -140,7 +142,7 @@ static inline int name_read(struct cur *c, const struct cur *msg, const struct d
 			    uint8_t *wire, uint8_t *wlen)
 {
 	size_t pos = cur_pos(c);
-	int rc = name_walk(msg, m, &pos, wire, wlen);
+	int rc = name_walk(*msg, m, &pos, wire, wlen);
 	if (rc == DEC_OK)
 		cur_seek(c, pos);
 	return rc;
@@ -325,25 +327,36 @@ unsigned dec_dns_name_text(const uint8_t *wire, unsigned wlen, char *dst, unsign
 	return n;
 }
 
+/* The flag fields of the flags word's high byte (qr, opcode, aa, tc, rd;
+ * ra and rcode, of the low byte, 0): one load and one store of all the
+ * flag fields instead of a shift and a mask each (about 20 instructions a
+ * message less). */
+#define FLAGS_HI(b) { .qr = (b) >> 7, .opcode = (b) >> 3 & 15, .aa = (b) >> 2 & 1, \
+		      .tc = (b) >> 1 & 1, .rd = (b) & 1 }
+#define FLAGS_HI4(b) FLAGS_HI(b), FLAGS_HI((b) + 1), FLAGS_HI((b) + 2), FLAGS_HI((b) + 3)
+#define FLAGS_HI16(b) FLAGS_HI4(b), FLAGS_HI4((b) + 4), FLAGS_HI4((b) + 8), FLAGS_HI4((b) + 12)
+#define FLAGS_HI64(b) FLAGS_HI16(b), FLAGS_HI16((b) + 16), FLAGS_HI16((b) + 32), \
+		      FLAGS_HI16((b) + 48)
+static const struct dns_flag_fields flags_hi[256] = {
+	FLAGS_HI64(0), FLAGS_HI64(64), FLAGS_HI64(128), FLAGS_HI64(192),
+};
+
 /* 0, or -ERANGE when the 12 bytes are not there (m untouched). */
 static int dns_header(struct cur *c, struct dns_msg *m)
 {
 	struct cur_fix h;
 	if (!cur_fixed(c, 12, &h))
 		return -ERANGE;
+	uint16_t flags = fix_be16(&h, 2);
 	m->id = fix_be16(&h, 0);
-	m->flags = fix_be16(&h, 2);
+	m->flags = flags;
 	m->qdcount = fix_be16(&h, 4);
 	m->ancount = fix_be16(&h, 6);
 	m->nscount = fix_be16(&h, 8);
 	m->arcount = fix_be16(&h, 10);
-	m->qr = m->flags >> 15;
-	m->opcode = (m->flags >> 11) & 0x0f;
-	m->aa = (m->flags >> 10) & 1;
-	m->tc = (m->flags >> 9) & 1;
-	m->rd = (m->flags >> 8) & 1;
-	m->ra = (m->flags >> 7) & 1;
-	m->rcode = m->flags & 0x0f;
+	m->flag_fields = flags_hi[flags >> 8];
+	m->ra = (flags >> 7) & 1;
+	m->rcode = flags & 0x0f;
 	return 0;
 }
 
@@ -437,8 +450,9 @@ static int dns_question(struct cur *c, const struct cur *msg, struct dns_msg *m)
 		if (!cur_span(c, 4, &q))
 			return DEC_R_DNS_TRUNC;
 	}
-	m->qtype = fix_be16(&q, n);
-	m->qclass = fix_be16(&q, n + 2);
+	uint32_t tc = fix_be32(&q, n);	/* type and class: one read, one check */
+	m->qtype = (uint16_t)(tc >> 16);
+	m->qclass = (uint16_t)tc;
 	m->qname_hash = hash;
 	m->has_question = 1;
 	return DEC_OK;

@@ -10,11 +10,22 @@
 #define DNS_NAME_WIRE 255	/* longest name in wire form */
 #define DNS_NAME_TEXT 1024	/* presentation form with \DDD escapes, NUL */
 
+/* The header's flag fields, as struct dns_msg holds them (below). */
+struct dns_flag_fields {
+	uint8_t qr, opcode, aa, tc, rd, ra;
+	uint16_t rcode;
+};
+
 struct dns_msg {
 	uint16_t id;
 	uint16_t flags;		/* raw flags word */
-	uint8_t qr, opcode, aa, tc, rd, ra;
-	uint16_t rcode;		/* header rcode, extended with EDNS0's upper bits */
+	union {	/* the fields by name, or all 8 bytes at once (dec_dns: one store) */
+		struct {
+			uint8_t qr, opcode, aa, tc, rd, ra;
+			uint16_t rcode;	/* header rcode, extended with EDNS0's upper bits */
+		};
+		struct dns_flag_fields flag_fields;
+	};
 	uint16_t qdcount, ancount, nscount, arcount;
 	/* first question (qdcount may be 0) */
 	uint8_t has_question;

@@ -49,9 +49,10 @@ enum { L_PENDING, L_ANSWERED };
  * compares the endpoints too when the words match. */
 struct dkey {
 	uint64_t addr;		/* IPv4: client << 32 | server; else a hash of both endpoints */
-	uint64_t meta;		/* client port, server port, id, over TCP (bit 1), IPv4 (bit 0) */
+	uint64_t meta;		/* id (top 16 bits); over TCP, IPv4; client port, server port */
 };
-#define DKEY_V4 1u
+#define DKEY_V4 (1ull << 32)
+#define DKEY_ID_SHIFT 48
 
 /* The fields a lookup reads come first (one cache line, mostly). */
 struct dq {
@@ -88,8 +89,8 @@ static struct dkey key_of(const struct endpoint *c, const struct endpoint *s, ui
 {
 	struct dkey k;
 	int v4 = c->ip.family == 4 && s->ip.family == 4;
-	k.meta = (uint64_t)c->port << 48 | (uint64_t)s->port << 32 | (uint64_t)id << 16 |
-		 (unsigned)over_tcp << 1 | (v4 ? DKEY_V4 : 0);
+	k.meta = (uint64_t)id << DKEY_ID_SHIFT | (uint64_t)over_tcp << 33 | (v4 ? DKEY_V4 : 0) |
+		 (uint64_t)c->port << 16 | s->port;
 	if (v4)
 		k.addr = hash_load32(c->ip.b) << 32 | hash_load32(s->ip.b);
 	else
@@ -97,20 +98,30 @@ static struct dkey key_of(const struct endpoint *c, const struct endpoint *s, ui
 	return k;
 }
 
-/* The table hash of a key: its two words (only this table uses the value;
- * which chain an entry is on never changes which entry a lookup finds).
- * The addresses through hash_word, the other word xored in (for one
- * address pair, different keys stay different), then the finaliser: as
- * even over the buckets as a second hash_word before it (checked on
- * benchmark-like keys: ids, ports, clients in sequence), a step less. A
- * single folded multiply instead clustered ids 32 apart. */
+/* The table hash of a key (only this table uses the value; which chain an
+ * entry is on never changes which entry a lookup finds): the conversation
+ * (addresses, ports, TCP) hashed, plus the id. Ids go in sequence (a
+ * client's ids, dnsperf's), so a conversation's next query's bucket is
+ * next to its last one's, in a cache line just used, and the entries
+ * answered together and deleted together two seconds later share lines
+ * too: a hash of the whole key put every new query's bucket, and every
+ * deletion's, in a line of its own, a cache miss each (the bucket array is
+ * 2 MiB at the default max_flows). The conversation through two hash_word
+ * steps, whose low bits (the product's high ones, after the rotation)
+ * depend on both words (the ports are in the low bits of meta, so the
+ * multiply carries them up): a step cheaper than the finaliser. For one
+ * conversation, ids stay apart (at most 2^16 buckets on). */
 static uint64_t key_hash(const struct dkey *k)
 {
-	return hash_end(hash_word(HASH_SEED, k->addr) ^ k->meta);
+	uint64_t conv = hash_word(hash_word(HASH_SEED, k->addr), k->meta & ~(0xffffull << DKEY_ID_SHIFT));
+	return conv + (k->meta >> DKEY_ID_SHIFT);
 }
 
-static int key_eq(const struct dq *q, const struct dkey *k, const struct endpoint *c,
-		  const struct endpoint *s)
+/* Always inlined: as a call (the compiler's choice) it cost about 10
+ * instructions a response in moves around it. */
+static inline __attribute__((always_inline)) int key_eq(const struct dq *q, const struct dkey *k,
+							const struct endpoint *c,
+							const struct endpoint *s)
 {
 	return q->key.addr == k->addr && q->key.meta == k->meta &&
 	       ((k->meta & DKEY_V4) || (ep_eq(&q->client, c) && ep_eq(&q->server, s)));
@@ -177,8 +188,14 @@ static void emit(struct dnsm *m, const struct dq *q, int answered, uint64_t resp
 	t->server = q->server;
 	t->id = q->id;
 	t->qtype = q->qtype;
-	/* to its NUL: every reader of txn.name stops there */
-	memcpy(t->name, q->name, q->name_len + 1u);
+	/* to its NUL: every reader of txn.name stops there; a name under 32
+	 * bytes in a copy of fixed size, which needs no call (the bytes after
+	 * the NUL are of no account) */
+	_Static_assert(TXN_NAME_MAX >= 32, "both names hold 32 bytes");
+	if (q->name_len < 32)
+		memcpy(t->name, q->name, 32);
+	else
+		memcpy(t->name, q->name, q->name_len + 1u);
 	t->start_ns = q->req_ts;
 	t->t.req_first = t->t.req_last = q->req_ts;
 	t->answered = (uint8_t)answered;
@@ -219,7 +236,7 @@ static uint32_t entry_alloc(struct dnsm *m, uint64_t h)
 			drop_pending(m, tbl_oldest(&m->tbl, L_PENDING));
 		}
 	}
-	return tbl_add(&m->tbl, h, L_PENDING);
+	return tbl_add_inline(&m->tbl, h, L_PENDING);	/* once a query: inline */
 }
 
 /* A question that is not there (qh or q->qhash 0) fits any. */
@@ -319,7 +336,7 @@ static void on_response(struct dnsm *m, const struct dns_msg *msg, const struct 
 		q->name_len = (uint16_t)dec_dns_qname_text(msg, q->name, sizeof q->name);
 	emit(m, q, 1, ts, msg->rcode);
 	if (pending(m, i))
-		tbl_move(&m->tbl, i, L_ANSWERED);
+		tbl_move_inline(&m->tbl, i, L_ANSWERED);	/* once a response */
 	q->resp_ts = ts;
 	q->status = msg->rcode;
 }
@@ -348,7 +365,7 @@ void dnsm_advance(struct dnsm *m, uint64_t now_ns)
 	int64_t linger = m->timeout_ns < DNSM_LINGER_NS ? m->timeout_ns : DNSM_LINGER_NS;
 	while ((i = tbl_oldest(&m->tbl, L_ANSWERED)) != TBL_NONE &&
 	       (int64_t)(now_ns - m->e[i].resp_ts) >= linger)
-		tbl_del(&m->tbl, i);
+		tbl_del_inline(&m->tbl, i);	/* nearly once a query, two seconds on */
 }
 
 void dnsm_finish(struct dnsm *m)

@@ -222,7 +222,7 @@ ALWAYS_INLINE void acc_txn(struct acc *a, const struct rec *t, unsigned measured
 	for (; measured; measured &= measured - 1) {
 		int c = __builtin_ctz(measured);
 		if (!isnan(t->v[c])) {
-			hist_record(a->h[c], (int64_t)t->v[c]);
+			hist_record_dist(a->h[c], (int64_t)t->v[c]);	/* the sums: m[c] */
 			moments_add(&a->m[c], t->v[c]);
 		}
 	}

@@ -347,7 +347,7 @@ static inline void lat_add(struct open_win *o, int p, int c, int64_t v)
 {
 	if (v == TXN_NS_NONE)
 		return;
-	hist_record(o->h[p][c], v);
+	hist_record_dist(o->h[p][c], v);	/* the row keeps the sums */
 	o->row.lat[p][c].sum += (double)v;
 	o->row.lat[p][c].sumsq += (double)v * (double)v;
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/results/series.h"
-#include "common/hist.h"
+#include "common/hist_int.h"
 
 const char *const ser_comp_name[SER_COMPS] = { "total", "client", "link", "bridge", "guest",
 					       "network", "server" };
@@ -347,7 +347,7 @@ static inline void lat_add(struct open_win *o, int p, int c, int64_t v)
 {
 	if (v == TXN_NS_NONE)
 		return;
-	hist_record_dist(o->h[p][c], v);	/* the row keeps the sums */
+	hist_add_dist(o->h[p][c], v);	/* the row keeps the sums */
 	o->row.lat[p][c].sum += (double)v;
 	o->row.lat[p][c].sumsq += (double)v * (double)v;
 }

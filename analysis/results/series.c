@@ -29,10 +29,12 @@ struct ser_pt {
 };
 
 struct series {
+	struct ser_head head;		/* first (series.h); newest: the start of the
+					 * window time has reached; len: width once any,
+					 * while rows are held, else 0 */
 	uint64_t width;
 	int any;
 	uint64_t next_close;		/* start of the oldest window not closed yet */
-	uint64_t newest;		/* start of the window time has reached */
 	struct open_win o[SER_OPEN];
 	struct ser_pt pt[PT_N];
 	struct open_win *hot;		/* open, the last packet's or transaction's (slot) */
@@ -208,7 +210,7 @@ static void skip_gap(struct series *s, uint64_t w)
 	uint64_t keep = s->rows->max_rows + SER_OPEN;
 	if ((w - s->next_close) / s->width <= keep)
 		return;
-	while (s->next_close <= s->newest)
+	while (s->next_close <= s->head.newest)
 		close_next(s);
 	uint64_t skip = (w - s->next_close) / s->width - keep;
 	s->rows->dropped += skip;
@@ -221,33 +223,33 @@ static __attribute__((noinline)) void advance_to(struct series *s, uint64_t now_
 	uint64_t w = now_ns - now_ns % s->width;
 	if (!s->any) {
 		s->any = 1;
-		s->next_close = s->newest = w;
+		s->next_close = s->head.newest = w;
+		s->head.len = s->width;
 		return;
 	}
-	if (w <= s->newest)
+	if (w <= s->head.newest)
 		return;
 	skip_gap(s, w);
-	s->newest = w;
-	while (s->newest - s->next_close >= SER_OPEN * s->width)
+	s->head.newest = w;
+	while (s->head.newest - s->next_close >= SER_OPEN * s->width)
 		close_next(s);
 }
 
-void ser_advance(struct series *s, uint64_t now_ns)
+/* ser_advance's way out of the newest window (series.h: in it, nearly
+ * always, nothing moves, with no division: newest is a window's start, so
+ * now's would be newest). */
+void ser_advance_to(struct series *s, uint64_t now_ns)
 {
 	if (!s->rows)
 		return;		/* handed over: the series is final */
-	/* still in the newest window (nearly always): nothing moves, no
-	 * division (newest is a window's start, so now's would be newest),
-	 * and the rest apart, so this path saves no registers; a time before
-	 * newest wraps past width */
-	if (s->any && now_ns - s->newest < s->width)
+	if (s->any && now_ns - s->head.newest < s->width)
 		return;
 	advance_to(s, now_ns);
 }
 
 void ser_finish(struct series *s)
 {
-	while (s->rows && s->any && s->next_close <= s->newest)
+	while (s->rows && s->any && s->next_close <= s->head.newest)
 		close_next(s);
 }
 
@@ -358,7 +360,7 @@ static inline struct open_win *txn_win(struct series *s, const struct txn *t, ui
 {
 	if (!s->rows)
 		return NULL;
-	struct open_win *o = end_ns ? slot(s, end_ns) : s->any ? slot(s, s->newest) : NULL;
+	struct open_win *o = end_ns ? slot(s, end_ns) : s->any ? slot(s, s->head.newest) : NULL;
 	if (!o) {
 		s->rows->late++;
 		return NULL;
@@ -401,6 +403,7 @@ struct res_series *ser_take(struct series *s)
 {
 	struct res_series *r = s->rows;
 	s->rows = NULL;
+	s->head.len = 0;	/* ser_advance_to's every time: it returns at once */
 	return r;
 }
 

@@ -21,17 +21,17 @@ struct open_win {
  * row when the point's packets move to another window or the window
  * closes, not after every packet: a packet in the same window as the last
  * costs a copy of six counters (subtracting, testing and adding them after
- * every packet cost 55 instructions more). */
+ * every packet cost 55 instructions more). The counters at its last
+ * ser_point, and owed's start, are in head.pt (series.h). */
 struct ser_pt {
 	struct open_win *owed;		/* open: last - base belongs to its row; NULL: none */
 	uint64_t base[SER_SEEN_N];	/* the counters when that growth began (last when none) */
-	uint64_t last[SER_SEEN_N];	/* the counters at the point's last ser_point */
 };
 
 struct series {
 	struct ser_head head;		/* first (series.h); newest: the start of the
 					 * window time has reached; len: width once any,
-					 * while rows are held, else 0 */
+					 * while rows are held, else 0; pt: see owe */
 	uint64_t width;
 	int any;
 	uint64_t next_close;		/* start of the oldest window not closed yet */
@@ -149,18 +149,28 @@ static void seen_add(struct ser_row *r, const uint64_t d[SER_SEEN_N], uint8_t p)
 	r->conns[p] += d[SER_SEEN_HTTP_C];
 }
 
+/* Point p's growth owed to o from now (NULL: to none), in head.pt too:
+ * ser_point's test is that of the window's start (owed's start, width). */
+static void owe(struct series *s, uint8_t p, struct open_win *o)
+{
+	s->pt[p].owed = o;
+	s->head.pt[p].lo = o ? o->start : 0;
+	s->head.pt[p].len = o ? s->width : 0;
+}
+
 /* Point p's growth owed to a window into its row: up to its last ser_point. */
 static void settle(struct series *s, uint8_t p)
 {
 	struct ser_pt *sp = &s->pt[p];
+	const uint64_t *last = s->head.pt[p].last;
 	if (!sp->owed)
 		return;
 	uint64_t d[SER_SEEN_N];
 	for (int k = 0; k < SER_SEEN_N; k++)
-		d[k] = sp->last[k] - sp->base[k];
+		d[k] = last[k] - sp->base[k];
 	seen_add(&sp->owed->row, d, p);
-	memcpy(sp->base, sp->last, sizeof sp->base);
-	sp->owed = NULL;
+	memcpy(sp->base, last, sizeof sp->base);
+	owe(s, p, NULL);
 }
 
 /* The window's percentiles out of its histograms, which are emptied. */
@@ -267,6 +277,9 @@ static __attribute__((noinline)) struct open_win *slot_move(struct series *s, ui
 	if (!o->used || o->start != w) {
 		o->used = 1;
 		o->start = w;
+		for (uint8_t p = 0; p < PT_N; p++)	/* as ser_point read owed's start */
+			if (s->pt[p].owed == o)
+				s->head.pt[p].lo = w;
 		memset(&o->row, 0, sizeof o->row);
 		o->row.start_ns = w;
 	}
@@ -287,16 +300,6 @@ static inline struct open_win *slot(struct series *s, uint64_t t)
 	return slot_move(s, t);
 }
 
-void ser_seen_of(const struct pt_counts *c, uint64_t v[SER_SEEN_N])
-{
-	v[SER_SEEN_PKTS] = c->packets;
-	v[SER_SEEN_DNS_Q] = c->dns_queries;
-	v[SER_SEEN_DNS_R] = c->dns_responses;
-	v[SER_SEEN_HTTP_Q] = c->http_requests;
-	v[SER_SEEN_HTTP_R] = c->http_responses;
-	v[SER_SEEN_HTTP_C] = c->http_connections;
-}
-
 void ser_seen_set(struct pt_counts *c, const uint64_t v[SER_SEEN_N])
 {
 	c->packets = v[SER_SEEN_PKTS];
@@ -310,37 +313,27 @@ void ser_seen_set(struct pt_counts *c, const uint64_t v[SER_SEEN_N])
 /* ser_point when point's packets move to another window (or start): what
  * was owed settles, this packet's growth is owed to its window (counted
  * late, and dropped, when that has closed). */
-static __attribute__((noinline)) void point_moves(struct series *s, uint8_t point, uint64_t ts_ns,
-						  const struct pt_counts *c)
-{
-	struct ser_pt *sp = &s->pt[point];
-	settle(s, point);
-	uint64_t v[SER_SEEN_N], any = 0;
-	ser_seen_of(c, v);
-	for (int k = 0; k < SER_SEEN_N; k++)
-		any |= v[k] - sp->last[k];
-	memcpy(sp->last, v, sizeof v);
-	if (!any)
-		return;		/* no growth: no window (base is last) */
-	struct open_win *o = slot(s, ts_ns);
-	if (o) {
-		sp->owed = o;	/* from base, the counters before this packet */
-	} else {
-		s->rows->late++;
-		memcpy(sp->base, v, sizeof v);
-	}
-}
-
-void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c)
+void ser_point_moves(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c)
 {
 	if (point >= PT_N || !s->rows)
 		return;
 	struct ser_pt *sp = &s->pt[point];
-	/* the window of the point's last packet (open: close_win settles it) */
-	if (sp->owed && ts_ns - sp->owed->start < s->width)
-		ser_seen_of(c, sp->last);
-	else
-		point_moves(s, point, ts_ns, c);
+	uint64_t *last = s->head.pt[point].last;
+	settle(s, point);
+	uint64_t v[SER_SEEN_N], any = 0;
+	ser_seen_of(c, v);
+	for (int k = 0; k < SER_SEEN_N; k++)
+		any |= v[k] - last[k];
+	memcpy(last, v, sizeof v);
+	if (!any)
+		return;		/* no growth: no window (base is last) */
+	struct open_win *o = slot(s, ts_ns);
+	if (o) {
+		owe(s, point, o);	/* from base, the counters before this packet */
+	} else {
+		s->rows->late++;
+		memcpy(sp->base, v, sizeof v);
+	}
 }
 
 /* A component's value v (TXN_NS_NONE: not measured) into window o's
@@ -404,6 +397,8 @@ struct res_series *ser_take(struct series *s)
 	struct res_series *r = s->rows;
 	s->rows = NULL;
 	s->head.len = 0;	/* ser_advance_to's every time: it returns at once */
+	for (uint8_t p = 0; p < PT_N; p++)
+		s->head.pt[p].len = 0;	/* ser_point_moves' likewise */
 	return r;
 }
 

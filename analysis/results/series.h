@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "analysis/point/txn.h"
 #include "analysis/point/pt_config.h"
 
@@ -84,13 +85,17 @@ typedef void (*ser_row_fn)(void *ctx, const struct res_series *rs, const struct 
  * the thread of a point sends the joiner these after every packet. */
 enum { SER_SEEN_PKTS, SER_SEEN_DNS_Q, SER_SEEN_DNS_R, SER_SEEN_HTTP_Q, SER_SEEN_HTTP_R,
        SER_SEEN_HTTP_C, SER_SEEN_N };
+/* The pairs side by side in both (asserted) each in one copy of 16 bytes:
+ * a packet's every ser_point copies them. */
+_Static_assert(offsetof(struct pt_counts, dns_responses) == offsetof(struct pt_counts, dns_queries) + 8 &&
+	       offsetof(struct pt_counts, http_responses) == offsetof(struct pt_counts, http_requests) + 8 &&
+	       SER_SEEN_DNS_R == SER_SEEN_DNS_Q + 1 && SER_SEEN_HTTP_R == SER_SEEN_HTTP_Q + 1,
+	       "ser_seen_of copies the queries and responses as pairs");
 static inline void ser_seen_of(const struct pt_counts *c, uint64_t v[SER_SEEN_N])
 {
 	v[SER_SEEN_PKTS] = c->packets;
-	v[SER_SEEN_DNS_Q] = c->dns_queries;
-	v[SER_SEEN_DNS_R] = c->dns_responses;
-	v[SER_SEEN_HTTP_Q] = c->http_requests;
-	v[SER_SEEN_HTTP_R] = c->http_responses;
+	memcpy(&v[SER_SEEN_DNS_Q], &c->dns_queries, 2 * sizeof *v);	/* and dns_responses */
+	memcpy(&v[SER_SEEN_HTTP_Q], &c->http_requests, 2 * sizeof *v);	/* and http_responses */
 	v[SER_SEEN_HTTP_C] = c->http_connections;
 }
 /* The inverse: those counters of c set from v. */

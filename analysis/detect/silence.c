@@ -59,7 +59,9 @@ struct silence {
 	void *ctx;
 	unsigned roles;			/* points seen (1 << role) */
 	uint64_t alerts;
-	struct sil_guest *last;		/* the guest found last: most packets are its */
+	struct sil_guest *last;		/* the guest found last: most packets are its;
+					 * &none before any (no test of NULL per packet) */
+	struct sil_guest none;		/* all zero: no address (family 0), never twin */
 	struct sil_guest g[SIL_MAX_GUESTS];
 	uint8_t port_kind[PT_PORTS];	/* pt_port_kinds of cfg.pt */
 };
@@ -79,6 +81,7 @@ struct silence *sil_new(const struct sil_config *cfg, sil_alert_fn fn, void *ctx
 	h->cfg = *cfg;
 	h->fn = fn;
 	h->ctx = ctx;
+	h->last = &h->none;
 	pt_port_kinds(h->cfg.pt, h->port_kind);
 	return h;
 }
@@ -130,7 +133,7 @@ static struct sil_guest *lookup(struct silence *h, const struct ipaddr *ip, int 
 /* The last guest found first: most packets are the same guest's. */
 static inline struct sil_guest *guest(struct silence *h, const struct ipaddr *ip, int create)
 {
-	if (h->last && ipaddr_eq(&h->last->ip, ip))
+	if (h->last != &h->none && ipaddr_eq(&h->last->ip, ip))
 		return h->last;
 	return lookup(h, ip, create);
 }
@@ -631,7 +634,7 @@ static inline int same_ip(const struct ipaddr *a, const struct ipaddr *b)
 static inline int twin_at(const struct sil_guest *g, const struct ipaddr *who, uint8_t point, uint8_t svc,
 			  uint16_t port)
 {
-	return g && g->twin[point] == twin_key(svc, port) && same_ip(&g->ip, who);
+	return g->twin[point] == twin_key(svc, port) && same_ip(&g->ip, who);	/* none: twin 0 */
 }
 
 /* DNS queries and responses; any other datagram to a guest is `other`.

@@ -2,35 +2,12 @@
 #include <math.h>
 #include <string.h>
 #include <sys/mman.h>
-#include "common/hist.h"
+#include "common/hist_int.h"
 
-struct hist {
-	uint64_t count;
-	long double sum;	/* exact enough for the mean of ns values */
-	long double sumsq;	/* ns^2: the standard deviation (compare's intervals) */
-	int64_t min, max;
-	uint64_t pos[HIST_BUCKETS];	/* v >= 0 */
-	uint64_t neg[HIST_BUCKETS];	/* v < 0, by -v */
-};
-
-static unsigned msb64(uint64_t v)
-{
-	return 63u - (unsigned)__builtin_clzll(v);
-}
-
-/* The bucket of v in [0, HIST_MAX_NS): its power of two's sub-bucket. The
- * buckets below 2 * HIST_SUB are one value wide (the index is v): or-ing in
- * HIST_SUB gives them shift 0 in the same formula, so no branch. */
-static unsigned index_of(uint64_t v)
-{
-	unsigned shift = msb64(v | HIST_SUB) - HIST_SUB_BITS;
-	return shift * HIST_SUB + (unsigned)(v >> shift);
-}
-
-/* The bucket of a magnitude (a value, or a negative one's opposite). */
+/* The buckets' layout (hist_int.h's, inline there for the per-transaction callers). */
 static unsigned index_mag(uint64_t m)
 {
-	return m >= (uint64_t)HIST_MAX_NS ? HIST_BUCKETS - 1 : index_of(m);
+	return hist_index_mag(m);
 }
 
 unsigned hist_index(int64_t v)
@@ -140,16 +117,19 @@ void hist_record_n(struct hist *h, int64_t v, uint64_t n)
 }
 
 /* hist_record_n's with n = 1, whose products by n are exact: the same sums
- * without converting n (the results' and the series' every sample). */
+ * without converting n (hist_add, hist_int.h). */
 void hist_record(struct hist *h, int64_t v)
 {
-	if (!h)
-		return;
-	extremes(h, v);
-	h->count++;
-	h->sum += v;
-	h->sumsq += (long double)v * v;
-	count(h, v, 1);
+	if (h)
+		hist_add(h, v);
+}
+
+/* hist_record without the sums (their two long double additions are a
+ * third of it): the series' windows and the steps keep their own sums. */
+void hist_record_dist(struct hist *h, int64_t v)
+{
+	if (h)
+		hist_add_dist(h, v);
 }
 
 uint64_t hist_count(const struct hist *h) { return h ? h->count : 0; }

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "analysis/diagnose/steps.h"
 #include "analysis/diagnose/verdict.h"
-#include "common/hist.h"
+#include "common/hist_int.h"
 
 /* A transaction's way inline whole where gcc left it out of line (each
  * call saved and restored registers): step_txn's, drain's. */
@@ -222,7 +222,7 @@ ALWAYS_INLINE void acc_txn(struct acc *a, const struct rec *t, unsigned measured
 	for (; measured; measured &= measured - 1) {
 		int c = __builtin_ctz(measured);
 		if (!isnan(t->v[c])) {
-			hist_record(a->h[c], (int64_t)t->v[c]);
+			hist_add_dist(a->h[c], (int64_t)t->v[c]);	/* the sums: m[c] */
 			moments_add(&a->m[c], t->v[c]);
 		}
 	}

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/results/results.h"
+#include "common/hist_int.h"
 
 static const char *const comp_names[RC_N] = {
 #define X(n, s) s,
@@ -127,7 +128,7 @@ static void count_status(struct res_proto *p, const struct txn *t)
 static void record(struct hist *h, int64_t v)
 {
 	if (v != TXN_NS_NONE)
-		hist_record(h, v);
+		hist_add(h, v);	/* inline (hist_int.h): every transaction's */
 }
 
 /* Each component res_comp_value gives, measured, into its histogram: in a

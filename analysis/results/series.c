@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/results/series.h"
-#include "common/hist.h"
+#include "common/hist_int.h"
 
 const char *const ser_comp_name[SER_COMPS] = { "total", "client", "link", "bridge", "guest",
 					       "network", "server" };
@@ -21,18 +21,20 @@ struct open_win {
  * row when the point's packets move to another window or the window
  * closes, not after every packet: a packet in the same window as the last
  * costs a copy of six counters (subtracting, testing and adding them after
- * every packet cost 55 instructions more). */
+ * every packet cost 55 instructions more). The counters at its last
+ * ser_point, and owed's start, are in head.pt (series.h). */
 struct ser_pt {
 	struct open_win *owed;		/* open: last - base belongs to its row; NULL: none */
 	uint64_t base[SER_SEEN_N];	/* the counters when that growth began (last when none) */
-	uint64_t last[SER_SEEN_N];	/* the counters at the point's last ser_point */
 };
 
 struct series {
+	struct ser_head head;		/* first (series.h); newest: the start of the
+					 * window time has reached; len: width once any,
+					 * while rows are held, else 0; pt: see owe */
 	uint64_t width;
 	int any;
 	uint64_t next_close;		/* start of the oldest window not closed yet */
-	uint64_t newest;		/* start of the window time has reached */
 	struct open_win o[SER_OPEN];
 	struct ser_pt pt[PT_N];
 	struct open_win *hot;		/* open, the last packet's or transaction's (slot) */
@@ -147,18 +149,28 @@ static void seen_add(struct ser_row *r, const uint64_t d[SER_SEEN_N], uint8_t p)
 	r->conns[p] += d[SER_SEEN_HTTP_C];
 }
 
+/* Point p's growth owed to o from now (NULL: to none), in head.pt too:
+ * ser_point's test is that of the window's start (owed's start, width). */
+static void owe(struct series *s, uint8_t p, struct open_win *o)
+{
+	s->pt[p].owed = o;
+	s->head.pt[p].lo = o ? o->start : 0;
+	s->head.pt[p].len = o ? s->width : 0;
+}
+
 /* Point p's growth owed to a window into its row: up to its last ser_point. */
 static void settle(struct series *s, uint8_t p)
 {
 	struct ser_pt *sp = &s->pt[p];
+	const uint64_t *last = s->head.pt[p].last;
 	if (!sp->owed)
 		return;
 	uint64_t d[SER_SEEN_N];
 	for (int k = 0; k < SER_SEEN_N; k++)
-		d[k] = sp->last[k] - sp->base[k];
+		d[k] = last[k] - sp->base[k];
 	seen_add(&sp->owed->row, d, p);
-	memcpy(sp->base, sp->last, sizeof sp->base);
-	sp->owed = NULL;
+	memcpy(sp->base, last, sizeof sp->base);
+	owe(s, p, NULL);
 }
 
 /* The window's percentiles out of its histograms, which are emptied. */
@@ -208,7 +220,7 @@ static void skip_gap(struct series *s, uint64_t w)
 	uint64_t keep = s->rows->max_rows + SER_OPEN;
 	if ((w - s->next_close) / s->width <= keep)
 		return;
-	while (s->next_close <= s->newest)
+	while (s->next_close <= s->head.newest)
 		close_next(s);
 	uint64_t skip = (w - s->next_close) / s->width - keep;
 	s->rows->dropped += skip;
@@ -221,33 +233,33 @@ static __attribute__((noinline)) void advance_to(struct series *s, uint64_t now_
 	uint64_t w = now_ns - now_ns % s->width;
 	if (!s->any) {
 		s->any = 1;
-		s->next_close = s->newest = w;
+		s->next_close = s->head.newest = w;
+		s->head.len = s->width;
 		return;
 	}
-	if (w <= s->newest)
+	if (w <= s->head.newest)
 		return;
 	skip_gap(s, w);
-	s->newest = w;
-	while (s->newest - s->next_close >= SER_OPEN * s->width)
+	s->head.newest = w;
+	while (s->head.newest - s->next_close >= SER_OPEN * s->width)
 		close_next(s);
 }
 
-void ser_advance(struct series *s, uint64_t now_ns)
+/* ser_advance's way out of the newest window (series.h: in it, nearly
+ * always, nothing moves, with no division: newest is a window's start, so
+ * now's would be newest). */
+void ser_advance_to(struct series *s, uint64_t now_ns)
 {
 	if (!s->rows)
 		return;		/* handed over: the series is final */
-	/* still in the newest window (nearly always): nothing moves, no
-	 * division (newest is a window's start, so now's would be newest),
-	 * and the rest apart, so this path saves no registers; a time before
-	 * newest wraps past width */
-	if (s->any && now_ns - s->newest < s->width)
+	if (s->any && now_ns - s->head.newest < s->width)
 		return;
 	advance_to(s, now_ns);
 }
 
 void ser_finish(struct series *s)
 {
-	while (s->rows && s->any && s->next_close <= s->newest)
+	while (s->rows && s->any && s->next_close <= s->head.newest)
 		close_next(s);
 }
 
@@ -265,6 +277,9 @@ static __attribute__((noinline)) struct open_win *slot_move(struct series *s, ui
 	if (!o->used || o->start != w) {
 		o->used = 1;
 		o->start = w;
+		for (uint8_t p = 0; p < PT_N; p++)	/* as ser_point read owed's start */
+			if (s->pt[p].owed == o)
+				s->head.pt[p].lo = w;
 		memset(&o->row, 0, sizeof o->row);
 		o->row.start_ns = w;
 	}
@@ -285,16 +300,6 @@ static inline struct open_win *slot(struct series *s, uint64_t t)
 	return slot_move(s, t);
 }
 
-void ser_seen_of(const struct pt_counts *c, uint64_t v[SER_SEEN_N])
-{
-	v[SER_SEEN_PKTS] = c->packets;
-	v[SER_SEEN_DNS_Q] = c->dns_queries;
-	v[SER_SEEN_DNS_R] = c->dns_responses;
-	v[SER_SEEN_HTTP_Q] = c->http_requests;
-	v[SER_SEEN_HTTP_R] = c->http_responses;
-	v[SER_SEEN_HTTP_C] = c->http_connections;
-}
-
 void ser_seen_set(struct pt_counts *c, const uint64_t v[SER_SEEN_N])
 {
 	c->packets = v[SER_SEEN_PKTS];
@@ -308,37 +313,27 @@ void ser_seen_set(struct pt_counts *c, const uint64_t v[SER_SEEN_N])
 /* ser_point when point's packets move to another window (or start): what
  * was owed settles, this packet's growth is owed to its window (counted
  * late, and dropped, when that has closed). */
-static __attribute__((noinline)) void point_moves(struct series *s, uint8_t point, uint64_t ts_ns,
-						  const struct pt_counts *c)
-{
-	struct ser_pt *sp = &s->pt[point];
-	settle(s, point);
-	uint64_t v[SER_SEEN_N], any = 0;
-	ser_seen_of(c, v);
-	for (int k = 0; k < SER_SEEN_N; k++)
-		any |= v[k] - sp->last[k];
-	memcpy(sp->last, v, sizeof v);
-	if (!any)
-		return;		/* no growth: no window (base is last) */
-	struct open_win *o = slot(s, ts_ns);
-	if (o) {
-		sp->owed = o;	/* from base, the counters before this packet */
-	} else {
-		s->rows->late++;
-		memcpy(sp->base, v, sizeof v);
-	}
-}
-
-void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c)
+void ser_point_moves(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c)
 {
 	if (point >= PT_N || !s->rows)
 		return;
 	struct ser_pt *sp = &s->pt[point];
-	/* the window of the point's last packet (open: close_win settles it) */
-	if (sp->owed && ts_ns - sp->owed->start < s->width)
-		ser_seen_of(c, sp->last);
-	else
-		point_moves(s, point, ts_ns, c);
+	uint64_t *last = s->head.pt[point].last;
+	settle(s, point);
+	uint64_t v[SER_SEEN_N], any = 0;
+	ser_seen_of(c, v);
+	for (int k = 0; k < SER_SEEN_N; k++)
+		any |= v[k] - last[k];
+	memcpy(last, v, sizeof v);
+	if (!any)
+		return;		/* no growth: no window (base is last) */
+	struct open_win *o = slot(s, ts_ns);
+	if (o) {
+		owe(s, point, o);	/* from base, the counters before this packet */
+	} else {
+		s->rows->late++;
+		memcpy(sp->base, v, sizeof v);
+	}
 }
 
 /* A component's value v (TXN_NS_NONE: not measured) into window o's
@@ -347,7 +342,7 @@ static inline void lat_add(struct open_win *o, int p, int c, int64_t v)
 {
 	if (v == TXN_NS_NONE)
 		return;
-	hist_record(o->h[p][c], v);
+	hist_add_dist(o->h[p][c], v);	/* the row keeps the sums */
 	o->row.lat[p][c].sum += (double)v;
 	o->row.lat[p][c].sumsq += (double)v * (double)v;
 }
@@ -358,7 +353,7 @@ static inline struct open_win *txn_win(struct series *s, const struct txn *t, ui
 {
 	if (!s->rows)
 		return NULL;
-	struct open_win *o = end_ns ? slot(s, end_ns) : s->any ? slot(s, s->newest) : NULL;
+	struct open_win *o = end_ns ? slot(s, end_ns) : s->any ? slot(s, s->head.newest) : NULL;
 	if (!o) {
 		s->rows->late++;
 		return NULL;
@@ -386,13 +381,28 @@ void ser_txn(struct series *s, const struct txn *t, uint64_t end_ns)
 	lat_add(o, p, SC_SERVER, t->merged & TXN_M_SERVER ? t->server_ns : TXN_NS_NONE);
 }
 
-/* One point's: the total only (the six tests of the others, all
- * TXN_NS_NONE, and lost_at's cost 15 instructions a transaction). */
-void ser_point_txn(struct series *s, const struct txn *t, uint64_t end_ns)
+/* ser_point_txn's every way. */
+static __attribute__((noinline)) void point_txn_any(struct series *s, const struct txn *t, uint64_t end_ns)
 {
 	struct open_win *o = txn_win(s, t, end_ns);
 	if (o)
 		lat_add(o, t->proto == TXN_HTTP, SC_TOTAL, t->total_ns);
+}
+
+/* One point's: the total only (the six tests of the others, all
+ * TXN_NS_NONE, and lost_at's cost 15 instructions a transaction). An
+ * answered one that ended in the hot window (nearly all) is counted here
+ * with no call, so nothing is saved; the others out of line. */
+void ser_point_txn(struct series *s, const struct txn *t, uint64_t end_ns)
+{
+	struct open_win *o = s->hot;
+	if (!end_ns || !o || end_ns - o->start >= s->width || !s->rows) {
+		point_txn_any(s, t, end_ns);
+		return;
+	}
+	int p = t->proto == TXN_HTTP;
+	o->row.txns[p]++;	/* txn_win's */
+	lat_add(o, p, SC_TOTAL, t->total_ns);
 }
 
 /* ---- handing over ---- */
@@ -401,6 +411,9 @@ struct res_series *ser_take(struct series *s)
 {
 	struct res_series *r = s->rows;
 	s->rows = NULL;
+	s->head.len = 0;	/* ser_advance_to's every time: it returns at once */
+	for (uint8_t p = 0; p < PT_N; p++)
+		s->head.pt[p].len = 0;	/* ser_point_moves' likewise */
 	return r;
 }
 

@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "analysis/point/txn.h"
 #include "analysis/point/pt_config.h"
 
@@ -84,19 +85,60 @@ typedef void (*ser_row_fn)(void *ctx, const struct res_series *rs, const struct 
  * the thread of a point sends the joiner these after every packet. */
 enum { SER_SEEN_PKTS, SER_SEEN_DNS_Q, SER_SEEN_DNS_R, SER_SEEN_HTTP_Q, SER_SEEN_HTTP_R,
        SER_SEEN_HTTP_C, SER_SEEN_N };
-void ser_seen_of(const struct pt_counts *c, uint64_t v[SER_SEEN_N]);
+/* The pairs side by side in both (asserted) each in one copy of 16 bytes:
+ * a packet's every ser_point copies them. */
+_Static_assert(offsetof(struct pt_counts, dns_responses) == offsetof(struct pt_counts, dns_queries) + 8 &&
+	       offsetof(struct pt_counts, http_responses) == offsetof(struct pt_counts, http_requests) + 8 &&
+	       SER_SEEN_DNS_R == SER_SEEN_DNS_Q + 1 && SER_SEEN_HTTP_R == SER_SEEN_HTTP_Q + 1,
+	       "ser_seen_of copies the queries and responses as pairs");
+static inline void ser_seen_of(const struct pt_counts *c, uint64_t v[SER_SEEN_N])
+{
+	v[SER_SEEN_PKTS] = c->packets;
+	memcpy(&v[SER_SEEN_DNS_Q], &c->dns_queries, 2 * sizeof *v);	/* and dns_responses */
+	memcpy(&v[SER_SEEN_HTTP_Q], &c->http_requests, 2 * sizeof *v);	/* and http_responses */
+	v[SER_SEEN_HTTP_C] = c->http_connections;
+}
 /* The inverse: those counters of c set from v. */
 void ser_seen_set(struct pt_counts *c, const uint64_t v[SER_SEEN_N]);
 
 /* max_rows 0: SER_MAX_ROWS_DEFAULT. NULL when out of memory. */
 struct series *ser_new(unsigned roles, int64_t window_ns, size_t max_rows);
 void ser_set_row_hook(struct series *s, ser_row_fn fn, void *ctx);
+/* The start of struct series (its first member): the usual ways of
+ * ser_advance (still in the newest window: nothing moves) and ser_point (a
+ * packet in the window of its point's last: its counters copied) inline,
+ * one test each where a call per packet cost ten instructions and more.
+ * A len is 0 before the first time and once the rows are handed over
+ * (ser_take), so the test then fails too. */
+struct ser_head_pt {
+	uint64_t lo, len;		/* the window the point's growth is owed to (len 0: none) */
+	uint64_t last[SER_SEEN_N];	/* the counters at the point's last ser_point */
+};
+struct ser_head {
+	uint64_t newest, len;		/* nothing moves for a time in [newest, newest + len) */
+	struct ser_head_pt pt[PT_N];
+};
+void ser_advance_to(struct series *s, uint64_t now_ns);	/* ser_advance past that */
+void ser_point_moves(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c);
+
 /* Time moved on to now_ns: windows SER_OPEN behind close into rows, empty
  * ones too. The first call sets where the series begins. */
-void ser_advance(struct series *s, uint64_t now_ns);
+static inline void ser_advance(struct series *s, uint64_t now_ns)
+{
+	const struct ser_head *h = (const struct ser_head *)s;	/* its first member */
+	if (now_ns - h->newest >= h->len)	/* a time before newest wraps past len */
+		ser_advance_to(s, now_ns);
+}
 /* A point's counters after a packet seen there at ts_ns: what grew since
  * the last call for that point is counted in the window of ts_ns. */
-void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c);
+static inline void ser_point(struct series *s, uint8_t point, uint64_t ts_ns, const struct pt_counts *c)
+{
+	struct ser_head *h = (struct ser_head *)s;	/* its first member */
+	if (point < PT_N && ts_ns - h->pt[point].lo < h->pt[point].len)
+		ser_seen_of(c, h->pt[point].last);
+	else
+		ser_point_moves(s, point, ts_ns, c);
+}
 /* A final transaction that ended at end_ns; 0: it was found now (an
  * unanswered one), the window time has reached. */
 void ser_txn(struct series *s, const struct txn *t, uint64_t end_ns);

@@ -318,12 +318,44 @@ int eng_feed(struct engine *e, const struct pkt *p)
 	return feed(e, p);
 }
 
-/* One call for n packets: the registers saved once, not per packet. */
+/* 1 when p[0..n) are all of one point. */
+static int one_point(const struct pkt *p, unsigned n)
+{
+	uint8_t point = p[0].point;
+	for (unsigned i = 1; i < n; i++)
+		if (p[i].point != point)
+			return 0;
+	return 1;
+}
+
+/* feed for a packet pt_admit_n took: the same steps after the guard. */
+ENG_INLINE int feed_taken(struct engine *e, struct eng_point *ep, const struct pkt *p)
+{
+	int changed = pre(e, ep->role, p->ts_ns);
+	point_feed(ep, p);
+	eng_post(e, ep->role, ep->counts);
+	return changed;
+}
+
+/* One call for n packets: the registers saved once, not per packet. A
+ * batch of one point (as in_next_n gives) goes through its guard first,
+ * in one call (pt_admit_n): the guard reads nothing the other steps
+ * change, and they read none of its counts (only the results at the end
+ * do), so that is the same as the guard at each packet, 20 instructions
+ * a packet fewer (one point). */
 int eng_feed_n(struct engine *e, const struct pkt *p, unsigned n)
 {
 	int changed = 0;
+	if (!n || n > 64 || p[0].point >= PT_N || !e->p[p[0].point].pt || !one_point(p, n)) {
+		for (unsigned i = 0; i < n; i++)
+			changed |= feed(e, &p[i]);
+		return changed;
+	}
+	struct eng_point *ep = &e->p[p[0].point];
+	uint64_t taken = pt_admit_n(ep->pt, p, n);
 	for (unsigned i = 0; i < n; i++)
-		changed |= feed(e, &p[i]);
+		if (taken >> i & 1)
+			changed |= feed_taken(e, ep, &p[i]);
 	return changed;
 }
 

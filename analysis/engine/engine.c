@@ -353,12 +353,12 @@ int eng_feed_n(struct engine *e, const struct pkt *p, unsigned n)
 	uint8_t role = ep->role;
 	uint64_t taken = pt_admit_n(ep->pt, p, n);
 	if (!e->x && (role != PT_CLIENT || !e->cfg.clock.ok)) {
-		for (unsigned i = 0; i < n; i++) {
-			if (!(taken >> i & 1))
+		for (const struct pkt *q = p, *end = p + n; q < end; q++, taken >>= 1) {
+			if (!(taken & 1))
 				continue;
-			times(e, role, p[i].ts_ns, p[i].ts_ns);
-			point_feed(ep, &p[i]);
-			eng_post(e, role, ep->counts);
+			times(e, ep->role, q->ts_ns, q->ts_ns);
+			point_feed(ep, q);
+			eng_post(e, ep->role, ep->counts);
 		}
 		return 0;
 	}

@@ -76,6 +76,8 @@ struct dec_tcp {
 	uint32_t sack[4][2];
 };
 
+/* A field added here: dec_packet's short way (link.c: common_way) must
+ * write it, or dec_clear_rare clear it. */
 struct dec_pkt {
 	/* link */
 	uint16_t vlan[2];

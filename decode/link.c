@@ -1,5 +1,6 @@
 /* Link layers (Ethernet with 802.1Q/QinQ, Linux cooked SLL and SLL2, BSD
  * loopback, raw IP) and dec_packet, the whole stack for one frame. */
+#include <stddef.h>
 #include <string.h>
 #include "decode/layers_int.h"
 
@@ -134,9 +135,10 @@ static int other_transport(struct cur c, struct dec_pkt *out)
 	return dec_transport(&c, out->l3_payload_wire, out);
 }
 
-/* One function over the common stack (layers_int.h): Ethernet, IPv4, UDP or
- * TCP inline, the others called on copies of the cursor. */
-int dec_packet(const struct pkt *p, struct dec_pkt *out)
+/* One function over the whole stack (layers_int.h): Ethernet, IPv4, UDP or
+ * TCP inline, the others called on copies of the cursor. Every frame the
+ * short way (dec_packet) does not take, from the start. */
+static __attribute__((noinline)) int dec_packet_all(const struct pkt *p, struct dec_pkt *out)
 {
 	dec_clear(out);
 
@@ -172,4 +174,55 @@ int dec_packet(const struct pkt *p, struct dec_pkt *out)
 	if (out->proto == IPP_TCP)
 		return dec_tcp_inl(&c, out);
 	return other_transport(c, out);
+}
+
+/* The fields the short way (common_way) does not write, zero (wscale:
+ * absent): the link's tags, the address bytes beyond IPv4's, TCP's, ICMP's
+ * and ARP's, the warning; 11 stores where dec_clear makes 18. The bytes
+ * from TCP to the payload in two pieces (64 and the rest), as dec_clear
+ * does: one memset of them became rep stosq. */
+static inline void dec_clear_rare(struct dec_pkt *out)
+{
+	enum { TCP_TO_PAYLOAD = offsetof(struct dec_pkt, payload) - offsetof(struct dec_pkt, tcp) };
+	_Static_assert(TCP_TO_PAYLOAD > 64 && TCP_TO_PAYLOAD <= 128, "two pieces");
+	unsigned char *t = (unsigned char *)&out->tcp;
+	memset(out, 0, offsetof(struct dec_pkt, ip_len));
+	memset(t, 0, 64);
+	memset(t + 64, 0, TCP_TO_PAYLOAD - 64);
+	out->tcp.wscale = 0xff;
+	out->warn = 0;
+}
+
+/* Ethernet (tags or not), IPv4 unfragmented, then UDP or TCP, all well
+ * formed: what nearly every packet is. It writes every field dec_clear_rare
+ * does not clear, as dec_packet_all does, so the packet comes out the
+ * same; 0 at anything else (then dec_packet_all starts over). */
+static inline __attribute__((always_inline)) int common_way(const struct pkt *p, struct dec_pkt *out)
+{
+	dec_clear_rare(out);
+	struct cur c = cur_make(p->data, p->caplen);
+	if (dec_ether_inl(&c, out) || out->ethertype != ETH_IP4)
+		return 0;
+	uint32_t wire = p->wirelen > p->caplen ? p->wirelen : p->caplen;
+	uint32_t hdr = (uint32_t)cur_pos(&c);
+	out->wire_left = wire > hdr ? wire - hdr : 0;
+	if (dec_ip4_inl(&c, out) || out->is_frag)
+		return 0;
+	if (out->proto == IPP_UDP)
+		return dec_udp_inl(&c, out) == DEC_OK;
+	if (out->proto == IPP_TCP)
+		return dec_tcp_inl(&c, out) == DEC_OK;
+	return 0;
+}
+
+/* The common packet the short way: 7 of dec_clear's 18 stores fewer, and
+ * a layer in error is only a way out, no reason carried to the end (one
+ * point: dec_packet 214 -> 184 instructions a packet); any other from the
+ * start (dec_packet_all clears the whole struct again, so the fields of a
+ * packet in error are what they were). */
+int dec_packet(const struct pkt *p, struct dec_pkt *out)
+{
+	if (p->linktype == LT_ETHERNET && common_way(p, out))
+		return DEC_OK;
+	return dec_packet_all(p, out);
 }

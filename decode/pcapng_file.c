@@ -421,23 +421,35 @@ int cf_pcapng_next(struct capfile *cf, struct pkt *out)
 	return rc > 0 ? 1 : next_general(cf, out);
 }
 
-/* epb_quick in the file's byte order, a call of its own (inlined in
- * cf_pcapng_more's loop, its values did not fit the registers). */
-static __attribute__((noinline, flatten)) int quick_one(struct capfile *cf, struct pkt *out)
+/* cf_pcapng_more's loop in one byte order, epb_quick inlined in it: one
+ * call for the batch, not one per packet (a call of its own per byte
+ * order, so that each loop's values fit the registers). */
+static inline __attribute__((always_inline)) unsigned more_in(struct capfile *cf, struct pkt *out,
+							      unsigned n, int be)
 {
-	return cf->be ? epb_quick(cf, out, 1) : epb_quick(cf, out, 0);
+	unsigned k = 0;
+	while (k < n) {
+		int rc = epb_quick(cf, &out[k], be);
+		if (rc < 0)
+			break;
+		k += (unsigned)rc;
+	}
+	return k;
+}
+
+static __attribute__((noinline)) unsigned more_le(struct capfile *cf, struct pkt *out, unsigned n)
+{
+	return more_in(cf, out, n, 0);
+}
+
+static __attribute__((noinline)) unsigned more_be(struct capfile *cf, struct pkt *out, unsigned n)
+{
+	return more_in(cf, out, n, 1);
 }
 
 /* The short way only: nothing is refilled, so the packets given before
  * keep their bytes (see capfile_next_n). */
 unsigned cf_pcapng_more(struct capfile *cf, struct pkt *out, unsigned n)
 {
-	unsigned k = 0;
-	while (k < n) {
-		int rc = quick_one(cf, &out[k]);
-		if (rc < 0)
-			break;
-		k += (unsigned)rc;
-	}
-	return k;
+	return cf->be ? more_be(cf, out, n) : more_le(cf, out, n);
 }

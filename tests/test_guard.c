@@ -192,6 +192,48 @@ static void test_no_timestamps(void **state)
 
 /* n DNS queries 20 ms apart, each answered 1 ms later, from t0; from packet
  * step_at on (when not negative) every time moved by step. */
+/* guard_check_n over batches of 1..64 gives the verdicts and counts of
+ * guard_check one by one, on a capture with every kind of damage: frames
+ * again (duplicates, within and beyond 1 ms), time stepping back beyond
+ * and within the tolerance, the capture appended to itself. */
+static void test_batches(void **state)
+{
+	(void)state;
+	enum { N = 3000 };
+	static uint8_t fr[N][TL_DNS_FRAME_MAX];
+	static struct pkt p[N];
+	uint32_t seed = 7;
+	for (unsigned i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned r = seed >> 16;
+		unsigned k = i % 1000;		/* the second and third thousand: the copy */
+		uint64_t ts = T0 + k * 100000ull;
+		if (r % 17 == 0 && k)		/* the frame before again */
+			k--;
+		if (r % 23 == 0)
+			ts -= 2 * S;		/* behind beyond the tolerance */
+		else if (r % 29 == 0)
+			ts += 2000000;		/* 2 ms later */
+		p[i] = tl_pkt(fr[i], frame(fr[i], k), ts, 0);
+		p[i].iface = r % 31 == 0;
+	}
+	for (unsigned batch = 1; batch <= 64; batch += 7) {
+		struct guard g1, g2;
+		struct guard_counts c1 = { 0 }, c2 = { 0 };
+		guard_init(&g1);
+		guard_init(&g2);
+		for (unsigned i = 0; i < N; i += batch) {
+			unsigned n = N - i < batch ? N - i : batch;
+			uint64_t taken = guard_check_n(&g2, &p[i], n, &c2);
+			for (unsigned j = 0; j < n; j++)
+				assert_int_equal(guard_check(&g1, &p[i + j], &c1) == GUARD_TAKE,
+						 (int)(taken >> j & 1));
+		}
+		assert_memory_equal(&c1, &c2, sizeof c1);
+		assert_true(c1.duplicates && c1.time_backwards && c1.appended_packets);
+	}
+}
+
 static void feed_dns(struct engine *e, unsigned n, uint64_t t0, int64_t step_at, int64_t step)
 {
 	uint8_t f[TL_DNS_FRAME_MAX];
@@ -290,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_window_places),
 		cmocka_unit_test(test_appended),
 		cmocka_unit_test(test_no_timestamps),
+		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_engine_appended),
 		cmocka_unit_test(test_engine_clock_step),
 		cmocka_unit_test(test_engine_negative),

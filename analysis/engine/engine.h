@@ -57,8 +57,9 @@ void eng_input_error(struct engine *e, const char *msg);
  * changed with it (eng_clock_changes counts up; a return value saves a
  * call per packet), else 0. */
 int eng_feed(struct engine *e, const struct pkt *p);
-/* p[0..n) one after the other, as eng_feed each; 1 when the clock estimate
- * changed with any of them. */
+/* p[0..n) one after the other, as eng_feed each, all of one point (as
+ * in_next_n gives them: one source); 1 when the clock estimate changed
+ * with any of them. */
 int eng_feed_n(struct engine *e, const struct pkt *p, unsigned n);
 /* Time (packet time, Dom0 clock) moved on with no packet: the time series
  * closes the windows it passed and the detectors check their timers

@@ -67,6 +67,8 @@ struct guard {
 void guard_init(struct guard *g);
 /* The verdict on one packet; counted in c when it is kept out. */
 enum guard_verdict guard_check(struct guard *g, const struct pkt *p, struct guard_counts *c);
+/* guard_check on p[0..n) in order (n <= 64): bit i set when p[i] is taken. */
+uint64_t guard_check_n(struct guard *g, const struct pkt *p, unsigned n, struct guard_counts *c);
 /* True when any packet or transaction was kept out. */
 int guard_any(const struct guard_counts *c);
 /* 64-bit hash of the packet's bytes (only compared: hash_bytes_frame). */

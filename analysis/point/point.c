@@ -145,6 +145,11 @@ int pt_admit(struct point *pt, const struct pkt *p)
 	return guard_check(&pt->guard, p, &pt->counts.input) == GUARD_TAKE;
 }
 
+uint64_t pt_admit_n(struct point *pt, const struct pkt *p, unsigned n)
+{
+	return guard_check_n(&pt->guard, p, n, &pt->counts.input);
+}
+
 void pt_feed(struct point *pt, const struct pkt *p)
 {
 	struct dec_pkt d;

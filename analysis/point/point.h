@@ -22,6 +22,9 @@ void pt_set_packet_hook(struct point *pt, pt_packet_hook fn, void *ctx);
  * exact duplicate, an appended copy; counted in pt_counts()->input). Every
  * packet of the point goes through it once, in the order of its file. */
 int pt_admit(struct point *pt, const struct pkt *p);
+/* pt_admit on p[0..n) in order, all of this point (n <= 64): bit i set
+ * when p[i] is to be analyzed. */
+uint64_t pt_admit_n(struct point *pt, const struct pkt *p, unsigned n);
 void pt_feed(struct point *pt, const struct pkt *p);
 /* Time moved on to now_ns (packet time): expire what timed out. */
 void pt_advance(struct point *pt, uint64_t now_ns);

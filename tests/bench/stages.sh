@@ -58,7 +58,10 @@ def stages(c):
          (g('engine.c:finalize') if g('attrib.c:on_txn') else 0)),
         ('detectors and diagnosis, per packet', g('watch.c:watch_packet', 'diagnose.c:diag_packet')),
         ('final transactions: results, series, detectors', g('engine.c:finalize', 'engine.c:finalize_point')),
-        ('series and results, per packet', g('series.c:ser_point', 'results.c:res_saw_packet')),
+        # ser_point and ser_advance are inline from series.h where the engine feeds a batch
+        ('series and results, per packet', g('series.c:ser_point', 'results.c:res_saw_packet',
+                                             'series.h:eng_feed_n', 'series.h:eng_feed',
+                                             'series.h:on_packet')),
         ('total (all of the run)', g('TOTAL')),
     ]
 one, three = inclusive(sys.argv[1]), inclusive(sys.argv[2])

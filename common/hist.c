@@ -124,14 +124,6 @@ void hist_record(struct hist *h, int64_t v)
 		hist_add(h, v);
 }
 
-/* hist_record without the sums (their two long double additions are a
- * third of it): the series' windows and the steps keep their own sums. */
-void hist_record_dist(struct hist *h, int64_t v)
-{
-	if (h)
-		hist_add_dist(h, v);
-}
-
 uint64_t hist_count(const struct hist *h) { return h ? h->count : 0; }
 int64_t hist_max(const struct hist *h) { return h && h->count ? h->max : 0; }
 int64_t hist_min(const struct hist *h) { return h && h->count ? h->min : 0; }

@@ -31,10 +31,6 @@ void hist_reset(struct hist *h);
 
 void hist_record(struct hist *h, int64_t v);
 void hist_record_n(struct hist *h, int64_t v, uint64_t n);
-/* hist_record for a histogram read only through its count, percentiles,
- * buckets, min and max: the sums are not kept, so its hist_mean and
- * hist_stddev are 0 (the series' windows and the steps keep their own). */
-void hist_record_dist(struct hist *h, int64_t v);
 
 uint64_t hist_count(const struct hist *h);
 /* Nearest-rank percentile, p in [0, 100]; 0 when empty. */

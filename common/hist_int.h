@@ -50,8 +50,10 @@ static inline void hist_add_dist(struct hist *h, int64_t v)
 		h->neg[hist_index_mag(-(uint64_t)v)]++;
 }
 
-/* hist_record of an h known not NULL, inline; hist_add_dist is
- * hist_record_dist's. */
+/* hist_record of an h known not NULL, inline. hist_add_dist alone, for a
+ * histogram read only through its count, percentiles, buckets, min and
+ * max, keeps no sums: its hist_mean and hist_stddev are 0 (the series'
+ * windows and the steps keep their own). */
 static inline void hist_add(struct hist *h, int64_t v)
 {
 	h->sum += v;

@@ -302,16 +302,6 @@ static inline uint64_t cur_hash(const struct cur *c, size_t n)
 	return hash_bytes(HASH_SEED, c->base + c->pos, n < left ? n : left);
 }
 
-/* The same with hash_bytes_wide (16 bytes a step): the input guard's hash
- * of every byte of a frame, only compared for equality. */
-static inline uint64_t cur_hash_wide(const struct cur *c, size_t n)
-{
-	size_t left = cur_left(c);
-	if (!left)
-		return hash_bytes_wide(HASH_SEED, "", 0);	/* base may be NULL */
-	return hash_bytes_wide(HASH_SEED, c->base + c->pos, n < left ? n : left);
-}
-
 /* The same with hash_bytes_frame (two lanes, a fixed loop count for frames
  * of 65..96 bytes): what the input guard uses. */
 static inline uint64_t cur_hash_frame(const struct cur *c, size_t n)
